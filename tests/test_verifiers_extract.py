@@ -1,0 +1,110 @@
+"""extract_answer(): the final answer out of a model's whole solution (issue 2).
+
+Formatting of the extracted string may differ between implementations (``$``, spaces, a trailing
+period), so most cases check that ``verify(extracted, expected)`` holds rather than a literal.
+"""
+from __future__ import annotations
+
+import pytest
+
+from verifiers import extract_answer
+
+# (text, what the extracted answer must equal, verify kwargs)
+EXTRACTS = [
+    # \boxed{} / \fbox{}, nested braces, the last one wins
+    pytest.param("So the probability is \\boxed{\\frac{1}{2}}.", "\\frac{1}{2}", {}, id="boxed-nested-frac"),
+    pytest.param("Thus $\\boxed{\\frac{\\sqrt{2}}{2}}$", "\\frac{\\sqrt{2}}{2}", {}, id="boxed-double-nesting"),
+    pytest.param("\\boxed{ 7 }", "7", {}, id="boxed-spaces"),
+    pytest.param("First guess \\boxed{3}, but after checking, \\boxed{5}.", "5", {}, id="boxed-last-wins"),
+    pytest.param("The area is \\fbox{12} square units.", "12", {}, id="fbox"),
+    pytest.param("$\\boxed{\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}}$",
+                 "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", {}, id="boxed-matrix"),
+    pytest.param("The roots form the set \\boxed{\\{1, 2\\}}.", "\\{1,2\\}", {}, id="boxed-set"),
+    pytest.param("so $x \\in \\boxed{[-1, 3)}$", "[-1,3)", {}, id="boxed-interval"),
+    # GSM8K
+    pytest.param("She earns 1000 + 234 = 1234 dollars.\n#### 1,234", "1234", {}, id="gsm8k-separators"),
+    pytest.param("48/2 = 24 clips in May.\n#### 72", "72", {}, id="gsm8k"),
+    # English phrases
+    pytest.param("Adding everything up, the answer is 42.", "42", {}, id="the-answer-is"),
+    pytest.param("The answer is $\\frac{3}{4}$.", "\\frac{3}{4}", {}, id="the-answer-is-latex"),
+    pytest.param("Some working: 3 + 4 = 7\nAnswer: 7", "7", {}, id="answer-colon"),
+    pytest.param(
+        "We compute 6/8 = 3/4.\nFinal Answer: The final answer is $\\frac{3}{4}$. I hope it is correct.",
+        "\\frac{3}{4}", {}, id="minerva-final-answer",
+    ),
+    pytest.param("Therefore, the final answer is: 2\\sqrt{2}", "\\sqrt{8}", {}, id="final-answer-is-colon"),
+    # Chinese
+    pytest.param("先算 3×4=12，所以答案是12。", "12", {}, id="zh-daanshi"),
+    pytest.param("答案是：\\frac{1}{2}", "0.5", {}, id="zh-daanshi-colon-latex"),
+    pytest.param("小明原来有2个苹果，又买了3个。答：小明有5个苹果。", "5", {}, id="zh-da"),
+    pytest.param("每支笔 6 元，买 5 支，所以一共要付 30 元。", "30", {}, id="zh-suoyi-yuan"),
+    pytest.param("所以，x=4。", "4", {}, id="zh-suoyi-equation"),
+    # option letters
+    pytest.param("Checking each option, the answer is (B).", "B", {"answer_type": "choice"}, id="choice-the-answer-is"),
+    pytest.param("A 和 C 都不对，选B。", "B", {"answer_type": "choice"}, id="choice-zh-xuan"),
+    pytest.param("综上所述，答案是 C", "C", {"answer_type": "choice"}, id="choice-zh-daanshi"),
+    pytest.param("Answer: (D)", "D", {"answer_type": "choice"}, id="choice-answer-colon"),
+    # last number as a fallback
+    pytest.param("We add 10 and 7 to get 17", "17", {}, id="fallback-last-number"),
+    pytest.param("3 apples plus 4 apples makes 7 apples", "7", {}, id="fallback-last-number-prose"),
+    pytest.param("x = 2.5", "2.5", {}, id="fallback-decimal"),
+    # revisions: the last committed answer counts
+    pytest.param(
+        "So the total is \\boxed{5}. Wait, that is wrong: I forgot one apple. The answer is \\boxed{6}.",
+        "6", {}, id="revision-boxed",
+    ),
+    pytest.param(
+        "The answer is 5. Wait, I made an arithmetic error. Recomputing, the answer is 6.",
+        "6", {}, id="revision-phrase",
+    ),
+    pytest.param("答案是 5。不对，重新计算一下，答案是 6。", "6", {}, id="revision-zh"),
+]
+
+
+@pytest.mark.parametrize("text, expected, kw", EXTRACTS)
+def test_extracts(judge, text, expected, kw):
+    judge.extracts(text, expected, **kw)
+
+
+def test_boxed_nested_frac_is_whole():
+    got = extract_answer("The answer is \\boxed{\\frac{1}{2}}")
+    assert got is not None
+    assert got.replace(" ", "").strip("$") == "\\frac{1}{2}"
+
+
+def test_last_boxed_is_taken_not_the_first():
+    got = extract_answer("\\boxed{3} ... \\boxed{5}")
+    assert got is not None and got.strip("$ ") == "5"
+
+
+def test_gsm8k_keeps_the_number_not_the_prose():
+    got = extract_answer("Natalia sold 48+24 = 72 clips.\n#### 72")
+    assert got is not None and got.replace(",", "").strip() == "72"
+
+
+def test_choice_letter_only():
+    got = extract_answer("The answer is (B).")
+    assert got is not None
+    assert got.strip(" ().$") in {"B", "\\text{B}", "\\text{(B)}"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("There are 5 apples, so I cannot determine the answer.", id="cannot-determine"),
+        pytest.param("", id="empty"),
+        pytest.param("   \n\t ", id="whitespace"),
+    ],
+)
+def test_no_answer(text):
+    assert extract_answer(text) is None
+
+
+def test_no_answer_means_not_correct(judge):
+    judge.different("There are 5 apples, so I cannot determine the answer.", "5")
+
+
+def test_returns_str_or_none():
+    for text in ["\\boxed{1}", "plain prose", "#### 3", "答案是 C", ""]:
+        got = extract_answer(text)
+        assert got is None or isinstance(got, str)

@@ -1,0 +1,104 @@
+"""From an answer string to a parsed answer: clean, drop units and currency, read words, parse."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .limits import MAX_ANSWER_CHARS, Deadline
+from .normalize import clean_latex
+from .parser import Node, ParseError, parse
+from .words import english_number, replace_chinese_numbers
+
+_CHOICE_RE = re.compile(
+    r"^\s*(?:\\text\s*\{\s*)?(?:option|choice|选项|选)?\s*[(\[]?\s*([A-J])\s*[)\]]?\s*\}?\s*[.:)]?\s*$",
+    re.IGNORECASE,
+)
+_UNITS = (
+    "square|sq|cubic|centimeters?|centimetres?|cm|mm|km|meters?|metres?|inch(?:es)?|in|feet|foot|ft|"
+    "yards?|yd|miles?|mi|kilograms?|kg|grams?|gm|pounds?|lbs?|ounces?|oz|seconds?|sec|s|minutes?|"
+    "min|mins|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?|dollars?|cents?|euros?|yuan|rmb|usd|"
+    "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|people|persons?|students?|points?|"
+    "apples?|books?|pieces?|times|ways?|m|g|l"
+)
+_UNIT_RE = re.compile(
+    r"(?<=[\d}).%%])\s*(?:(?<![a-zA-Z])(?:%s)\b\.?\s*(?:\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)" % _UNITS,
+    re.IGNORECASE,
+)
+_CURRENCY_RE = re.compile(r"\$|US\$|€|£|¥|￥|\\euro|\\pounds|\\yen|(?<![a-zA-Z])(?:Rs\.?|USD|EUR)(?![a-zA-Z])")
+_PERCENT_WORDS_RE = re.compile(r"\s*\b(?:percent(?:age)?|per\s*cent|pct)\b", re.IGNORECASE)
+_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "万": 4, "亿": 8, "k": 3}
+_SCALE_RE = re.compile(r"(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
+_CONNECTIVES_RE = re.compile(
+    r"\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-])|和|或|及)\s*"
+)
+_LEADING_RE = re.compile(r"^\s*(?:is|are|be|=|:|approximately|about|≈|\\approx)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An answer after clean-up: its text form, its tree (or None for prose) and its flags."""
+
+    text: str
+    node: Node | None
+    percent: bool = False
+    error: str = ""
+
+
+def choice_letter(text: str) -> str | None:
+    """The option letter if the whole answer is one (``(B)``, ``\\text{C}``, ``选B``)."""
+    m = _CHOICE_RE.match(text.replace("$", "").replace("\\boxed", ""))
+    return m.group(1).upper() if m else None
+
+
+def simplify_text(text: str) -> str:
+    """A loose text form for comparing prose answers: lower case, no spaces or LaTeX markup."""
+    text = clean_latex(text).lower()
+    text = re.sub(r"[\s{}\\.;:!?\"'`]+", "", text)
+    return text
+
+
+def prepare(text: str) -> tuple[str, bool]:
+    """Clean an answer for parsing; returns the text and whether it was a percentage."""
+    text = clean_latex(text)
+    text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{_SCALES[m.group(2).lower()]}}}", text)
+    if _CJK_RE.search(text):
+        text = replace_chinese_numbers(text)
+        text = _CJK_RE.sub(" ", text)
+    words = english_number(text)
+    if words is not None:
+        text = str(words)
+    text = _CURRENCY_RE.sub(" ", text)
+    text = _PERCENT_WORDS_RE.sub("%", text)
+    text = _UNIT_RE.sub(" ", text)
+    text = re.sub(r"(?:\s*,){2,}", ",", _CONNECTIVES_RE.sub(", ", text))
+    text = _LEADING_RE.sub("", text)
+    text = text.lstrip(" ,;:").rstrip(" .,;:")
+    percent = bool(re.search(r"%\s*$", text)) and text.count("%") == 1
+    if percent:
+        text = text.rstrip()[:-1].rstrip()
+    return text, percent
+
+
+def parse_answer(text: str, deadline: Deadline | None = None) -> Parsed:
+    """Parse an answer string; prose that is not math keeps ``node=None``."""
+    if len(text) > MAX_ANSWER_CHARS:
+        return Parsed(text[:80], None, error="answer too long to parse")
+    cleaned, percent = prepare(text)
+    if not cleaned:
+        return Parsed(cleaned, None, percent, error="empty answer")
+    try:
+        node = parse(cleaned, deadline)
+    except ParseError as exc:
+        return Parsed(cleaned, None, percent, error=str(exc))
+    if _has_words(node):
+        return Parsed(cleaned, None, percent, error="answer is prose")
+    return Parsed(cleaned, node, percent)
+
+
+def _has_words(node) -> bool:
+    if not isinstance(node, tuple) or not node:
+        return False
+    if node[0] == "word":
+        return True
+    return any(_has_words(part) for part in node if isinstance(part, tuple))

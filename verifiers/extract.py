@@ -1,0 +1,228 @@
+"""Pulling the final answer out of a model's whole solution."""
+from __future__ import annotations
+
+import re
+
+from .answers import choice_letter
+from .limits import MAX_TEXT_CHARS
+from .normalize import matching_brace
+
+_DOUBLE_ESCAPED_RE = re.compile(r"\\\\(?:boxed|frac|sqrt|left|right|pi|text|cdot|times|dfrac)")
+_CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
+_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
+_REVISION_RE = re.compile(r"\b(?:wait|actually|no,|correction|instead|mistake|wrong)\b|不对|更正|错了", re.I)
+_GAP_TOKEN_RE = re.compile(
+    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&]|和|或|以及"
+    r"|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])"
+)
+_GAP_WORD_RE = re.compile(r"(?<![a-zA-Z\\])[a-zA-Z]{1,12}(?![a-zA-Z])")
+
+
+def _is_connective_gap(gap: str, allow_words: bool) -> bool:
+    """Only separators between answers: commas, 'and', '\\quad', ``x =`` (and short words)."""
+    rest = _GAP_TOKEN_RE.sub("", gap)
+    if allow_words:
+        rest = _GAP_WORD_RE.sub("", rest)
+    return not rest.strip()
+
+
+_MARKER_RE = re.compile(
+    r"(?:the\s+)?(?:final\s+)?answer\s*(?:is|:|=|should\s+be|would\s+be|will\s+be)\s*:?"
+    r"|final\s+answer\**\s*(?=\n|\$|\\\[|\\\()"
+    r"|\banswer\b\s*(?=\$|\\\[|\\\()"
+    r"|####\s*"
+    r"|(?:最终)?答案\s*(?:应该是|应为|为|是|:|：)\s*|答\s*[:：]\s*"
+    r"|(?:所以|因此|综上所述|综上|故)\s*[,，:：]?\s*",
+    re.IGNORECASE,
+)
+_MATH_START_RE = re.compile(r"^\s*(?:\*\*)?\s*(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
+_CLOSERS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+_MATH_SEGMENT_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_SENTENCE_END_RE = re.compile(r"\n|。|[.!?](?=\s|$)(?<!\d\.)|(?<=\D)\.(?=\s|$)")
+_COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
+_NUMBER_RE = re.compile(r"(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
+_PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
+_MATH_WORDS = {"and", "sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "frac", "sqrt",
+               "text", "infty", "cup", "cap", "pmatrix", "bmatrix", "begin", "end", "left", "right",
+               "cdot", "times", "circ", "percent", "pct", "arcsin", "arccos", "arctan", "dfrac"}
+_REFUSAL_RE = re.compile(
+    r"\b(?:cannot|can't|can not|unable to|not enough|impossible to|insufficient|undetermined|not possible)\b"
+    r"|无法|不能确定|不确定", re.I)
+_TRAILING_JUNK_RE = re.compile(r"\s*(?:I hope it is correct\.?|希望.*)$", re.I)
+_LETTER_RE = re.compile(
+    r"(?i:answer|option|choice)\s*(?i:is|:)?\s*(?i:option\s*)?[(\[]?\s*([A-J])(?![a-zA-Z])"
+    r"|(?:答案|选项|选择?|应选)\s*(?:为|是|:|：)?\s*[(\[（]?\s*([A-Ja-j])(?![a-zA-Z])"
+    r"|^\s*[(\[]?([A-J])[)\].:](?:\s|$)|^\s*([A-J])\s*$|[(\[（]([A-J])[)\]）]",
+    re.MULTILINE,
+)
+_LONE_LETTER_RE = re.compile(r"(?<![a-zA-Z'])([A-E])(?![a-zA-Z'])")
+
+
+def _prepare(text: str) -> str:
+    text = text[-MAX_TEXT_CHARS:]
+    if _DOUBLE_ESCAPED_RE.search(text):
+        text = re.sub(r"\\\\(?=[a-zA-Z])", r"\\", text)
+    if "</think>" in text:
+        after = text.rsplit("</think>", 1)[1]
+        if after.strip():
+            text = after
+    m = _CHAT_END_RE.search(text)
+    while m and not text[:m.start()].strip():
+        text = text[m.end():]
+        m = _CHAT_END_RE.search(text)
+    if m:
+        text = text[:m.start()]
+    return text.strip()
+
+
+def find_boxes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every ``\\boxed{...}`` / ``\\fbox{...}``, nested braces included."""
+    boxes = []
+    for m in _BOX_RE.finditer(text):
+        i = m.end()
+        if i < len(text) and text[i] == "{":
+            close = matching_brace(text, i)
+            if close < 0:
+                continue
+            boxes.append((m.start(), close + 1, text[i + 1:close]))
+        else:
+            token = re.match(r"[^\s$]+", text[i:])
+            if token:
+                boxes.append((m.start(), i + token.end(), token.group(0)))
+    return boxes
+
+
+def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> tuple[int, str]:
+    """The last box, joined with boxes just before it that list further answers."""
+    group = [boxes[-1]]
+    for prev in reversed(boxes[:-1]):
+        gap = text[prev[1]:group[0][0]]
+        if len(gap) > 60 or "\n\n" in gap or _REVISION_RE.search(gap) or not _is_connective_gap(gap, True):
+            break
+        group.insert(0, prev)
+    return group[0][0], ", ".join(b[2].strip() for b in group)
+
+
+def _math_at_start(rest: str) -> str | None:
+    m = _MATH_START_RE.match(rest)
+    if not m:
+        return None
+    opener = m.group(1)
+    start = m.end()
+    if opener in ("\\boxed", "\\fbox"):
+        boxes = find_boxes(rest[m.start(1):])
+        return boxes[0][2] if boxes else None
+    close = _find_unescaped(rest, _CLOSERS[opener], start)
+    return rest[start:close] if close > start else None
+
+
+def _find_unescaped(text: str, needle: str, start: int) -> int:
+    i = text.find(needle, start)
+    while i > 0 and text[i - 1] == "\\" and needle == "$":
+        i = text.find(needle, i + 1)
+    return i
+
+
+def _first_sentence(rest: str) -> str:
+    depth, i = 0, 0
+    while i < len(rest):
+        c = rest[i]
+        if c == "$":
+            depth ^= 1
+        elif depth == 0:
+            m = _SENTENCE_END_RE.match(rest, i)
+            if m:
+                return rest[:i]
+        i += 1
+    return rest
+
+
+def _after_marker(text: str, end: int) -> str | None:
+    rest = re.sub(r'^[\s*:]*\\?"', "", text[end:end + 4000])
+    sentence = _first_sentence(rest)
+    if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
+        return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
+    math = _math_at_start(rest)
+    if math is not None:
+        return math
+    sentence = _TRAILING_JUNK_RE.sub("", sentence).strip(" *:")
+    if not sentence:
+        return None
+    copulas = list(_COPULA_RE.finditer(sentence))
+    if copulas and _is_prose(sentence[:copulas[-1].start()]):
+        sentence = sentence[copulas[-1].end():].strip()
+    math = _math_at_start(sentence)
+    if math is not None:
+        return math
+    return _tighten(sentence)
+
+
+def _is_prose(text: str) -> bool:
+    return any(w.lower() not in _MATH_WORDS for w in _PROSE_WORD_RE.findall(text)) or bool(
+        re.search(r"[\u4e00-\u9fff]", text))
+
+
+def _tighten(answer: str) -> str | None:
+    """A prose answer that also holds math is reduced to its last math segment or number."""
+    answer = answer.strip().rstrip(".")
+    if not answer:
+        return None
+    if not _is_prose(answer) or re.search(r"[\u4e00-\u9fff]", answer):
+        return answer
+    segments = _MATH_SEGMENT_RE.findall(answer)
+    if segments:
+        return next(s for s in segments[-1] if s)
+    numbers = _NUMBER_RE.findall(answer)
+    if numbers:
+        return numbers[-1].strip()
+    return answer
+
+
+def extract_answer(text: str) -> str | None:
+    """The final answer in a solution: last ``\\boxed{}``, answer markers, or the last number."""
+    if not text or not text.strip():
+        return None
+    text = _prepare(text)
+    candidates: list[tuple[int, str]] = []
+    boxes = find_boxes(text)
+    if boxes:
+        candidates.append(_last_box_group(text, boxes))
+    for m in _MARKER_RE.finditer(text):
+        answer = _after_marker(text, m.end())
+        if answer and answer.strip():
+            candidates.append((m.start(), answer))
+    if candidates:
+        return max(candidates, key=lambda c: c[0])[1].strip()
+    return _fallback(text)
+
+
+def _fallback(text: str) -> str | None:
+    """No box or marker: a bare answer as is, else the last math segment or number."""
+    if len(text) <= 80 and "\n" not in text and (not _is_prose(text) or not re.search(r"\d", text)):
+        return text.strip().rstrip(".")
+    last_paragraph = text.strip().split("\n\n")[-1]
+    if _REFUSAL_RE.search(last_paragraph):
+        return None
+    segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
+    outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
+    numbers = list(_NUMBER_RE.finditer(outside))
+    if numbers and (not segments or numbers[-1].start() > segments[-1].start()):
+        return numbers[-1].group(0).strip()
+    if segments:
+        return next(s for s in segments[-1].groups() if s).strip()
+    return None
+
+
+def extract_choice(text: str) -> str | None:
+    """The option letter a solution commits to (``The answer is (B)``, ``选B``, ``B.``)."""
+    text = _prepare(text)
+    boxes = find_boxes(text)
+    if boxes:
+        letter = choice_letter(boxes[-1][2])
+        if letter:
+            return letter
+    found = [next(g for g in m.groups() if g) for m in _LETTER_RE.finditer(text)]
+    if found:
+        return found[-1].upper()
+    lone = _LONE_LETTER_RE.findall(text)
+    return lone[-1] if lone else None

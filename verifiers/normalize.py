@@ -1,0 +1,109 @@
+"""Text clean-up of an answer before parsing: Unicode, LaTeX wrappers, separators, units."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNICODE_MATH = {
+    "²": "^2", "³": "^3", "¹": "^1", "⁰": "^0", "√": "\\sqrt ", "π": "\\pi ", "×": "\\times ",
+    "÷": "\\div ", "−": "-", "–": "-", "—": "-", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ",
+    "∞": "\\infty ", "∪": "\\cup ", "∩": "\\cap ", "·": "\\cdot ", "°": "^\\circ ", "±": "\\pm ",
+    "∓": "\\mp ", "≈": "\\approx ", "∈": "\\in ", "⩽": "\\le ", "⩾": "\\ge ", "\u2009": " ",
+    "\u202f": " ", "\u00a0": " ", "，": ",", "、": ",", "：": ":", "；": ";", "（": "(", "）": ")",
+    "％": "%", "。": ".", "＄": "$",
+}
+_UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE_MATH)))
+
+# LaTeX commands whose argument is plain content.
+_WRAPPERS = ("text", "textbf", "textit", "textrm", "textnormal", "mathrm", "mathbf", "mathit",
+             "mbox", "hbox", "operatorname", "textup", "mathsf", "boldsymbol", "mathbb", "bf", "rm", "boxed", "fbox")
+_WRAPPER_RE = re.compile(r"\\(?:%s)\s*\{" % "|".join(_WRAPPERS))
+_DROP_RE = re.compile(
+    r"\\(?:displaystyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|biggl|biggr|!|limits|nolimits)(?![a-zA-Z])"
+)
+_SPACE_RE = re.compile(r"(?<!\\)\\(?:qquad|quad|enspace|thinspace|[,;:\s])|~")
+_DELIMS_RE = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$")
+_FRAC_ALIASES_RE = re.compile(r"\\[dtc]frac(?![a-zA-Z])")
+_OPS = [(re.compile(p), r) for p, r in [
+    (r"\\leq?(?:slant)?(?![a-zA-Z])|<=|=<", r"\\le "), (r"\\geq?(?:slant)?(?![a-zA-Z])|>=|=>", r"\\ge "),
+    (r"\\neq?(?![a-zA-Z])|!=|=/=", r"\\ne "), (r"\\lt(?![a-zA-Z])", "<"), (r"\\gt(?![a-zA-Z])", ">"),
+    (r"\\dots[bc]?|\\ldots|\\cdots", " "), (r"\\%", "%"), (r"\\\$", "$"),
+    (r"\\{", r"\\lbrace "), (r"\\}", r"\\rbrace "),
+]]
+
+
+def unicode_to_ascii_math(text: str) -> str:
+    """Full-width forms to ASCII (NFKC) and math symbols to their LaTeX commands."""
+    text = _UNICODE_RE.sub(lambda m: _UNICODE_MATH[m.group(0)], text)
+    return unicodedata.normalize("NFKC", text)
+
+
+def unwrap_command(text: str, pattern: re.Pattern) -> str:
+    """Replace ``\\cmd{content}`` by ``content`` (balanced braces) for commands matching pattern."""
+    out, pos = [], 0
+    while True:
+        m = pattern.search(text, pos)
+        if not m:
+            out.append(text[pos:])
+            return "".join(out)
+        end = matching_brace(text, m.end() - 1)
+        if end < 0:
+            out.append(text[pos:m.start()] + text[m.end():])
+            return "".join(out)
+        out.append(text[pos:m.start()])
+        out.append(" " + text[m.end():end] + " ")
+        pos = end + 1
+
+
+def matching_brace(text: str, open_index: int) -> int:
+    """Index of the brace closing the one at ``open_index``, or -1."""
+    depth = 0
+    for i in range(open_index, len(text)):
+        c = text[i]
+        if c == "\\":
+            continue
+        if c == "{" and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif c == "}" and (i == 0 or text[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+_THOUSANDS_RE = re.compile(
+    r"(?<![\d.])(-?[1-9]\d{0,2})((?:(?:,\s?\\!\s?|\s?\{\s*,\s*\}\s?|,|\\,|\\ | )\d{3})+)(?![\d])(?!,\d)"
+)
+
+
+def drop_thousands_separators(text: str) -> str:
+    """``1,234,567`` / ``1 234`` / ``1\\,234`` / ``14{,}916`` -> ``1234567`` etc.
+
+    A bare ``a,bcd`` alone in brackets stays a pair: ``(12,102)`` is an interval, not 12102.
+    """
+    def join(m: re.Match) -> str:
+        enclosed = m.start() > 0 and text[m.start() - 1] in "([" and text[m.end():m.end() + 1] in (")", "]")
+        if enclosed and m.group(2).count(",") == 1 and "\\" not in m.group(2):
+            return m.group(0)
+        return m.group(1) + re.sub(r"\D", "", m.group(2))
+    return _THOUSANDS_RE.sub(join, text)
+
+
+def clean_latex(text: str) -> str:
+    """Strip math delimiters, sizing and spacing commands, and text wrappers."""
+    text = unicode_to_ascii_math(text)
+    text = text.replace("\\$", " ")
+    text = _DELIMS_RE.sub(" ", text)
+    text = text.replace("\\\\$", "")
+    text = _FRAC_ALIASES_RE.sub(r"\\frac", text)
+    text = re.sub(r"\\sqrt\s*(\d)", r"\\sqrt{\1}", text)
+    text = re.sub(r"\\frac\s*(\d)\s*(\d)", r"\\frac{\1}{\2}", text)
+    text = re.sub(r"\\frac\s*(\d)\s*\{", r"\\frac{\1}{", text)
+    text = re.sub(r"\\frac\s*\{([^{}]*)\}\s*(\d)", r"\\frac{\1}{\2}", text)
+    text = unwrap_command(text, _WRAPPER_RE)
+    text = drop_thousands_separators(text)
+    text = _DROP_RE.sub("", text)
+    text = _SPACE_RE.sub(" ", text)
+    for pattern, repl in _OPS:
+        text = pattern.sub(repl, text)
+    return " ".join(text.split())

@@ -1,0 +1,114 @@
+"""``verify``: one prediction against one gold answer, bounded in time, never raising."""
+from __future__ import annotations
+
+import re
+import time
+from fractions import Fraction
+
+from .answers import Parsed, choice_letter, parse_answer, simplify_text
+from .compare import Comparer, Outcome
+from .extract import extract_answer, extract_choice
+from .limits import Deadline, VerifierTimeout
+from .normalize import clean_latex
+from .verdict import Verdict
+
+DEFAULT_TIMEOUT = 2.0
+ANSWER_TYPES = {"number", "expression", "choice", "set", "interval", "tuple", "matrix", "text", "equation"}
+_DECIMAL_COMMA_RE = re.compile(r"^-?(?:0|[1-9]\d*),(?!\d{3}$)\d+$|^-?0,\d+$")
+_MATH_SYNTAX_RE = re.compile(r"[\\^_{}=<>+*/|]|\d")
+
+
+def verify(prediction: str, gold: str, *, answer_type: str | None = None,
+           timeout: float = DEFAULT_TIMEOUT) -> Verdict:
+    """Judge ``prediction`` (a bare answer or a whole solution) against the key ``gold``."""
+    if answer_type is not None and answer_type not in ANSWER_TYPES:
+        raise ValueError(f"unknown answer_type {answer_type!r}; expected one of {sorted(ANSWER_TYPES)}")
+    if not isinstance(prediction, str) or not isinstance(gold, str):
+        raise TypeError("prediction and gold must be strings")
+    start = time.perf_counter()
+    try:
+        verdict = _judge(prediction, gold, answer_type, Deadline(timeout))
+    except VerifierTimeout as exc:
+        verdict = Verdict(False, "none", None, ("", ""), str(exc), "timeout")
+    except Exception as exc:  # noqa: BLE001 - a verdict, never a crash, whatever the input
+        verdict = Verdict(False, "none", None, ("", ""), f"could not compare: {type(exc).__name__}: {exc}", "error")
+    elapsed = (time.perf_counter() - start) * 1000
+    return Verdict(verdict.correct, verdict.method, verdict.extracted, verdict.normalized,
+                   verdict.reason, verdict.status, elapsed)
+
+
+def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:
+    gold_text = extract_answer(gold) or gold.strip()
+    if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
+        return _judge_choice(prediction, gold_text)
+    pred_text = extract_answer(prediction)
+    if pred_text is None:
+        return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
+    if _exact_form(pred_text) == _exact_form(gold_text):
+        return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
+    gold_parsed = parse_answer(gold_text, deadline)
+    if gold_parsed.node is None:
+        if answer_type == "text" or not _MATH_SYNTAX_RE.search(gold_parsed.text) or \
+                gold_parsed.error == "answer is prose":
+            return _judge_text(pred_text, gold_text)
+        return Verdict(False, "none", pred_text, ("", gold_parsed.text),
+                       f"the gold answer could not be parsed ({gold_parsed.error})", "error")
+    pred_parsed = _parse_prediction(pred_text, deadline)
+    if pred_parsed.node is None:
+        return Verdict(False, "none", pred_text, (pred_parsed.text, gold_parsed.text),
+                       f"the predicted answer could not be parsed ({pred_parsed.error})")
+    outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
+    return Verdict(outcome.correct, outcome.method, pred_text,
+                   (pred_parsed.text, gold_parsed.text), outcome.reason)
+
+
+def _is_choice_key(text: str) -> bool:
+    letter = choice_letter(text)
+    return letter is not None and re.search(r"[A-J]", text) is not None
+
+
+def _judge_choice(prediction: str, gold_text: str) -> Verdict:
+    gold_letter = choice_letter(gold_text)
+    if gold_letter is None:
+        return Verdict(False, "choice", None, ("", gold_text), "the gold answer is not an option letter", "error")
+    pred_letter = choice_letter(prediction) or extract_choice(prediction)
+    ok = pred_letter == gold_letter
+    reason = f"option {pred_letter or 'none'} vs key {gold_letter}"
+    return Verdict(ok, "choice", pred_letter, (pred_letter or "", gold_letter), reason)
+
+
+def _judge_text(pred_text: str, gold_text: str) -> Verdict:
+    p, g = simplify_text(pred_text), simplify_text(gold_text)
+    ok = bool(g) and p == g
+    return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")
+
+
+def _exact_form(text: str) -> str:
+    return re.sub(r"\s+", "", clean_latex(text)).rstrip(".")
+
+
+def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
+    parsed = parse_answer(pred_text, deadline)
+    if parsed.node is not None:
+        return parsed
+    numbers = re.findall(r"-?\d+(?:[.,]\d+)*(?:/\d+)?%?", parsed.text)
+    if numbers and parsed.error == "answer is prose":
+        return parse_answer(numbers[-1], deadline)
+    return parsed
+
+
+def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome:
+    """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number."""
+    comparer = Comparer(deadline)
+    outcome = comparer.answers(pred.node, gold.node, pred.percent, gold.percent)
+    if outcome.correct:
+        return outcome
+    for a, b in ((pred, gold), (gold, pred)):
+        if _DECIMAL_COMMA_RE.match(a.text) and "." in b.text and "," not in b.text:
+            alt = Parsed(a.text, ("num", Fraction(a.text.replace(",", ".")), None), a.percent)
+            pair = (alt, b) if a is pred else (b, alt)
+            second = Comparer(deadline).answers(pair[0].node, pair[1].node, pair[0].percent, pair[1].percent)
+            if second.correct:
+                return Outcome(True, second.method, second.reason + " (decimal comma)")
+    return outcome
+
