@@ -8,7 +8,7 @@ from fractions import Fraction
 from .answers import Parsed, choice_letter, parse_answer, simplify_text
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
-from .limits import Deadline, VerifierTimeout
+from .limits import Deadline, TooLarge, VerifierTimeout
 from .normalize import clean_latex
 from .verdict import Verdict
 
@@ -30,6 +30,8 @@ def verify(prediction: str, gold: str, *, answer_type: str | None = None,
         verdict = _judge(prediction, gold, answer_type, Deadline(timeout))
     except VerifierTimeout as exc:
         verdict = Verdict(False, "none", None, ("", ""), str(exc), "timeout")
+    except TooLarge as exc:
+        verdict = Verdict(False, "none", None, ("", ""), f"could not compare: {exc}", "error")
     except Exception as exc:  # noqa: BLE001 - a verdict, never a crash, whatever the input
         verdict = Verdict(False, "none", None, ("", ""), f"could not compare: {type(exc).__name__}: {exc}", "error")
     elapsed = (time.perf_counter() - start) * 1000

@@ -1,0 +1,32 @@
+"""A verification worker process: JSON lines in (index, prediction, gold, type, timeout), verdicts out.
+
+Started by ``verify_batch`` as ``python -m verifiers.worker [MEMORY_MB]``; a plain subprocess, so it
+works whatever the caller's multiprocessing start method or ``__main__`` guard.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from .verify import verify
+
+
+def _limit_memory(megabytes: int) -> None:
+    if megabytes > 0:
+        import resource
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main() -> None:
+    _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    out = sys.stdout
+    for line in sys.stdin:
+        index, prediction, gold, answer_type, timeout = json.loads(line)
+        verdict = verify(prediction, gold, answer_type=answer_type, timeout=timeout)
+        out.write(json.dumps([index, verdict.to_dict()], ensure_ascii=False) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
