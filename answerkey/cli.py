@@ -1,4 +1,4 @@
-"""The ``answerkey`` command line: verbs follow the flow (verify now; build, annotate, train later)."""
+"""The ``answerkey`` command line; verbs follow the flow: verify now, build/annotate/train later."""
 from __future__ import annotations
 
 import json
@@ -23,7 +23,7 @@ def main() -> None:
 @click.argument("gold", required=False)
 @click.option("--cases", type=click.Path(dir_okay=False, path_type=Path),
               help="JSONL file of labelled cases (prediction, gold, expected) to score instead.")
-@click.option("--answer-type", help="Answer type hint for a single pair (number, set, choice, ...).")
+@click.option("--answer-type", help="Answer type hint for one pair (number, set, choice, ...).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
               help="Seconds allowed per verification (default: the API's).")
 @click.option("--workers", type=click.IntRange(min=1),
@@ -69,7 +69,7 @@ def verify(prediction: str | None, gold: str | None, cases: Path | None, answer_
     click.get_current_context().exit(0 if verdict.correct else 1)
 
 
-def _score_cases(path: Path, workers: int | None, limits: dict, as_json: bool) -> None:
+def _score_cases(path: Path, workers: int | None, limits: dict[str, float], as_json: bool) -> None:
     """Score verify over a case file and print the report; exits 1 unless every case agrees."""
     try:
         cases = load_cases(path)

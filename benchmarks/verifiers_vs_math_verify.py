@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class _TimeoutCounter(logging.Handler):
             self.count += 1
 
 
-def math_verify_judge():
+def math_verify_judge() -> Callable[..., Judged]:
     """math-verify as shipped: ``verify(parse(gold), parse(prediction))``, default settings."""
     import math_verify
 
@@ -66,6 +67,7 @@ def math_verify_judge():
 
 
 def _ids(ids: tuple[str, ...], limit: int = 8) -> str:
+    """A count, then the first ``limit`` ids."""
     shown = ", ".join(ids[:limit]) + (", ..." if len(ids) > limit else "")
     return f"{len(ids)}" + (f" ({shown})" if ids else "")
 

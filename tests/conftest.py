@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import random
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -64,6 +66,29 @@ class Judge:
 @pytest.fixture(scope="session")
 def judge() -> Judge:
     return Judge()
+
+
+def run_guarded(fn, *args, guard: float, **kwargs):
+    """Call ``fn`` in a daemon thread and wait at most ``guard`` seconds: a hang fails the test
+    instead of stalling the suite. Returns ``(result, seconds)``; re-raises what ``fn`` raised."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["result"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            box["exc"] = exc
+
+    start = time.perf_counter()
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(guard)
+    took = time.perf_counter() - start
+    if worker.is_alive():
+        pytest.fail(f"{getattr(fn, '__name__', fn)} did not return within {guard:.1f}s (hang guard)")
+    if "exc" in box:
+        raise box["exc"]
+    return box["result"], took
 
 
 # --------------------------------------------------------------------------------------------

@@ -161,6 +161,7 @@ def _tiny_tokenizer():
     return tok, words.index(FORCED)
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # transformers' own deprecations, inside TRL
 @pytest.mark.parametrize("conversational", [False, True], ids=["standard", "conversational"])
 def test_real_grpo_trainer_step(conversational, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

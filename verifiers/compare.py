@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .evaluate import NotExact, NotNumeric, NumericEvaluator, exact_value
+import math
+
+import mpmath
+
+from .evaluate import PRECISION_DIGITS, NotExact, NotNumeric, NumericEvaluator, exact_value
 from .limits import Deadline, TooLarge
 from .parser import Node
 
@@ -12,6 +16,8 @@ _PROBES = 4                     # random points for expressions with free symbol
 _NOISE_DIGITS = 35              # differences below 10^-35 of the working scale are rounding noise
 _PRECISE_DIGITS = 8             # a decimal with this many significant digits may stand for an exact value
 _MAX_ALTERNATIVES = 16
+_LARGE_DIGITS = 30              # beyond 10^30, agreement is re-checked at higher precision
+_MAX_DIGITS = 3_000
 _ORDERED_RELS = {"<", "<=", ">", ">="}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _STRUCTURES = {"seq", "list", "set", "rel", "union", "ratio"}
@@ -137,7 +143,7 @@ class Comparer:
 
     def tuples(self, p: Node, g: Node) -> bool:
         self.method = "tuple"
-        if len(p[3]) != len(g[3]):
+        if len(p[3]) != len(g[3]) or p[1:3] != g[1:3]:
             return False
         ok = all(self.same(a, b) for a, b in zip(p[3], g[3]))
         self.method = "tuple"
@@ -295,7 +301,9 @@ class Comparer:
             if digits is None or _decimal_digits(other_node) is not None or None in (dec_val, other_val):
                 continue
             decimals, significant = digits
-            if significant >= _PRECISE_DIGITS and abs(dec_val - other_val) <= Fraction(1, 10**decimals):
+            representable = (other_val * 10**decimals).denominator == 1
+            if significant >= _PRECISE_DIGITS and not representable and \
+                    abs(dec_val - other_val) <= Fraction(1, 10**decimals):
                 return True
         return False
 
@@ -320,20 +328,38 @@ class Comparer:
                 if not _close(a, b, scale) and not (
                         not symbols and self.approximates(p, g, _to_fraction(a), _to_fraction(b))):
                     return False
+            magnitude = max(max(_decimal_exponent(a), _decimal_exponent(b)) for a, b in pairs)
+            magnitude = max(magnitude, math.log10(scale))
+            if magnitude > _LARGE_DIGITS and not self.close_at_precision(p, g, seed, magnitude):
+                return False
             checked += 1
         return checked > 0
 
-    def evaluate_pair(self, p: Node, g: Node, seed: int):
+    def close_at_precision(self, p: Node, g: Node, seed: int, magnitude: float) -> bool:
+        """Huge values can hide a difference of 1 below 50 digits: re-check with enough digits."""
+        digits = int(magnitude) + PRECISION_DIGITS
+        if digits > _MAX_DIGITS:
+            raise TooLarge("values too large to compare at sufficient precision")
+        vp, vg, scale = self.evaluate_pair(p, g, seed, digits)
+        if isinstance(vp, tuple) or isinstance(vg, tuple):
+            return all(_close(a, b, scale, digits - 15) for ra, rb in zip(vp, vg) for a, b in zip(ra, rb))
+        return _close(vp, vg, scale, digits - 15)
+
+    def evaluate_pair(self, p: Node, g: Node, seed: int, digits: int = PRECISION_DIGITS):
         env: dict = {"__seed__": seed}
         ev = NumericEvaluator(env, self.deadline)
-        vp = ev.value(p)
-        vg = ev.value(g)
+        saved, ev.ctx.dps = ev.ctx.dps, digits
+        try:
+            vp = ev.value(p)
+            vg = ev.value(g)
+        finally:
+            ev.ctx.dps = saved
         magnitude = max((abs(v) for v in (vp, vg) if not isinstance(v, tuple)), default=0)
         return vp, vg, max(ev.scale, float(min(magnitude, 10**300)), 1e-300)
 
 
 # -- helpers ------------------------------------------------------------------------------
-def _close(a, b, scale: float) -> bool:
+def _close(a, b, scale: float, digits: int = _NOISE_DIGITS) -> bool:
     if a == b:
         return True
     try:
@@ -341,7 +367,14 @@ def _close(a, b, scale: float) -> bool:
             return False
     except TypeError:
         return False
-    return abs(a - b) <= max(scale, abs(a), abs(b)) * 10**-_NOISE_DIGITS
+    return abs(a - b) <= max(scale, abs(a), abs(b)) * mpmath.mpf(10) ** -digits
+
+
+def _decimal_exponent(x) -> float:
+    """log10 of |x| from its binary exponent, cheap for any size (0 for zero or infinity)."""
+    if x == 0 or mpmath.isinf(x):
+        return 0.0
+    return float(mpmath.mag(x)) * math.log10(2)
 
 
 def _to_fraction(x) -> Fraction | None:

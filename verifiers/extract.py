@@ -5,7 +5,7 @@ import re
 
 from .answers import choice_letter
 from .limits import MAX_TEXT_CHARS
-from .normalize import matching_brace
+from .normalize import brace_pairs
 
 _DOUBLE_ESCAPED_RE = re.compile(r"\\\\(?:boxed|frac|sqrt|left|right|pi|text|cdot|times|dfrac)")
 _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
@@ -38,11 +38,11 @@ _MARKER_RE = re.compile(
 _MATH_START_RE = re.compile(r"^\s*(?:\*\*)?\s*(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
 _CLOSERS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _MATH_SEGMENT_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
-_SENTENCE_END_RE = re.compile(r"\n|。|[.!?](?=\s|$)(?<!\d\.)|(?<=\D)\.(?=\s|$)")
+_SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(r"(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
 _PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
-_MATH_WORDS = {"and", "sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "frac", "sqrt",
+_MATH_WORDS = {"thousand", "million", "billion", "trillion", "and", "sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "frac", "sqrt",
                "text", "infty", "cup", "cap", "pmatrix", "bmatrix", "begin", "end", "left", "right",
                "cdot", "times", "circ", "percent", "pct", "arcsin", "arccos", "arctan", "dfrac"}
 _REFUSAL_RE = re.compile(
@@ -61,7 +61,7 @@ _LONE_LETTER_RE = re.compile(r"(?<![a-zA-Z'])([A-E])(?![a-zA-Z'])")
 def _prepare(text: str) -> str:
     text = text[-MAX_TEXT_CHARS:]
     if _DOUBLE_ESCAPED_RE.search(text):
-        text = re.sub(r"\\\\(?=[a-zA-Z])", r"\\", text)
+        text = re.sub(r"(?<!\\)\\\\(?=[a-zA-Z])", r"\\", text)
     if "</think>" in text:
         after = text.rsplit("</think>", 1)[1]
         if after.strip():
@@ -78,10 +78,11 @@ def _prepare(text: str) -> str:
 def find_boxes(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of every ``\\boxed{...}`` / ``\\fbox{...}``, nested braces included."""
     boxes = []
+    pairs = brace_pairs(text) if "\\boxed" in text or "\\fbox" in text else {}
     for m in _BOX_RE.finditer(text):
         i = m.end()
         if i < len(text) and text[i] == "{":
-            close = matching_brace(text, i)
+            close = pairs.get(i, -1)
             if close < 0:
                 continue
             boxes.append((m.start(), close + 1, text[i + 1:close]))
@@ -97,7 +98,7 @@ def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> tuple[int, 
     group = [boxes[-1]]
     for prev in reversed(boxes[:-1]):
         gap = text[prev[1]:group[0][0]]
-        if len(gap) > 60 or "\n\n" in gap or _REVISION_RE.search(gap) or not _is_connective_gap(gap, True):
+        if prev[1] > group[0][0] or len(gap) > 60 or "\n\n" in gap or _REVISION_RE.search(gap) or not _is_connective_gap(gap, True):
             break
         group.insert(0, prev)
     return group[0][0], ", ".join(b[2].strip() for b in group)
@@ -124,21 +125,18 @@ def _find_unescaped(text: str, needle: str, start: int) -> int:
 
 
 def _first_sentence(rest: str) -> str:
-    depth, i = 0, 0
-    while i < len(rest):
-        c = rest[i]
-        if c == "$":
-            depth ^= 1
-        elif depth == 0:
-            m = _SENTENCE_END_RE.match(rest, i)
-            if m:
-                return rest[:i]
-        i += 1
+    """Text up to the first sentence end that is outside ``$...$``."""
+    inside = False
+    for m in _SENTENCE_SCAN_RE.finditer(rest):
+        if m.group(0) == "$":
+            inside = not inside
+        elif not inside:
+            return rest[:m.start()]
     return rest
 
 
 def _after_marker(text: str, end: int) -> str | None:
-    rest = re.sub(r'^[\s*:]*\\?"', "", text[end:end + 4000])
+    rest = re.sub(r'^[\s*:]*\\?"', "", text[end:end + 1000])
     sentence = _first_sentence(rest)
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
@@ -178,27 +176,34 @@ def _tighten(answer: str) -> str | None:
     return answer
 
 
+_CODE_RE = re.compile(r"__\w+__|\blambda\b|\bimport\s|\b(?:eval|exec|compile|getattr|open)\s*\(|os\.system")
+
+
 def extract_answer(text: str) -> str | None:
-    """The final answer in a solution: last ``\\boxed{}``, answer markers, or the last number."""
-    if not text or not text.strip():
+    """The final answer in a solution: last ``\\boxed{}``, answer markers, or the last number.
+
+    Text that looks like program code (``__import__``, ``lambda``) is not an answer.
+    """
+    if not text or not text.strip() or _CODE_RE.search(text[-MAX_TEXT_CHARS:]):
         return None
     text = _prepare(text)
-    candidates: list[tuple[int, str]] = []
     boxes = find_boxes(text)
-    if boxes:
-        candidates.append(_last_box_group(text, boxes))
-    for m in _MARKER_RE.finditer(text):
+    box_start, box_answer = _last_box_group(text, boxes) if boxes else (-1, None)
+    for m in reversed(list(_MARKER_RE.finditer(text))):
+        if m.start() < box_start:
+            break
         answer = _after_marker(text, m.end())
         if answer and answer.strip():
-            candidates.append((m.start(), answer))
-    if candidates:
-        return max(candidates, key=lambda c: c[0])[1].strip()
+            return answer.strip()
+    if box_answer is not None:
+        return box_answer.strip()
     return _fallback(text)
 
 
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
-    if len(text) <= 80 and "\n" not in text and (not _is_prose(text) or not re.search(r"\d", text)):
+    if not _is_prose(text) or (len(text) <= 80 and "\n" not in text and (
+            not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)):
         return text.strip().rstrip(".")
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):

@@ -40,35 +40,33 @@ def unicode_to_ascii_math(text: str) -> str:
 
 def unwrap_command(text: str, pattern: re.Pattern) -> str:
     """Replace ``\\cmd{content}`` by ``content`` (balanced braces) for commands matching pattern."""
-    out, pos = [], 0
-    while True:
-        m = pattern.search(text, pos)
-        if not m:
-            out.append(text[pos:])
-            return "".join(out)
-        end = matching_brace(text, m.end() - 1)
-        if end < 0:
-            out.append(text[pos:m.start()] + text[m.end():])
-            return "".join(out)
-        out.append(text[pos:m.start()])
-        out.append(" " + text[m.end():end] + " ")
-        pos = end + 1
+    pairs = brace_pairs(text)
+    drop: set[int] = set()
+    for m in pattern.finditer(text):
+        close = pairs.get(m.end() - 1)
+        if close is not None:
+            drop.update(range(m.start(), m.end()))
+            drop.add(close)
+    if not drop:
+        return text
+    return "".join(" " if i in drop else c for i, c in enumerate(text))
 
 
-def matching_brace(text: str, open_index: int) -> int:
-    """Index of the brace closing the one at ``open_index``, or -1."""
-    depth = 0
-    for i in range(open_index, len(text)):
-        c = text[i]
-        if c == "\\":
-            continue
-        if c == "{" and (i == 0 or text[i - 1] != "\\"):
-            depth += 1
-        elif c == "}" and (i == 0 or text[i - 1] != "\\"):
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+def brace_pairs(text: str) -> dict[int, int]:
+    """Index of each unescaped ``{`` mapped to its closing ``}``, in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    escaped = False
+    for i, c in enumerate(text):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            pairs[stack.pop()] = i
+    return pairs
 
 
 _THOUSANDS_RE = re.compile(

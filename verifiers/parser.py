@@ -69,6 +69,8 @@ def tokenize(text: str) -> list[tuple[str, str]]:
                 tokens.append(("word", value))
             else:
                 raise ParseError(f"unexpected character {value!r}")
+        elif kind == "word" and len(value) == 2 and value != "pi":
+            tokens.extend((("word", value[0]), ("word", value[1])))
         else:
             tokens.append((kind, value))
     return tokens
@@ -230,6 +232,9 @@ class Parser:
 
     def parse_term(self) -> Node:
         factors = [self.parse_unary()]
+        mixed = self.mixed_fraction(factors[0])
+        if mixed is not None:
+            factors = [mixed]
         while True:
             if self.at("*", "\\cdot", "\\times", "\\ast"):
                 self.next()
@@ -243,6 +248,24 @@ class Parser:
             else:
                 break
         return factors[0] if len(factors) == 1 else self.node(("mul", tuple(factors)))
+
+    def mixed_fraction(self, whole: Node) -> Node | None:
+        """MATH's mixed numbers: ``7\\frac{3}{4}`` is 7 + 3/4, not 7 * 3/4."""
+        if whole[0] != "num" or whole[2] is not None or whole[1].denominator != 1 or not self.at("\\frac"):
+            return None
+        start = self.pos
+        self.next()
+        try:
+            num = self.parse_group() if self.at("{") else self.atom_token()
+            den = self.parse_group() if self.at("{") else self.atom_token()
+        except ParseError:
+            self.pos = start
+            return None
+        if num[0] == "num" and den[0] == "num" and num[2] is None and den[2] is None and \
+                0 < num[1] < den[1]:
+            return self.node(("add", (whole, ("div", num, den))))
+        self.pos = start
+        return None
 
     def starts_primary(self) -> bool:
         tok = self.peek()

@@ -149,10 +149,10 @@ def judge_case(judge: Judge, case: Case) -> Outcome:
 
 
 def to_outcome(case: Case, result: Any, elapsed_ms: float) -> Outcome:
-    """Read a judge's result: a Verdict-like object (``correct``, ``status``, ``reason``) or a bool."""
+    """Read a judge's result: Verdict-like (``correct``, ``status``, ``reason``) or truthy."""
     if hasattr(result, "correct"):
-        status = getattr(result, "status", "ok")
-        return Outcome(case, bool(result.correct), status, elapsed_ms, getattr(result, "reason", ""))
+        status, reason = getattr(result, "status", "ok"), getattr(result, "reason", "")
+        return Outcome(case, bool(result.correct), status, elapsed_ms, reason)
     return Outcome(case, bool(result), "ok", elapsed_ms)
 
 

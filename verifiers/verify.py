@@ -46,9 +46,9 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     pred_text = extract_answer(prediction)
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
-    if _exact_form(pred_text) == _exact_form(gold_text):
-        return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     gold_parsed = parse_answer(gold_text, deadline)
+    if gold_parsed.node is not None and _exact_form(pred_text) == _exact_form(gold_text):
+        return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     if gold_parsed.node is None:
         if answer_type == "text" or not _MATH_SYNTAX_RE.search(gold_parsed.text) or \
                 gold_parsed.error == "answer is prose":
@@ -93,7 +93,7 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     parsed = parse_answer(pred_text, deadline)
     if parsed.node is not None:
         return parsed
-    numbers = re.findall(r"-?\d+(?:[.,]\d+)*(?:/\d+)?%?", parsed.text)
+    numbers = re.findall(r"(?<![a-zA-Z\d])-?\d+(?:[.,]\d+)*(?:/\d+)?%?(?![a-zA-Z])", parsed.text)
     if numbers and parsed.error == "answer is prose":
         return parse_answer(numbers[-1], deadline)
     return parsed
