@@ -10,6 +10,7 @@ import mpmath
 
 from .evaluate import PRECISION_DIGITS, NotExact, NotNumeric, NumericEvaluator, exact_value
 from .limits import Deadline, TooLarge
+from .sandbox import sympy_equal_bounded
 from .parser import Node
 
 _PROBES = 4                     # random points for expressions with free symbols
@@ -333,6 +334,9 @@ class Comparer:
             if magnitude > _LARGE_DIGITS and not self.close_at_precision(p, g, seed, magnitude):
                 return False
             checked += 1
+        if checked == 0 and symbols:
+            self.method = "sympy"
+            return sympy_equal_bounded(p, g, self.deadline)
         return checked > 0
 
     def close_at_precision(self, p: Node, g: Node, seed: int, magnitude: float) -> bool:

@@ -211,7 +211,7 @@ class NumericEvaluator:
             return self._power(self.value(node[1]), self.value(node[2]))
         if tag == "fact":
             n = self.value(node[1])
-            if isinstance(n, tuple) or ctx.im(n) != 0 or ctx.re(n) < 0:
+            if isinstance(n, tuple) or ctx.im(n) != 0 or ctx.re(n) < 0 or n != ctx.nint(n):
                 raise NotNumeric("factorial of a non-natural number")
             if ctx.re(n) > 10**7:
                 raise TooLarge("factorial too large")

@@ -39,3 +39,11 @@ class Deadline:
 
     def remaining(self) -> float:
         return self.expires - time.perf_counter()
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (a runaway allocation becomes a MemoryError)."""
+    if megabytes > 0:
+        import resource
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -6,20 +6,16 @@ works whatever the caller's multiprocessing start method or ``__main__`` guard.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
+from .limits import limit_memory
 from .verify import verify
 
 
-def _limit_memory(megabytes: int) -> None:
-    if megabytes > 0:
-        import resource
-        limit = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 def main() -> None:
-    _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    os.environ["ANSWERKEY_SANDBOX"] = "inline"  # this process is already killable
+    limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     out = sys.stdout
     for line in sys.stdin:
         index, prediction, gold, answer_type, timeout = json.loads(line)

@@ -1,0 +1,56 @@
+"""sympy as the last resort: symbolic integers, no eval, and a hard bound from any thread."""
+import builtins
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sympy
+
+from verifiers import verify
+from verifiers.answers import parse_answer
+from verifiers.limits import Deadline, VerifierTimeout
+from verifiers.sandbox import sympy_equal_bounded
+from verifiers.symbolic import to_sympy
+
+COMBINATORIAL = [
+    (r"\binom{2n}{n}", r"\frac{(2n)!}{(n!)^2}", True),
+    (r"n!", r"n\cdot(n-1)!", True),
+    (r"(n+1)!", r"(n+1)\cdot n!", True),
+    (r"(n+1)!", r"n!\cdot(n+2)", False),
+    (r"\frac{(n+2)!}{n!}", r"(n+1)(n+2)", True),
+]
+
+
+@pytest.mark.parametrize("pred,gold,expected", COMBINATORIAL)
+def test_factorials_of_symbolic_integers_are_decided_by_sympy(pred, gold, expected):
+    v = verify(pred, gold, timeout=20)
+    assert v.status == "ok", v
+    assert v.correct is expected, v
+    assert v.method == "sympy", v
+
+
+def test_to_sympy_never_evaluates_text(monkeypatch):
+    text = r"\frac{x^2 + 1}{\sqrt{2}} + \sin(\pi x) + 3!"
+    to_sympy(parse_answer(text).node)  # sympy imports modules lazily (with exec) on first use
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("answer text must never reach eval/exec")
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    expr = to_sympy(parse_answer(text).node)
+    x = sympy.Symbol("x")
+    assert expr.subs(x, 0) == 1 / sympy.sqrt(2) + 6
+
+
+def test_sandbox_is_killed_when_the_deadline_has_passed():
+    a = parse_answer(r"(n+5)!").node
+    b = parse_answer(r"(n+5)\cdot(n+4)!").node
+    with pytest.raises(VerifierTimeout):
+        sympy_equal_bounded(a, b, Deadline(0.0))
+    assert sympy_equal_bounded(a, b, Deadline(30.0)) is True
+
+
+def test_sandbox_serves_eight_threads():
+    pairs = [(p, g) for p, g, _ in COMBINATORIAL] * 2
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda pg: verify(*pg, timeout=30).correct, pairs))
+    assert results == [e for _, _, e in COMBINATORIAL] * 2

@@ -1,0 +1,27 @@
+"""The sandbox's helper process: one JSON line in (two parse trees), ``true``/``false`` out."""
+from __future__ import annotations
+
+import json
+import sys
+
+from .limits import limit_memory
+from .sandbox import decode
+
+
+def main() -> None:
+    """Helper process: one JSON line in (two trees), ``true``/``false`` out."""
+    limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    from .symbolic import sympy_equal
+
+    for line in sys.stdin:
+        pred, gold = (decode(x) for x in json.loads(line))
+        try:
+            answer = sympy_equal(pred, gold)
+        except Exception:  # noqa: BLE001 - anything sympy cannot do is "not shown equal"
+            answer = False
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
