@@ -250,7 +250,10 @@ class Parser:
         return factors[0] if len(factors) == 1 else self.node(("mul", tuple(factors)))
 
     def mixed_fraction(self, whole: Node) -> Node | None:
-        """MATH's mixed numbers: ``7\\frac{3}{4}`` is 7 + 3/4, not 7 * 3/4."""
+        """MATH's mixed numbers: ``7\\frac{3}{4}`` is 7 + 3/4, not 7 * 3/4 (and ``-2\\frac{1}{4}`` is -9/4)."""
+        if whole[0] == "neg":
+            inner = self.mixed_fraction(whole[1])
+            return None if inner is None else self.node(("neg", inner))
         if whole[0] != "num" or whole[2] is not None or whole[1].denominator != 1 or not self.at("\\frac"):
             return None
         start = self.pos
