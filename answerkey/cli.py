@@ -128,3 +128,4 @@ def demo() -> None:
     """A verifier tour: real answer pairs (English, LaTeX, Chinese, hostile) and their verdicts."""
     click.echo("answerkey verifier tour: each pair is judged by verifiers.verify\n")
     click.echo(format_tour(run_tour()))
+

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .limits import MAX_ANSWER_CHARS, Deadline
 from .normalize import clean_latex
@@ -58,9 +59,14 @@ def simplify_text(text: str) -> str:
     return text
 
 
+_TRAILING_LABEL_RE = re.compile(
+    r"(?<=[\d})])\s*\\(?:text|mbox|textnormal|mathrm|textrm)\s*\{\s*(?:[a-zA-Z]+\s*){1,4}\}(?:\s*\^\s*\{?[23]\}?)?\s*\.?\s*$"
+)
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """Clean an answer for parsing; returns the text and whether it was a percentage."""
-    text = clean_latex(text)
+    text = clean_latex(_TRAILING_LABEL_RE.sub("", text))
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{_SCALES[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         text = replace_chinese_numbers(text)
@@ -81,9 +87,27 @@ def prepare(text: str) -> tuple[str, bool]:
 
 
 def parse_answer(text: str, deadline: Deadline | None = None) -> Parsed:
-    """Parse an answer string; prose that is not math keeps ``node=None``."""
+    """Parse an answer string; prose that is not math keeps ``node=None``.
+
+    Short answers (the usual case, and a gold is parsed again for every sample) are cached;
+    their parse is already bounded by the parser's size and depth limits.
+    """
     if len(text) > MAX_ANSWER_CHARS:
         return Parsed(text[:80], None, error="answer too long to parse")
+    if len(text) <= _CACHED_CHARS:
+        return _parse_cached(text)
+    return _parse(text, deadline)
+
+
+_CACHED_CHARS = 500
+
+
+@lru_cache(maxsize=16384)
+def _parse_cached(text: str) -> Parsed:
+    return _parse(text, None)
+
+
+def _parse(text: str, deadline: Deadline | None) -> Parsed:
     cleaned, percent = prepare(text)
     if not cleaned:
         return Parsed(cleaned, None, percent, error="empty answer")

@@ -5,9 +5,8 @@ import re
 
 from .answers import choice_letter
 from .limits import MAX_TEXT_CHARS
-from .normalize import brace_pairs
+from .normalize import brace_pairs, repair_double_escapes
 
-_DOUBLE_ESCAPED_RE = re.compile(r"\\\\(?:boxed|frac|sqrt|left|right|pi|text|cdot|times|dfrac)")
 _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
 _REVISION_RE = re.compile(r"\b(?:wait|actually|no,|correction|instead|mistake|wrong)\b|不对|更正|错了", re.I)
@@ -60,8 +59,7 @@ _LONE_LETTER_RE = re.compile(r"(?<![a-zA-Z'])([A-E])(?![a-zA-Z'])")
 
 def _prepare(text: str) -> str:
     text = text[-MAX_TEXT_CHARS:]
-    if _DOUBLE_ESCAPED_RE.search(text):
-        text = re.sub(r"(?<!\\)\\\\(?=[a-zA-Z])", r"\\", text)
+    text = repair_double_escapes(text)
     if "</think>" in text:
         after = text.rsplit("</think>", 1)[1]
         if after.strip():
@@ -155,7 +153,12 @@ def _after_marker(text: str, end: int) -> str | None:
     return _tighten(sentence)
 
 
+_TEXT_COMMAND_RE = re.compile(r"\\(?:text|mbox|textnormal|mathrm|textrm|textbf|operatorname)\s*\{[^{}]*\}")
+
+
 def _is_prose(text: str) -> bool:
+    """Words outside LaTeX commands and ``\\text{}`` labels (or any Chinese) make text prose."""
+    text = _TEXT_COMMAND_RE.sub(" ", text)
     return any(w.lower() not in _MATH_WORDS for w in _PROSE_WORD_RE.findall(text)) or bool(
         re.search(r"[\u4e00-\u9fff]", text))
 
@@ -179,10 +182,11 @@ def _tighten(answer: str) -> str | None:
 _CODE_RE = re.compile(r"__\w+__|\blambda\b|\bimport\s|\b(?:eval|exec|compile|getattr|open)\s*\(|os\.system")
 
 
-def extract_answer(text: str) -> str | None:
+def extract_answer(text: str, *, fallback: bool = True) -> str | None:
     """The final answer in a solution: last ``\\boxed{}``, answer markers, or the last number.
 
-    Text that looks like program code (``__import__``, ``lambda``) is not an answer.
+    Text that looks like program code (``__import__``, ``lambda``) is not an answer. With
+    ``fallback=False`` only a box or an answer marker counts (for answer keys).
     """
     if not text or not text.strip() or _CODE_RE.search(text[-MAX_TEXT_CHARS:]):
         return None
@@ -197,7 +201,7 @@ def extract_answer(text: str) -> str | None:
             return answer.strip()
     if box_answer is not None:
         return box_answer.strip()
-    return _fallback(text)
+    return _fallback(text) if fallback else None
 
 
 def _fallback(text: str) -> str | None:

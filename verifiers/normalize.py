@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _UNICODE_MATH = {
     "²": "^2", "³": "^3", "¹": "^1", "⁰": "^0", "√": "\\sqrt ", "π": "\\pi ", "×": "\\times ",
@@ -87,9 +88,20 @@ def drop_thousands_separators(text: str) -> str:
     return _THOUSANDS_RE.sub(join, text)
 
 
+_DOUBLE_ESCAPED_RE = re.compile(r"\\\\(?:boxed|frac|sqrt|left|right|pi|text|cdot|times|dfrac)")
+
+
+def repair_double_escapes(text: str) -> str:
+    """``\\\\frac`` (LaTeX escaped twice, as in JSON dumps) -> ``\\frac``; row breaks ``\\\\`` stay."""
+    if _DOUBLE_ESCAPED_RE.search(text):
+        text = re.sub(r"(?<!\\)\\\\(?=[a-zA-Z])", r"\\", text)
+    return text
+
+
+@lru_cache(maxsize=16384)
 def clean_latex(text: str) -> str:
     """Strip math delimiters, sizing and spacing commands, and text wrappers."""
-    text = unicode_to_ascii_math(text)
+    text = unicode_to_ascii_math(repair_double_escapes(text))
     text = text.replace("\\$", " ")
     text = _DELIMS_RE.sub(" ", text)
     text = text.replace("\\\\$", "")

@@ -40,7 +40,7 @@ def verify(prediction: str, gold: str, *, answer_type: str | None = None,
 
 
 def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:
-    gold_text = extract_answer(gold) or gold.strip()
+    gold_text = extract_answer(gold, fallback=False) or gold.strip()
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
     pred_text = extract_answer(prediction)

@@ -1,0 +1,73 @@
+"""A gold answer's canonical form, its answer type, and a nearby wrong answer (for self-checks)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .answers import choice_letter, parse_answer, simplify_text
+from .evaluate import NotExact, NotNumeric, exact_value
+from .limits import Deadline
+from .parser import Node
+
+
+def _exact(node: Node | None, deadline: Deadline) -> Fraction | None:
+    if node is None:
+        return None
+    try:
+        return exact_value(node, deadline)
+    except (NotExact, NotNumeric, ArithmeticError):
+        return None
+
+
+def _format(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def infer_answer_type(answer: str, timeout: float = 1.0) -> str:
+    """number, choice, set, tuple, interval, matrix, equation, text or expression."""
+    if choice_letter(answer) and any(c.isupper() for c in answer):
+        return "choice"
+    parsed = parse_answer(answer, Deadline(timeout))
+    node = parsed.node
+    if node is None:
+        return "text"
+    if parsed.percent or _exact(node, Deadline(timeout)) is not None:
+        return "number"
+    tag = node[0]
+    if tag in ("set", "list"):
+        return "set"
+    if tag == "seq":
+        return "interval" if node[1] + node[2] in ("(]", "[)") else "tuple"
+    if tag == "union":
+        return "interval"
+    if tag == "matrix":
+        return "matrix"
+    if tag == "rel":
+        return "equation" if all(op == "=" for op in node[1]) else "interval"
+    return "expression"
+
+
+def canonical_answer(answer: str, timeout: float = 1.0) -> str:
+    """The simplest faithful form: ``7\\frac{3}{4}`` -> ``31/4``, ``\\text{(B)}`` -> ``B``."""
+    if choice_letter(answer) and any(c.isupper() for c in answer):
+        return choice_letter(answer) or answer
+    parsed = parse_answer(answer, Deadline(timeout))
+    if parsed.node is None:
+        return answer.strip()
+    value = _exact(parsed.node, Deadline(timeout))
+    if value is not None:
+        return _format(value) + ("%" if parsed.percent else "")
+    return parsed.text
+
+
+def perturbed_answer(answer: str, timeout: float = 1.0) -> str:
+    """A close but wrong answer, which a sound verifier must reject."""
+    letter = choice_letter(answer) if any(c.isupper() for c in answer) else None
+    if letter:
+        return "B" if letter == "A" else "A"
+    parsed = parse_answer(answer, Deadline(timeout))
+    value = _exact(parsed.node, Deadline(timeout))
+    if value is not None:
+        return _format(value + 1) + ("%" if parsed.percent else "")
+    if parsed.node is None:
+        return simplify_text(answer) + " not"
+    return f"({parsed.text}) + 1"
