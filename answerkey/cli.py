@@ -129,3 +129,8 @@ def demo() -> None:
     click.echo("answerkey verifier tour: each pair is judged by verifiers.verify\n")
     click.echo(format_tour(run_tour()))
 
+
+from answerkey.cli_build import build_command, inspect_command  # noqa: E402 - registered on the group
+
+main.add_command(build_command)
+main.add_command(inspect_command)

@@ -46,6 +46,14 @@ class Parsed:
     error: str = ""
 
 
+_MATH_SYNTAX_RE = re.compile(r"[\\^_{}=<>+*/|]|\d")
+
+
+def is_text_answer(parsed: Parsed) -> bool:
+    """An answer that is prose (``Tuesday``, ``\\text{odd}``), not math that failed to parse."""
+    return parsed.node is None and (parsed.error == "answer is prose" or not _MATH_SYNTAX_RE.search(parsed.text))
+
+
 def choice_letter(text: str) -> str | None:
     """The option letter if the whole answer is one (``(B)``, ``\\text{C}``, ``选B``)."""
     m = _CHOICE_RE.match(text.replace("$", "").replace("\\boxed", ""))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .answers import choice_letter, parse_answer, simplify_text
+from .answers import choice_letter, is_text_answer, parse_answer, simplify_text
 from .evaluate import NotExact, NotNumeric, exact_value
 from .limits import Deadline
 from .parser import Node
@@ -23,13 +23,18 @@ def _format(value: Fraction) -> str:
 
 
 def infer_answer_type(answer: str, timeout: float = 1.0) -> str:
-    """number, choice, set, tuple, interval, matrix, equation, text or expression."""
+    """number, choice, set, tuple, interval, matrix, equation, text or expression.
+
+    Raises ValueError for math that does not parse (``\\frac{1}{``).
+    """
     if choice_letter(answer) and any(c.isupper() for c in answer):
         return "choice"
     parsed = parse_answer(answer, Deadline(timeout))
     node = parsed.node
     if node is None:
-        return "text"
+        if is_text_answer(parsed) and parsed.text:
+            return "text"
+        raise ValueError(f"the answer does not parse: {parsed.error or 'empty'}")
     if parsed.percent or _exact(node, Deadline(timeout)) is not None:
         return "number"
     tag = node[0]

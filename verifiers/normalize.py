@@ -30,6 +30,7 @@ _OPS = [(re.compile(p), r) for p, r in [
     (r"\\neq?(?![a-zA-Z])|!=|=/=", r"\\ne "), (r"\\lt(?![a-zA-Z])", "<"), (r"\\gt(?![a-zA-Z])", ">"),
     (r"\\dots[bc]?|\\ldots|\\cdots", " "), (r"\\%", "%"), (r"\\\$", "$"),
     (r"\\{", r"\\lbrace "), (r"\\}", r"\\rbrace "),
+    (r"\^\s*\{\s*\\circ\s*\}", r"^\\circ "), (r"\\phantom\s*(?:\{[^{}]*\})?", " "),
 ]]
 
 

@@ -358,6 +358,9 @@ class Parser:
         raise ParseError("unsupported subscript")
 
     def atom_token(self) -> Node:
+        """A single-token argument, as in ``\\frac12``, ``x_1`` or ``\\frac\\pi 2``."""
+        if self.peek() is not None and self.peek()[0] == "cmd":
+            return self.parse_primary()
         kind, value = self.next()
         if kind == "num":
             return self.number(value[0]) if len(value) > 1 and value.isdigit() else self.number(value)

@@ -5,7 +5,7 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import Parsed, choice_letter, parse_answer, simplify_text
+from .answers import Parsed, choice_letter, is_text_answer, parse_answer, simplify_text
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import Deadline, TooLarge, VerifierTimeout
@@ -15,7 +15,6 @@ from .verdict import Verdict
 DEFAULT_TIMEOUT = 2.0
 ANSWER_TYPES = {"number", "expression", "choice", "set", "interval", "tuple", "matrix", "text", "equation"}
 _DECIMAL_COMMA_RE = re.compile(r"^-?(?:0|[1-9]\d*),(?!\d{3}$)\d+$|^-?0,\d+$")
-_MATH_SYNTAX_RE = re.compile(r"[\\^_{}=<>+*/|]|\d")
 
 
 def verify(prediction: str, gold: str, *, answer_type: str | None = None,
@@ -50,8 +49,7 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if gold_parsed.node is not None and _exact_form(pred_text) == _exact_form(gold_text):
         return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     if gold_parsed.node is None:
-        if answer_type == "text" or not _MATH_SYNTAX_RE.search(gold_parsed.text) or \
-                gold_parsed.error == "answer is prose":
+        if answer_type == "text" or is_text_answer(gold_parsed):
             return _judge_text(pred_text, gold_text)
         return Verdict(False, "none", pred_text, ("", gold_parsed.text),
                        f"the gold answer could not be parsed ({gold_parsed.error})", "error")

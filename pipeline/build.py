@@ -1,0 +1,236 @@
+"""``build``: sources -> exercises -> checks -> a versioned dataset folder, with every row accounted for.
+
+The output folder holds ``data/`` shards, ``README.md`` (dataset card), ``manifest.json`` and
+``rejected.jsonl``. Everything is written into ``.partial/`` first and moved into place at the end,
+each file atomically; a build killed at any point is simply run again and, being deterministic,
+produces byte-identical files.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .atomic import atomic_write_text
+from .card import render_card
+from .checks import CheckFailed, Decontaminator, Deduplicator
+from .mapping import NUM_PERM, MapJob, map_row
+from .export import FORMATS, write_dataset
+from .recipes import detect_recipe, get_recipe
+from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
+from .sources import read_rows
+
+PARTIAL = ".partial"
+
+
+@dataclass
+class SourceSpec:
+    """One input: a path (or ``hf:NAME``), its recipe and optional column mapping / overrides."""
+
+    path: str
+    recipe: str = "auto"
+    mapping: dict = field(default_factory=dict)
+
+
+@dataclass
+class BuildConfig:
+    """Everything a build depends on; recorded in the manifest."""
+
+    sources: list[SourceSpec]
+    out: str
+    format: str = "answerkey"
+    decontaminate: list[str] = field(default_factory=list)
+    test_fraction: float = 0.0
+    near_duplicate_threshold: float = 0.85
+    ngram: int = 13
+    timeout: float = 2.0
+    workers: int = 1
+    name: str = ""
+
+    def validate(self) -> None:
+        if not self.sources:
+            raise ValueError("no --source given")
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown format {self.format!r}; expected one of {', '.join(FORMATS)}")
+        if not 0.0 <= self.test_fraction < 1.0:
+            raise ValueError(f"test_fraction must be in [0, 1), got {self.test_fraction}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if not 0.0 < self.near_duplicate_threshold <= 1.0:
+            raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        for spec in [*self.sources, *[SourceSpec(p) for p in self.decontaminate]]:
+            if not spec.path.startswith("hf:") and not Path(spec.path).exists():
+                raise FileNotFoundError(f"source not found: {spec.path}")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("answerkey")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _eval_problems(path: str) -> Iterator[str]:
+    recipe = None
+    for item in read_rows(path):
+        if isinstance(item, Rejection):
+            continue
+        origin, row = item
+        recipe = recipe or get_recipe(detect_recipe(row))
+        try:
+            yield recipe.to_exercise(origin, row).problem
+        except RowError:
+            continue
+
+
+class _Run:
+    """The state of one build: counts, rejections, checks."""
+
+    def __init__(self, config: BuildConfig, partial: Path, progress: bool):
+        self.config = config
+        self.counts: Counter = Counter()
+        self.rejected: Counter = Counter()
+        self.per_source: list[dict] = []
+        self.dedup = Deduplicator(config.near_duplicate_threshold, NUM_PERM)
+        self.decon = Decontaminator({p: _eval_problems(p) for p in config.decontaminate}, config.ngram)
+        self.rejects = (partial / "rejected.jsonl").open("w", encoding="utf-8")
+        self.bar = tqdm(desc="build", unit="row", disable=not progress)
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejected[rejection.reason] += 1
+        self.rejects.write(to_json(rejection.to_dict()) + "\n")
+
+    def jobs(self, spec: SourceSpec, stats: dict) -> Iterator[MapJob]:
+        """Raw rows of one source as map jobs; unreadable rows are rejected on the spot."""
+        recipe = "generic" if spec.recipe == "auto" and spec.mapping else spec.recipe
+        for item in read_rows(spec.path):
+            self.counts["read"] += 1
+            stats["read"] += 1
+            self.bar.update(1)
+            if isinstance(item, Rejection):
+                self.reject(item)
+                continue
+            origin, row = item
+            if recipe == "auto":
+                recipe = detect_recipe(row)
+            stats["recipe"] = recipe
+            yield MapJob(origin, row, recipe, tuple(sorted(spec.mapping.items())),
+                         self.config.timeout, self.config.test_fraction)
+
+    def tasks(self, mapper) -> Iterator[dict]:
+        """Mapped rows in input order through the reduce: contamination, then duplicates."""
+        for spec in self.config.sources:
+            stats = {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
+            for mapped in mapper(map_row, self.jobs(spec, stats)):
+                if mapped.rejection is not None:
+                    self.reject(mapped.rejection)
+                    continue
+                task = mapped.task
+                try:
+                    self.decon.check(task["problem"])
+                    self.dedup.check(task["id"], task["problem"], mapped.signature)
+                except CheckFailed as exc:
+                    origin = json.loads(task["lineage"])["origin"]
+                    self.reject(Rejection(origin, exc.reason, f"{origin}: {exc.detail}", to_json(task)))
+                    continue
+                stats["kept"] += 1
+                stats["license"] = stats["license"] or task["license"]
+                self.counts["kept"] += 1
+                yield task
+            self.per_source.append({**stats, "rows": stats["read"]})
+
+    def close(self) -> None:
+        self.bar.close()
+        self.rejects.close()
+
+
+def build(config: BuildConfig, *, progress: bool = True) -> dict:
+    """Run a build; returns the manifest (also written to ``OUT/manifest.json``)."""
+    config.validate()
+    out = Path(config.out)
+    partial = out / PARTIAL
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    run = _Run(config, partial, progress)
+    pool = mp.get_context("spawn").Pool(config.workers) if config.workers > 1 else None
+    mapper = (lambda fn, jobs: pool.imap(fn, jobs, chunksize=64)) if pool else map
+    try:
+        files = write_dataset(run.tasks(mapper), partial, config.format)
+    finally:
+        run.close()
+        if pool is not None:
+            pool.terminate()
+    rejected_total = sum(run.rejected.values())
+    if run.counts["read"] != run.counts["kept"] + rejected_total:
+        raise AssertionError(f"counts do not reconcile: {dict(run.counts)} vs {dict(run.rejected)}")
+    manifest = {
+        "name": config.name or out.name,
+        "format": config.format,
+        "schema_version": SCHEMA_VERSION,
+        "answerkey_version": _version(),
+        "counts": {"read": run.counts["read"], "kept": run.counts["kept"],
+                   "rejected": dict(sorted(run.rejected.items()))},
+        "splits": _split_counts(files),
+        "sources": run.per_source,
+        "config": asdict(config),
+        "files": files,
+    }
+    _publish(partial, out, manifest)
+    return manifest
+
+
+def _split_counts(files: dict) -> dict:
+    """Rows per split, read off the data shard names (``data/train-00000-of-00001.parquet``)."""
+    counts: Counter = Counter()
+    for name, meta in files.items():
+        if name.startswith("data/"):
+            counts[Path(name).name.split("-")[0]] += meta["rows"]
+    return dict(sorted(counts.items()))
+
+
+def _publish(partial: Path, out: Path, manifest: dict) -> None:
+    """Move the finished files into place, each atomically, the manifest last."""
+    for folder in ("data", "sft"):
+        target = out / folder
+        if target.exists():
+            shutil.rmtree(target)
+        if (partial / folder).exists():
+            (partial / folder).rename(target)
+    (partial / "rejected.jsonl").replace(out / "rejected.jsonl")
+    atomic_write_text(out / "README.md", render_card(manifest))
+    atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    shutil.rmtree(partial, ignore_errors=True)
+
+
+def load_config(path: str | Path) -> BuildConfig:
+    """A BuildConfig from a YAML file (keys as BuildConfig; sources as paths or mappings)."""
+    import yaml
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    known = set(BuildConfig.__dataclass_fields__)
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; expected {sorted(known)}")
+    sources = []
+    for i, item in enumerate(data.get("sources") or []):
+        if isinstance(item, str):
+            sources.append(SourceSpec(item))
+        elif isinstance(item, dict) and "path" in item:
+            sources.append(SourceSpec(str(item["path"]), item.get("recipe", "auto"), dict(item.get("mapping") or {})))
+        else:
+            raise ValueError(f"{path}: sources[{i}]: expected a path or a mapping with 'path'")
+    data["sources"] = sources
+    data.setdefault("out", "")
+    return BuildConfig(**data)

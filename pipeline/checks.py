@@ -1,0 +1,117 @@
+"""The checks an exercise passes to become a task: verifiable, not a duplicate, not contaminated."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from verifiers import verify
+from verifiers.canonical import canonical_answer, infer_answer_type, perturbed_answer
+
+from .schema import normalize_text
+
+MINHASH_SCHEME = "affine32"
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_WORD_RE = re.compile(r"\w+")
+
+
+class CheckFailed(Exception):
+    """An exercise fails a check: ``reason`` is the short code counted in the manifest."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """A gold answer that passed the self-checks, in canonical form with its type."""
+
+    answer: str
+    answer_type: str
+
+
+def check_verifiable(answer: str, answer_type: str | None, timeout: float = 2.0) -> CheckedAnswer:
+    """The gold must parse, match itself and its canonical form, and reject a perturbed answer."""
+    try:
+        kind = answer_type or infer_answer_type(answer, timeout)
+    except ValueError as exc:
+        raise CheckFailed("unverifiable_answer", f"the gold {answer!r} cannot be checked: {exc}") from exc
+    hint = kind if kind in ("choice", "text") else None
+    itself = verify(answer, answer, answer_type=hint, timeout=timeout)
+    if not itself.correct:
+        raise CheckFailed("unverifiable_answer", f"the gold does not verify against itself: {itself.reason}")
+    canonical = canonical_answer(answer, timeout)
+    against_canonical = verify(canonical, answer, answer_type=hint, timeout=timeout)
+    if not against_canonical.correct:
+        raise CheckFailed("unverifiable_answer",
+                          f"the gold {answer!r} does not match its canonical form {canonical!r}: "
+                          f"{against_canonical.reason}")
+    wrong = perturbed_answer(answer, timeout)
+    against_wrong = verify(wrong, answer, answer_type=hint, timeout=timeout)
+    if against_wrong.correct or against_wrong.status != "ok":
+        raise CheckFailed("unverifiable_answer",
+                          f"the verifier cannot tell the gold {answer!r} from the wrong {wrong!r}")
+    return CheckedAnswer(canonical, kind)
+
+
+def shingles(text: str, n: int) -> set[str]:
+    """Word n-grams of normalized text (character n-grams for Chinese)."""
+    text = normalize_text(text)
+    tokens = list(text.replace(" ", "")) if _CJK_RE.search(text) else _WORD_RE.findall(text)
+    if len(tokens) < n:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+class Deduplicator:
+    """Keeps the first of exact (normalized text) and near (MinHash LSH) duplicate problems."""
+
+    def __init__(self, threshold: float = 0.85, num_perm: int = 64):
+        self.exact: dict[str, str] = {}
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm) if threshold < 1 else None
+        self.num_perm = num_perm
+
+    def check(self, task_id: str, problem: str, signature: np.ndarray) -> None:
+        """Raise CheckFailed for a duplicate; otherwise remember this problem and its MinHash."""
+        key = hashlib.sha256(normalize_text(problem).encode()).hexdigest()
+        if key in self.exact:
+            raise CheckFailed("duplicate", f"same problem as task {self.exact[key]}")
+        minhash = None
+        if self.lsh is not None:
+            minhash = MinHash(num_perm=self.num_perm, hashvalues=signature, scheme=MINHASH_SCHEME)
+        if minhash is not None:
+            similar = self.lsh.query(minhash)
+            if similar:
+                raise CheckFailed("near_duplicate", f"nearly the same problem as task {min(similar)}")
+        self.exact[key] = task_id
+        if minhash is not None and task_id not in self.lsh.keys:
+            self.lsh.insert(task_id, minhash)
+
+
+class Decontaminator:
+    """Rejects problems that share an n-gram (or the whole text) with an evaluation set."""
+
+    def __init__(self, eval_sets: dict[str, Iterable[str]], n: int = 13):
+        self.n = n
+        self.grams: dict[str, str] = {}
+        for name, problems in eval_sets.items():
+            for problem in problems:
+                for gram in shingles(problem, n):
+                    self.grams.setdefault(gram, name)
+
+    def check(self, problem: str) -> None:
+        for gram in shingles(problem, self.n):
+            if gram in self.grams:
+                raise CheckFailed("contaminated", f"shares the {self.n}-gram {gram!r} with {self.grams[gram]}")
+
+
+def split_of(task_id: str, test_fraction: float, salt: str = "answerkey") -> str:
+    """A deterministic train/test assignment from the id alone."""
+    bucket = int(hashlib.sha256(f"{salt}:{task_id}".encode()).hexdigest()[:8], 16) / 2**32
+    return "test" if bucket < test_fraction else "train"

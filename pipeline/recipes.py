@@ -1,0 +1,253 @@
+"""Recipes: how a raw row of a known dataset (or of any table, by column mapping) becomes an Exercise.
+
+``get_recipe(name, **options)`` gives a ``Recipe``; ``recipe.to_exercise(origin, row)`` returns
+an ``Exercise`` or raises ``RowError(field, message)`` for a row that lacks what it needs.
+``source``, ``license`` and ``lang`` default per recipe and can be overridden; only ``generic``
+and ``auto`` take a column mapping (``problem_col``, ``answer_col``, ``solution_col``,
+``answer_type_col``).
+"""
+from __future__ import annotations
+
+import re
+
+from verifiers import extract_answer
+from verifiers.extract import find_boxes
+from verifiers.verify import ANSWER_TYPES
+
+from .schema import Exercise, RowError
+
+OVERRIDES = ("source", "license", "lang")
+MAPPING = ("problem_col", "answer_col", "solution_col", "answer_type_col")
+
+_CALCULATOR_RE = re.compile(r"<<[^<>]*>>")
+_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?%?")
+_LEVEL_RE = re.compile(r"(?:Level\s*)?(\d+)")
+
+
+def _text(row: dict, column: str, *, required: bool = True) -> str | None:
+    """The stripped text of ``row[column]`` (numbers are written out); ``None`` when absent or
+    blank and not required, else ``RowError(column, "missing" | "empty")``."""
+    value = row.get(column)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if value is not None and not isinstance(value, str):
+        raise RowError(column, f"expected text, got {type(value).__name__}")
+    value = value.strip() if value is not None else None
+    if not value and required:
+        raise RowError(column, "missing" if column not in row or row[column] is None else "empty")
+    return value or None
+
+
+def _pick(row: dict, columns: tuple[str, ...]) -> dict:
+    """The given columns of ``row`` that it has, for ``Exercise.metadata``."""
+    return {column: row[column] for column in columns if column in row}
+
+
+def is_number(answer: str) -> bool:
+    """A plain number: integer, decimal, fraction ``a/b`` or percentage."""
+    return _NUMBER_RE.fullmatch(answer) is not None
+
+
+def last_box(solution: str) -> str | None:
+    """The content of the last ``\\boxed{}`` / ``\\fbox{}`` in ``solution``, if any."""
+    boxes = find_boxes(solution)
+    return (boxes[-1][2].strip() or None) if boxes else None
+
+
+class Recipe:
+    """Turns raw rows into Exercises; subclasses implement ``fields(row)``."""
+
+    name = ""
+    license = ""
+    lang = "en"
+
+    def __init__(self, *, source: str | None = None, license: str | None = None, lang: str | None = None):
+        self.source = source or self.name
+        self.license = license or self.license
+        self.lang = lang or self.lang
+
+    def to_exercise(self, origin: str, row: dict) -> Exercise:
+        """The Exercise for ``row`` (read at ``origin``); ``RowError`` when the row lacks a field."""
+        return Exercise(origin=origin, source=self.source, license=self.license, lang=self.lang,
+                        **self.fields(row))
+
+    def fields(self, row: dict) -> dict:
+        """``problem``, ``answer`` and any of ``solution``, ``answer_type``, ``metadata``."""
+        raise NotImplementedError
+
+
+class GSM8K(Recipe):
+    """openai/gsm8k: ``question``; ``answer`` is the worked solution ending in ``#### N``."""
+
+    name, license = "gsm8k", "MIT"
+
+    def fields(self, row: dict) -> dict:
+        problem = _text(row, "question")
+        worked, mark, final = _text(row, "answer").rpartition("####")
+        if not mark:
+            raise RowError("answer", "no '####' final answer")
+        final = final.strip()
+        if not final:
+            raise RowError("answer", "empty after '####'")
+        if _THOUSANDS_RE.fullmatch(final):
+            final = final.replace(",", "")
+        solution = _CALCULATOR_RE.sub("", worked).strip() or None
+        return {"problem": problem, "answer": final, "solution": solution, "answer_type": "number"}
+
+
+class MATH(Recipe):
+    """MATH (Hendrycks): ``problem``, ``solution`` with ``\\boxed{}``, optional ``answer``;
+    ``subject`` (or the original ``type``), ``level`` (int, or ``"Level N"``) and ``unique_id``
+    go to metadata."""
+
+    name, license = "math", "MIT"
+
+    def fields(self, row: dict) -> dict:
+        problem = _text(row, "problem")
+        solution = _text(row, "solution")
+        answer = _text(row, "answer", required=False) or last_box(solution)
+        if answer is None:
+            raise RowError("answer", "none given, and the solution has no non-empty \\boxed{}")
+        metadata = {"subject": row.get("subject", row.get("type")), "level": _level(row.get("level"))}
+        metadata.update(_pick(row, ("unique_id",)))
+        return {"problem": problem, "answer": answer, "solution": solution, "metadata": metadata}
+
+
+def _level(value) -> int | None:
+    """MATH levels as integers: ``5`` and ``"Level 5"`` -> 5; ``"Level ?"`` or none -> None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _LEVEL_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    return int(match.group(1)) if match else None
+
+
+class CMATH(Recipe):
+    """XiaoMi/cmath: Chinese grade-school problems, ``input`` and a numeric ``golden``."""
+
+    name, license, lang = "cmath", "CC BY 4.0", "zh"
+
+    def fields(self, row: dict) -> dict:
+        answer = _text(row, "golden")
+        return {"problem": _text(row, "input"), "answer": answer,
+                "answer_type": "number" if is_number(answer) else None,
+                "metadata": _pick(row, ("grade", "reasoning_step", "num_digits"))}
+
+
+class TALSCQ(Recipe):
+    """math-eval/TAL-SCQ5K: Chinese single choice; the options are rendered into the prompt and
+    the option letter is the answer."""
+
+    name, license, lang = "tal-scq", "MIT", "zh"
+
+    def fields(self, row: dict) -> dict:
+        problem = _text(row, "problem")
+        options = _options(row.get("answer_option_list"))
+        letter = _text(row, "answer_value").upper()
+        if letter not in {key for key, _ in options}:
+            raise RowError("answer_value", f"{letter!r} is not one of the options {[k for k, _ in options]}")
+        problem += "\n" + "\n".join(f"{key}. {content}" for key, content in options)
+        analysis = row.get("answer_analysis")
+        solution = "\n".join(analysis) if isinstance(analysis, list) else analysis
+        solution = solution.strip() if isinstance(solution, str) else ""
+        return {"problem": problem, "answer": letter, "answer_type": "choice", "solution": solution or None,
+                "metadata": _pick(row, ("difficulty", "knowledge_point_routes", "qid"))}
+
+
+def _options(value) -> list[tuple[str, str]]:
+    """``[(letter, content)]`` from ``[{"aoVal", "content"}]`` (each item possibly wrapped in a
+    one-element list, as in the TAL-SCQ5K files)."""
+    if not isinstance(value, list) or not value:
+        raise RowError("answer_option_list", "missing" if value is None else "expected a non-empty list")
+    options = []
+    for item in value:
+        item = item[0] if isinstance(item, list) and len(item) == 1 else item
+        if not isinstance(item, dict):
+            raise RowError("answer_option_list", f"expected {{aoVal, content}} objects, got {item!r:.80}")
+        options.append((_text(item, "aoVal").upper(), _text(item, "content", required=False) or ""))
+    return options
+
+
+class Generic(Recipe):
+    """Any table, by column mapping; with no answer, the answer is the solution's last box or
+    answer marker (``verifiers.extract_answer`` without its last-number fallback)."""
+
+    name = "generic"
+
+    def __init__(self, *, problem_col: str = "problem", answer_col: str = "answer",
+                 solution_col: str | None = "solution", answer_type_col: str | None = None, **overrides):
+        super().__init__(**overrides)
+        self.problem_col, self.answer_col = problem_col, answer_col
+        self.solution_col, self.answer_type_col = solution_col, answer_type_col
+
+    def fields(self, row: dict) -> dict:
+        problem = _text(row, self.problem_col)
+        solution = _text(row, self.solution_col, required=False) if self.solution_col else None
+        answer = _text(row, self.answer_col, required=solution is None)
+        if answer is None:
+            answer = extract_answer(solution, fallback=False)
+            if not answer:
+                raise RowError(self.answer_col, f"missing, and no boxed or marked answer in {self.solution_col!r}")
+        return {"problem": problem, "answer": answer, "solution": solution,
+                "answer_type": self._answer_type(row)}
+
+    def _answer_type(self, row: dict) -> str | None:
+        if not self.answer_type_col:
+            return None
+        kind = _text(row, self.answer_type_col, required=False)
+        if kind is not None and kind not in ANSWER_TYPES:
+            raise RowError(self.answer_type_col, f"unknown answer type {kind!r}; expected one of {sorted(ANSWER_TYPES)}")
+        return kind
+
+
+def detect_recipe(row: dict) -> str:
+    """The recipe that fits a row's columns; ``generic`` when none of the known formats does."""
+    if "answer_option_list" in row and "answer_value" in row:
+        return "tal-scq"
+    if "input" in row and "golden" in row:
+        return "cmath"
+    if "question" in row and "####" in str(row.get("answer", "")):
+        return "gsm8k"
+    if "problem" in row and "solution" in row and any(k in row for k in ("subject", "level", "type")):
+        return "math"
+    return "generic"
+
+
+class Auto(Recipe):
+    """Picks the recipe for each row with ``detect_recipe``; the mapping goes to ``generic``."""
+
+    name = "auto"
+
+    def __init__(self, **options):
+        super().__init__(**_pick(options, OVERRIDES))
+        self._options = options
+        self._recipes: dict[str, Recipe] = {}
+
+    def to_exercise(self, origin: str, row: dict) -> Exercise:
+        name = detect_recipe(row)
+        if name not in self._recipes:
+            options = self._options if name == "generic" else _pick(self._options, OVERRIDES)
+            self._recipes[name] = get_recipe(name, **options)
+        return self._recipes[name].to_exercise(origin, row)
+
+
+RECIPES: dict[str, type[Recipe]] = {
+    recipe.name: recipe for recipe in (GSM8K, MATH, CMATH, TALSCQ, Generic, Auto)
+}
+
+
+def get_recipe(name: str, **options) -> Recipe:
+    """The recipe called ``name`` with ``source``/``license``/``lang`` overrides and, for
+    ``generic`` and ``auto``, a column mapping. Options given as ``None`` count as not given;
+    a column mapping for a recipe of a known format is a ``ValueError``, except under ``auto``."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; expected one of {', '.join(RECIPES)}")
+    options = {key: value for key, value in options.items() if value is not None}
+    unknown = sorted(set(options) - set(OVERRIDES) - set(MAPPING))
+    if unknown:
+        raise ValueError(f"unknown recipe options {unknown}; expected any of {[*OVERRIDES, *MAPPING]}")
+    mapping = sorted(set(options) & set(MAPPING))
+    if mapping and name not in ("generic", "auto"):
+        raise ValueError(f"recipe {name!r} reads its own columns; a column mapping ({', '.join(mapping)}) "
+                         "needs --recipe generic")
+    return RECIPES[name](**options)

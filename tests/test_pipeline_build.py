@@ -1,0 +1,179 @@
+"""``answerkey build`` end to end: counts reconcile, reasons, determinism, crash-resume, configs."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import datasets
+import pytest
+from click.testing import CliRunner
+
+from answerkey.cli import main
+from pipeline.build import BuildConfig, SourceSpec, build, load_config
+from pipeline_shared import SHARED_DATA, requires_shared
+
+GOOD = [
+    {"problem": "Tom has 3 apples and buys 4 more. How many apples does he have?", "answer": "7"},
+    {"problem": "A box holds 12 eggs. How many eggs are in 5 boxes?", "answer": "60"},
+    {"problem": "What is one half of one third, as a fraction?", "answer": "\\frac{1}{6}"},
+    {"problem": "Solve for x: 2x + 3 = 11.", "answer": "4"},
+    {"problem": "Which interval contains exactly the x with 0 <= x < 1?", "answer": "[0,1)"},
+]
+
+
+def _write_source(path: Path) -> Path:
+    lines = [json.dumps(r) for r in GOOD]
+    lines += [
+        '{"problem": "broken line", "answer": ',                                   # malformed JSON
+        json.dumps({"problem": "   ", "answer": "3"}),                              # empty problem
+        json.dumps({"problem": "What is the answer to this riddle?", "answer": "\\frac{1}{"}),  # unverifiable
+        json.dumps({"problem": "tom has 3 apples and buys 4 more.  How many apples does he have?",
+                    "answer": "7"}),                                                # exact duplicate
+        json.dumps({"problem": "Tom has 3 apples and buys 4 more. How many apples does he have now?",
+                    "answer": "7"}),                                                # near duplicate
+        json.dumps({"problem": "Janet's ducks lay 16 eggs per day and she eats three for breakfast "
+                               "every morning. How many are left?", "answer": "13"}),  # contaminated
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_eval(path: Path) -> Path:
+    path.write_text(json.dumps({"problem": "Janet's ducks lay 16 eggs per day and she eats three for "
+                                           "breakfast every morning. She sells the rest.", "answer": "18"}) + "\n")
+    return path
+
+
+def _config(tmp_path: Path, out: str = "out", **extra) -> BuildConfig:
+    source = _write_source(tmp_path / "exercises.jsonl")
+    evalset = _write_eval(tmp_path / "eval.jsonl")
+    return BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / out),
+                       decontaminate=[str(evalset)], near_duplicate_threshold=0.7, ngram=8, **extra)
+
+
+def _data_bytes(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_every_row_is_kept_or_rejected_with_its_reason_and_line(tmp_path):
+    manifest = build(_config(tmp_path), progress=False)
+    counts = manifest["counts"]
+    assert counts["read"] == 11
+    assert counts["kept"] == len(GOOD)
+    assert counts["rejected"] == {"contaminated": 1, "duplicate": 1, "malformed_row": 2,
+                                  "near_duplicate": 1, "unverifiable_answer": 1}
+    assert counts["read"] == counts["kept"] + sum(counts["rejected"].values())
+    out = tmp_path / "out"
+    rejected = [json.loads(line) for line in (out / "rejected.jsonl").read_text().splitlines()]
+    origins = {r["reason"]: r["origin"] for r in rejected}
+    assert origins["unverifiable_answer"].endswith("exercises.jsonl:8")
+    bad_json = next(r for r in rejected if r["origin"] == f"{tmp_path / 'exercises.jsonl'}:6")
+    assert bad_json["reason"] == "malformed_row" and "invalid JSON" in bad_json["detail"]
+    assert "problem" in next(r["detail"] for r in rejected if r["origin"].endswith(":7"))
+    on_disk = json.loads((out / "manifest.json").read_text())
+    assert on_disk == manifest
+    assert (out / "README.md").read_text().startswith("---")
+    loaded = datasets.load_dataset("parquet", data_dir=str(out / "data"), split="train")
+    assert sorted(loaded["answer"]) == sorted(["7", "60", "1/6", "4", "[0,1)"])
+    assert set(loaded["answer_type"]) == {"number", "interval"}
+
+
+def test_same_input_gives_byte_identical_output(tmp_path):
+    first = build(_config(tmp_path, "a", test_fraction=0.4), progress=False)
+    second = build(_config(tmp_path, "b", test_fraction=0.4), progress=False)
+    assert first["files"] == second["files"]
+    a, b = _data_bytes(tmp_path / "a"), _data_bytes(tmp_path / "b")
+    assert {k: v for k, v in a.items() if k != "manifest.json" and k != "README.md"} == \
+           {k: v for k, v in b.items() if k != "manifest.json" and k != "README.md"}
+
+
+def _big_source(path: Path, rows: int) -> Path:
+    with path.open("w") as f:
+        for i in range(rows):
+            f.write(json.dumps({"problem": f"Item {i}: what is {i} plus {i * 7 % 13} times {i % 5}?",
+                                "answer": str(i + (i * 7 % 13) * (i % 5))}) + "\n")
+    return path
+
+
+def test_a_build_killed_with_sigkill_is_rerun_to_identical_files(tmp_path):
+    source = _big_source(tmp_path / "big.jsonl", 6000)
+    args = [sys.executable, "-m", "answerkey", "build", "--source", str(source), "--quiet",
+            "--near-dup-threshold", "1"]
+    subprocess.run(args + ["--out", str(tmp_path / "reference")], check=True, capture_output=True)
+    victim = subprocess.Popen(args + ["--out", str(tmp_path / "crashed")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    partial = tmp_path / "crashed" / ".partial"
+    deadline = time.time() + 60
+    while not partial.exists() and time.time() < deadline and victim.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    if victim.poll() is None:
+        os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert not (tmp_path / "crashed" / "manifest.json").exists() or victim.returncode == 0
+    subprocess.run(args + ["--out", str(tmp_path / "crashed")], check=True, capture_output=True)
+    reference, crashed = _data_bytes(tmp_path / "reference"), _data_bytes(tmp_path / "crashed")
+    assert reference.keys() == crashed.keys()
+    for name in reference:
+        if name.startswith("data/") or name == "rejected.jsonl":
+            assert reference[name] == crashed[name], name
+    ref_manifest = json.loads(reference["manifest.json"])
+    crash_manifest = json.loads(crashed["manifest.json"])
+    assert ref_manifest["files"] == crash_manifest["files"]
+    assert ref_manifest["counts"] == crash_manifest["counts"]
+
+
+def test_yaml_config_and_flags(tmp_path):
+    source = _write_source(tmp_path / "exercises.jsonl")
+    config = tmp_path / "build.yaml"
+    config.write_text(f"sources:\n  - {source}\nout: {tmp_path / 'from_yaml'}\nformat: verl\n"
+                      f"near_duplicate_threshold: 0.7\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(config), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "read 11" in result.output
+    manifest = json.loads((tmp_path / "from_yaml" / "manifest.json").read_text())
+    assert manifest["format"] == "verl"
+    inspected = CliRunner().invoke(main, ["inspect", str(tmp_path / "from_yaml")])
+    assert inspected.exit_code == 0 and "rejected unverifiable_answer" in inspected.output
+
+
+@pytest.mark.parametrize("text,message", [
+    ("sources: [x.jsonl]\nout: o\nfromat: trl\n", "unknown keys ['fromat']"),
+    ("- just\n- a list\n", "expected a mapping"),
+    ("sources: [{recipe: gsm8k}]\nout: o\n", "sources[0]"),
+])
+def test_bad_configs_name_the_file_and_the_problem(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ValueError) as info:
+        load_config(path)
+    assert str(path) in str(info.value) and message in str(info.value)
+
+
+def test_missing_source_is_a_clear_cli_error(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--source", str(tmp_path / "nope.jsonl"),
+                                       "--out", str(tmp_path / "o"), "--quiet"])
+    assert result.exit_code != 0
+    assert "nope.jsonl" in result.output
+
+
+@requires_shared
+def test_real_sets_build_with_every_row_accounted_for(tmp_path):
+    sources = ["gsm8k/train.jsonl", "math/train.jsonl", "zh/cmath_dev_shared.jsonl", "zh/tal_scq5k_cn_train_1k.jsonl"]
+    config = BuildConfig(sources=[SourceSpec(str(SHARED_DATA / s)) for s in sources], out=str(tmp_path / "real"),
+                         test_fraction=0.05, workers=2)
+    manifest = build(config, progress=False)
+    counts = manifest["counts"]
+    assert counts["read"] == 7473 + 7500 + 300 + 1000
+    assert counts["read"] == counts["kept"] + sum(counts["rejected"].values())
+    assert counts["kept"] / counts["read"] > 0.99
+    recipes = [s["recipe"] for s in manifest["sources"]]
+    assert recipes == ["gsm8k", "math", "cmath", "tal-scq"]
+    assert manifest["sources"][0]["kept"] == 7473
+    assert set(manifest["splits"]) == {"train", "test"}
+    rows = datasets.load_dataset("parquet", data_dir=str(tmp_path / "real" / "data"), split="train")
+    assert set(rows["lang"]) == {"en", "zh"}
+    assert "choice" in set(rows["answer_type"])

@@ -1,0 +1,222 @@
+"""pipeline.recipes: raw rows of known datasets (and mapped tables) become Exercises."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline.recipes import RECIPES, detect_recipe, get_recipe, is_number
+from pipeline.schema import Exercise, Rejection, RowError
+from pipeline.sources import read_rows
+from pipeline_shared import SHARED_DATA, requires_shared
+from verifiers import verify
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+
+
+def convert(path: Path, name: str) -> tuple[list[Exercise], list[tuple[str, str]]]:
+    """Every row of ``path`` through recipe ``name``: (exercises, [(origin, error)])."""
+    recipe, exercises, errors = get_recipe(name), [], []
+    for item in read_rows(path):
+        assert not isinstance(item, Rejection), item
+        origin, row = item
+        try:
+            exercises.append(recipe.to_exercise(origin, row))
+        except RowError as exc:
+            errors.append((origin, str(exc)))
+    return exercises, errors
+
+
+def test_gsm8k_answer_after_marks_and_solution_without_calculator_marks():
+    path = FIXTURES / "gsm8k.jsonl"
+    exercises, errors = convert(path, "gsm8k")
+    first, second = exercises
+    assert first.answer == "18" and second.answer == "1234"
+    assert first.solution == "The baker makes 12*3 = 36 rolls.\nHalf of them is 36/2 = 18 rolls."
+    assert "<<" not in second.solution and "####" not in second.solution
+    assert (first.origin, first.source, first.license, first.lang, first.answer_type) == (
+        f"{path}:1", "gsm8k", "MIT", "en", "number")
+    assert errors == [(f"{path}:3", "field 'answer': no '####' final answer"),
+                      (f"{path}:4", "field 'question': empty")]
+
+
+def test_math_answer_from_the_last_box_and_metadata():
+    path = FIXTURES / "math.jsonl"
+    exercises, errors = convert(path, "math")
+    assert [e.answer for e in exercises] == ["\\frac{5}{6}", "2", "4"]
+    assert exercises[0].metadata == {"subject": "Prealgebra", "level": 2, "unique_id": "fixture/prealgebra/1.json"}
+    assert exercises[1].metadata == {"subject": "Algebra", "level": 3}       # original MATH keys: type, "Level 3"
+    assert exercises[2].metadata["level"] is None
+    assert exercises[0].solution.endswith("\\boxed{\\frac{5}{6}}$.")
+    assert {(e.source, e.license, e.lang) for e in exercises} == {("math", "MIT", "en")}
+    assert errors == [(f"{path}:4", "field 'answer': none given, and the solution has no non-empty \\boxed{}")]
+
+
+def test_cmath_numbers_and_grade():
+    exercises, errors = convert(FIXTURES / "cmath.jsonl", "cmath")
+    assert [(e.answer, e.answer_type) for e in exercises] == [("8", "number"), ("3/8", "number"), ("30元", None)]
+    assert exercises[0].metadata == {"grade": 1, "reasoning_step": 1, "num_digits": 1}
+    assert (exercises[0].lang, exercises[0].license, exercises[0].source) == ("zh", "CC BY 4.0", "cmath")
+    assert exercises[0].solution is None
+    assert errors == [(f"{FIXTURES / 'cmath.jsonl'}:4", "field 'golden': empty")]
+
+
+def test_tal_scq_renders_options_and_answers_with_the_letter():
+    exercises, errors = convert(FIXTURES / "tal_scq.jsonl", "tal-scq")
+    first, second = exercises
+    assert first.problem == "$$3\\times 4$$的结果是（ ）．\nA. $$7$$\nB. $$12$$\nC. $$34$$"
+    assert (first.answer, first.answer_type, first.lang, first.license) == ("B", "choice", "zh", "MIT")
+    assert first.solution == "$$3\\times 4=12$$，\n故选B．"
+    assert first.metadata == {"difficulty": "1", "knowledge_point_routes": ["计算->四则运算"], "qid": "f1"}
+    assert second.problem == "最小的质数是（ ）．\nA. 1\nB. 2"
+    assert second.answer == "A"                                      # "a" in the row
+    assert second.solution is None
+    assert errors == [(f"{FIXTURES / 'tal_scq.jsonl'}:3", "field 'answer_value': 'E' is not one of the options ['A', 'B']")]
+
+
+def test_generic_mapping_and_extraction_from_the_solution():
+    recipe = get_recipe("generic", problem_col="q", answer_col="a", solution_col="work", answer_type_col="kind",
+                        source="my-set", license="CC0", lang="fr")
+    exercise = recipe.to_exercise("f:1", {"q": " Combien font 6 x 7 ? ", "a": 42, "kind": "number"})
+    assert exercise == Exercise("Combien font 6 x 7 ?", "42", "f:1", None, "number", "my-set", "CC0", "fr", {})
+    extracted = recipe.to_exercise("f:2", {"q": "1/2 + 1/2?", "work": "It is $\\boxed{1}$."})
+    assert (extracted.answer, extracted.solution) == ("1", "It is $\\boxed{1}$.")
+    marked = recipe.to_exercise("f:3", {"q": "?", "a": "", "work": "So 3 + 4 = 7.\n#### 7"})
+    assert marked.answer == "7"
+    with pytest.raises(RowError, match="field 'a': missing, and no boxed or marked answer in 'work'"):
+        recipe.to_exercise("f:3", {"q": "?", "work": "I think it is 7 or so."})
+    with pytest.raises(RowError, match="field 'a': missing"):
+        recipe.to_exercise("f:4", {"q": "?"})
+    with pytest.raises(RowError, match="field 'kind': unknown answer type 'number-ish'"):
+        recipe.to_exercise("f:5", {"q": "?", "a": "1", "kind": "number-ish"})
+    with pytest.raises(RowError, match="field 'q': expected text, got list"):
+        recipe.to_exercise("f:6", {"q": ["?"], "a": "1"})
+    defaults = get_recipe("generic").to_exercise("f:7", {"problem": "p", "answer": "1", "solution": ""})
+    assert (defaults.source, defaults.license, defaults.lang, defaults.solution) == ("generic", "", "en", None)
+
+
+def test_empty_problem_is_a_row_error_with_the_field():
+    with pytest.raises(RowError) as info:
+        get_recipe("math").to_exercise("f:1", {"problem": "  ", "solution": "\\boxed{1}", "subject": "Algebra"})
+    assert info.value.field == "problem" and str(info.value) == "field 'problem': empty"
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ({"question": "q", "answer": "w\n#### 3"}, "gsm8k"),
+    ({"question": "q", "answer": "3"}, "generic"),
+    ({"problem": "p", "solution": "s", "answer": "a", "subject": "Algebra", "level": 1, "unique_id": "u"}, "math"),
+    ({"problem": "p", "solution": "s", "type": "Algebra", "level": "Level 1"}, "math"),
+    ({"problem": "p", "solution": "s"}, "generic"),
+    ({"grade": 1, "input": "i", "golden": "1"}, "cmath"),
+    ({"problem": "p", "answer_option_list": [], "answer_value": "A"}, "tal-scq"),
+    ({"problem": "p", "answer": "1"}, "generic"),
+])
+def test_detect_recipe(row, expected):
+    assert detect_recipe(row) == expected
+
+
+def test_auto_picks_per_row_and_passes_overrides_and_mapping():
+    recipe = get_recipe("auto", license="custom", problem_col="q", answer_col=None)
+    gsm = recipe.to_exercise("a:1", {"question": "q?", "answer": "w <<1+1=2>>2\n#### 2"})
+    generic = recipe.to_exercise("a:2", {"q": "p?", "answer": "3"})
+    assert (gsm.source, gsm.license, gsm.solution) == ("gsm8k", "custom", "w 2")
+    assert (generic.source, generic.license, generic.problem) == ("generic", "custom", "p?")
+    assert recipe.name == "auto"
+
+
+def test_registry_names_and_errors():
+    assert set(RECIPES) == {"gsm8k", "math", "cmath", "tal-scq", "generic", "auto"}
+    assert all(get_recipe(name).name == name for name in RECIPES)
+    assert get_recipe("gsm8k", source="gsm8k-main").source == "gsm8k-main"
+    with pytest.raises(ValueError, match="unknown recipe 'gsm9k'; expected one of gsm8k, math, cmath, tal-scq"):
+        get_recipe("gsm9k")
+    with pytest.raises(ValueError, match="unknown recipe options \\['colour'\\]"):
+        get_recipe("generic", colour="red")
+    with pytest.raises(ValueError, match="recipe 'cmath' reads its own columns"):
+        get_recipe("cmath", problem_col="q")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("42", True), ("-3.5", True), ("3/8", True), ("12%", True), (".5", True),
+    ("30元", False), ("1,234", False), ("x+1", False), ("", False),
+])
+def test_is_number(text, expected):
+    assert is_number(text) is expected
+
+
+# ------------------------------------------------------------------------------------------------
+# The real files in ../shared/data
+# ------------------------------------------------------------------------------------------------
+REAL = {  # file -> (recipe, rows, rows that cannot become an exercise: origin line -> error)
+    "gsm8k/train.jsonl": ("gsm8k", 7473, {}),
+    # two MATH solutions box nothing (``\boxed{}``) and the answer column is empty
+    "math/train.jsonl": ("math", 7500, {5530: "field 'answer': none given, and the solution has no non-empty \\boxed{}",
+                                         5532: "field 'answer': none given, and the solution has no non-empty \\boxed{}"}),
+    "zh/cmath_dev_shared.jsonl": ("cmath", 300, {}),
+    "zh/tal_scq5k_cn_train_1k.jsonl": ("tal-scq", 1000, {}),
+}
+MIN_SELF_VERIFY = {"gsm8k": 1.0, "math": 0.998, "cmath": 1.0, "tal-scq": 1.0}
+
+
+@pytest.fixture(scope="module", params=sorted(REAL))
+def real(request):
+    path = SHARED_DATA / request.param
+    name, rows, expected_errors = REAL[request.param]
+    exercises, errors = convert(path, name)
+    return path, name, rows, expected_errors, exercises, errors
+
+
+@requires_shared
+def test_real_files_become_exercises(real):
+    path, name, rows, expected_errors, exercises, errors = real
+    assert len(exercises) + len(errors) == rows
+    assert errors == [(f"{path}:{line}", message) for line, message in expected_errors.items()]
+    assert {e.source for e in exercises} == {name}
+    assert all(e.problem and e.answer for e in exercises)
+
+
+@requires_shared
+def test_real_files_read_the_same_under_auto(real):
+    path, _, _, _, exercises, errors = real
+    assert convert(path, "auto") == (exercises, errors)
+
+
+@requires_shared
+def test_real_gold_answers_verify_against_themselves(real):
+    _, name, _, _, exercises, _ = real
+    failures = [e.origin for e in exercises if not verify(e.answer, e.answer, answer_type=e.answer_type).correct]
+    rate = 1 - len(failures) / len(exercises)
+    assert rate >= MIN_SELF_VERIFY[name], f"{name}: self-verification {rate:.4f}; failing rows {failures[:20]}"
+
+
+@requires_shared
+def test_real_gsm8k_answers_are_the_marked_value():
+    path = SHARED_DATA / "gsm8k/train.jsonl"
+    recipe = get_recipe("gsm8k")
+    for origin, row in read_rows(path):
+        exercise = recipe.to_exercise(origin, row)
+        assert exercise.answer == row["answer"].split("\n#### ")[-1].strip().replace(",", "")
+        assert "<<" not in exercise.solution and ">>" not in exercise.solution and "####" not in exercise.solution
+
+
+@requires_shared
+def test_real_math_answers_match_the_answer_column_and_box():
+    recipe = get_recipe("math")
+    counts = Counter()
+    for origin, row in read_rows(SHARED_DATA / "math/train.jsonl"):
+        if not row["answer"]:
+            continue
+        boxed = recipe.to_exercise(origin, {k: v for k, v in row.items() if k != "answer"}).answer
+        counts[boxed == row["answer"].strip()] += 1
+    assert counts[False] == 0, counts
+
+
+@requires_shared
+def test_real_tal_scq_prompts_hold_every_option():
+    recipe = get_recipe("tal-scq")
+    for origin, row in read_rows(SHARED_DATA / "zh/tal_scq5k_cn_train_1k.jsonl"):
+        exercise = recipe.to_exercise(origin, row)
+        letters = [line.split(".")[0] for line in exercise.problem.split("\n")[-len(row["answer_option_list"]):]]
+        assert letters == [option[0]["aoVal"] for option in row["answer_option_list"]]
+        assert exercise.answer in letters
