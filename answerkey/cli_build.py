@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.build import BuildConfig, SourceSpec, build, load_config
+from pipeline.engines import ENGINES
 from pipeline.export import FORMATS
 
 _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
@@ -29,9 +30,11 @@ _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
 @click.option("--solution-col", help="Column holding a worked solution (generic recipe).")
 @click.option("--answer-type-col", help="Column holding the answer type (generic recipe).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for the per-row checks [1].")
+@click.option("--engine", "engine_name", type=click.Choice(ENGINES), default=None,
+              help="Where the per-row checks run [local].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def build_command(sources, recipe, out, config_path, decontaminate, fmt, test_fraction, near_dup_threshold,
-                  problem_col, answer_col, solution_col, answer_type_col, workers, quiet) -> None:
+                  problem_col, answer_col, solution_col, answer_type_col, workers, engine_name, quiet) -> None:
     """Build a verified, deduplicated, decontaminated task set from exercise sources."""
     config = load_config(config_path) if config_path else BuildConfig(sources=[], out="")
     mapping = {k: v for k, v in {"problem_col": problem_col, "answer_col": answer_col,
@@ -41,7 +44,8 @@ def build_command(sources, recipe, out, config_path, decontaminate, fmt, test_fr
     if sources:
         config.sources = [SourceSpec(s, recipe, mapping) for s in sources]
     for key, value in {"out": str(out) if out else None, "format": fmt, "test_fraction": test_fraction,
-                       "near_duplicate_threshold": near_dup_threshold, "workers": workers}.items():
+                       "near_duplicate_threshold": near_dup_threshold, "workers": workers,
+                       "engine": engine_name}.items():
         if value is not None:
             setattr(config, key, value)
     if decontaminate:

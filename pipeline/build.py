@@ -8,7 +8,6 @@ produces byte-identical files.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from .atomic import atomic_write_text
 from .card import render_card
 from .checks import CheckFailed, Decontaminator, Deduplicator
 from .mapping import NUM_PERM, MapJob, map_row
+from .engines import ENGINES, engine
 from .export import FORMATS, write_dataset
 from .recipes import detect_recipe, get_recipe
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
@@ -51,6 +51,7 @@ class BuildConfig:
     ngram: int = 13
     timeout: float = 2.0
     workers: int = 1
+    engine: str = "local"
     name: str = ""
 
     def validate(self) -> None:
@@ -60,6 +61,8 @@ class BuildConfig:
             raise ValueError(f"unknown format {self.format!r}; expected one of {', '.join(FORMATS)}")
         if not 0.0 <= self.test_fraction < 1.0:
             raise ValueError(f"test_fraction must be in [0, 1), got {self.test_fraction}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
@@ -159,14 +162,11 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     run = _Run(config, partial, progress)
-    pool = mp.get_context("spawn").Pool(config.workers) if config.workers > 1 else None
-    mapper = (lambda fn, jobs: pool.imap(fn, jobs, chunksize=64)) if pool else map
     try:
-        files = write_dataset(run.tasks(mapper), partial, config.format)
+        with engine(config.engine, config.workers) as mapper:
+            files = write_dataset(run.tasks(mapper), partial, config.format)
     finally:
         run.close()
-        if pool is not None:
-            pool.terminate()
     rejected_total = sum(run.rejected.values())
     if run.counts["read"] != run.counts["kept"] + rejected_total:
         raise AssertionError(f"counts do not reconcile: {dict(run.counts)} vs {dict(run.rejected)}")
