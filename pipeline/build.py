@@ -1,12 +1,14 @@
 """``build``: sources -> exercises -> checks -> a versioned dataset folder, with every row accounted for.
 
-The output folder holds ``data/`` shards, ``README.md`` (dataset card), ``manifest.json`` and
-``rejected.jsonl``. Everything is written into ``.partial/`` first and moved into place at the end,
+The output folder holds ``data/`` shards, ``README.md`` (dataset card), ``manifest.json``,
+``rejected.jsonl`` (each rejected row with its reason) and ``duplicates.jsonl`` (which kept task
+each duplicate matched). Everything is written into ``.partial/`` first and moved into place at the end,
 each file atomically; a build killed at any point is simply run again and, being deterministic,
 produces byte-identical files.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections import Counter
@@ -104,6 +106,7 @@ class _Run:
         self.dedup = Deduplicator(config.near_duplicate_threshold, NUM_PERM)
         self.decon = Decontaminator({p: _eval_problems(p) for p in config.decontaminate}, config.ngram)
         self.rejects = (partial / "rejected.jsonl").open("w", encoding="utf-8")
+        self.duplicates = (partial / "duplicates.jsonl").open("w", encoding="utf-8")
         self.bar = tqdm(desc="build", unit="row", disable=not progress)
 
     def reject(self, rejection: Rejection) -> None:
@@ -140,6 +143,9 @@ class _Run:
                     self.decon.check(task["problem"])
                     self.dedup.check(task["id"], task["problem"], mapped.signature)
                 except CheckFailed as exc:
+                    if exc.kept is not None:
+                        self.duplicates.write(to_json({"kept": exc.kept, "duplicate": task["id"],
+                                                       "reason": exc.reason}) + "\n")
                     origin = json.loads(task["lineage"])["origin"]
                     self.reject(Rejection(origin, exc.reason, f"{origin}: {exc.detail}", to_json(task)))
                     continue
@@ -147,11 +153,12 @@ class _Run:
                 stats["license"] = stats["license"] or task["license"]
                 self.counts["kept"] += 1
                 yield task
-            self.per_source.append({**stats, "rows": stats["read"]})
+            self.per_source.append({**stats, "rows": stats["read"], "sha256": _file_hash(spec.path)})
 
     def close(self) -> None:
         self.bar.close()
         self.rejects.close()
+        self.duplicates.close()
 
 
 def build(config: BuildConfig, *, progress: bool = True) -> dict:
@@ -186,6 +193,18 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
     return manifest
 
 
+def _file_hash(path: str) -> str | None:
+    """sha256 of an input file (None for folders and hub names)."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    digest = hashlib.sha256()
+    with p.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _split_counts(files: dict) -> dict:
     """Rows per split, read off the data shard names (``data/train-00000-of-00001.parquet``)."""
     counts: Counter = Counter()
@@ -203,7 +222,8 @@ def _publish(partial: Path, out: Path, manifest: dict) -> None:
             shutil.rmtree(target)
         if (partial / folder).exists():
             (partial / folder).rename(target)
-    (partial / "rejected.jsonl").replace(out / "rejected.jsonl")
+    for name in ("rejected.jsonl", "duplicates.jsonl"):
+        (partial / name).replace(out / name)
     atomic_write_text(out / "README.md", render_card(manifest))
     atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(partial, ignore_errors=True)

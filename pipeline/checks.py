@@ -22,10 +22,11 @@ _WORD_RE = re.compile(r"\w+")
 class CheckFailed(Exception):
     """An exercise fails a check: ``reason`` is the short code counted in the manifest."""
 
-    def __init__(self, reason: str, detail: str):
+    def __init__(self, reason: str, detail: str, kept: str | None = None):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
+        self.kept = kept  # for duplicates: the id of the task that was kept
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,14 @@ class Deduplicator:
         """Raise CheckFailed for a duplicate; otherwise remember this problem and its MinHash."""
         key = hashlib.sha256(normalize_text(problem).encode()).hexdigest()
         if key in self.exact:
-            raise CheckFailed("duplicate", f"same problem as task {self.exact[key]}")
+            raise CheckFailed("duplicate", f"same problem as task {self.exact[key]}", self.exact[key])
         minhash = None
         if self.lsh is not None:
             minhash = MinHash(num_perm=self.num_perm, hashvalues=signature, scheme=MINHASH_SCHEME)
         if minhash is not None:
             similar = self.lsh.query(minhash)
             if similar:
-                raise CheckFailed("near_duplicate", f"nearly the same problem as task {min(similar)}")
+                raise CheckFailed("near_duplicate", f"nearly the same problem as task {min(similar)}", min(similar))
         self.exact[key] = task_id
         if minhash is not None and task_id not in self.lsh.keys:
             self.lsh.insert(task_id, minhash)

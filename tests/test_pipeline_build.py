@@ -73,6 +73,10 @@ def test_every_row_is_kept_or_rejected_with_its_reason_and_line(tmp_path):
     bad_json = next(r for r in rejected if r["origin"] == f"{tmp_path / 'exercises.jsonl'}:6")
     assert bad_json["reason"] == "malformed_row" and "invalid JSON" in bad_json["detail"]
     assert "problem" in next(r["detail"] for r in rejected if r["origin"].endswith(":7"))
+    duplicates = [json.loads(line) for line in (out / "duplicates.jsonl").read_text().splitlines()]
+    assert [d["reason"] for d in duplicates] == ["duplicate", "near_duplicate"]
+    assert duplicates[0]["kept"] == duplicates[1]["kept"]
+    assert manifest["sources"][0]["sha256"] and manifest["sources"][0]["read"] == 11
     on_disk = json.loads((out / "manifest.json").read_text())
     assert on_disk == manifest
     assert (out / "README.md").read_text().startswith("---")
