@@ -1,4 +1,4 @@
-"""Where the per-row map step runs: in this process, a local process pool, or (later) Ray.
+"""Where the per-row map step runs: in this process, a local process pool, or Ray Data.
 
 An engine is a context manager yielding ``mapper(fn, jobs) -> iterator of fn(job)`` that keeps
 the input order, so the build's reduce (duplicates, counts) sees rows as a single process would
@@ -6,13 +6,21 @@ and the output is the same whatever the engine.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
+import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
+from itertools import islice
 
 Mapper = Callable[[Callable, Iterable], Iterator]
-ENGINES = ("local",)
+ENGINES = ("local", "ray")
 CHUNK = 64
+RAY_WINDOW = 5_000       # jobs handed to Ray Data at a time: bounds the driver's memory
+RAY_BLOCK = 250          # jobs per Ray Data block (one task each)
 
 
 @contextmanager
@@ -29,8 +37,71 @@ def local_engine(workers: int) -> Iterator[Mapper]:
         pool.join()
 
 
+@contextmanager
+def ray_engine(workers: int) -> Iterator[Mapper]:
+    """Ray Data on the cluster at ``RAY_ADDRESS``, or on a local instance of ``workers`` CPUs
+    started here (and shut down on exit). An already initialized Ray is used as it is."""
+    import ray
+    from ray.data import DataContext
+
+    started = not ray.is_initialized()
+    if started:
+        where = {"address": os.environ["RAY_ADDRESS"]} if os.environ.get("RAY_ADDRESS") else \
+                {"num_cpus": max(1, workers)}
+        ray.init(**where, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    context = DataContext.get_current()
+    saved = (context.execution_options.preserve_order, context.enable_progress_bars,
+             context.print_on_execution_start)
+    context.execution_options.preserve_order = True
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    try:
+        yield _ray_map
+    finally:
+        (context.execution_options.preserve_order, context.enable_progress_bars,
+         context.print_on_execution_start) = saved
+        if started:
+            ray.shutdown()
+
+
+def _ray_map(fn: Callable, jobs: Iterable) -> Iterator:
+    """``fn`` over ``jobs`` on Ray Data, a window at a time, in order. While the driver consumes
+    one window's results, the next window runs; so at most three windows are held at once."""
+    with ThreadPoolExecutor(1, thread_name_prefix="ray-window") as runner:
+        running: Future | None = None
+        jobs = iter(jobs)
+        while window := list(islice(jobs, RAY_WINDOW)):
+            queued = runner.submit(_run_window, fn, window)
+            if running is not None:
+                yield from running.result()
+            running = queued
+        if running is not None:
+            yield from running.result()
+
+
+def _run_window(fn: Callable, window: list) -> list:
+    """One window through ``map_batches``; jobs and results travel pickled, so any picklable
+    value (dataclasses, numpy arrays) comes back exactly as ``fn`` returned it."""
+    import ray.data
+
+    items = [{"job": pickle.dumps(job, pickle.HIGHEST_PROTOCOL)} for job in window]
+    blocks = -(-len(items) // RAY_BLOCK)
+    dataset = ray.data.from_items(items, override_num_blocks=blocks) \
+        .map_batches(partial(_apply, fn), batch_size=None, batch_format="pyarrow")
+    return [pickle.loads(blob) for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+            for blob in batch.column("result").to_pylist()]
+
+
+def _apply(fn: Callable, batch) -> dict:
+    """The batch function run by Ray: ``fn`` on each pickled job of an Arrow batch."""
+    return {"result": [pickle.dumps(fn(pickle.loads(blob)), pickle.HIGHEST_PROTOCOL)
+                       for blob in batch.column("job").to_pylist()]}
+
+
 def engine(name: str, workers: int):
     """The engine context manager for a name in ENGINES."""
     if name == "local":
         return local_engine(workers)
+    if name == "ray":
+        return ray_engine(workers)
     raise ValueError(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")
