@@ -55,9 +55,13 @@ def ray_engine(workers: int) -> Iterator[Mapper]:
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     context.print_on_execution_start = False
+    data_logger = logging.getLogger("ray.data")
+    level = data_logger.level
+    data_logger.setLevel(logging.ERROR)
     try:
         yield _ray_map
     finally:
+        data_logger.setLevel(level)
         (context.execution_options.preserve_order, context.enable_progress_bars,
          context.print_on_execution_start) = saved
         if started:

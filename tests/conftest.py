@@ -254,3 +254,23 @@ MIXED_PAIRS: list[Case] = [
 @pytest.fixture(scope="session")
 def mixed_pairs() -> list[Case]:
     return list(MIXED_PAIRS)
+
+
+def word_level_tokenizer(words: list[str]):
+    """A word-level fast tokenizer with a simple chat template, built locally: nothing downloaded.
+
+    ``words`` after the special tokens ``[PAD] [EOS] [UNK] user assistant :`` form the vocabulary.
+    """
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = ["[PAD]", "[EOS]", "[UNK]", "user", "assistant", ":"]
+    vocab = list(dict.fromkeys(vocab + list(words)))
+    backend = Tokenizer(models.WordLevel({w: i for i, w in enumerate(vocab)}, unk_token="[UNK]"))
+    backend.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok = PreTrainedTokenizerFast(tokenizer_object=backend, pad_token="[PAD]", eos_token="[EOS]", unk_token="[UNK]")
+    tok.chat_template = (
+        "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} {% endfor %}"
+        "{% if add_generation_prompt %}assistant : {% endif %}"
+    )
+    return tok

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import word_level_tokenizer
 import yaml
 
 from pipeline.atomic import atomic_path, atomic_write_bytes, atomic_write_text, remove_temps
@@ -85,19 +86,7 @@ def _manifest(fmt: str, files: dict) -> dict:
 @pytest.fixture(scope="module")
 def tokenizer():
     """A word-level tokenizer with a chat template, built here: nothing is downloaded."""
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-
-    words = ["[PAD]", "[EOS]", "[UNK]", "user", "assistant", ":"]
-    words += sorted({w for r in ROWS for w in (r["prompt"] + " " + (r["solution"] or "")).split()} - set(words))
-    backend = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
-    backend.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tok = PreTrainedTokenizerFast(tokenizer_object=backend, pad_token="[PAD]", eos_token="[EOS]", unk_token="[UNK]")
-    tok.chat_template = (
-        "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} {% endfor %}"
-        "{% if add_generation_prompt %}assistant : {% endif %}"
-    )
-    return tok
+    return word_level_tokenizer(sorted({w for r in ROWS for w in (r["prompt"] + " " + (r["solution"] or "")).split()}))
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import inspect
 import math
 
 import pytest
+from conftest import word_level_tokenizer
 
 from verifiers import reward, verify
 
@@ -146,19 +147,9 @@ EXPECTED_MEAN = 2 / 3  # "4" and "\dfrac{8}{2}" are answered by FORCED, "5" is n
 
 
 def _tiny_tokenizer():
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-
-    words = ["[PAD]", "[EOS]", "[UNK]", "user", "assistant", ":", "What", "is", FORCED]
-    words += sorted({w for prompt, _ in GRPO_ROWS for w in prompt.split()} - set(words))
-    backend = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
-    backend.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tok = PreTrainedTokenizerFast(tokenizer_object=backend, pad_token="[PAD]", eos_token="[EOS]", unk_token="[UNK]")
-    tok.chat_template = (
-        "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} {% endfor %}"
-        "{% if add_generation_prompt %}assistant : {% endif %}"
-    )
-    return tok, words.index(FORCED)
+    words = ["What", "is", FORCED] + sorted({w for prompt, _ in GRPO_ROWS for w in prompt.split()})
+    tok = word_level_tokenizer(words)
+    return tok, tok.convert_tokens_to_ids(FORCED)
 
 
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # transformers' own deprecations, inside TRL

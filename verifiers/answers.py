@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .limits import MAX_ANSWER_CHARS, Deadline
 from .normalize import clean_latex
-from .parser import Node, ParseError, parse
+from .parser import Node, ParseError, contains_tag, parse
 from .words import english_number, replace_chinese_numbers
 
 _CHOICE_RE = re.compile(
@@ -123,14 +123,7 @@ def _parse(text: str, deadline: Deadline | None) -> Parsed:
         node = parse(cleaned, deadline)
     except ParseError as exc:
         return Parsed(cleaned, None, percent, error=str(exc))
-    if _has_words(node):
+    if contains_tag(node, "word"):
         return Parsed(cleaned, None, percent, error="answer is prose")
     return Parsed(cleaned, node, percent)
 
-
-def _has_words(node) -> bool:
-    if not isinstance(node, tuple) or not node:
-        return False
-    if node[0] == "word":
-        return True
-    return any(_has_words(part) for part in node if isinstance(part, tuple))

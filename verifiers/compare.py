@@ -11,7 +11,7 @@ import mpmath
 from .evaluate import PRECISION_DIGITS, NotExact, NotNumeric, NumericEvaluator, exact_value
 from .limits import Deadline, TooLarge
 from .sandbox import sympy_equal_bounded
-from .parser import Node
+from .parser import Node, contains_tag
 
 _PROBES = 4                     # random points for expressions with free symbols
 _NOISE_DIGITS = 35              # differences below 10^-35 of the working scale are rounding noise
@@ -90,7 +90,7 @@ class Comparer:
             if node[1] == ("in",):
                 return "inequality"
             return "inequality" if all(op in _ORDERED_RELS or op == "!=" for op in node[1]) else "relation"
-        if tag in ("list", "set") or _has_pm(node):
+        if tag in ("list", "set") or contains_tag(node, "pm"):
             return "collection"
         if tag == "seq":
             return "tuple"
@@ -462,23 +462,15 @@ def _orient(node: Node) -> tuple[tuple[str, ...], tuple[Node, ...]]:
     return ops, operands
 
 
-def _has_pm(node) -> bool:
-    if not isinstance(node, tuple) or not node:
-        return False
-    if node[0] == "pm":
-        return True
-    return any(_has_pm(part) for part in node if isinstance(part, tuple))
-
-
 def _expand_pm(node: Node) -> list[Node]:
     """All sign choices of ``±`` in a node (``1 ± √2`` -> ``[1 + √2, 1 - √2]``)."""
-    if not _has_pm(node):
+    if not contains_tag(node, "pm"):
         return [node]
     out = [node]
-    while any(_has_pm(n) for n in out) and len(out) <= _MAX_ALTERNATIVES:
+    while any(contains_tag(n, "pm") for n in out) and len(out) <= _MAX_ALTERNATIVES:
         nxt = []
         for n in out:
-            nxt.extend(_split_first_pm(n) if _has_pm(n) else [n])
+            nxt.extend(_split_first_pm(n) if contains_tag(n, "pm") else [n])
         out = nxt
     return out[:_MAX_ALTERNATIVES]
 
@@ -492,7 +484,7 @@ def _split_first_pm(node):
             return [b, ("neg", b)]
         return [("add", (a, b)), ("add", (a, ("neg", b)))]
     for i, part in enumerate(node):
-        if isinstance(part, tuple) and _has_pm(part):
+        if isinstance(part, tuple) and contains_tag(part, "pm"):
             return [node[:i] + (alt,) + node[i + 1:] for alt in _split_first_pm(part)]
     return [node, node]
 

@@ -555,6 +555,15 @@ class Parser:
         return self.node(("seq", opener, closer, tuple(items)))
 
 
+def contains_tag(node, tag: str) -> bool:
+    """Whether a tree has a node with this tag anywhere (``"pm"``, ``"word"``, ...)."""
+    if not isinstance(node, tuple) or not node:
+        return False
+    if node[0] == tag:
+        return True
+    return any(contains_tag(part, tag) for part in node if isinstance(part, tuple))
+
+
 def parse(text: str, deadline: Deadline | None = None) -> Node:
     """Parse cleaned answer text into a node tree; raises :class:`ParseError`."""
     try:
