@@ -33,11 +33,22 @@ PARTIAL = ".partial"
 
 @dataclass
 class SourceSpec:
-    """One input: a path (or ``hf:NAME``), its recipe and optional column mapping / overrides."""
+    """One input: a path (or ``hf:NAME``), its recipe and optional column mapping / overrides.
+
+    ``rows`` lets a caller hand rows it already holds (annotations pulled from Argilla) through
+    the same door: ``path`` then only names them in origins (``NAME:row N``).
+    """
 
     path: str
     recipe: str = "auto"
     mapping: dict = field(default_factory=dict)
+    rows: list[dict] | None = field(default=None, repr=False)
+
+    def read(self) -> Iterator:
+        """(origin, row) pairs and rejections, from the file or from ``rows``."""
+        if self.rows is None:
+            return read_rows(self.path)
+        return ((f"{self.path}:row {i}", row) for i, row in enumerate(self.rows))
 
 
 @dataclass
@@ -70,7 +81,7 @@ class BuildConfig:
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
             raise ValueError("near_duplicate_threshold must be in (0, 1]")
         for spec in [*self.sources, *[SourceSpec(p) for p in self.decontaminate]]:
-            if not spec.path.startswith("hf:") and not Path(spec.path).exists():
+            if spec.rows is None and not spec.path.startswith("hf:") and not Path(spec.path).exists():
                 raise FileNotFoundError(f"source not found: {spec.path}")
 
 
@@ -116,7 +127,7 @@ class _Run:
     def jobs(self, spec: SourceSpec, stats: dict) -> Iterator[MapJob]:
         """Raw rows of one source as map jobs; unreadable rows are rejected on the spot."""
         recipe = "generic" if spec.recipe == "auto" and spec.mapping else spec.recipe
-        for item in read_rows(spec.path):
+        for item in spec.read():
             self.counts["read"] += 1
             stats["read"] += 1
             self.bar.update(1)
@@ -186,7 +197,8 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
                    "rejected": dict(sorted(run.rejected.items()))},
         "splits": _split_counts(files),
         "sources": run.per_source,
-        "config": asdict(config),
+        "config": {**asdict(config), "sources": [
+            {"path": s.path, "recipe": s.recipe, "mapping": s.mapping} for s in config.sources]},
         "files": files,
     }
     _publish(partial, out, manifest)

@@ -134,6 +134,8 @@ class Decontaminator:
                     self.grams.setdefault(gram, name)
 
     def check(self, problem: str) -> None:
+        if not self.grams:
+            return
         for gram in shingles(problem, self.n):
             if gram in self.grams:
                 raise CheckFailed("contaminated", f"shares the {self.n}-gram {gram!r} with {self.grams[gram]}")

@@ -40,8 +40,15 @@ class Mapped:
     rejection: Rejection | None = None
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    """The permutations are the same for every signature: draw them once per process."""
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
+
+
 def minhash_of(problem: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME)
+    """datasketch's MinHash of the problem's shingles."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, permutations=_permutations())
     grams = sorted(shingles(problem, SHINGLE))
     if grams:
         minhash.update_batch([g.encode() for g in grams])

@@ -181,3 +181,13 @@ def test_real_sets_build_with_every_row_accounted_for(tmp_path):
     rows = datasets.load_dataset("parquet", data_dir=str(tmp_path / "real" / "data"), split="train")
     assert set(rows["lang"]) == {"en", "zh"}
     assert "choice" in set(rows["answer_type"])
+
+
+def test_rows_held_in_memory_enter_through_the_same_door(tmp_path):
+    rows = [{"problem": "What is 6 times 7?", "answer": "42"}, {"problem": "", "answer": "1"}]
+    config = BuildConfig(sources=[SourceSpec("argilla:exercises", rows=rows)], out=str(tmp_path / "mem"))
+    manifest = build(config, progress=False)
+    assert manifest["counts"] == {"read": 2, "kept": 1, "rejected": {"malformed_row": 1}}
+    assert manifest["config"]["sources"] == [{"path": "argilla:exercises", "recipe": "auto", "mapping": {}}]
+    rejected = json.loads((tmp_path / "mem" / "rejected.jsonl").read_text())
+    assert rejected["origin"] == "argilla:exercises:row 1"
