@@ -10,6 +10,13 @@ import yaml
 from .export import OUTPUTS, SHARD_PATH
 
 _SPLIT_ORDER = ("train", "validation", "test")
+_HUB_LICENSES = {"mit": "mit", "cc by 4.0": "cc-by-4.0", "cc-by-4.0": "cc-by-4.0", "apache 2.0": "apache-2.0",
+                 "apache-2.0": "apache-2.0", "cc by-sa 4.0": "cc-by-sa-4.0", "cc0": "cc0-1.0"}
+
+
+def hub_license(name: str) -> str:
+    """The Hugging Face Hub id of a license name (``CC BY 4.0`` -> ``cc-by-4.0``), else ``other``."""
+    return _HUB_LICENSES.get(name.strip().lower(), "other")
 
 _WHAT = {
     "answerkey": "answerkey's own task format: every column of a verified task, with its lineage.",
@@ -81,12 +88,12 @@ def _configs(files: dict[str, dict]) -> list[dict]:
 
 
 def _front_matter(manifest: dict) -> str:
-    licenses = sorted({s.get("license") or "unknown" for s in manifest["sources"]}) or ["unknown"]
+    licenses = sorted({hub_license(s.get("license") or "") for s in manifest["sources"]}) or ["other"]
     front = {
         "pretty_name": manifest["name"],
         "license": licenses[0] if len(licenses) == 1 else licenses,
         "task_categories": ["text-generation"],
-        "tags": ["answerkey", "math", "verifiable-rewards", manifest["format"]],
+        "tags": list(dict.fromkeys(["answerkey", "math", "verifiable-rewards", manifest["format"]])),
         "configs": _configs(manifest["files"]),
     }
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---"
