@@ -112,6 +112,27 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[:limit]}...[{len(text)} chars]"
 
 
+def plot(results: list[tuple[str, Report, Report]], path: Path) -> None:
+    """Accuracy and median time per call of both systems, per case file, as a PNG."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [Path(name).stem for name, _, _ in results]
+    fig, (acc, speed) = plt.subplots(1, 2, figsize=(10, 4))
+    width = 0.38
+    xs = range(len(results))
+    for offset, label, pick in ((-width / 2, "answerkey", 1), (width / 2, "math-verify 0.9.0", 2)):
+        acc.bar([x + offset for x in xs], [r[pick].accuracy * 100 for r in results], width, label=label)
+        speed.bar([x + offset for x in xs], [r[pick].median_ms for r in results], width, label=label)
+    acc.set(title="accuracy (%)", xticks=list(xs), xticklabels=names, ylim=(0, 100))
+    speed.set(title="median ms per call (log)", xticks=list(xs), xticklabels=names, yscale="log")
+    acc.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"plot written to {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", action="append", type=Path, metavar="PATH",
@@ -119,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                              "and benchmarks/cases/answerkey_cases.jsonl")
     parser.add_argument("--show-failures", action="store_true",
                         help="list the cases answerkey gets wrong")
+    parser.add_argument("--plot", type=Path, metavar="PNG", help="also draw the comparison as a PNG")
     args = parser.parse_args(argv)
     try:
         suites = [(path, load_cases(path)) for path in args.cases or DEFAULT_CASES]
@@ -130,12 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     theirs("1", "1")
     print("Warm-up: one call each to answerkey and math-verify before timing "
           "(imports and first-call costs excluded). Calls run one at a time in the main thread.")
+    results = []
     for path, cases in suites:
         ours_report = score(verify, cases)
         theirs_report = score(theirs, cases)
         print_comparison(str(path), ours_report, theirs_report)
         if args.show_failures:
             print_failures(ours_report)
+        results.append((str(path), ours_report, theirs_report))
+    if args.plot:
+        plot(results, args.plot)
     return 0
 
 
