@@ -135,7 +135,7 @@ def _first_sentence(rest: str) -> str:
 
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end:end + 1000])
-    sentence = _first_sentence(rest)
+    sentence = re.sub(r"\\?\"\s*$", "", _first_sentence(rest))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
     math = _math_at_start(rest)
