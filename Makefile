@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: pip takes the local CPU build; anything else downloads CUDA.
 	$(PY) -m pip install --quiet torch==2.13.0
 	echo "torch==2.13.0" > $(VENV)/constraints.txt
-	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e ".[dev,bench]"
+	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e ".[dev,bench,ray]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -10,9 +10,12 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
+import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 
@@ -20,7 +23,8 @@ Mapper = Callable[[Callable, Iterable], Iterator]
 ENGINES = ("local", "ray")
 CHUNK = 64
 RAY_WINDOW = 5_000       # jobs handed to Ray Data at a time: bounds the driver's memory
-RAY_BLOCK = 250          # jobs per Ray Data block (one task each)
+RAY_BLOCK = 500          # jobs per Ray Data block (one task each)
+RAY_AHEAD = 2            # windows running on Ray while the driver consumes another
 
 
 @contextmanager
@@ -69,18 +73,26 @@ def ray_engine(workers: int) -> Iterator[Mapper]:
 
 
 def _ray_map(fn: Callable, jobs: Iterable) -> Iterator:
-    """``fn`` over ``jobs`` on Ray Data, a window at a time, in order. While the driver consumes
-    one window's results, the next window runs; so at most three windows are held at once."""
-    with ThreadPoolExecutor(1, thread_name_prefix="ray-window") as runner:
-        running: Future | None = None
-        jobs = iter(jobs)
+    """``fn`` over ``jobs`` on Ray Data, a window at a time, in order. ``RAY_AHEAD`` windows run
+    while the driver consumes the results of the one before, so Ray is never idle between
+    windows and at most ``RAY_AHEAD + 1`` windows are held at once."""
+    jobs = iter(jobs)
+    with ThreadPoolExecutor(RAY_AHEAD, thread_name_prefix="ray-window") as runner:
+        running: deque[Future] = deque()
         while window := list(islice(jobs, RAY_WINDOW)):
-            queued = runner.submit(_run_window, fn, window)
-            if running is not None:
-                yield from running.result()
-            running = queued
-        if running is not None:
-            yield from running.result()
+            running.append(runner.submit(_run_window, fn, window))
+            if len(running) > RAY_AHEAD:
+                yield from _results(running.popleft())
+        while running:
+            yield from _results(running.popleft())
+
+
+def _results(window: Future) -> Iterator:
+    """A window's results; an exception ``fn`` raised is raised again in its turn."""
+    for result in window.result():
+        if isinstance(result, _Raised):
+            raise result.error
+        yield result
 
 
 def _run_window(fn: Callable, window: list) -> list:
@@ -96,10 +108,25 @@ def _run_window(fn: Callable, window: list) -> list:
             for blob in batch.column("result").to_pylist()]
 
 
+@dataclass(frozen=True)
+class _Raised:
+    """What ``fn`` raised on a Ray worker (Ray itself would only pass on the message)."""
+
+    error: Exception
+
+
 def _apply(fn: Callable, batch) -> dict:
     """The batch function run by Ray: ``fn`` on each pickled job of an Arrow batch."""
-    return {"result": [pickle.dumps(fn(pickle.loads(blob)), pickle.HIGHEST_PROTOCOL)
+    return {"result": [pickle.dumps(_call(fn, pickle.loads(blob)), pickle.HIGHEST_PROTOCOL)
                        for blob in batch.column("job").to_pylist()]}
+
+
+def _call(fn: Callable, job):
+    try:
+        return fn(job)
+    except Exception as exc:  # noqa: BLE001 - raised again in the driver
+        exc.add_note(f"raised on a Ray worker:\n{traceback.format_exc()}")
+        return _Raised(exc)
 
 
 def engine(name: str, workers: int):

@@ -1,0 +1,117 @@
+"""Engines: a build gives the same files whether its map step runs in this process, a local
+process pool or on a local Ray instance; an unknown engine is a clear error."""
+import json
+import random
+from pathlib import Path
+
+import pytest
+import ray
+
+from pipeline.build import BuildConfig, SourceSpec, build
+from pipeline.engines import engine
+
+EVAL_PROBLEM = ("A farmer keeps 17 hens in a red barn and collects the eggs every morning before the "
+                "market opens in the old town square")
+
+
+def _distinct(rng: random.Random, i: int) -> dict:
+    """A problem unlike the others (a name, several numbers), with its answer."""
+    name = rng.choice(["Ana", "Bo", "Chen", "Dev", "Eli", "Fay", "Gus", "Hana"])
+    a, b, c = rng.randint(2, 99), rng.randint(2, 99), rng.randint(2, 9)
+    kind = i % 4
+    if kind == 0:
+        return {"problem": f"{name} packs {a} crates with {b} apples each and then sells {c} crates "
+                           f"at the fair on day {i}. How many apples are left in the crates?",
+                "answer": str((a - c) * b)}
+    if kind == 1:
+        return {"problem": f"On trip {i} {name} walks {a} km, rides {b} km and rests for {c} hours. "
+                           f"What fraction of the distance was walked?", "answer": f"\\frac{{{a}}}{{{a + b}}}"}
+    if kind == 2:
+        return {"problem": f"第{i}题：{name}有{a}本书，又买了{b}本，送给同学{c}本，现在有多少本书？",
+                "answer": str(a + b - c), "lang": "zh"}
+    return {"problem": f"Puzzle {i}: which interval holds every x with {a} <= x < {a + b} "
+                       f"when {name} counts {c} steps?", "answer": f"[{a},{a + b})"}
+
+
+def _write_fixture(tmp_path: Path) -> tuple[Path, Path]:
+    """About 300 rows: distinct problems, exact and near duplicates, bad rows, a contaminated one."""
+    rng = random.Random(7)
+    rows = [_distinct(rng, i) for i in range(220)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    for i in range(0, 220, 5):                     # exact duplicates (same normalized text)
+        lines.append(json.dumps({**rows[i], "problem": "  " + rows[i]["problem"].upper()}, ensure_ascii=False))
+    for i in range(1, 220, 6):                     # near duplicates (a few more words)
+        lines.append(json.dumps({**rows[i], "problem": rows[i]["problem"] + " Show your work."}))
+    lines += [
+        '{"problem": "broken line", "answer": ',
+        json.dumps({"problem": "", "answer": "3"}),
+        json.dumps({"problem": "An unreadable answer, this one.", "answer": "\\frac{1}{"}),
+        json.dumps({"problem": EVAL_PROBLEM + ". How many eggs are there?", "answer": "17"}),
+    ]
+    rng.shuffle(lines)
+    source = tmp_path / "exercises.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    evalset = tmp_path / "eval.jsonl"
+    evalset.write_text(json.dumps({"problem": EVAL_PROBLEM + ".", "answer": "1"}) + "\n", encoding="utf-8")
+    return source, evalset
+
+
+def _build(tmp_path: Path, source: Path, evalset: Path, name: str, workers: int) -> tuple[dict, Path]:
+    out = tmp_path / name
+    config = BuildConfig(sources=[SourceSpec(str(source))], out=str(out), decontaminate=[str(evalset)],
+                         test_fraction=0.2, near_duplicate_threshold=0.7, ngram=8,
+                         engine=name.split("-")[0], workers=workers)
+    return build(config, progress=False), out
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """The data shards and the duplicates list, which every engine must write byte for byte."""
+    files = [*sorted((out / "data").rglob("*.parquet")), out / "duplicates.jsonl"]
+    return {str(p.relative_to(out)): p.read_bytes() for p in files}
+
+
+def test_local_pool_and_ray_build_identical_datasets(tmp_path):
+    source, evalset = _write_fixture(tmp_path)
+    reference, ref_out = _build(tmp_path, source, evalset, "local-1", 1)
+    counts = reference["counts"]
+    assert counts["read"] == 305
+    assert {"duplicate", "near_duplicate", "malformed_row", "unverifiable_answer", "contaminated"} \
+        <= set(counts["rejected"])
+    assert counts["kept"] > 150
+    for name, workers in (("local-2", 2), ("ray-2", 2)):
+        manifest, out = _build(tmp_path, source, evalset, name, workers)
+        assert _outputs(out) == _outputs(ref_out), name
+        for key in ("counts", "files", "splits", "sources"):
+            assert manifest[key] == reference[key], (name, key)
+        # Rows rejected while reading are written as they are read, which a parallel engine does
+        # ahead of the map step: the same lines, possibly in another order.
+        assert sorted((out / "rejected.jsonl").read_text().splitlines()) == \
+               sorted((ref_out / "rejected.jsonl").read_text().splitlines()), name
+    assert not ray.is_initialized(), "the ray engine shuts down the instance it started"
+
+
+def test_ray_engine_keeps_order_across_windows_raises_errors_and_uses_a_running_instance(monkeypatch):
+    monkeypatch.setattr("pipeline.engines.RAY_WINDOW", 7)
+    monkeypatch.setattr("pipeline.engines.RAY_BLOCK", 3)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        with engine("ray", 2) as mapper:
+            assert list(mapper(hex, range(50))) == [hex(i) for i in range(50)]
+            assert list(mapper(hex, [])) == []
+            results = mapper(int, ["1", "2", "x", "4"])
+            assert [next(results), next(results)] == [1, 2]
+            with pytest.raises(ValueError, match="invalid literal"):
+                next(results)
+        assert ray.is_initialized(), "an instance the engine did not start is left running"
+    finally:
+        ray.shutdown()
+
+
+def test_unknown_engine_is_a_clear_error(tmp_path):
+    source, _ = _write_fixture(tmp_path)
+    with pytest.raises(ValueError, match=r"unknown engine 'spark'; expected one of local, ray"):
+        engine("spark", 2)
+    config = BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / "out"), engine="spark")
+    with pytest.raises(ValueError, match="unknown engine 'spark'"):
+        build(config, progress=False)
+    assert not (tmp_path / "out").exists()
