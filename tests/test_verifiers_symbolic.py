@@ -1,5 +1,8 @@
 """sympy as the last resort: symbolic integers, no eval, and a hard bound from any thread."""
 import builtins
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -8,6 +11,7 @@ import sympy
 from verifiers import verify
 from verifiers.answers import parse_answer
 from verifiers.limits import Deadline, VerifierTimeout
+from verifiers import sandbox
 from verifiers.sandbox import sympy_equal_bounded
 from verifiers.symbolic import to_sympy
 
@@ -41,12 +45,30 @@ def test_to_sympy_never_evaluates_text(monkeypatch):
     assert expr.subs(x, 0) == 1 / sympy.sqrt(2) + 6
 
 
-def test_sandbox_is_killed_when_the_deadline_has_passed():
-    a = parse_answer(r"(n+5)!").node
-    b = parse_answer(r"(n+5)\cdot(n+4)!").node
+def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
+    started = []
+
+    def silent_helper():
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(sandbox, "_start", silent_helper)
+    monkeypatch.setattr(sandbox, "_idle", [])
+    a, b = parse_answer(r"(n+5)!").node, parse_answer(r"(n+5)\cdot(n+4)!").node
+    begin = time.perf_counter()
+    with pytest.raises(VerifierTimeout):
+        sympy_equal_bounded(a, b, Deadline(0.5))
+    assert time.perf_counter() - begin < 5
+    assert started and started[0].poll() is not None  # killed, not left running
+
+
+def test_sandbox_answers_within_a_deadline():
+    a, b = parse_answer(r"(n+5)!").node, parse_answer(r"(n+5)\cdot(n+4)!").node
+    assert sympy_equal_bounded(a, b, Deadline(30.0)) is True
     with pytest.raises(VerifierTimeout):
         sympy_equal_bounded(a, b, Deadline(0.0))
-    assert sympy_equal_bounded(a, b, Deadline(30.0)) is True
 
 
 def test_sandbox_serves_eight_threads():
