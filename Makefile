@@ -22,7 +22,9 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) benchmarks/verifiers_vs_math_verify.py
+	mkdir -p build
+	$(PY) benchmarks/verifiers_vs_math_verify.py --plot build/verifiers_vs_math_verify.png
+	$(PY) benchmarks/pipeline_throughput.py --rows 100000
 
 clean:
 	rm -rf $(VENV) build *.egg-info
