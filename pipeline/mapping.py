@@ -70,6 +70,9 @@ def map_row(job: MapJob) -> Mapped:
         return Mapped(rejection=Rejection(job.origin, "malformed_row", f"{job.origin}: {exc}", raw))
     except CheckFailed as exc:
         return Mapped(rejection=Rejection(job.origin, exc.reason, f"{job.origin}: {exc.detail}", raw))
+    except Exception as exc:  # noqa: BLE001 - a bad row never stops the build: it is rejected
+        detail = f"{job.origin}: {type(exc).__name__}: {exc}"[:500]
+        return Mapped(rejection=Rejection(job.origin, "check_error", detail, raw))
     tid = task_id(exercise.problem, checked.answer)
     task = {
         "id": tid,

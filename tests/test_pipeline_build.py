@@ -191,3 +191,17 @@ def test_rows_held_in_memory_enter_through_the_same_door(tmp_path):
     assert manifest["config"]["sources"] == [{"path": "argilla:exercises", "recipe": "auto", "mapping": {}}]
     rejected = json.loads((tmp_path / "mem" / "rejected.jsonl").read_text())
     assert rejected["origin"] == "argilla:exercises:row 1"
+
+
+def test_a_row_that_breaks_a_check_is_rejected_not_fatal(tmp_path, monkeypatch):
+    from pipeline import mapping
+
+    def broken(answer, answer_type, timeout):
+        raise RuntimeError(f"cannot check {answer}")
+
+    monkeypatch.setattr(mapping, "check_verifiable", broken)
+    rows = [{"problem": "What is 6 times 7?", "answer": "42"}]
+    manifest = build(BuildConfig(sources=[SourceSpec("mem", rows=rows)], out=str(tmp_path / "o")), progress=False)
+    assert manifest["counts"] == {"read": 1, "kept": 0, "rejected": {"check_error": 1}}
+    detail = json.loads((tmp_path / "o" / "rejected.jsonl").read_text())["detail"]
+    assert detail == "mem:row 0: RuntimeError: cannot check 42"
