@@ -21,7 +21,7 @@ from tqdm import tqdm
 from .atomic import atomic_write_text
 from .card import render_card
 from .checks import CheckFailed, Decontaminator, Deduplicator
-from .mapping import NUM_PERM, MapJob, map_row
+from .mapping import NUM_PERM, MapJob, Mapped, map_item
 from .engines import ENGINES, engine
 from .export import FORMATS, write_dataset
 from .recipes import detect_recipe, get_recipe
@@ -124,7 +124,7 @@ class _Run:
         self.rejected[rejection.reason] += 1
         self.rejects.write(to_json(rejection.to_dict()) + "\n")
 
-    def jobs(self, spec: SourceSpec, stats: dict) -> Iterator[MapJob]:
+    def jobs(self, spec: SourceSpec, stats: dict) -> Iterator[MapJob | Mapped]:
         """Raw rows of one source as map jobs; unreadable rows are rejected on the spot."""
         recipe = "generic" if spec.recipe == "auto" and spec.mapping else spec.recipe
         for item in spec.read():
@@ -132,7 +132,7 @@ class _Run:
             stats["read"] += 1
             self.bar.update(1)
             if isinstance(item, Rejection):
-                self.reject(item)
+                yield Mapped(rejection=item)  # through the mapper, so the reduce sees input order
                 continue
             origin, row = item
             if recipe == "auto":
@@ -145,7 +145,7 @@ class _Run:
         """Mapped rows in input order through the reduce: contamination, then duplicates."""
         for spec in self.config.sources:
             stats = {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
-            for mapped in mapper(map_row, self.jobs(spec, stats)):
+            for mapped in mapper(map_item, self.jobs(spec, stats)):
                 if mapped.rejection is not None:
                     self.reject(mapped.rejection)
                     continue

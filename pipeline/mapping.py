@@ -55,6 +55,11 @@ def minhash_of(problem: str) -> MinHash:
     return minhash
 
 
+def map_item(item: "MapJob | Mapped") -> Mapped:
+    """A job is mapped; a row already rejected while reading passes through in its place."""
+    return item if isinstance(item, Mapped) else map_row(item)
+
+
 @lru_cache(maxsize=64)
 def _recipe(name: str, mapping: tuple) -> Recipe:
     return get_recipe(name, **dict(mapping))

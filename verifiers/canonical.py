@@ -9,13 +9,18 @@ from .limits import Deadline
 from .parser import Node
 
 
+_MAX_PRINTED_BITS = 12_000  # Python prints integers up to 4,300 digits; keep such golds as written
+
+
 def _exact(node: Node | None, deadline: Deadline) -> Fraction | None:
     if node is None:
         return None
     try:
-        return exact_value(node, deadline)
+        value = exact_value(node, deadline)
     except (NotExact, NotNumeric, ArithmeticError):
         return None
+    too_long = value.numerator.bit_length() + value.denominator.bit_length() > _MAX_PRINTED_BITS
+    return None if too_long else value
 
 
 def _format(value: Fraction) -> str:
