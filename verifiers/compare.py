@@ -65,7 +65,6 @@ class Comparer:
             return True
         p, g = self.value_of(p), self.value_of(g)
         if p == g:
-            self.method = "exact" if self.method == "exact" else self.method
             return True
         gk, pk = self.kind(g), self.kind(p)
         if gk == "equation" or pk == "equation":
