@@ -1,0 +1,1 @@
+"""Annotation: the embedded Argilla server, dataset templates, push/pull and LLM drafts."""
