@@ -130,7 +130,8 @@ def demo() -> None:
     click.echo(format_tour(run_tour()))
 
 
-from answerkey.cli_build import build_command, inspect_command  # noqa: E402 - registered on the group
+from answerkey.cli_annotate import annotate_command  # noqa: E402 - the other verbs, registered below
+from answerkey.cli_build import build_command, inspect_command  # noqa: E402
 
-main.add_command(build_command)
-main.add_command(inspect_command)
+for _command in (build_command, inspect_command, annotate_command):
+    main.add_command(_command)

@@ -274,3 +274,13 @@ def word_level_tokenizer(words: list[str]):
         "{% if add_generation_prompt %}assistant : {% endif %}"
     )
     return tok
+
+
+@pytest.fixture(scope="session")
+def argilla_server(tmp_path_factory):
+    """The embedded Argilla server, started once per test session in a temp home."""
+    from argilla_fixture import start_server
+
+    server = start_server(tmp_path_factory.mktemp("argilla") / "home")
+    yield server
+    server.stop()

@@ -1,0 +1,38 @@
+"""Reach an Argilla 2.x server: flags, then ARGILLA_API_URL/ARGILLA_API_KEY, then the home's credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import argilla as rg
+
+from annotation.home import ServerHome, default_home
+
+
+class ConnectionSettingsError(RuntimeError):
+    """No way to know which server to talk to, or with which key."""
+
+
+def resolve_api(api_url: Optional[str] = None, api_key: Optional[str] = None, home: Optional[Path] = None) -> tuple[str, str]:
+    """The URL and API key to use, from the first place that has them."""
+    api_url = api_url or os.environ.get("ARGILLA_API_URL")
+    api_key = api_key or os.environ.get("ARGILLA_API_KEY")
+    if api_url and api_key:
+        return api_url, api_key
+    credentials_file = ServerHome(home or default_home()).credentials_file
+    if credentials_file.exists():
+        stored = json.loads(credentials_file.read_text(encoding="utf-8"))
+        return api_url or stored["api_url"], api_key or stored["api_key"]
+    raise ConnectionSettingsError(
+        "no Argilla server given: pass --api-url and --api-key, set ARGILLA_API_URL and ARGILLA_API_KEY, "
+        f"or start one with `answerkey annotate serve` (it writes {credentials_file})"
+    )
+
+
+def connect(api_url: Optional[str] = None, api_key: Optional[str] = None, home: Optional[Path] = None) -> rg.Argilla:
+    """An SDK client for the resolved server."""
+    url, key = resolve_api(api_url, api_key, home)
+    return rg.Argilla(api_url=url, api_key=key, timeout=120)

@@ -1,0 +1,168 @@
+"""Push tasks or prompts into an Argilla dataset: stable record ids, batched, idempotent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import argilla as rg
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from annotation.templates import settings_for
+from pipeline.schema import task_id
+from pipeline.sources import read_rows
+
+
+class PushError(ValueError):
+    """Input that cannot be pushed, naming the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push did: how many records were sent (each created or updated) to which dataset."""
+
+    dataset: str
+    sent: int
+
+
+def read_tasks(source: Path) -> Iterator[dict]:
+    """Task rows from a pipeline dataset version (answerkey format) or prompt rows from a file."""
+    manifest = source / "manifest.json"
+    if source.is_dir():
+        if not manifest.exists():
+            raise PushError(f"{source}: not a dataset version (no manifest.json); build one with `answerkey build`")
+        fmt = json.loads(manifest.read_text(encoding="utf-8")).get("config", {}).get("format", "answerkey")
+        if fmt != "answerkey":
+            raise PushError(f"{source}: built with --format {fmt}; push needs the answerkey format")
+        for shard in sorted((source / "data").glob("*.parquet")):
+            yield from pq.read_table(shard).to_pylist()
+        return
+    for item in read_rows(source):
+        if isinstance(item, tuple):
+            origin, row = item
+            yield {**row, "_origin": origin}
+        else:
+            raise PushError(f"{item.origin}: {item.detail}")
+
+
+def _text(row: dict, *names: str) -> Optional[str]:
+    for name in names:
+        value = row.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _metadata(row: dict) -> dict:
+    extra = row.get("metadata")
+    if isinstance(extra, str):
+        extra = json.loads(extra or "{}")
+    return extra or {}
+
+
+def sft_record(row: dict) -> rg.Record:
+    """A prompt to answer; a reference solution, when there is one, is shown as context."""
+    prompt = _text(row, "prompt", "problem")
+    if prompt is None:
+        raise PushError(f"{row.get('_origin', row.get('id'))}: field 'prompt': missing or empty")
+    return rg.Record(
+        id=row.get("id") or task_id(prompt, ""),
+        fields={"prompt": prompt, "context": _text(row, "solution", "context")},
+        metadata={"source": row.get("source") or "unknown"},
+    )
+
+
+def exercise_record(row: dict) -> rg.Record:
+    """A problem whose final answer annotators give; the known answer is the suggestion."""
+    problem = _text(row, "problem", "prompt")
+    if problem is None:
+        raise PushError(f"{row.get('_origin', row.get('id'))}: field 'problem': missing or empty")
+    answer = _text(row, "answer")
+    extra = _metadata(row)
+    metadata = {"source": row.get("source") or "unknown", "verifier_status": "unchecked"}
+    for name in ("subject", "level"):
+        if extra.get(name) is not None:
+            metadata[name] = str(extra[name])
+    return rg.Record(
+        id=row.get("id") or task_id(problem, answer or ""),
+        fields={"problem": problem},
+        metadata=metadata,
+        suggestions=[rg.Suggestion("final_answer", answer, agent="source")] if answer else [],
+    )
+
+
+def blank_exercise_records(count: int, start: int = 0) -> list[rg.Record]:
+    """Empty records where annotators write a new problem and its answer."""
+    return [
+        rg.Record(
+            id=f"new-{index:06d}",
+            fields={"problem": "(new exercise: write the problem in the box on the right, then its final answer)"},
+            metadata={"source": "annotators", "verifier_status": "unchecked"},
+        )
+        for index in range(start, start + count)
+    ]
+
+
+RECORD_BUILDERS = {"sft": sft_record, "exercise": exercise_record}
+
+
+def ensure_dataset(
+    client: rg.Argilla, name: str, template: str, workspace: Optional[str] = None, min_submitted: int = 1
+) -> rg.Dataset:
+    """The dataset called `name`, created from its template the first time."""
+    existing = client.datasets(name=name, workspace=workspace)
+    if existing is not None:
+        return existing
+    dataset = rg.Dataset(name=name, workspace=workspace, settings=settings_for(template, min_submitted), client=client)
+    return dataset.create()
+
+
+def _batches(records: Iterable[rg.Record], size: int) -> Iterator[list[rg.Record]]:
+    batch: list[rg.Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def log_records(dataset: rg.Dataset, records: Iterable[rg.Record], batch_size: int, progress: bool, total: Optional[int] = None) -> int:
+    """Log records in batches (upserts by record id), with a progress bar; returns how many."""
+    sent = 0
+    with tqdm(total=total, desc=f"push {dataset.name}", unit="rec", disable=not progress) as bar:
+        for batch in _batches(records, batch_size):
+            dataset.records.log(batch, batch_size=batch_size)
+            sent += len(batch)
+            bar.update(len(batch))
+    return sent
+
+
+def push(
+    client: rg.Argilla,
+    source: Optional[Path],
+    name: str,
+    template: str,
+    *,
+    workspace: Optional[str] = None,
+    min_submitted: int = 1,
+    blank: int = 0,
+    batch_size: int = 500,
+    progress: bool = True,
+) -> PushReport:
+    """Push `source` (a dataset version or a prompts file) into dataset `name`; safe to repeat."""
+    if template not in RECORD_BUILDERS:
+        raise PushError(f"template {template!r} cannot be pushed to; choose sft or exercise")
+    build = RECORD_BUILDERS[template]
+    records = [build(row) for row in read_tasks(source)] if source is not None else []
+    if blank:
+        if template != "exercise":
+            raise PushError("--blank makes empty exercise records; use it with --template exercise")
+        records += blank_exercise_records(blank)
+    dataset = ensure_dataset(client, name, template, workspace, min_submitted)
+    sent = log_records(dataset, records, batch_size, progress, total=len(records))
+    return PushReport(dataset=name, sent=sent)

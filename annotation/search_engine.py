@@ -1,0 +1,225 @@
+"""A search engine for Argilla that answers every query from Argilla's own SQL tables.
+
+Registered under `SEARCH_ENGINE_NAME` through Argilla's `SearchEngine.register`, so the real
+argilla-server runs with no Elasticsearch: there is no second copy of the records to keep in
+sync, and nothing to rebuild after a restart. The index hooks therefore do nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Optional, Union
+from uuid import UUID
+
+import numpy as np
+from argilla_server.database import AsyncSessionLocal
+from argilla_server.enums import MetadataPropertyType, SimilarityOrder
+from argilla_server.models import Dataset, Field, MetadataProperty, Record, Response, Suggestion, User, VectorSettings
+from argilla_server.models.database import Vector
+from argilla_server.search_engine import (
+    Filter,
+    FloatMetadataMetrics,
+    IntegerMetadataMetrics,
+    MetadataMetrics,
+    Order,
+    SearchEngine,
+    SearchResponseItem,
+    SearchResponses,
+    TermsMetrics,
+    TextQuery,
+)
+from sqlalchemy import func, literal_column, select
+
+from annotation.server import SEARCH_ENGINE_NAME
+from annotation.sql_query import field_texts, filter_condition, json_path, order_by, text_condition, text_score, text_terms
+
+def annotator_order_key(user_id: UUID, record_id: UUID) -> bytes:
+    """A per-annotator pseudo-random position: two annotators get the queue in different orders."""
+    return hashlib.blake2b(f"{user_id}:{record_id}".encode(), digest_size=8).digest()
+
+
+def cosine_scores(query: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarity mapped to [0, 1] as Elasticsearch reports it: (1 + cos) / 2."""
+    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
+    return (1.0 + vectors @ query / np.maximum(norms, 1e-12)) / 2.0
+
+
+@SearchEngine.register(SEARCH_ENGINE_NAME)
+class SqlSearchEngine(SearchEngine):
+    """Argilla's search engine contract over SQL; see the module docstring."""
+
+    @classmethod
+    async def new_instance(cls) -> "SqlSearchEngine":
+        return cls()
+
+    async def close(self) -> None:
+        return None
+
+    async def ping(self) -> bool:
+        async with AsyncSessionLocal() as db:
+            return (await db.scalar(select(literal_column("1")))) == 1
+
+    async def info(self) -> dict:
+        return {"distribution": SEARCH_ENGINE_NAME, "backend": "argilla SQL tables"}
+
+    async def create_index(self, dataset: Dataset) -> None:
+        return None
+
+    async def delete_index(self, dataset: Dataset) -> None:
+        return None
+
+    async def configure_metadata_property(self, dataset: Dataset, metadata_property: MetadataProperty) -> None:
+        return None
+
+    async def configure_index_vectors(self, vector_settings: VectorSettings) -> None:
+        return None
+
+    async def index_records(self, dataset: Dataset, records: Iterable[Record]) -> None:
+        return None
+
+    async def partial_record_update(self, record: Record, **update) -> None:
+        return None
+
+    async def delete_records(self, dataset: Dataset, records: Iterable[Record]) -> None:
+        return None
+
+    async def update_record_response(self, response: Response) -> None:
+        return None
+
+    async def delete_record_response(self, response: Response) -> None:
+        return None
+
+    async def update_record_suggestion(self, suggestion: Suggestion) -> None:
+        return None
+
+    async def delete_record_suggestion(self, suggestion: Suggestion) -> None:
+        return None
+
+    async def get_dataset_progress(self, dataset: Dataset) -> dict:
+        if dataset.is_draft:
+            return {}
+        async with AsyncSessionLocal() as db:
+            rows = await db.execute(
+                select(Record.status, func.count()).where(Record.dataset_id == dataset.id).group_by(Record.status)
+            )
+            counts = {str(status): count for status, count in rows}
+        return {"total": sum(counts.values()), **counts}
+
+    async def get_dataset_user_progress(self, dataset: Dataset, user: User) -> dict:
+        if dataset.is_draft:
+            return {}
+        async with AsyncSessionLocal() as db:
+            rows = await db.execute(
+                select(Response.status, func.count())
+                .join(Record, Record.id == Response.record_id)
+                .where(Record.dataset_id == dataset.id, Response.user_id == user.id)
+                .group_by(Response.status)
+            )
+            counts = {str(status): count for status, count in rows}
+        return {"total": sum(counts.values()), **counts}
+
+    async def search(
+        self,
+        dataset: Dataset,
+        query: Optional[Union[TextQuery, str]] = None,
+        filter: Optional[Filter] = None,
+        sort: Optional[list[Order]] = None,
+        offset: int = 0,
+        limit: int = 100,
+        user_id: Optional[UUID] = None,
+    ) -> SearchResponses:
+        async with AsyncSessionLocal() as db:
+            conditions = [Record.dataset_id == dataset.id]
+            terms = text_terms(query) if query else []
+            score = None
+            if terms:
+                texts = field_texts(await self._text_field_names(db, dataset, query))
+                conditions.append(text_condition(terms, texts))
+                score = text_score(terms, texts)
+            if filter is not None:
+                conditions.append(filter_condition(filter))
+            if user_id is not None and not sort and score is None:
+                ids = (await db.scalars(select(Record.id).where(*conditions))).all()
+                ordered = sorted(ids, key=lambda record_id: annotator_order_key(user_id, record_id))
+                page = [SearchResponseItem(record_id=record_id) for record_id in ordered[offset : offset + limit]]
+                return SearchResponses(items=page, total=len(ids))
+            total = await db.scalar(select(func.count()).select_from(Record).where(*conditions))
+            ranking = [score.desc()] if score is not None and not sort else []
+            rows = await db.execute(
+                select(Record.id, score if score is not None else literal_column("NULL"))
+                .where(*conditions)
+                .order_by(*ranking, *order_by(sort))
+                .offset(offset)
+                .limit(limit)
+            )
+            items = [SearchResponseItem(record_id=record_id, score=value) for record_id, value in rows]
+        return SearchResponses(items=items, total=total or 0)
+
+    async def similarity_search(
+        self,
+        dataset: Dataset,
+        vector_settings: VectorSettings,
+        value: Optional[list[float]] = None,
+        record: Optional[Record] = None,
+        query: Optional[Union[TextQuery, str]] = None,
+        filter: Optional[Filter] = None,
+        max_results: int = 100,
+        order: SimilarityOrder = SimilarityOrder.most_similar,
+        threshold: Optional[float] = None,
+    ) -> SearchResponses:
+        if bool(value) == bool(record):
+            raise ValueError("Must provide either vector value or record to compute the similarity search")
+        target = value or record.vector_value_by_vector_settings(vector_settings)
+        if not target:
+            raise ValueError("Cannot find a vector value to apply with provided info")
+        async with AsyncSessionLocal() as db:
+            conditions = [Record.dataset_id == dataset.id, Vector.vector_settings_id == vector_settings.id]
+            if record is not None:
+                conditions.append(Record.id != record.id)
+            terms = text_terms(query) if query else []
+            if terms:
+                conditions.append(text_condition(terms, field_texts(await self._text_field_names(db, dataset, query))))
+            if filter is not None:
+                conditions.append(filter_condition(filter))
+            rows = (await db.execute(select(Vector.record_id, Vector.value).join(Record).where(*conditions))).all()
+        if not rows:
+            return SearchResponses(items=[], total=0)
+        scores = cosine_scores(np.asarray(target, dtype=float), np.asarray([row[1] for row in rows], dtype=float))
+        ranked = np.argsort(scores, kind="stable")
+        if order == SimilarityOrder.most_similar:
+            ranked = ranked[::-1]
+        items = [
+            SearchResponseItem(record_id=rows[index][0], score=float(scores[index]))
+            for index in ranked[:max_results]
+            if threshold is None or scores[index] >= threshold
+        ]
+        return SearchResponses(items=items, total=len(items))
+
+    async def compute_metrics_for(self, metadata_property: MetadataProperty) -> MetadataMetrics:
+        path = json_path(metadata_property.name)
+        in_dataset = Record.dataset_id == metadata_property.dataset_id
+        async with AsyncSessionLocal() as db:
+            if metadata_property.type == MetadataPropertyType.terms:
+                each = func.json_each(Record.metadata_, path).table_valued("value")
+                rows = (
+                    await db.execute(
+                        select(each.c.value, func.count())
+                        .select_from(Record)
+                        .join(each, literal_column("1") == literal_column("1"))
+                        .where(in_dataset)
+                        .group_by(each.c.value)
+                        .order_by(func.count().desc(), each.c.value)
+                    )
+                ).all()
+                values = [TermsMetrics.TermCount(term=str(term), count=count) for term, count in rows]
+                return TermsMetrics(total=sum(count for _, count in rows), values=values)
+            column = func.json_extract(Record.metadata_, path)
+            low, high = (await db.execute(select(func.min(column), func.max(column)).where(in_dataset))).one()
+        metrics = IntegerMetadataMetrics if metadata_property.type == MetadataPropertyType.integer else FloatMetadataMetrics
+        return metrics(min=low, max=high)
+
+    @staticmethod
+    async def _text_field_names(db, dataset: Dataset, query: Union[TextQuery, str]) -> list[str]:
+        if isinstance(query, TextQuery) and query.field:
+            return [query.field]
+        return list((await db.scalars(select(Field.name).where(Field.dataset_id == dataset.id))).all())

@@ -1,0 +1,142 @@
+"""Run the real argilla-server with no services: SQLite, our SQL search engine, fakeredis.
+
+Argilla reads its settings from `ARGILLA_*` variables when `argilla_server` is first imported,
+so everything here happens in order: environment, temp dir and Redis first, then the import,
+then migrations and the owner account, then uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from typing import Callable, Optional
+
+from annotation.home import Credentials, ServerHome
+
+SEARCH_ENGINE_NAME = "answerkey-sql"
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY")
+
+
+def server_environment(home: ServerHome, redis_url: Optional[str]) -> dict[str, str]:
+    """The `ARGILLA_*` settings of an embedded server living in `home`."""
+    environment = {
+        "ARGILLA_HOME_PATH": str(home.path),
+        "ARGILLA_DATABASE_URL": f"sqlite+aiosqlite:///{home.database}?check_same_thread=False",
+        "ARGILLA_SEARCH_ENGINE": SEARCH_ENGINE_NAME,
+        "ARGILLA_AUTH_SECRET_KEY": home.auth_secret(),
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+    }
+    if redis_url:
+        environment["ARGILLA_REDIS_URL"] = redis_url
+    return environment
+
+
+def use_fakeredis() -> None:
+    """Make `redis.from_url` hand out one in-process fake server (background jobs queue, never run)."""
+    import fakeredis
+    import redis
+
+    server = fakeredis.FakeServer()
+    redis.from_url = lambda url, **kwargs: fakeredis.FakeStrictRedis(server=server, **kwargs)
+
+
+def tune_sqlite() -> None:
+    """WAL and synchronous=NORMAL on every SQLite connection Argilla opens."""
+    from argilla_server.settings import settings
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _set_pragmas(dbapi_connection, connection_record) -> None:
+        if settings.database_is_sqlite:
+            cursor = dbapi_connection.cursor()
+            for pragma in SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+            cursor.close()
+
+
+def load_argilla(home: ServerHome, redis_url: Optional[str], role: str = "server"):
+    """Configure this process for `home` and import Argilla's app (once per process)."""
+    home.path.mkdir(parents=True, exist_ok=True)
+    home.path.chmod(0o700)  # the database holds API keys
+    os.environ.update(server_environment(home, redis_url))
+    tempfile.tempdir = str(home.fresh_temp_dir(role))
+    if not redis_url:
+        use_fakeredis()
+    tune_sqlite()
+    import annotation.search_engine  # noqa: F401  (registers the engine before the first request)
+    from argilla_server import app
+
+    return app
+
+
+def migrate() -> None:
+    """Bring the database schema up to date (Argilla's alembic migrations)."""
+    from alembic import command
+    from alembic.config import Config
+    from argilla_server.database import ALEMBIC_CONFIG_FILE
+
+    command.upgrade(Config(ALEMBIC_CONFIG_FILE), "head")
+
+
+async def ensure_owner(credentials: Credentials) -> None:
+    """Create the owner, or bring its password and API key in line with `credentials.json`."""
+    from argilla_server.cli.database.users.utils import get_or_new_workspace
+    from argilla_server.contexts import accounts
+    from argilla_server.database import AsyncSessionLocal
+    from argilla_server.models import User, UserRole
+
+    async with AsyncSessionLocal() as db:
+        owner = await accounts.get_user_by_username(db, credentials.username)
+        if owner is None:
+            await User.create(
+                db,
+                first_name=credentials.username,
+                username=credentials.username,
+                role=UserRole.owner,
+                api_key=credentials.api_key,
+                password_hash=accounts.hash_password(credentials.password),
+                workspaces=[await get_or_new_workspace(db, credentials.username)],
+            )
+            return
+        if owner.api_key != credentials.api_key or not accounts.verify_password(credentials.password, owner.password_hash):
+            await owner.update(db, api_key=credentials.api_key, password_hash=accounts.hash_password(credentials.password))
+
+
+def start_worker(home: ServerHome, redis_url: str) -> subprocess.Popen:
+    """Argilla's background jobs (rq) in a process of their own, with our engine registered."""
+    command = [sys.executable, "-m", "annotation.worker", str(home.path), redis_url]
+    return subprocess.Popen(command)
+
+
+def serve(
+    home: ServerHome,
+    host: str = "127.0.0.1",
+    port: int = 6900,
+    redis_url: Optional[str] = None,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Migrate, create the owner and serve until SIGINT/SIGTERM; clean up after."""
+    import uvicorn
+
+    api_url = f"http://{host}:{port}"
+    app = load_argilla(home, redis_url)
+    migrate()
+    credentials = home.credentials(api_url)
+    asyncio.run(ensure_owner(credentials))
+    worker = start_worker(home, redis_url) if redis_url else None
+    announce(
+        f"Argilla is starting at {api_url}\n"
+        f"Log in as {credentials.username!r}; the password and API key are in {home.credentials_file}"
+    )
+    try:
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        shutil.rmtree(home.temp_dir, ignore_errors=True)

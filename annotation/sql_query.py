@@ -1,0 +1,199 @@
+"""Argilla's search requests (text, filters, sort) as SQL over Argilla's own tables."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional, Union
+from uuid import UUID
+
+from argilla_server.enums import RecordStatus, ResponseStatusFilter, SortOrder
+from argilla_server.models import Question, Record, Response, Suggestion
+from argilla_server.search_engine import (
+    AndFilter,
+    Filter,
+    MetadataFilterScope,
+    Order,
+    RangeFilter,
+    RecordFilterScope,
+    ResponseFilterScope,
+    SuggestionFilterScope,
+    TermsFilter,
+    TextQuery,
+)
+from sqlalchemy import and_, exists, false, func, literal_column, not_, or_, select, true
+from sqlalchemy.sql import ColumnElement
+
+_QUOTED_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
+_SUGGESTION_COLUMNS = {"value": Suggestion.value, "score": Suggestion.score, "agent": Suggestion.agent, "type": Suggestion.type}
+_RECORD_COLUMNS = {
+    "id": Record.id,
+    "external_id": Record.external_id,
+    "inserted_at": Record.inserted_at,
+    "updated_at": Record.updated_at,
+    "status": Record.status,
+}
+
+
+def json_path(*keys: str) -> str:
+    """A SQLite JSON path for nested object keys, each quoted: `$."a"."b"`."""
+    return "$" + "".join('."' + key.replace('"', '""') + '"' for key in keys)
+
+
+def text_terms(query: Union[TextQuery, str]) -> list[str]:
+    """Words and quoted phrases of a search box query, lower-cased; operators are dropped."""
+    text = query.q if isinstance(query, TextQuery) else query
+    terms = []
+    for phrase, word in _QUOTED_OR_WORD.findall(text):
+        term = (phrase or word).strip().lower()
+        if term and term not in {"and", "or", "+", "|"}:
+            terms.append(term.lstrip("+-"))
+    return [term for term in terms if term]
+
+
+def field_texts(field_names: list[str]) -> list[ColumnElement]:
+    """Each record field's decoded text (json_extract turns escaped Unicode back into text)."""
+    return [func.lower(func.coalesce(func.json_extract(Record.fields, json_path(name)), "")) for name in field_names]
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def text_condition(terms: list[str], texts: list[ColumnElement]) -> ColumnElement:
+    """Every term appears in at least one of the fields."""
+    if not texts:
+        return false()
+    return and_(*(or_(*(text.like(_like_pattern(term), escape="\\") for text in texts)) for term in terms))
+
+
+def text_score(terms: list[str], texts: list[ColumnElement]) -> ColumnElement:
+    """How often the terms occur in the fields, as a relevance score."""
+    counts = [
+        (func.length(text) - func.length(func.replace(text, term, ""))) / max(len(term), 1)
+        for term in terms
+        for text in texts
+    ]
+    return sum(counts[1:], counts[0]) if counts else literal_column("0")
+
+
+def _value_condition(column: ColumnElement, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+    if isinstance(condition, TermsFilter):
+        return column.in_([str(value) for value in condition.values])
+    bounds = []
+    if condition.ge is not None:
+        bounds.append(column >= condition.ge)
+    if condition.le is not None:
+        bounds.append(column <= condition.le)
+    return and_(true(), *bounds)
+
+
+def _json_values_match(json_column: ColumnElement, path: str, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+    """A JSON value (scalar or list, as in multi-label answers) matches the terms or range."""
+    if isinstance(condition, RangeFilter):
+        return _value_condition(func.json_extract(json_column, path), condition)
+    each = func.json_each(json_column, path).table_valued("value")
+    return exists(select(literal_column("1")).select_from(each).where(_value_condition(each.c.value, condition)))
+
+
+def _suggestion_condition(scope: SuggestionFilterScope, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+    column = _SUGGESTION_COLUMNS.get(scope.property)
+    if column is None:
+        raise ValueError(f"cannot filter on suggestion property {scope.property!r}")
+    if scope.property == "value":
+        matches = _json_values_match(Suggestion.value, "$", condition)
+    elif scope.property == "score":
+        matches = _value_condition(func.json_extract(Suggestion.score, "$"), condition)
+    else:
+        matches = _value_condition(column, condition)
+    return exists(
+        select(Suggestion.id)
+        .join(Question, Question.id == Suggestion.question_id)
+        .where(Suggestion.record_id == Record.id, Question.name == scope.question, matches)
+    )
+
+
+def _response_status_condition(scope: ResponseFilterScope, statuses: list[str]) -> ColumnElement:
+    owned = Response.record_id == Record.id
+    if scope.user is not None:
+        owned = and_(owned, Response.user_id == scope.user.id)
+    chosen = [status for status in statuses if status != ResponseStatusFilter.pending]
+    options = []
+    if ResponseStatusFilter.pending in statuses:
+        options.append(not_(exists(select(Response.id).where(owned))))
+    if chosen:
+        options.append(exists(select(Response.id).where(owned, Response.status.in_(chosen))))
+    return or_(false(), *options)
+
+
+def _response_condition(scope: ResponseFilterScope, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+    if scope.question is None:
+        if scope.property != "status" or not isinstance(condition, TermsFilter):
+            raise ValueError(f"cannot filter on response property {scope.property!r}")
+        return _response_status_condition(scope, [str(value) for value in condition.values])
+    owned = Response.record_id == Record.id
+    if scope.user is not None:
+        owned = and_(owned, Response.user_id == scope.user.id)
+    matches = _json_values_match(Response.values, json_path(scope.question, "value"), condition)
+    return exists(select(Response.id).where(owned, matches))
+
+
+def filter_condition(condition: Filter) -> ColumnElement:
+    """One SQL condition on `records` for Argilla's filter tree."""
+    if isinstance(condition, AndFilter):
+        return and_(true(), *(filter_condition(part) for part in condition.filters))
+    scope = condition.scope
+    if isinstance(scope, MetadataFilterScope):
+        return _json_values_match(Record.metadata_, json_path(scope.metadata_property), condition)
+    if isinstance(scope, SuggestionFilterScope):
+        return _suggestion_condition(scope, condition)
+    if isinstance(scope, ResponseFilterScope):
+        return _response_condition(scope, condition)
+    if isinstance(scope, RecordFilterScope):
+        column = _RECORD_COLUMNS.get(str(scope.property))
+        if column is None:
+            raise ValueError(f"cannot filter on record property {scope.property!r}")
+        if column is Record.status and isinstance(condition, TermsFilter):
+            return Record.status.in_([RecordStatus(value) for value in condition.values])
+        if column is Record.id and isinstance(condition, TermsFilter):
+            return Record.id.in_([UUID(str(value)) for value in condition.values])
+        return _value_condition(column, condition)
+    raise ValueError(f"cannot filter on scope {scope!r}")
+
+
+def _sort_key(scope: Any) -> ColumnElement:
+    if isinstance(scope, MetadataFilterScope):
+        return func.json_extract(Record.metadata_, json_path(scope.metadata_property))
+    if isinstance(scope, RecordFilterScope):
+        return _RECORD_COLUMNS[str(scope.property)]
+    if isinstance(scope, SuggestionFilterScope):
+        column = func.json_extract(Suggestion.score if scope.property == "score" else Suggestion.value, "$")
+        if scope.property in ("agent", "type"):
+            column = _SUGGESTION_COLUMNS[scope.property]
+        return (
+            select(column)
+            .join(Question, Question.id == Suggestion.question_id)
+            .where(Suggestion.record_id == Record.id, Question.name == scope.question)
+            .limit(1)
+            .scalar_subquery()
+        )
+    if isinstance(scope, ResponseFilterScope):
+        owned = Response.record_id == Record.id
+        if scope.user is not None:
+            owned = and_(owned, Response.user_id == scope.user.id)
+        value = (
+            func.json_extract(Response.values, json_path(scope.question, "value"))
+            if scope.question
+            else Response.status
+        )
+        return select(func.avg(value) if scope.question else func.min(value)).where(owned).scalar_subquery()
+    raise ValueError(f"cannot sort on scope {scope!r}")
+
+
+def order_by(sort: Optional[list[Order]]) -> list[ColumnElement]:
+    """ORDER BY terms for Argilla's sort list; insertion order breaks ties."""
+    terms = []
+    for order in sort or []:
+        key = _sort_key(order.scope)
+        terms.append(key.desc() if order.order == SortOrder.desc else key.asc())
+    return terms + [Record.inserted_at.asc(), Record.id.asc()]

@@ -1,0 +1,99 @@
+"""`answerkey annotate ...`: the embedded Argilla server and the data that flows through it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from annotation.home import ServerHome, default_home
+from annotation.templates import TEMPLATES
+
+_home_option = click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Server home (database, credentials.json) [default: the user data dir].",
+)
+
+
+def _server_options(command):
+    """--api-url/--api-key (or ARGILLA_API_URL/ARGILLA_API_KEY, or the home's credentials)."""
+    command = click.option("--api-key", envvar="ARGILLA_API_KEY", help="API key [env ARGILLA_API_KEY].")(command)
+    command = click.option("--api-url", envvar="ARGILLA_API_URL", help="Argilla URL [env ARGILLA_API_URL].")(command)
+    return _home_option(command)
+
+
+def _client(api_url: Optional[str], api_key: Optional[str], home: Optional[Path]):
+    from annotation.connect import ConnectionSettingsError, connect
+
+    try:
+        return connect(api_url, api_key, home)
+    except ConnectionSettingsError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group("annotate")
+def annotate_command() -> None:
+    """Annotators in Argilla: serve it, push tasks, draft with an LLM, check and pull answers."""
+
+
+@annotate_command.command("serve")
+@_home_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (127.0.0.1 keeps it local).")
+@click.option("--port", type=click.IntRange(1, 65535), default=6900, show_default=True)
+@click.option("--redis", "redis_url", help="Use this Redis (and run Argilla's background worker) instead of fakeredis.")
+def serve_command(home: Optional[Path], host: str, port: int, redis_url: Optional[str]) -> None:
+    """Run the real Argilla server here: SQLite, no Elasticsearch, no Redis needed."""
+    from annotation.server import serve
+
+    serve(ServerHome(home or default_home()), host=host, port=port, redis_url=redis_url, announce=click.echo)
+
+
+@annotate_command.group("users")
+def users_command() -> None:
+    """Annotator accounts."""
+
+
+@users_command.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["annotator", "admin", "owner"]), default="annotator", show_default=True)
+@click.option("--workspace", default="argilla", show_default=True, help="Workspace the user joins (made if missing).")
+@click.option("--password", help="Password [default: a generated one, printed once].")
+@_server_options
+def users_add_command(username: str, role: str, workspace: str, password: Optional[str],
+                      api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+    """Create USERNAME (or add it to the workspace) and print how it logs in."""
+    from annotation.users import add_user
+
+    account = add_user(_client(api_url, api_key, home), username, role=role, workspace=workspace, password=password)
+    click.echo(f"user {account.username!r} ({account.role}) in workspace {workspace!r}")
+    if account.password:
+        click.echo(f"password: {account.password}")
+
+
+@annotate_command.command("push")
+@click.argument("source", type=click.Path(exists=True, path_type=Path), required=False)
+@click.option("--name", required=True, help="Argilla dataset name (created from the template if missing).")
+@click.option("--template", type=click.Choice([t for t in TEMPLATES if t != "review"]), required=True)
+@click.option("--workspace", help="Workspace [default: the user's only one].")
+@click.option("--min-submitted", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Annotators per record (Argilla's task distribution), on creation.")
+@click.option("--blank", type=click.IntRange(min=0), default=0, help="Also add N blank exercise records.")
+@click.option("--batch-size", type=click.IntRange(min=1, max=1000), default=500, show_default=True)
+@_server_options
+def push_command(source: Optional[Path], name: str, template: str, workspace: Optional[str], min_submitted: int,
+                 blank: int, batch_size: int, api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+    """Push SOURCE (a dataset version from `answerkey build`, or a prompts file) into dataset NAME.
+
+    Record ids come from task ids, so pushing again updates records and never duplicates them.
+    """
+    from annotation.push import PushError, push
+
+    if source is None and not blank:
+        raise click.UsageError("give SOURCE, --blank N, or both")
+    try:
+        report = push(_client(api_url, api_key, home), source, name, template, workspace=workspace,
+                      min_submitted=min_submitted, blank=blank, batch_size=batch_size)
+    except PushError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"pushed {report.sent} records to {report.dataset!r}")
