@@ -16,9 +16,9 @@ import tempfile
 from typing import Callable, Optional
 
 from annotation.home import Credentials, ServerHome
+from annotation.tuning import tune_sqlite
 
 SEARCH_ENGINE_NAME = "answerkey-sql"
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY")
 
 
 def server_environment(home: ServerHome, redis_url: Optional[str]) -> dict[str, str]:
@@ -42,21 +42,6 @@ def use_fakeredis() -> None:
 
     server = fakeredis.FakeServer()
     redis.from_url = lambda url, **kwargs: fakeredis.FakeStrictRedis(server=server, **kwargs)
-
-
-def tune_sqlite() -> None:
-    """WAL and synchronous=NORMAL on every SQLite connection Argilla opens."""
-    from argilla_server.settings import settings
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    @event.listens_for(Engine, "connect")
-    def _set_pragmas(dbapi_connection, connection_record) -> None:
-        if settings.database_is_sqlite:
-            cursor = dbapi_connection.cursor()
-            for pragma in SQLITE_PRAGMAS:
-                cursor.execute(pragma)
-            cursor.close()
 
 
 def load_argilla(home: ServerHome, redis_url: Optional[str], role: str = "server"):
