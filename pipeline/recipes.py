@@ -8,6 +8,7 @@ and ``auto`` take a column mapping (``problem_col``, ``answer_col``, ``solution_
 """
 from __future__ import annotations
 
+import json
 import re
 
 from verifiers import extract_answer
@@ -37,6 +38,21 @@ def _text(row: dict, column: str, *, required: bool = True) -> str | None:
     if not value and required:
         raise RowError(column, "missing" if column not in row or row[column] is None else "empty")
     return value or None
+
+
+def _metadata(row: dict) -> dict:
+    """A row's own ``metadata`` column (a mapping, or JSON text of one); empty when absent."""
+    value = row.get("metadata")
+    if isinstance(value, str) and value.strip():
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise RowError("metadata", f"not JSON: {exc.msg}") from exc
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise RowError("metadata", f"expected a mapping, got {type(value).__name__}")
+    return value
 
 
 def _pick(row: dict, columns: tuple[str, ...]) -> dict:
@@ -189,7 +205,7 @@ class Generic(Recipe):
             if not answer:
                 raise RowError(self.answer_col, f"missing, and no boxed or marked answer in {self.solution_col!r}")
         return {"problem": problem, "answer": answer, "solution": solution,
-                "answer_type": self._answer_type(row)}
+                "answer_type": self._answer_type(row), "metadata": _metadata(row)}
 
     def _answer_type(self, row: dict) -> str | None:
         if not self.answer_type_col:

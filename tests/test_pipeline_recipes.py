@@ -220,3 +220,16 @@ def test_real_tal_scq_prompts_hold_every_option():
         letters = [line.split(".")[0] for line in exercise.problem.split("\n")[-len(row["answer_option_list"]):]]
         assert letters == [option[0]["aoVal"] for option in row["answer_option_list"]]
         assert exercise.answer in letters
+
+
+def test_generic_recipe_carries_a_metadata_column():
+    recipe = get_recipe("generic")
+    row = {"problem": "1+1?", "answer": "2", "metadata": {"annotators": ["ann"]}}
+    assert recipe.to_exercise("x:1", row).metadata == {"annotators": ["ann"]}
+    as_text = {**row, "metadata": '{"level": "3"}'}
+    assert recipe.to_exercise("x:2", as_text).metadata == {"level": "3"}
+    with pytest.raises(RowError) as error:
+        recipe.to_exercise("x:3", {**row, "metadata": "[1, 2"})
+    assert error.value.field == "metadata"
+    with pytest.raises(RowError):
+        recipe.to_exercise("x:4", {**row, "metadata": [1, 2]})
