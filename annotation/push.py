@@ -16,6 +16,9 @@ from pipeline.schema import task_id
 from pipeline.sources import read_rows
 
 
+BLANK_PROBLEM = "(new exercise: write the problem in the box on the right, then its final answer)"
+
+
 class PushError(ValueError):
     """Input that cannot be pushed, naming the file and what is wrong."""
 
@@ -34,7 +37,7 @@ def read_tasks(source: Path) -> Iterator[dict]:
     if source.is_dir():
         if not manifest.exists():
             raise PushError(f"{source}: not a dataset version (no manifest.json); build one with `answerkey build`")
-        fmt = json.loads(manifest.read_text(encoding="utf-8")).get("config", {}).get("format", "answerkey")
+        fmt = json.loads(manifest.read_text(encoding="utf-8")).get("format", "answerkey")
         if fmt != "answerkey":
             raise PushError(f"{source}: built with --format {fmt}; push needs the answerkey format")
         for shard in sorted((source / "data").glob("*.parquet")):
@@ -99,7 +102,7 @@ def blank_exercise_records(count: int, start: int = 0) -> list[rg.Record]:
     return [
         rg.Record(
             id=f"new-{index:06d}",
-            fields={"problem": "(new exercise: write the problem in the box on the right, then its final answer)"},
+            fields={"problem": BLANK_PROBLEM},
             metadata={"source": "annotators", "verifier_status": "unchecked"},
         )
         for index in range(start, start + count)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argilla as rg
 
+from verifiers.verify import ANSWER_TYPES as VERIFIER_ANSWER_TYPES
+
 TEMPLATES = ("sft", "exercise", "review")
-ANSWER_TYPES = ["number", "expression", "choice", "set", "interval", "tuple", "matrix", "text"]
+ANSWER_TYPES = sorted(VERIFIER_ANSWER_TYPES)
 DRAFT_ISSUES = ["hallucination", "incomplete", "wrong_answer", "wrong_format", "missing_steps", "filler", "unsafe"]
 VERIFIER_STATUSES = ["unchecked", "ok", "unparseable", "inconsistent", "disagreement"]
 

@@ -97,3 +97,25 @@ def push_command(source: Optional[Path], name: str, template: str, workspace: Op
     except PushError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"pushed {report.sent} records to {report.dataset!r}")
+
+
+@annotate_command.command("pull")
+@click.argument("name")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset version folder to write.")
+@click.option("--workspace", help="Workspace of the dataset.")
+@_server_options
+def pull_command(name: str, out: Path, workspace: Optional[str],
+                 api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+    """Pull submitted responses of dataset NAME into a dataset version at --out.
+
+    sft datasets give SFT conversations; exercise datasets give checked tasks, with disagreements
+    sent to NAME-review until a reviewer settles them.
+    """
+    from annotation.pull import pull
+
+    try:
+        report = pull(_client(api_url, api_key, home), name, out, workspace=workspace)
+    except (LookupError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(report.summary())
+    click.echo(f"-> {out}")

@@ -1,0 +1,197 @@
+"""Pull submitted work out of Argilla into pipeline dataset versions, with lineage.
+
+- `sft` datasets: one SFT conversation per submitted response, with how much the annotator
+  changed the LLM draft.
+- `exercise` datasets: a record's answers agree when the verifiers judge them equivalent; agreed
+  exercises go through the pipeline's checks (`pipeline.build`); disagreements go to the review
+  dataset `NAME-review`, and a reviewer's answer there settles them on the next pull.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Optional
+
+import argilla as rg
+
+from annotation.agreement import agree
+from annotation.drafting import edit_distance, edit_ratio
+from annotation.push import BLANK_PROBLEM, ensure_dataset, log_records
+from annotation.records_api import Answer, RecordView, find_dataset, iter_records
+from annotation.sft_version import conversation_id, write_sft_version
+from pipeline.atomic import atomic_write_text
+from pipeline.build import BuildConfig, SourceSpec, build
+from pipeline.schema import to_json
+
+
+@dataclass(frozen=True)
+class PullReport:
+    """What a pull found: records read = pulled + pending + awaiting review."""
+
+    template: str
+    records: int
+    pulled: int
+    pending: int
+    in_review: int
+    kept: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.template}: {self.records} records: {self.pulled} pulled ({self.kept} kept after checks), "
+            f"{self.pending} pending, {self.in_review} awaiting review"
+        )
+
+
+def review_name(name: str) -> str:
+    """The review dataset that settles disagreements on dataset `name`."""
+    return f"{name}-review"
+
+
+def template_of(dataset: rg.Dataset) -> str:
+    """Which answerkey template a dataset was made from, by its questions."""
+    questions = {question.name for question in dataset.settings.questions}
+    if "response" in questions:
+        return "sft"
+    if "problem_text" in questions:
+        return "exercise"
+    if "final_answer" in questions:
+        return "review"
+    raise ValueError(f"dataset {dataset.name!r} was not made from an answerkey template (questions: {sorted(questions)})")
+
+
+def _answer_lineage(answer: Answer) -> dict:
+    return {"annotator": answer.username, "inserted_at": answer.inserted_at, "updated_at": answer.updated_at}
+
+
+def sft_rows(dataset_name: str, record: RecordView) -> list[dict]:
+    """One conversation per submitted response, with the draft's model and edit distance."""
+    draft = record.suggestions.get("response") or {}
+    draft_text = draft.get("value") or ""
+    rows = []
+    for answer in record.submitted():
+        response = answer.value("response") or ""
+        messages = [{"role": "user", "content": record.fields["prompt"]}, {"role": "assistant", "content": response}]
+        lineage = {
+            "dataset": dataset_name,
+            "record_id": record.id,
+            **_answer_lineage(answer),
+            "draft_model": draft.get("agent"),
+            "draft_quality": answer.value("draft_quality"),
+            "draft_issues": answer.value("draft_issues") or [],
+        }
+        rows.append(
+            {
+                "id": conversation_id(messages),
+                "messages": messages,
+                "source": record.metadata.get("source"),
+                "annotators": [answer.username],
+                "draft_model": draft.get("agent"),
+                "draft_edit_distance": edit_distance(draft_text, response) if draft else None,
+                "draft_edit_ratio": edit_ratio(draft_text, response) if draft else None,
+                "lineage": to_json(lineage),
+            }
+        )
+    return rows
+
+
+def pull_sft(client: rg.Argilla, dataset: rg.Dataset, out: Path) -> PullReport:
+    """Submitted ideal responses -> an SFT dataset version at `out`."""
+    rows, records, pending = [], 0, 0
+    for record in iter_records(client, dataset):
+        records += 1
+        made = sft_rows(dataset.name, record)
+        pending += not made
+        rows += made
+    write_sft_version(rows, out, argilla_dataset=dataset.name, records=records, pending=pending)
+    return PullReport("sft", records, records - pending, pending, 0, len(rows))
+
+
+def _decisions(client: rg.Argilla, name: str, workspace: Optional[str]) -> dict[str, Answer]:
+    """Reviewers' latest submitted answer per record of dataset `name`."""
+    review = client.datasets(name=review_name(name), workspace=workspace)
+    if review is None:
+        return {}
+    return {record.id: record.submitted()[-1] for record in iter_records(client, review) if record.submitted()}
+
+
+def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewer: Optional[Answer], dataset: str) -> dict:
+    """The exercise to build from an annotated record, its lineage in metadata."""
+    edited = [a.value("problem_text") for a in answers if (a.value("problem_text") or "").strip()]
+    problem = edited[0] if edited else record.fields.get("problem")
+    kinds = [a.value("answer_type") for a in answers if a.value("answer_type")]
+    notes = [a.value("notes") for a in answers if a.value("notes")]
+    lineage = {
+        "dataset": dataset,
+        "record_id": record.id,
+        "annotators": [_answer_lineage(a) | {"answer": a.value("final_answer")} for a in answers],
+        "reviewer": _answer_lineage(reviewer) if reviewer else None,
+        "suggested_answer": (record.suggestions.get("final_answer") or {}).get("value"),
+    }
+    metadata = {key: record.metadata[key] for key in ("source", "subject", "level") if key in record.metadata}
+    return {
+        "problem": None if problem == BLANK_PROBLEM else problem,
+        "answer": answer,
+        "answer_type": kinds[0] if kinds else None,
+        "metadata": {**metadata, "notes": notes, "annotation": lineage},
+    }
+
+
+def send_to_review(client: rg.Argilla, name: str, workspace: Optional[str], items: list[tuple[RecordView, list[list[str]]]]) -> None:
+    """Put disagreements in the review dataset (same record ids: re-sending updates, never duplicates)."""
+    if not items:
+        return
+    review = ensure_dataset(client, review_name(name), "review", workspace)
+    records = [
+        rg.Record(
+            id=record.id,
+            fields={
+                "problem": record.fields.get("problem") or "",
+                "candidates": "\n".join(f"- `{group[0]}` ({len(group)} annotator(s))" for group in groups),
+            },
+            metadata={"from_dataset": name, "reason": "disagreement"},
+        )
+        for record, groups in items
+    ]
+    log_records(review, records, batch_size=500, progress=False)
+
+
+def pull_exercises(client: rg.Argilla, dataset: rg.Dataset, out: Path, workspace: Optional[str], progress: bool) -> PullReport:
+    """Agreed or reviewed exercises -> checked tasks at `out`; disagreements -> review."""
+    decisions = _decisions(client, dataset.name, workspace)
+    rows, disagreements, records, pending = [], [], 0, 0
+    for record in iter_records(client, dataset):
+        records += 1
+        answers = record.submitted()
+        if not answers or record.status != "completed":
+            pending += 1
+            continue
+        reviewer = decisions.get(record.id)
+        if reviewer is not None:
+            rows.append(exercise_row(record, answers, reviewer.value("final_answer"), reviewer, dataset.name))
+            continue
+        kinds = [a.value("answer_type") for a in answers if a.value("answer_type")]
+        outcome = agree([a.value("final_answer") or "" for a in answers], kinds[0] if kinds else None)
+        if outcome.agreed:
+            rows.append(exercise_row(record, answers, outcome.answer, None, dataset.name))
+        else:
+            disagreements.append((record, outcome.groups))
+    send_to_review(client, dataset.name, workspace, disagreements)
+    source = SourceSpec(path=f"argilla:{dataset.name}", recipe="generic",
+                        mapping={"answer_type_col": "answer_type", "source": f"argilla:{dataset.name}"}, rows=rows)
+    manifest = build(BuildConfig(sources=[source], out=str(out), name=out.name), progress=progress)
+    report = PullReport("exercise", records, len(rows), pending, len(disagreements), manifest["counts"]["kept"])
+    atomic_write_text(out / "pull.json", json.dumps(asdict(report), indent=2) + "\n")
+    return report
+
+
+def pull(client: rg.Argilla, name: str, out: Path, *, workspace: Optional[str] = None, progress: bool = True) -> PullReport:
+    """Pull dataset `name` (sft or exercise) into a dataset version at `out`."""
+    dataset = find_dataset(client, name, workspace)
+    template = template_of(dataset)
+    if template == "sft":
+        return pull_sft(client, dataset, out)
+    if template == "exercise":
+        return pull_exercises(client, dataset, out, workspace, progress)
+    raise ValueError(f"{name!r} is a review dataset: pull the dataset it reviews ({name.removesuffix('-review')!r})")

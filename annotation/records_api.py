@@ -1,0 +1,101 @@
+"""Read records, with every response and suggestion and their timestamps, over Argilla's REST API.
+
+The SDK drops response timestamps and is slower for bulk reads; lineage needs both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+import argilla as rg
+
+PAGE_SIZE = 1000  # the API's largest page
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One annotator's response to a record."""
+
+    username: str
+    status: str
+    values: dict[str, Any]
+    inserted_at: str
+    updated_at: str
+
+    def value(self, question: str) -> Any:
+        return (self.values.get(question) or {}).get("value")
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as pull and check need it: fields, metadata, answers and suggestions by question."""
+
+    id: str
+    server_id: str
+    status: str
+    fields: dict[str, Any]
+    metadata: dict[str, Any]
+    answers: list[Answer]
+    suggestions: dict[str, dict[str, Any]]
+
+    def submitted(self) -> list[Answer]:
+        """Submitted answers, oldest first."""
+        return sorted((a for a in self.answers if a.status == "submitted"), key=lambda a: a.updated_at)
+
+
+def find_dataset(client: rg.Argilla, name: str, workspace: Optional[str] = None) -> rg.Dataset:
+    """The dataset called `name`, or a clear error listing the ones there are."""
+    dataset = client.datasets(name=name, workspace=workspace)
+    if dataset is None:
+        names = sorted(d.name for d in client.datasets.list())
+        raise LookupError(f"no Argilla dataset named {name!r}; there are: {', '.join(names) or 'none'}")
+    return dataset
+
+
+def usernames(client: rg.Argilla) -> dict[str, str]:
+    """User id -> username, for every user the caller may see."""
+    listing = client.http_client.get("/api/v1/users").json()["items"]
+    return {user["id"]: user["username"] for user in listing}
+
+
+def iter_records(client: rg.Argilla, dataset: rg.Dataset) -> Iterator[RecordView]:
+    """Every record of `dataset` in insertion order, with responses and suggestions."""
+    question_names = {str(question.id): question.name for question in dataset.settings.questions}
+    users = usernames(client)
+    offset = 0
+    while True:
+        page = client.http_client.get(
+            f"/api/v1/datasets/{dataset.id}/records",
+            params={"include": ["responses", "suggestions"], "offset": offset, "limit": PAGE_SIZE},
+        )
+        page.raise_for_status()
+        items = page.json()["items"]
+        for item in items:
+            yield _record_view(item, question_names, users)
+        if len(items) < PAGE_SIZE:
+            return
+        offset += PAGE_SIZE
+
+
+def _record_view(item: dict, question_names: dict[str, str], users: dict[str, str]) -> RecordView:
+    answers = [
+        Answer(
+            username=users.get(response["user_id"], response["user_id"]),
+            status=response["status"],
+            values=response.get("values") or {},
+            inserted_at=response["inserted_at"],
+            updated_at=response["updated_at"],
+        )
+        for response in item.get("responses") or []
+    ]
+    suggestions = {question_names.get(s["question_id"], s["question_id"]): s for s in item.get("suggestions") or []}
+    return RecordView(
+        id=item.get("external_id") or item["id"],
+        server_id=item["id"],
+        status=item["status"],
+        fields=item.get("fields") or {},
+        metadata=item.get("metadata") or {},
+        answers=answers,
+        suggestions=suggestions,
+    )
