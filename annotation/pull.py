@@ -21,6 +21,7 @@ from annotation.drafting import edit_distance, edit_ratio
 from annotation.push import BLANK_PROBLEM, ensure_dataset, log_records
 from annotation.records_api import Answer, RecordView, find_dataset, iter_records
 from annotation.sft_version import conversation_id, write_sft_version
+from annotation.templates import template_of
 from pipeline.atomic import atomic_write_text
 from pipeline.build import BuildConfig, SourceSpec, build
 from pipeline.schema import to_json
@@ -47,18 +48,6 @@ class PullReport:
 def review_name(name: str) -> str:
     """The review dataset that settles disagreements on dataset `name`."""
     return f"{name}-review"
-
-
-def template_of(dataset: rg.Dataset) -> str:
-    """Which answerkey template a dataset was made from, by its questions."""
-    questions = {question.name for question in dataset.settings.questions}
-    if "response" in questions:
-        return "sft"
-    if "problem_text" in questions:
-        return "exercise"
-    if "final_answer" in questions:
-        return "review"
-    raise ValueError(f"dataset {dataset.name!r} was not made from an answerkey template (questions: {sorted(questions)})")
 
 
 def _answer_lineage(answer: Answer) -> dict:

@@ -139,7 +139,7 @@ def log_records(dataset: rg.Dataset, records: Iterable[rg.Record], batch_size: i
     sent = 0
     with tqdm(total=total, desc=f"push {dataset.name}", unit="rec", disable=not progress) as bar:
         for batch in _batches(records, batch_size):
-            dataset.records.log(batch, batch_size=batch_size)
+            dataset.records.log(batch, batch_size=len(batch))
             sent += len(batch)
             bar.update(len(batch))
     return sent

@@ -119,3 +119,15 @@ def settings_for(template: str, min_submitted: int = 1) -> rg.Settings:
     if template == "review":
         return review_settings()
     raise ValueError(f"unknown template {template!r}: choose one of {', '.join(TEMPLATES)}")
+
+
+def template_of(dataset: rg.Dataset) -> str:
+    """Which answerkey template a dataset was made from, by its questions."""
+    questions = {question.name for question in dataset.settings.questions}
+    if "response" in questions:
+        return "sft"
+    if "problem_text" in questions:
+        return "exercise"
+    if "final_answer" in questions:
+        return "review"
+    raise ValueError(f"dataset {dataset.name!r} was not made from an answerkey template (questions: {sorted(questions)})")

@@ -119,3 +119,56 @@ def pull_command(name: str, out: Path, workspace: Optional[str],
         raise click.ClickException(str(error)) from error
     click.echo(report.summary())
     click.echo(f"-> {out}")
+
+
+@annotate_command.command("check")
+@click.argument("name")
+@click.option("--workspace", help="Workspace of the dataset.")
+@click.option("--watch", type=click.FloatRange(min=1), help="Check again every SECONDS until interrupted.")
+@_server_options
+def check_command(name: str, workspace: Optional[str], watch: Optional[float],
+                  api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+    """Verify submitted answers of exercise dataset NAME; flag bad ones in Argilla.
+
+    Each checked record gets metadata `verifier_status` (ok, unparseable, inconsistent,
+    disagreement) and the reason in its `verifier_report` field, so annotators can filter and fix.
+    """
+    import time
+
+    from annotation.check import check_dataset
+
+    client = _client(api_url, api_key, home)
+    while True:
+        try:
+            counts = check_dataset(client, name, workspace)
+        except (LookupError, ValueError) as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(", ".join(f"{status} {count}" for status, count in sorted(counts.items())) or "no records")
+        if watch is None:
+            return
+        time.sleep(watch)
+
+
+@annotate_command.command("draft")
+@click.option("--model", "model_path", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A local transformers causal LM checkpoint.")
+@click.option("--dataset", "name", required=True, help="The sft dataset to draft responses for.")
+@click.option("--workspace", help="Workspace of the dataset.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--max-new-tokens", type=click.IntRange(min=1), default=256, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Draft at most N records.")
+@_server_options
+def draft_command(model_path: Path, name: str, workspace: Optional[str], batch_size: int, max_new_tokens: int,
+                  limit: Optional[int], api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+    """Write LLM drafts for records without one, as suggestions annotators edit."""
+    from annotation.draft_records import draft_dataset
+    from annotation.drafting import load_drafter
+
+    client = _client(api_url, api_key, home)
+    drafter = load_drafter(model_path)
+    try:
+        count = draft_dataset(client, name, drafter, workspace=workspace, batch_size=batch_size,
+                              max_new_tokens=max_new_tokens, limit=limit)
+    except (LookupError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"drafted {count} records of {name!r} with {drafter.name}")
