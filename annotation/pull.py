@@ -5,12 +5,13 @@
 - `exercise` datasets: a record's answers agree when the verifiers judge them equivalent; agreed
   exercises go through the pipeline's checks (`pipeline.build`); disagreements go to the review
   dataset `NAME-review`, and a reviewer's answer there settles them on the next pull.
+- `review` datasets pulled directly (items sent back from training): the reviewer's answer.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -118,7 +119,7 @@ def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewe
         "reviewer": _answer_lineage(reviewer) if reviewer else None,
         "suggested_answer": (record.suggestions.get("final_answer") or {}).get("value"),
     }
-    metadata = {key: record.metadata[key] for key in ("source", "subject", "level") if key in record.metadata}
+    metadata = {key: value for key, value in record.metadata.items() if key != "verifier_status"}
     return {
         "problem": None if problem == BLANK_PROBLEM else problem,
         "answer": answer,
@@ -167,20 +168,38 @@ def pull_exercises(client: rg.Argilla, dataset: rg.Dataset, out: Path, workspace
         else:
             disagreements.append((record, outcome.groups))
     send_to_review(client, dataset.name, workspace, disagreements)
-    source = SourceSpec(path=f"argilla:{dataset.name}", recipe="generic",
-                        mapping={"answer_type_col": "answer_type", "source": f"argilla:{dataset.name}"}, rows=rows)
+    return build_exercises(rows, dataset.name, out, progress, PullReport("exercise", records, len(rows), pending, len(disagreements), 0))
+
+
+def pull_review(client: rg.Argilla, dataset: rg.Dataset, out: Path, progress: bool) -> PullReport:
+    """Items a reviewer settled (e.g. sent back from training) -> checked tasks at `out`."""
+    rows, records, pending = [], 0, 0
+    for record in iter_records(client, dataset):
+        records += 1
+        decisions = record.submitted()
+        if not decisions:
+            pending += 1
+            continue
+        rows.append(exercise_row(record, [], decisions[-1].value("final_answer"), decisions[-1], dataset.name))
+    return build_exercises(rows, dataset.name, out, progress, PullReport("review", records, len(rows), pending, 0, 0))
+
+
+def build_exercises(rows: list[dict], name: str, out: Path, progress: bool, report: PullReport) -> PullReport:
+    """Run the pipeline's checks on pulled exercises; write the version and `pull.json`."""
+    source = SourceSpec(path=f"argilla:{name}", recipe="generic",
+                        mapping={"answer_type_col": "answer_type", "source": f"argilla:{name}"}, rows=rows)
     manifest = build(BuildConfig(sources=[source], out=str(out), name=out.name), progress=progress)
-    report = PullReport("exercise", records, len(rows), pending, len(disagreements), manifest["counts"]["kept"])
+    report = replace(report, kept=manifest["counts"]["kept"])
     atomic_write_text(out / "pull.json", json.dumps(asdict(report), indent=2) + "\n")
     return report
 
 
 def pull(client: rg.Argilla, name: str, out: Path, *, workspace: Optional[str] = None, progress: bool = True) -> PullReport:
-    """Pull dataset `name` (sft or exercise) into a dataset version at `out`."""
+    """Pull dataset `name` (sft, exercise or review) into a dataset version at `out`."""
     dataset = find_dataset(client, name, workspace)
     template = template_of(dataset)
     if template == "sft":
         return pull_sft(client, dataset, out)
     if template == "exercise":
         return pull_exercises(client, dataset, out, workspace, progress)
-    raise ValueError(f"{name!r} is a review dataset: pull the dataset it reviews ({name.removesuffix('-review')!r})")
+    return pull_review(client, dataset, out, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -109,7 +110,20 @@ def blank_exercise_records(count: int, start: int = 0) -> list[rg.Record]:
     ]
 
 
-RECORD_BUILDERS = {"sft": sft_record, "exercise": exercise_record}
+def review_record(row: dict, reason: str = "sent_back") -> rg.Record:
+    """A task sent to the adjudication queue (from training, or by hand) with its current answer."""
+    problem = _text(row, "problem", "prompt")
+    if problem is None:
+        raise PushError(f"{row.get('_origin', row.get('id'))}: field 'problem': missing or empty")
+    answer = _text(row, "answer") or "(none)"
+    return rg.Record(
+        id=row.get("id") or task_id(problem, answer),
+        fields={"problem": problem, "candidates": f"- `{answer}` (current answer key)"},
+        metadata={"from_dataset": row.get("source") or "unknown", "reason": reason},
+    )
+
+
+RECORD_BUILDERS = {"sft": sft_record, "exercise": exercise_record, "review": review_record}
 
 
 def ensure_dataset(
@@ -154,13 +168,14 @@ def push(
     workspace: Optional[str] = None,
     min_submitted: int = 1,
     blank: int = 0,
+    reason: str = "sent_back",
     batch_size: int = 500,
     progress: bool = True,
 ) -> PushReport:
     """Push `source` (a dataset version or a prompts file) into dataset `name`; safe to repeat."""
     if template not in RECORD_BUILDERS:
-        raise PushError(f"template {template!r} cannot be pushed to; choose sft or exercise")
-    build = RECORD_BUILDERS[template]
+        raise PushError(f"unknown template {template!r}; choose one of {', '.join(RECORD_BUILDERS)}")
+    build = partial(review_record, reason=reason) if template == "review" else RECORD_BUILDERS[template]
     records = [build(row) for row in read_tasks(source)] if source is not None else []
     if blank:
         if template != "exercise":

@@ -74,15 +74,17 @@ def users_add_command(username: str, role: str, workspace: str, password: Option
 @annotate_command.command("push")
 @click.argument("source", type=click.Path(exists=True, path_type=Path), required=False)
 @click.option("--name", required=True, help="Argilla dataset name (created from the template if missing).")
-@click.option("--template", type=click.Choice([t for t in TEMPLATES if t != "review"]), required=True)
+@click.option("--template", type=click.Choice(TEMPLATES), required=True,
+              help="sft (prompts), exercise (problems), review (tasks sent back, e.g. from training).")
 @click.option("--workspace", help="Workspace [default: the user's only one].")
 @click.option("--min-submitted", type=click.IntRange(min=1), default=1, show_default=True,
               help="Annotators per record (Argilla's task distribution), on creation.")
 @click.option("--blank", type=click.IntRange(min=0), default=0, help="Also add N blank exercise records.")
+@click.option("--reason", default="sent_back", show_default=True, help="With --template review: why the items need review.")
 @click.option("--batch-size", type=click.IntRange(min=1, max=1000), default=500, show_default=True)
 @_server_options
 def push_command(source: Optional[Path], name: str, template: str, workspace: Optional[str], min_submitted: int,
-                 blank: int, batch_size: int, api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+                 blank: int, reason: str, batch_size: int, api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
     """Push SOURCE (a dataset version from `answerkey build`, or a prompts file) into dataset NAME.
 
     Record ids come from task ids, so pushing again updates records and never duplicates them.
@@ -93,7 +95,7 @@ def push_command(source: Optional[Path], name: str, template: str, workspace: Op
         raise click.UsageError("give SOURCE, --blank N, or both")
     try:
         report = push(_client(api_url, api_key, home), source, name, template, workspace=workspace,
-                      min_submitted=min_submitted, blank=blank, batch_size=batch_size)
+                      min_submitted=min_submitted, blank=blank, reason=reason, batch_size=batch_size)
     except PushError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"pushed {report.sent} records to {report.dataset!r}")

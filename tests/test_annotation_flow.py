@@ -237,3 +237,20 @@ def test_clear_errors(argilla_server, tmp_path):
     result = CliRunner().invoke(main, ["annotate", "push", str(tmp_path), "--name", "x", "--template", "sft",
                                        "--api-url", argilla_server.url, "--api-key", argilla_server.credentials["api_key"]])
     assert result.exit_code == 1 and "not a dataset version" in result.output
+
+
+def test_items_sent_back_from_training_are_settled_in_review(argilla_server, gsm8k_version, tmp_path):
+    name = unique("review")
+    cli(argilla_server, "push", str(gsm8k_version), "--name", name, "--template", "review", "--reason", "rl_failure")
+    client = argilla_server.client()
+    dataset = client.datasets(name)
+    records = list(dataset.records)
+    assert {r.metadata["reason"] for r in records} == {"rl_failure"}
+    settled = records[0]
+    settled.responses.add(rg.Response("final_answer", "17", user_id=client.me.id, status="submitted"))
+    dataset.records.log([settled])
+    out = tmp_path / "settled"
+    assert f"{len(records)} records: 1 pulled" in cli(argilla_server, "pull", name, "--out", str(out))
+    [task] = tasks_of(out)
+    assert task["answer"] == "17"
+    assert json.loads(task["metadata"])["reason"] == "rl_failure"
