@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -18,12 +19,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .atomic import atomic_write_text
+from .atomic import atomic_write_text, fsync_dir
 from .card import render_card
-from .checks import CheckFailed, Decontaminator, Deduplicator
-from .mapping import NUM_PERM, MapJob, Mapped, map_item
+from .checks import CheckFailed
+from .duplicates import Decontaminator, Deduplicator
 from .engines import ENGINES, engine
-from .export import FORMATS, write_dataset
+from .export import FORMATS, SHARD_PATH, remove_stale_shards, write_dataset
+from .mapping import MapJob, MapSettings, Mapped, map_item
 from .recipes import detect_recipe, get_recipe
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
 from .sources import read_rows
@@ -61,8 +63,9 @@ class BuildConfig:
     decontaminate: list[str] = field(default_factory=list)
     test_fraction: float = 0.0
     near_duplicate_threshold: float = 0.85
+    keep_near_duplicates_with_different_answers: bool = True
     ngram: int = 13
-    timeout: float = 2.0
+    timeout: float = 10.0  # seconds per self-check step; generous, so load does not change the outcome
     workers: int = 1
     engine: str = "local"
     name: str = ""
@@ -80,6 +83,10 @@ class BuildConfig:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
             raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        if self.ngram < 1:
+            raise ValueError(f"ngram must be at least 1, got {self.ngram}")
+        if self.timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {self.timeout}")
         for spec in [*self.sources, *[SourceSpec(p) for p in self.decontaminate]]:
             if spec.rows is None and not spec.path.startswith("hf:") and not Path(spec.path).exists():
                 raise FileNotFoundError(f"source not found: {spec.path}")
@@ -114,8 +121,10 @@ class _Run:
         self.counts: Counter = Counter()
         self.rejected: Counter = Counter()
         self.per_source: list[dict] = []
-        self.dedup = Deduplicator(config.near_duplicate_threshold, NUM_PERM)
+        self.dedup = Deduplicator(config.keep_near_duplicates_with_different_answers)
         self.decon = Decontaminator({p: _eval_problems(p) for p in config.decontaminate}, config.ngram)
+        self.settings = MapSettings(config.timeout, config.test_fraction, config.near_duplicate_threshold,
+                                    config.ngram if config.decontaminate else 0)
         self.rejects = (partial / "rejected.jsonl").open("w", encoding="utf-8")
         self.duplicates = (partial / "duplicates.jsonl").open("w", encoding="utf-8")
         self.bar = tqdm(desc="build", unit="row", disable=not progress)
@@ -138,8 +147,7 @@ class _Run:
             if recipe == "auto":
                 recipe = detect_recipe(row)
             stats["recipe"] = recipe
-            yield MapJob(origin, row, recipe, tuple(sorted(spec.mapping.items())),
-                         self.config.timeout, self.config.test_fraction)
+            yield MapJob(origin, row, recipe, tuple(sorted(spec.mapping.items())), self.settings)
 
     def tasks(self, mapper) -> Iterator[dict]:
         """Mapped rows in input order through the reduce: contamination, then duplicates."""
@@ -151,8 +159,8 @@ class _Run:
                     continue
                 task = mapped.task
                 try:
-                    self.decon.check(task["problem"])
-                    self.dedup.check(task["id"], task["problem"], mapped.signature)
+                    self.decon.check(mapped.keys)
+                    self.dedup.check(task["id"], task["answer"], mapped.keys)
                 except CheckFailed as exc:
                     if exc.kept is not None:
                         self.duplicates.write(to_json({"kept": exc.kept, "duplicate": task["id"],
@@ -218,22 +226,31 @@ def _file_hash(path: str) -> str | None:
 
 
 def _split_counts(files: dict) -> dict:
-    """Rows per split, read off the data shard names (``data/train-00000-of-00001.parquet``)."""
+    """Rows per split of the ``data/`` shards, by their names (``export.SHARD_PATH``)."""
     counts: Counter = Counter()
     for name, meta in files.items():
-        if name.startswith("data/"):
-            counts[Path(name).name.split("-")[0]] += meta["rows"]
+        match = SHARD_PATH.fullmatch(name)
+        if match and match["folder"] == "data":
+            counts[match["split"]] += meta["rows"]
     return dict(sorted(counts.items()))
 
 
 def _publish(partial: Path, out: Path, manifest: dict) -> None:
-    """Move the finished files into place, each atomically, the manifest last."""
-    for folder in ("data", "sft"):
-        target = out / folder
-        if target.exists():
-            shutil.rmtree(target)
-        if (partial / folder).exists():
-            (partial / folder).rename(target)
+    """Move the finished files into place, each by an atomic rename, the manifest last.
+
+    Shards replace those of the same name one at a time, and shards of an earlier build that this
+    one does not have are removed after: the shard folders are never missing nor hold a partly
+    written file, and the manifest, written last, names the files (and hashes) of this build.
+    """
+    folders = set()
+    for name in manifest["files"]:
+        target = out / name
+        target.parent.mkdir(exist_ok=True)
+        os.replace(partial / name, target)
+        folders.add(target.parent)
+    for folder in sorted(folders):
+        fsync_dir(folder)
+    remove_stale_shards(out, manifest["files"])
     for name in ("rejected.jsonl", "duplicates.jsonl"):
         (partial / name).replace(out / name)
     atomic_write_text(out / "README.md", render_card(manifest))

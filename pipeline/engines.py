@@ -18,10 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from multiprocessing.pool import AsyncResult, Pool
 
 Mapper = Callable[[Callable, Iterable], Iterator]
 ENGINES = ("local", "ray")
-CHUNK = 64
+CHUNK = 64               # jobs per task sent to a local pool worker
+CHUNKS_AHEAD = 4         # chunks in flight per local worker: bounds what is read ahead of the reduce
 RAY_WINDOW = 5_000       # jobs handed to Ray Data at a time: bounds the driver's memory
 RAY_BLOCK = 500          # jobs per Ray Data block (one task each)
 RAY_AHEAD = 2            # windows running on Ray while the driver consumes another
@@ -35,10 +37,28 @@ def local_engine(workers: int) -> Iterator[Mapper]:
         return
     pool = mp.get_context("spawn").Pool(workers)
     try:
-        yield lambda fn, jobs: pool.imap(fn, jobs, chunksize=CHUNK)
+        yield partial(_pool_map, pool, workers * CHUNKS_AHEAD)
     finally:
         pool.terminate()
         pool.join()
+
+
+def _pool_map(pool: Pool, ahead: int, fn: Callable, jobs: Iterable) -> Iterator:
+    """``fn`` over ``jobs`` on ``pool``, in order, with at most ``ahead`` chunks of ``CHUNK``
+    jobs in flight: unlike ``Pool.imap``, which reads all its input at once, the input is read
+    only as fast as results are consumed, so memory stays bounded however long it is."""
+    jobs = iter(jobs)
+    running: deque[AsyncResult] = deque()
+    while chunk := list(islice(jobs, CHUNK)):
+        running.append(pool.apply_async(_map_chunk, (fn, chunk)))
+        if len(running) > ahead:
+            yield from running.popleft().get()
+    while running:
+        yield from running.popleft().get()
+
+
+def _map_chunk(fn: Callable, chunk: list) -> list:
+    return [fn(job) for job in chunk]
 
 
 @contextmanager

@@ -155,7 +155,7 @@ class _Shards:
         return files
 
 
-def _remove_stale(out_dir: Path, keep: dict[str, dict]) -> None:
+def remove_stale_shards(out_dir: Path, keep: dict[str, dict]) -> None:
     """Remove shards and temporary files an earlier or interrupted write left in the shard folders."""
     folders = {output.folder for outputs in OUTPUTS.values() for output in outputs}
     for folder in sorted(out_dir / f for f in folders):
@@ -192,5 +192,5 @@ def write_dataset(rows: Iterable[dict], out_dir: Path, fmt: str, *, shard_rows: 
     files: dict[str, dict] = {}
     for split_shards in shards.values():
         files.update(split_shards.finish())
-    _remove_stale(out_dir, files)
+    remove_stale_shards(out_dir, files)
     return dict(sorted(files.items()))

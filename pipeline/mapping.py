@@ -1,22 +1,30 @@
-"""The per-row map step of a build: recipe, verifiability, id and MinHash, free of shared state.
+"""The per-row map step of a build: recipe, verifiability, id and fingerprint, free of shared state.
 
 Being a pure function of its input, it runs in worker processes (or Ray tasks) while the
-order-dependent reduce (duplicates, decontamination, counts) stays in one place.
+order-dependent reduce (duplicates, decontamination, counts) stays in one place and only looks
+up the keys computed here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-from datasketch import MinHash
-
-from .checks import MINHASH_SCHEME, CheckFailed, check_verifiable, shingles, split_of
+from .checks import CheckFailed, check_verifiable, split_of
+from .fingerprint import Fingerprint, fingerprint
 from .recipes import Recipe, get_recipe
-from .schema import Rejection, RowError, task_id, to_json
+from .schema import Rejection, RowError, content_id, normalize_text, to_json
 
-NUM_PERM = 64
-SHINGLE = 3
+_MAX_ERROR_CHARS = 400  # an exception's message can be huge (a 4,300-digit integer): cut it
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """The part of a build's configuration the map step needs (``ngram`` 0: no evaluation sets)."""
+
+    timeout: float
+    test_fraction: float
+    near_duplicate_threshold: float
+    ngram: int
 
 
 @dataclass(frozen=True)
@@ -27,32 +35,16 @@ class MapJob:
     row: dict
     recipe: str
     mapping: tuple
-    timeout: float
-    test_fraction: float
+    settings: MapSettings
 
 
 @dataclass(frozen=True)
 class Mapped:
-    """A task ready for the reduce (with its MinHash signature), or a rejection."""
+    """A task ready for the reduce (with its fingerprint), or a rejection."""
 
     task: dict | None = None
-    signature: np.ndarray | None = None
+    keys: Fingerprint | None = None
     rejection: Rejection | None = None
-
-
-@lru_cache(maxsize=1)
-def _permutations():
-    """The permutations are the same for every signature: draw them once per process."""
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
-
-
-def minhash_of(problem: str) -> MinHash:
-    """datasketch's MinHash of the problem's shingles."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, permutations=_permutations())
-    grams = sorted(shingles(problem, SHINGLE))
-    if grams:
-        minhash.update_batch([g.encode() for g in grams])
-    return minhash
 
 
 def map_item(item: "MapJob | Mapped") -> Mapped:
@@ -67,18 +59,18 @@ def _recipe(name: str, mapping: tuple) -> Recipe:
 
 def map_row(job: MapJob) -> Mapped:
     """Exercise -> checked task row, or the reason it cannot be one."""
-    raw = to_json(job.row)
+    settings = job.settings
     try:
         exercise = _recipe(job.recipe, job.mapping).to_exercise(job.origin, job.row)
-        checked = check_verifiable(exercise.answer, exercise.answer_type, job.timeout)
+        checked = check_verifiable(exercise.answer, exercise.answer_type, settings.timeout)
     except RowError as exc:
-        return Mapped(rejection=Rejection(job.origin, "malformed_row", f"{job.origin}: {exc}", raw))
+        return _rejected(job, "malformed_row", str(exc))
     except CheckFailed as exc:
-        return Mapped(rejection=Rejection(job.origin, exc.reason, f"{job.origin}: {exc.detail}", raw))
+        return _rejected(job, exc.reason, exc.detail)
     except Exception as exc:  # noqa: BLE001 - a bad row never stops the build: it is rejected
-        detail = f"{job.origin}: {type(exc).__name__}: {exc}"[:500]
-        return Mapped(rejection=Rejection(job.origin, "check_error", detail, raw))
-    tid = task_id(exercise.problem, checked.answer)
+        return _rejected(job, "check_error", f"{type(exc).__name__}: {exc}"[:_MAX_ERROR_CHARS])
+    normalized = normalize_text(exercise.problem)
+    tid = content_id(normalized, checked.answer)
     task = {
         "id": tid,
         "problem": exercise.problem,
@@ -89,10 +81,15 @@ def map_row(job: MapJob) -> Mapped:
         "source": exercise.source,
         "license": exercise.license,
         "lang": exercise.lang,
-        "split": split_of(tid, job.test_fraction),
+        "split": split_of(tid, settings.test_fraction),
         "difficulty": None,
         "metadata": to_json(exercise.metadata),
         "lineage": to_json({"origin": job.origin, "original_answer": exercise.answer}),
         "verifier": to_json({"name": "answerkey", "answer_type": checked.answer_type}),
     }
-    return Mapped(task=task, signature=minhash_of(exercise.problem).hashvalues)
+    return Mapped(task=task, keys=fingerprint(normalized, settings.near_duplicate_threshold, settings.ngram))
+
+
+def _rejected(job: MapJob, reason: str, detail: str) -> Mapped:
+    """A rejection of the job's row; the raw row is serialized only here."""
+    return Mapped(rejection=Rejection(job.origin, reason, f"{job.origin}: {detail}", to_json(job.row)))

@@ -54,8 +54,12 @@ def normalize_text(text: str) -> str:
 
 def task_id(problem: str, answer: str) -> str:
     """A stable content id: the same problem and answer always give the same id."""
-    digest = hashlib.sha256(f"{normalize_text(problem)}\x1f{answer.strip()}".encode()).hexdigest()
-    return digest[:16]
+    return content_id(normalize_text(problem), answer)
+
+
+def content_id(normalized_problem: str, answer: str) -> str:
+    """``task_id`` of a problem already passed through ``normalize_text``."""
+    return hashlib.sha256(f"{normalized_problem}\x1f{answer.strip()}".encode()).hexdigest()[:16]
 
 
 def to_json(value) -> str:

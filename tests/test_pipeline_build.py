@@ -205,3 +205,29 @@ def test_a_row_that_breaks_a_check_is_rejected_not_fatal(tmp_path, monkeypatch):
     assert manifest["counts"] == {"read": 1, "kept": 0, "rejected": {"check_error": 1}}
     detail = json.loads((tmp_path / "o" / "rejected.jsonl").read_text())["detail"]
     assert detail == "mem:row 0: RuntimeError: cannot check 42"
+
+
+def test_a_self_check_out_of_time_is_counted_as_verifier_timeout(tmp_path):
+    manifest = build(_config(tmp_path, timeout=1e-9), progress=False)
+    counts = manifest["counts"]
+    assert counts["rejected"] == {"malformed_row": 2, "unverifiable_answer": 1, "verifier_timeout": 8}
+    assert counts["kept"] == 0 and manifest["config"]["timeout"] == 1e-9
+    rejected = [json.loads(line) for line in (tmp_path / "out" / "rejected.jsonl").read_text().splitlines()]
+    assert all("took over 1e-09s" in r["detail"] for r in rejected if r["reason"] == "verifier_timeout")
+
+
+NEAR = "Let f(x) = 3x^2 - 5x + 2 and g(x) = x^3 - 4x + 11. Compute the value of f(g(x)) at x = -7."
+
+
+@pytest.mark.parametrize("keep,kept,near", [(True, 2, 1), (False, 1, 2)])
+def test_near_duplicates_with_other_answers_are_kept_by_default(tmp_path, keep, kept, near):
+    rows = [{"problem": NEAR, "answer": "500"},
+            {"problem": NEAR.replace("-7", "3"), "answer": "96"},             # a variant: another answer
+            {"problem": NEAR.replace("-7", "3") + " Show work.", "answer": "96"}]  # a near duplicate of it
+    config = BuildConfig(sources=[SourceSpec("mem", rows=rows)], out=str(tmp_path / "o"),
+                         near_duplicate_threshold=0.7, keep_near_duplicates_with_different_answers=keep)
+    manifest = build(config, progress=False)
+    assert manifest["counts"] == {"read": 3, "kept": kept, "rejected": {"near_duplicate": near}}
+    assert manifest["config"]["keep_near_duplicates_with_different_answers"] is keep
+    duplicates = [json.loads(line) for line in (tmp_path / "o" / "duplicates.jsonl").read_text().splitlines()]
+    assert duplicates[-1]["reason"] == "near_duplicate"

@@ -1,8 +1,13 @@
 """The checks that make an exercise a task: verifiability, duplicates, contamination, splits."""
+import numpy as np
 import pytest
+from datasketch import MinHash
 
-from pipeline.checks import CheckFailed, Decontaminator, Deduplicator, check_verifiable, split_of
-from pipeline.mapping import minhash_of
+from pipeline.checks import CheckFailed, check_verifiable, split_of
+from pipeline.duplicates import Decontaminator, Deduplicator
+from pipeline.fingerprint import SHINGLE, fingerprint, gram_keys, ngrams, tokens
+from pipeline.minhash import NUM_PERM, SCHEME, SEED, signature
+from pipeline.schema import normalize_text
 from verifiers import verify
 from verifiers.canonical import canonical_answer, infer_answer_type, perturbed_answer
 
@@ -45,28 +50,94 @@ def test_canonical_and_type_helpers_agree_with_the_verifier():
         assert verify(canonical_answer(gold), gold).correct, gold
 
 
-def _check(dedup: Deduplicator, tid: str, problem: str) -> None:
-    dedup.check(tid, problem, minhash_of(problem).hashvalues)
-
-
-def test_exact_duplicates_keep_the_first_and_name_it():
-    dedup = Deduplicator(threshold=1.0)
-    _check(dedup, "a", "What is 2 + 2?")
+@pytest.mark.parametrize("answer", ["72", "\\sqrt{2}+1", "(1,2)", "\\frac{1}{7}"])
+def test_a_gold_out_of_time_is_a_verifier_timeout_not_an_unverifiable_answer(answer):
+    assert check_verifiable(answer, None).answer_type  # checkable given time
     with pytest.raises(CheckFailed) as info:
-        _check(dedup, "b", "  what is 2   +  2? ")
-    assert info.value.reason == "duplicate" and "task a" in info.value.detail
-    _check(dedup, "c", "What is 2 + 3?")
+        check_verifiable(answer, None, timeout=1e-9)
+    assert info.value.reason == "verifier_timeout" and "took over" in info.value.detail
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "one",
+    "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.",
+    "小明有5个苹果，又买了3个，现在有几个？",
+    " ".join(str(i) for i in range(5000)),
+])
+def test_numpy_signatures_equal_datasketch_minhash(text):
+    hashes = gram_keys(tokens(normalize_text(text)), SHINGLE).astype(np.uint32)
+    reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    reference.update_batch(hashes.tolist())
+    ours = signature(hashes)
+    assert ours.dtype == reference.hashvalues.dtype
+    assert np.array_equal(ours, reference.hashvalues)
+
+
+def test_ngram_keys_name_each_distinct_ngram_once_in_text_order():
+    grams = ngrams("a b c a b c d", 3)
+    assert [text for _, text in grams] == ["a b c", "b c a", "c a b", "b c d"]
+    assert len({key for key, _ in grams}) == 4
+    assert [text for _, text in ngrams("too short", 5)] == ["too short"]
+    words = tokens("one two three four five six seven eight nine ten eleven twelve thirteen fourteen")
+    single = [int(k) for k in gram_keys(words, 1)]
+    base = 0x9E3779B97F4A7C15
+    assert gram_keys(words, 13).tolist() == [
+        sum(single[i + j] * pow(base, j, 1 << 64) for j in range(13)) % (1 << 64) for i in range(2)]
+    assert ngrams("", 3) == []
+
+
+def _keys(problem: str, threshold: float = 0.7, ngram: int = 0):
+    return fingerprint(normalize_text(problem), threshold, ngram)
+
+
+def test_exact_duplicates_keep_the_first_and_name_it_whatever_their_answers():
+    dedup = Deduplicator()
+    dedup.check("a", "4", _keys("What is 2 + 2?", 1.0))
+    with pytest.raises(CheckFailed) as info:
+        dedup.check("b", "5", _keys("  what is 2   +  2? ", 1.0))
+    assert info.value.reason == "duplicate" and "task a" in info.value.detail and info.value.kept == "a"
+    dedup.check("c", "5", _keys("What is 2 + 3?", 1.0))
+
+
+BASE = ("Natalia sold clips to 48 of her friends in April, and then she sold half as many "
+        "clips in May. How many clips did Natalia sell altogether in April and May?")
+VARIANT = BASE.replace("Natalia", "Natalie")
+OTHER = "A train travels 60 miles per hour for 3 hours. How far does it go in total?"
 
 
 def test_near_duplicates_are_found_by_minhash_and_distinct_problems_kept():
-    base = ("Natalia sold clips to 48 of her friends in April, and then she sold half as many "
-            "clips in May. How many clips did Natalia sell altogether in April and May?")
-    dedup = Deduplicator(threshold=0.7)
-    _check(dedup, "first", base)
+    dedup = Deduplicator()
+    dedup.check("first", "72", _keys(BASE))
     with pytest.raises(CheckFailed) as info:
-        _check(dedup, "second", base.replace("Natalia", "Natalie"))
-    assert info.value.reason == "near_duplicate" and "first" in info.value.detail
-    _check(dedup, "other", "A train travels 60 miles per hour for 3 hours. How far does it go in total?")
+        dedup.check("second", "72", _keys(VARIANT))
+    assert info.value.reason == "near_duplicate" and info.value.kept == "first"
+    dedup.check("other", "180", _keys(OTHER))
+
+
+def test_near_duplicates_with_another_answer_are_kept_unless_configured_otherwise():
+    keeping = Deduplicator(keep_differing_answers=True)
+    keeping.check("first", "72", _keys(BASE))
+    keeping.check("variant", "73", _keys(VARIANT))           # another answer: another task
+    with pytest.raises(CheckFailed) as info:                  # same answer as the kept variant
+        keeping.check("again", "73", _keys(VARIANT + " Answer in clips."))
+    assert info.value.reason == "near_duplicate" and info.value.kept == "variant"
+    with pytest.raises(CheckFailed) as info:                  # exact duplicates drop whatever the answer
+        keeping.check("exact", "99", _keys(BASE.upper()))
+    assert info.value.reason == "duplicate"
+
+    dropping = Deduplicator(keep_differing_answers=False)
+    dropping.check("first", "72", _keys(BASE))
+    with pytest.raises(CheckFailed) as info:
+        dropping.check("variant", "73", _keys(VARIANT))
+    assert info.value.reason == "near_duplicate" and info.value.kept == "first"
+
+
+def test_a_threshold_of_one_turns_near_duplicates_off():
+    dedup = Deduplicator(keep_differing_answers=False)
+    assert _keys(BASE, 1.0).bands == ()
+    dedup.check("first", "72", _keys(BASE, 1.0))
+    dedup.check("variant", "72", _keys(VARIANT, 1.0))
 
 
 def test_decontamination_rejects_shared_ngrams_only():
@@ -74,10 +145,11 @@ def test_decontamination_rejects_shared_ngrams_only():
                "bakes muffins for her friends every day with four."]
     decon = Decontaminator({"gsm8k_test.jsonl": evalset}, n=8)
     with pytest.raises(CheckFailed) as info:
-        decon.check("Problem: Janet's ducks lay 16 eggs per day. She eats three for breakfast every "
-                    "morning, how many are left?")
+        decon.check(_keys("Problem: Janet's ducks lay 16 eggs per day. She eats three for breakfast every "
+                          "morning, how many are left?", ngram=8))
     assert info.value.reason == "contaminated" and "gsm8k_test.jsonl" in info.value.detail
-    decon.check("Janet has 16 apples and eats three every morning. How many are left after a day?")
+    assert info.value.detail.startswith("shares the 8-gram 'janet s ducks lay 16 eggs per day")
+    decon.check(_keys("Janet has 16 apples and eats three every morning. How many are left after a day?", ngram=8))
 
 
 def test_splits_are_deterministic_and_close_to_the_fraction():

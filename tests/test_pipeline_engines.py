@@ -8,7 +8,7 @@ import pytest
 import ray
 
 from pipeline.build import BuildConfig, SourceSpec, build
-from pipeline.engines import engine
+from pipeline.engines import CHUNK, CHUNKS_AHEAD, engine
 
 EVAL_PROBLEM = ("A farmer keeps 17 hens in a red barn and collects the eggs every morning before the "
                 "market opens in the old town square")
@@ -105,6 +105,27 @@ def test_ray_engine_keeps_order_across_windows_raises_errors_and_uses_a_running_
         assert ray.is_initialized(), "an instance the engine did not start is left running"
     finally:
         ray.shutdown()
+
+
+def test_local_pool_reads_its_input_only_a_window_ahead_keeps_order_and_raises_errors():
+    pulled = 0
+
+    def jobs(n: int):
+        nonlocal pulled
+        for i in range(n):
+            pulled += 1
+            yield i
+
+    with engine("local", 2) as mapper:
+        results = mapper(hex, jobs(20_000))
+        assert next(results) == hex(0)
+        assert pulled <= (2 * CHUNKS_AHEAD + 1) * CHUNK, "the pool read far ahead of the consumer"
+        assert list(results) == [hex(i) for i in range(1, 20_000)]
+        assert pulled == 20_000
+        failing = mapper(int, ["1"] * CHUNK + ["x", "4"])  # raised in its turn, after the chunk before
+        assert [next(failing) for _ in range(CHUNK)] == [1] * CHUNK
+        with pytest.raises(ValueError, match="invalid literal"):
+            next(failing)
 
 
 def test_unknown_engine_is_a_clear_error(tmp_path):
