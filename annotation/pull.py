@@ -38,12 +38,19 @@ class PullReport:
     pending: int
     in_review: int
     kept: int
+    drafts: Optional[dict] = None
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{self.template}: {self.records} records: {self.pulled} pulled ({self.kept} kept after checks), "
             f"{self.pending} pending, {self.in_review} awaiting review"
         )
+        if self.drafts:
+            line += (
+                f"\ndrafts: {self.drafts['with_draft']} responses had one, {self.drafts['unchanged']} kept it as is, "
+                f"mean edit ratio {self.drafts['mean_edit_ratio']}"
+            )
+        return line
 
 
 def review_name(name: str) -> str:
@@ -94,8 +101,8 @@ def pull_sft(client: rg.Argilla, dataset: rg.Dataset, out: Path) -> PullReport:
         made = sft_rows(dataset.name, record)
         pending += not made
         rows += made
-    write_sft_version(rows, out, argilla_dataset=dataset.name, records=records, pending=pending)
-    return PullReport("sft", records, records - pending, pending, 0, len(rows))
+    manifest = write_sft_version(rows, out, argilla_dataset=dataset.name, records=records, pending=pending)
+    return PullReport("sft", records, records - pending, pending, 0, len(rows), manifest["drafts"])
 
 
 def _decisions(client: rg.Argilla, name: str, workspace: Optional[str]) -> dict[str, Answer]:

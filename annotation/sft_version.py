@@ -33,6 +33,16 @@ def conversation_id(messages: list[dict]) -> str:
     return hashlib.sha256(to_json(messages).encode()).hexdigest()[:16]
 
 
+def draft_summary(rows: list[dict]) -> dict:
+    """Do drafts help? How many responses had a draft, kept it unchanged, and the mean edit ratio."""
+    ratios = [row["draft_edit_ratio"] for row in rows if row["draft_edit_ratio"] is not None]
+    return {
+        "with_draft": len(ratios),
+        "unchanged": sum(ratio == 0 for ratio in ratios),
+        "mean_edit_ratio": round(sum(ratios) / len(ratios), 4) if ratios else None,
+    }
+
+
 def _card(name: str, manifest: dict) -> str:
     counts = manifest["counts"]
     return (
@@ -42,7 +52,7 @@ def _card(name: str, manifest: dict) -> str:
         "response; `draft_model` and `draft_edit_ratio` (0 = draft kept as is, 1 = rewritten) show how much "
         "the LLM draft helped.\n\n"
         f"Records: {counts['records']}; conversations: {counts['conversations']}; records still without a "
-        f"submitted response: {counts['pending']}.\n\n"
+        f"submitted response: {counts['pending']}. Drafts: {manifest['drafts']}.\n\n"
         "Columns: `id`, `messages` (user prompt, assistant response), `source`, `annotators`, `draft_model`, "
         "`draft_edit_distance`, `draft_edit_ratio`, `lineage` (JSON: dataset, record id, annotator, times, "
         "draft rating and issues).\n\n"
@@ -63,6 +73,7 @@ def write_sft_version(rows: list[dict], out: Path, *, argilla_dataset: str, reco
         "schema_version": SCHEMA_VERSION,
         "argilla_dataset": argilla_dataset,
         "counts": {"records": records, "conversations": len(rows), "pending": pending},
+        "drafts": draft_summary(rows),
         "files": {DATA_FILE: {"rows": len(rows), "sha256": hashlib.sha256(data).hexdigest()}},
     }
     atomic_write_text(out / "README.md", _card(out.name, manifest))

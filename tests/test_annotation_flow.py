@@ -218,7 +218,7 @@ def test_draft_then_edit_records_the_edit_distance(argilla_server, tmp_path):
         ui.submit(record["id"], {"response": edited[record["fields"]["prompt"]], "draft_quality": 2})
 
     out = tmp_path / "sft"
-    cli(argilla_server, "pull", name, "--out", str(out))
+    assert "drafts: 2 responses had one, 0 kept it as is" in cli(argilla_server, "pull", name, "--out", str(out))
     rows = pq.read_table(out / "data" / "train-00000-of-00001.parquet").to_pylist()
     assert sorted(r["messages"][0]["content"] for r in rows) == sorted(edited)
     for row in rows:
@@ -227,7 +227,10 @@ def test_draft_then_edit_records_the_edit_distance(argilla_server, tmp_path):
         assert row["draft_edit_distance"] == len(" Checked.")
         assert 0 < row["draft_edit_ratio"] < 1
         assert json.loads(row["lineage"])["draft_quality"] == 2
-    assert json.loads((out / "manifest.json").read_text())["counts"] == {"records": 2, "conversations": 2, "pending": 0}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"records": 2, "conversations": 2, "pending": 0}
+    assert manifest["drafts"]["with_draft"] == 2 and manifest["drafts"]["unchanged"] == 0
+    assert manifest["drafts"]["mean_edit_ratio"] == pytest.approx(sum(r["draft_edit_ratio"] for r in rows) / 2, abs=1e-4)
 
 
 def test_clear_errors(argilla_server, tmp_path):
