@@ -135,7 +135,7 @@ class SqlSearchEngine(SearchEngine):
             if terms:
                 texts = field_texts(await self._text_field_names(db, dataset, query))
                 conditions.append(text_condition(terms, texts))
-                score = text_score(terms, texts)
+                score = text_score(terms, texts) if terms.required else None  # `-word` alone ranks nothing
             if filter is not None:
                 conditions.append(filter_condition(filter))
             if user_id is not None and not sort and score is None:

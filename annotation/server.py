@@ -8,12 +8,14 @@ then migrations and the owner account, then uvicorn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from annotation.home import Credentials, ServerHome
 from annotation.tuning import tune_sqlite
@@ -98,6 +100,33 @@ def start_worker(home: ServerHome, redis_url: str) -> subprocess.Popen:
     return subprocess.Popen(command)
 
 
+def _stop_now(signum: int, frame) -> None:
+    """SIGTERM before uvicorn listens: leave through `finally` (cleanup), exit code 0."""
+    raise SystemExit(0)
+
+
+def _uvicorn_server(config):
+    """uvicorn's server, minus its habit of re-raising the stop signal once it has shut down.
+
+    uvicorn 0.29+ restores the default handlers and raises the captured SIGINT/SIGTERM again
+    after a graceful shutdown, which kills the process (exit -15) before `serve` can clean up.
+    """
+    import uvicorn
+    from uvicorn.server import HANDLED_SIGNALS
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server(config)
+
+
 def serve(
     home: ServerHome,
     host: str = "127.0.0.1",
@@ -108,18 +137,20 @@ def serve(
     """Migrate, create the owner and serve until SIGINT/SIGTERM; clean up after."""
     import uvicorn
 
+    signal.signal(signal.SIGTERM, _stop_now)
     api_url = f"http://{host}:{port}"
-    app = load_argilla(home, redis_url)
-    migrate()
-    credentials = home.credentials(api_url)
-    asyncio.run(ensure_owner(credentials))
-    worker = start_worker(home, redis_url) if redis_url else None
-    announce(
-        f"Argilla is starting at {api_url}\n"
-        f"Log in as {credentials.username!r}; the password and API key are in {home.credentials_file}"
-    )
+    worker = None
     try:
-        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
+        app = load_argilla(home, redis_url)
+        migrate()
+        credentials = home.credentials(api_url)
+        asyncio.run(ensure_owner(credentials))
+        worker = start_worker(home, redis_url) if redis_url else None
+        announce(
+            f"Argilla is starting at {api_url}\n"
+            f"Log in as {credentials.username!r}; the password and API key are in {home.credentials_file}"
+        )
+        _uvicorn_server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
     finally:
         if worker is not None:
             worker.terminate()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 from uuid import UUID
 
 from argilla_server.enums import RecordStatus, ResponseStatusFilter, SortOrder
@@ -39,15 +39,31 @@ def json_path(*keys: str) -> str:
     return "$" + "".join('."' + key.replace('"', '""') + '"' for key in keys)
 
 
-def text_terms(query: Union[TextQuery, str]) -> list[str]:
-    """Words and quoted phrases of a search box query, lower-cased; operators are dropped."""
+class TextTerms(NamedTuple):
+    """A search box query: words and phrases every hit contains, and `-word`s none contains."""
+
+    required: list[str]
+    excluded: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.excluded)
+
+
+def text_terms(query: Union[TextQuery, str]) -> TextTerms:
+    """Words and quoted phrases of a search box query, lower-cased, as Elasticsearch's
+    simple_query_string reads them with AND: `-word` excludes, `word*` is a prefix (matched as a
+    substring here, like every term), `+`, `|`, AND and OR are dropped."""
     text = query.q if isinstance(query, TextQuery) else query
-    terms = []
+    required, excluded = [], []
     for phrase, word in _QUOTED_OR_WORD.findall(text):
-        term = (phrase or word).strip().lower()
-        if term and term not in {"and", "or", "+", "|"}:
-            terms.append(term.lstrip("+-"))
-    return [term for term in terms if term]
+        if phrase:
+            required.append(phrase.strip().lower())
+            continue
+        if word.lower() in {"and", "or"}:
+            continue
+        chosen = excluded if word.startswith("-") else required
+        chosen.append(word.strip("+-|*").lower())
+    return TextTerms([term for term in required if term], [term for term in excluded if term])
 
 
 def field_texts(field_names: list[str]) -> list[ColumnElement]:
@@ -60,18 +76,23 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def text_condition(terms: list[str], texts: list[ColumnElement]) -> ColumnElement:
-    """Every term appears in at least one of the fields."""
+def _in_any(term: str, texts: list[ColumnElement]) -> ColumnElement:
+    return or_(*(text.like(_like_pattern(term), escape="\\") for text in texts))
+
+
+def text_condition(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElement:
+    """Every required term appears in at least one of the fields, no excluded one in any."""
     if not texts:
         return false()
-    return and_(*(or_(*(text.like(_like_pattern(term), escape="\\") for text in texts)) for term in terms))
+    return and_(true(), *(_in_any(term, texts) for term in terms.required),
+                *(not_(_in_any(term, texts)) for term in terms.excluded))
 
 
-def text_score(terms: list[str], texts: list[ColumnElement]) -> ColumnElement:
-    """How often the terms occur in the fields, as a relevance score."""
+def text_score(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElement:
+    """How often the required terms occur in the fields, as a relevance score."""
     counts = [
         (func.length(text) - func.length(func.replace(text, term, ""))) / max(len(term), 1)
-        for term in terms
+        for term in terms.required
         for text in texts
     ]
     return sum(counts[1:], counts[0]) if counts else literal_column("0")
@@ -191,9 +212,10 @@ def _sort_key(scope: Any) -> ColumnElement:
 
 
 def order_by(sort: Optional[list[Order]]) -> list[ColumnElement]:
-    """ORDER BY terms for Argilla's sort list; insertion order breaks ties."""
+    """ORDER BY terms for Argilla's sort list; records without the value come last either way (as
+    in Elasticsearch; SQLite alone puts NULLs first when ascending); insertion order breaks ties."""
     terms = []
     for order in sort or []:
         key = _sort_key(order.scope)
-        terms.append(key.desc() if order.order == SortOrder.desc else key.asc())
+        terms.append((key.desc() if order.order == SortOrder.desc else key.asc()).nulls_last())
     return terms + [Record.inserted_at.asc(), Record.id.asc()]
