@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import argilla as rg
+from argilla._exceptions import ArgillaCredentialsError
 
 from annotation.home import ServerHome, default_home
 
@@ -35,4 +36,7 @@ def resolve_api(api_url: Optional[str] = None, api_key: Optional[str] = None, ho
 def connect(api_url: Optional[str] = None, api_key: Optional[str] = None, home: Optional[Path] = None) -> rg.Argilla:
     """An SDK client for the resolved server."""
     url, key = resolve_api(api_url, api_key, home)
-    return rg.Argilla(api_url=url, api_key=key, timeout=120)
+    try:
+        return rg.Argilla(api_url=url, api_key=key, timeout=120)
+    except ArgillaCredentialsError as error:
+        raise ConnectionSettingsError(f"the Argilla server at {url} rejected the API key (or is not answering): {error}") from error

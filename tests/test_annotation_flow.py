@@ -257,3 +257,5 @@ def test_items_sent_back_from_training_are_settled_in_review(argilla_server, gsm
     [task] = tasks_of(out)
     assert task["answer"] == "17"
     assert json.loads(task["metadata"])["reason"] == "rl_failure"
+    result = CliRunner().invoke(main, ["annotate", "check", "x", "--api-url", argilla_server.url, "--api-key", "wrong-key"])
+    assert result.exit_code == 1 and "rejected the API key" in result.output
