@@ -114,7 +114,7 @@ def _decisions(client: rg.Argilla, name: str, workspace: Optional[str]) -> dict[
 
 
 def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewer: Optional[Answer], dataset: str) -> dict:
-    """The exercise to build from an annotated record, its lineage in metadata."""
+    """The exercise to build from an annotated record, with its lineage (annotators, reviewer, times)."""
     edited = [a.value("problem_text") for a in answers if (a.value("problem_text") or "").strip()]
     problem = edited[0] if edited else record.fields.get("problem")
     kinds = [a.value("answer_type") for a in answers if a.value("answer_type")]
@@ -131,7 +131,8 @@ def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewe
         "problem": None if problem == BLANK_PROBLEM else problem,
         "answer": answer,
         "answer_type": kinds[0] if kinds else None,
-        "metadata": {**metadata, "notes": notes, "annotation": lineage},
+        "metadata": {**metadata, "notes": notes},
+        "lineage": {"annotation": lineage},
     }
 
 

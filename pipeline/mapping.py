@@ -84,7 +84,7 @@ def map_row(job: MapJob) -> Mapped:
         "split": split_of(tid, settings.test_fraction),
         "difficulty": None,
         "metadata": to_json(exercise.metadata),
-        "lineage": to_json({"origin": job.origin, "original_answer": exercise.answer}),
+        "lineage": to_json({**exercise.lineage, "origin": job.origin, "original_answer": exercise.answer}),
         "verifier": to_json({"name": "answerkey", "answer_type": checked.answer_type}),
     }
     return Mapped(task=task, keys=fingerprint(normalized, settings.near_duplicate_threshold, settings.ngram))

@@ -40,18 +40,18 @@ def _text(row: dict, column: str, *, required: bool = True) -> str | None:
     return value or None
 
 
-def _metadata(row: dict) -> dict:
-    """A row's own ``metadata`` column (a mapping, or JSON text of one); empty when absent."""
-    value = row.get("metadata")
+def _mapping_column(row: dict, column: str) -> dict:
+    """A row's own mapping column (a dict, or JSON text of one), such as ``metadata``; empty when absent."""
+    value = row.get(column)
     if isinstance(value, str) and value.strip():
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise RowError("metadata", f"not JSON: {exc.msg}") from exc
+            raise RowError(column, f"not JSON: {exc.msg}") from exc
     if value is None or value == "":
         return {}
     if not isinstance(value, dict):
-        raise RowError("metadata", f"expected a mapping, got {type(value).__name__}")
+        raise RowError(column, f"expected a mapping, got {type(value).__name__}")
     return value
 
 
@@ -205,7 +205,8 @@ class Generic(Recipe):
             if not answer:
                 raise RowError(self.answer_col, f"missing, and no boxed or marked answer in {self.solution_col!r}")
         return {"problem": problem, "answer": answer, "solution": solution,
-                "answer_type": self._answer_type(row), "metadata": _metadata(row)}
+                "answer_type": self._answer_type(row), "metadata": _mapping_column(row, "metadata"),
+                "lineage": _mapping_column(row, "lineage")}
 
     def _answer_type(self, row: dict) -> str | None:
         if not self.answer_type_col:

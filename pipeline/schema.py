@@ -31,6 +31,7 @@ class Exercise:
     license: str = ""
     lang: str = "en"
     metadata: dict = field(default_factory=dict)
+    lineage: dict = field(default_factory=dict)  # where it came from beyond the file: annotators, reviews
 
 
 @dataclass

@@ -121,7 +121,7 @@ def test_round_trip_annotator_over_http(argilla_server, gsm8k_version, tmp_path)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["read"] == manifest["counts"]["kept"] == len(queue)
     for task in tasks_of(out):
-        lineage = json.loads(task["metadata"])["annotation"]
+        lineage = json.loads(task["lineage"])["annotation"]
         assert lineage["dataset"] == name
         assert [a["annotator"] for a in lineage["annotators"]] == [annotator]
         assert lineage["annotators"][0]["answer"] == answers[lineage["record_id"]]
@@ -165,7 +165,7 @@ def test_agreement_review_and_settlement(argilla_server, tmp_path):
     assert "0 awaiting review" in cli(argilla_server, "pull", name, "--out", str(out))
     settled = {t["problem"]: t for t in tasks_of(out)}
     assert settled["Two plus two?"]["answer"] == "4"
-    assert json.loads(settled["Two plus two?"]["metadata"])["annotation"]["reviewer"]["annotator"] == "argilla"
+    assert json.loads(settled["Two plus two?"]["lineage"])["annotation"]["reviewer"]["annotator"] == "argilla"
 
 
 def test_check_flags_bad_answers_for_annotators_to_filter(argilla_server, tmp_path):

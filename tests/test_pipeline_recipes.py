@@ -222,10 +222,11 @@ def test_real_tal_scq_prompts_hold_every_option():
         assert exercise.answer in letters
 
 
-def test_generic_recipe_carries_a_metadata_column():
+def test_generic_recipe_carries_metadata_and_lineage_columns():
     recipe = get_recipe("generic")
-    row = {"problem": "1+1?", "answer": "2", "metadata": {"annotators": ["ann"]}}
-    assert recipe.to_exercise("x:1", row).metadata == {"annotators": ["ann"]}
+    row = {"problem": "1+1?", "answer": "2", "metadata": {"annotators": ["ann"]}, "lineage": '{"reviewer": "rev"}'}
+    exercise = recipe.to_exercise("x:1", row)
+    assert exercise.metadata == {"annotators": ["ann"]} and exercise.lineage == {"reviewer": "rev"}
     as_text = {**row, "metadata": '{"level": "3"}'}
     assert recipe.to_exercise("x:2", as_text).metadata == {"level": "3"}
     with pytest.raises(RowError) as error:
