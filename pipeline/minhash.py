@@ -1,10 +1,11 @@
 """MinHash signatures computed with numpy, equal to datasketch's, and their LSH band keys.
 
-datasketch (the reference; a test checks the two agree) builds a ``MinHash`` object per set and
-hashes each item through several layers of Python; here a set comes as the array of its items'
-32-bit hashes (see ``pipeline.fingerprint``) and the permutations (drawn once per process, by
-datasketch) are applied in one numpy expression: a ``MinHash(num_perm=NUM_PERM, seed=SEED,
-scheme=SCHEME, hashfunc=int)`` fed the same hashes has the same ``hashvalues``.
+datasketch is the reference (tests check that permutations and signatures agree with its
+``MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)``) but is not imported
+here: importing it takes seconds (it pulls in scipy), paid again by every worker process, and its
+per-set ``MinHash`` objects hash each item through several layers of Python. Here a set comes as
+the array of its items' 32-bit hashes (see ``pipeline.fingerprint``), and the permutations,
+drawn once per process as datasketch draws them, are applied in one numpy expression.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import hashlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 64
 SEED = 1
@@ -22,9 +22,12 @@ _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's ``(a, b)`` permutation parameters for ``SEED`` and ``NUM_PERM``, as rows."""
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations ``h -> a * h + b mod 2**32`` (``a`` odd) that datasketch draws for
+    ``SEED`` and ``NUM_PERM``, as rows."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
     return a.reshape(1, -1), b.reshape(1, -1)
 
 
@@ -40,7 +43,7 @@ def signature(hashes: np.ndarray) -> np.ndarray:
     hv = hv ^ (hv >> s2)
     hv = hv * m2
     hv = hv ^ (hv >> s3)
-    a, b = _permutations()
+    a, b = permutations()
     return (hv * a + b).min(axis=0)
 
 

@@ -6,7 +6,7 @@ from datasketch import MinHash
 from pipeline.checks import CheckFailed, check_verifiable, split_of
 from pipeline.duplicates import Decontaminator, Deduplicator
 from pipeline.fingerprint import SHINGLE, fingerprint, gram_keys, ngrams, tokens
-from pipeline.minhash import NUM_PERM, SCHEME, SEED, signature
+from pipeline.minhash import NUM_PERM, SCHEME, SEED, permutations, signature
 from pipeline.schema import normalize_text
 from verifiers import verify
 from verifiers.canonical import canonical_answer, infer_answer_type, perturbed_answer
@@ -72,6 +72,12 @@ def test_numpy_signatures_equal_datasketch_minhash(text):
     ours = signature(hashes)
     assert ours.dtype == reference.hashvalues.dtype
     assert np.array_equal(ours, reference.hashvalues)
+
+
+def test_permutations_are_datasketchs():
+    a, b = permutations()
+    reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    assert np.array_equal(a[0], reference[0]) and np.array_equal(b[0], reference[1])
 
 
 def test_ngram_keys_name_each_distinct_ngram_once_in_text_order():
