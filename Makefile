@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The browser test drives Debian's chromium (never `playwright install`, which downloads one).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,10 +17,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e ".[dev,bench,ray]"
 	touch $(STAMP)
 
+# Installs chromium when missing and we are root; otherwise says how (the browser test then
+# skips locally and fails under CI=true).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	else \
+		echo "chromium is missing: run 'sudo apt-get install -y chromium' for the browser test"; \
+	fi
+
+chromium: $(CHROMIUM)
+
 demo: $(STAMP)
 	$(VENV)/bin/answerkey demo
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
