@@ -3,10 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The browser test drives Debian's chromium (never `playwright install`, which downloads one).
-CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test bench clean chromium
+.PHONY: demo test bench clean system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,27 +15,30 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e ".[dev,bench,ray]"
 	touch $(STAMP)
 
-# Installs chromium when missing and we are root; otherwise says how (the browser test then
-# skips locally and fails under CI=true).
-$(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update && apt-get install -y --no-install-recommends chromium; \
+# System packages some tests use: Debian's chromium (the browser test; never `playwright install`,
+# which downloads a browser) and redis-server (the --redis test). Installed when missing and we are
+# root; otherwise we say how (those tests then skip locally and fail under CI=true).
+SYSTEM_PACKAGES := chromium redis-server
+system-packages:
+	@missing=""; for tool in $(SYSTEM_PACKAGES); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && apt-get install -y $$missing; \
 	else \
-		echo "chromium is missing: run 'sudo apt-get install -y chromium' for the browser test"; \
+		echo "missing:$$missing: run 'sudo apt-get install -y$$missing' for the browser and Redis tests"; \
 	fi
-
-chromium: $(CHROMIUM)
 
 demo: $(STAMP)
 	$(VENV)/bin/answerkey demo
 
-test: $(STAMP) chromium
+test: $(STAMP) system-packages
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	mkdir -p build
 	$(PY) benchmarks/verifiers_vs_math_verify.py --plot build/verifiers_vs_math_verify.png
 	$(PY) benchmarks/pipeline_throughput.py --rows 100000
+	$(PY) benchmarks/argilla_push.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

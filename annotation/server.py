@@ -18,7 +18,7 @@ import tempfile
 from typing import Callable, Iterator, Optional
 
 from annotation.home import Credentials, ServerHome
-from annotation.tuning import tune_sqlite
+from annotation.tuning import tune_argilla
 
 SEARCH_ENGINE_NAME = "answerkey-sql"
 
@@ -54,7 +54,7 @@ def load_argilla(home: ServerHome, redis_url: Optional[str], role: str = "server
     tempfile.tempdir = str(home.fresh_temp_dir(role))
     if not redis_url:
         use_fakeredis()
-    tune_sqlite()
+    tune_argilla()
     import annotation.search_engine  # noqa: F401  (registers the engine before the first request)
     from argilla_server import app
 

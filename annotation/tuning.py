@@ -1,7 +1,7 @@
 """Speed settings for the embedded server, each measured (`benchmarks/argilla_push.py`).
 
-`tune_sqlite()` (called by `annotation.server.load_argilla` before Argilla's app is imported)
-applies all of them; `ANSWERKEY_SQLITE_TUNING=0` in the server's environment turns all of them
+`tune_argilla()` (called by `annotation.server.load_argilla` before Argilla's app is imported)
+applies all of them; `ANSWERKEY_ARGILLA_TUNING=0` in the server's environment turns all of them
 off, giving Argilla's stock behaviour on SQLite, the reference the benchmark measures against.
 
 1. SQLite pragmas on every connection: WAL, synchronous=NORMAL, temp tables in memory. Alone they
@@ -34,17 +34,17 @@ from __future__ import annotations
 import functools
 import os
 
-TUNING_ENV = "ANSWERKEY_SQLITE_TUNING"
+TUNING_ENV = "ANSWERKEY_ARGILLA_TUNING"
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY")
 RECORD_EVENTS_WATCHED = "answerkey_record_events_watched"  # key in the bulk request's Session.info
 
 
 def tuning_enabled() -> bool:
-    """True unless `ANSWERKEY_SQLITE_TUNING` is 0/false/no/off."""
+    """True unless `ANSWERKEY_ARGILLA_TUNING` is 0/false/no/off."""
     return os.environ.get(TUNING_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def tune_sqlite() -> None:
+def tune_argilla() -> None:
     """Apply every setting of this module (see its docstring), unless tuning is turned off."""
     if not tuning_enabled():
         return

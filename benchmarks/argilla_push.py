@@ -15,7 +15,7 @@ in a fresh temp home, then:
 - search (text query) and the annotator's pending queue (``POST /api/v1/me/datasets/{id}/records/
   search`` with the UI's pending filters), each the median of several calls, as the annotator.
 
-Stock is Argilla's own behaviour: ``ANSWERKEY_SQLITE_TUNING=0`` (no SQLite pragmas, no
+Stock is Argilla's own behaviour: ``ANSWERKEY_ARGILLA_TUNING=0`` (no SQLite pragmas, no
 ``annotation.tuning`` patch) and the SDK's default batch size (256). Ours: tuning on and
 ``--batch-size`` (the server takes at most 500 records per bulk request). Nothing is asserted;
 the speed-up is ours over stock (above 1: ours is faster). Targets (issue 4): push 5,000 in

@@ -284,3 +284,13 @@ def argilla_server(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("argilla") / "home")
     yield server
     server.stop()
+
+
+def require_system_tool(available: bool, reason: str) -> None:
+    """Skip a test whose system package is missing, except under CI, where that is a failure
+    (`make system-packages` installs chromium and redis-server)."""
+    if available:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI is set: this test must run; `make system-packages` installs it)")
+    pytest.skip(reason)

@@ -18,6 +18,7 @@ from pathlib import Path
 import argilla as rg
 import pytest
 from annotation_models import save_tiny_chat_model
+from conftest import require_system_tool
 
 from annotation.drafting import edit_distance, load_drafter
 from annotation.pull import sft_rows
@@ -43,23 +44,14 @@ APPENDED = " and six plus five is 11"
 TIMEOUT_MS = 60_000  # two shared cores: the first page load can be slow
 
 
-def _need(condition: bool, reason: str) -> None:
-    """Skip when a browser prerequisite is missing, except in CI where it is a failure."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason} (CI is set: the browser test must run; `make chromium` installs it)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def sync_playwright():
     """playwright's sync API, once the browser is known to be there (before any server starts)."""
-    _need(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK), f"no {CHROMIUM}: apt-get install -y chromium")
+    require_system_tool(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK), f"no {CHROMIUM}: apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _need(False, "playwright is not installed (pip install playwright; never `playwright install`)")
+        require_system_tool(False, "playwright is not installed (pip install playwright; never `playwright install`)")
     return sync_playwright
 
 

@@ -21,6 +21,7 @@ import httpx
 import psutil
 import pytest
 from argilla_fixture import free_port, start_server
+from conftest import require_system_tool
 from click.testing import CliRunner
 
 from answerkey.cli import main as cli
@@ -153,8 +154,7 @@ def test_push_without_a_server_is_a_clear_error(tmp_path):
 def redis_url(tmp_path):
     """A real Redis on a free port, for as long as the test runs."""
     binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    require_system_tool(binary is not None, "redis-server is not installed (Debian package redis-server)")
     port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],

@@ -1,7 +1,7 @@
 """annotation.tuning: the patches apply, and a bulk upsert answers and notifies exactly as stock.
 
 The scenario runs Argilla's real app in a child process (its settings are read at import, and the
-patches are process-wide), once tuned and once with ANSWERKEY_SQLITE_TUNING=0, and records what
+patches are process-wide), once tuned and once with ANSWERKEY_ARGILLA_TUNING=0, and records what
 the API answered and which webhook jobs were queued (into fakeredis, whose queue the child reads).
 """
 from __future__ import annotations
