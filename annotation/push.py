@@ -98,7 +98,7 @@ def exercise_record(row: dict) -> rg.Record:
     )
 
 
-def blank_exercise_records(count: int, start: int = 0) -> list[rg.Record]:
+def blank_exercise_records(count: int) -> list[rg.Record]:
     """Empty records where annotators write a new problem and its answer."""
     return [
         rg.Record(
@@ -106,7 +106,7 @@ def blank_exercise_records(count: int, start: int = 0) -> list[rg.Record]:
             fields={"problem": BLANK_PROBLEM},
             metadata={"source": "annotators", "verifier_status": "unchecked"},
         )
-        for index in range(start, start + count)
+        for index in range(count)
     ]
 
 

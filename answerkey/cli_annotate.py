@@ -79,7 +79,7 @@ def users_add_command(username: str, role: str, workspace: str, password: Option
 @click.option("--workspace", help="Workspace [default: the user's only one].")
 @click.option("--min-submitted", type=click.IntRange(min=1), default=1, show_default=True,
               help="Annotators per record (Argilla's task distribution), on creation.")
-@click.option("--blank", type=click.IntRange(min=0), default=0, help="Also add N blank exercise records.")
+@click.option("--blank", type=click.IntRange(min=0), default=0, help="Make sure the dataset has N blank exercise records (ids new-000000 ...; repeatable safely).")
 @click.option("--reason", default="sent_back", show_default=True, help="With --template review: why the items need review.")
 @click.option("--batch-size", type=click.IntRange(min=1, max=1000), default=500, show_default=True)
 @_server_options
