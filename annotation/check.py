@@ -36,7 +36,7 @@ def check_answer(answer: Optional[str], answer_type: Optional[str]) -> Finding:
     try:
         checked = check_verifiable(answer, answer_type, CHECK_TIMEOUT)
     except CheckFailed as failure:
-        return Finding("unparseable", failure.detail)
+        return Finding("timeout" if failure.reason == "verifier_timeout" else "unparseable", failure.detail)
     if answer_type:
         try:
             reads_as = infer_answer_type(answer, CHECK_TIMEOUT)
@@ -58,7 +58,7 @@ def check_record(record: RecordView) -> Optional[Finding]:
         finding = check_answer(answer.value("final_answer"), answer.value("answer_type"))
         statuses.append(finding.status)
         lines.append(f"{answer.username}: {finding.status}: {finding.report}")
-    for status in ("unparseable", "inconsistent"):
+    for status in ("unparseable", "inconsistent", "timeout"):
         if status in statuses:
             return Finding(status, "\n".join(lines))
     outcome = agree([a.value("final_answer") for a in answers], answers[0].value("answer_type"))

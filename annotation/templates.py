@@ -9,7 +9,7 @@ from verifiers.verify import ANSWER_TYPES as VERIFIER_ANSWER_TYPES
 TEMPLATES = ("sft", "exercise", "review")
 ANSWER_TYPES = sorted(VERIFIER_ANSWER_TYPES)
 DRAFT_ISSUES = ["hallucination", "incomplete", "wrong_answer", "wrong_format", "missing_steps", "filler", "unsafe"]
-VERIFIER_STATUSES = ["unchecked", "ok", "unparseable", "inconsistent", "disagreement"]
+VERIFIER_STATUSES = ["unchecked", "ok", "unparseable", "inconsistent", "disagreement", "timeout"]
 
 SFT_GUIDELINES = """\
 **English.** Write the response an ideal assistant would give to the prompt.

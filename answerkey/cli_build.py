@@ -25,6 +25,12 @@ _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
               help="Share of tasks put in the test split, by id hash [0].")
 @click.option("--near-dup-threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
               help="MinHash Jaccard threshold for near duplicates [0.85]; 1 turns it off.")
+@click.option("--near-dups-with-other-answers", "keep_other_answers", flag_value="keep", default=None,
+              help="Keep a near duplicate whose canonical answer differs from the kept task's (the default).")
+@click.option("--drop-near-dups-with-other-answers", "keep_other_answers", flag_value="drop",
+              help="Drop every near duplicate, whatever its answer.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None,
+              help="Seconds per verifier self-check step [10]; a gold over it is rejected as verifier_timeout.")
 @click.option("--problem-col", help="Column holding the problem (generic recipe).")
 @click.option("--answer-col", help="Column holding the final answer (generic recipe).")
 @click.option("--solution-col", help="Column holding a worked solution (generic recipe).")
@@ -34,7 +40,7 @@ _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
               help="Where the per-row checks run [local].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def build_command(sources, recipe, out, config_path, decontaminate, fmt, test_fraction, near_dup_threshold,
-                  problem_col, answer_col, solution_col, answer_type_col, workers, engine_name, quiet) -> None:
+                  keep_other_answers, timeout, problem_col, answer_col, solution_col, answer_type_col, workers, engine_name, quiet) -> None:
     """Build a verified, deduplicated, decontaminated task set from exercise sources."""
     config = load_config(config_path) if config_path else BuildConfig(sources=[], out="")
     mapping = {k: v for k, v in {"problem_col": problem_col, "answer_col": answer_col,
@@ -45,7 +51,9 @@ def build_command(sources, recipe, out, config_path, decontaminate, fmt, test_fr
         config.sources = [SourceSpec(s, recipe, mapping) for s in sources]
     for key, value in {"out": str(out) if out else None, "format": fmt, "test_fraction": test_fraction,
                        "near_duplicate_threshold": near_dup_threshold, "workers": workers,
-                       "engine": engine_name}.items():
+                       "engine": engine_name, "timeout": timeout,
+                       "keep_near_duplicates_with_different_answers":
+                           None if keep_other_answers is None else keep_other_answers == "keep"}.items():
         if value is not None:
             setattr(config, key, value)
     if decontaminate:

@@ -27,3 +27,11 @@ def test_check_answer_statuses():
     assert check_answer("7", "set").status == "inconsistent"
     assert check_answer("x + 1", "expression").status == "ok"
     assert check_answer("5", "expression").status == "ok"  # a number is an expression too
+
+
+def test_check_answer_out_of_time_is_a_timeout_not_unparseable(monkeypatch):
+    import annotation.check
+
+    monkeypatch.setattr(annotation.check, "CHECK_TIMEOUT", 1e-9)
+    finding = check_answer("x^2 + 2x + 1", None)
+    assert finding.status == "timeout" and "took over" in finding.report

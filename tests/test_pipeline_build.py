@@ -231,3 +231,17 @@ def test_near_duplicates_with_other_answers_are_kept_by_default(tmp_path, keep, 
     assert manifest["config"]["keep_near_duplicates_with_different_answers"] is keep
     duplicates = [json.loads(line) for line in (tmp_path / "o" / "duplicates.jsonl").read_text().splitlines()]
     assert duplicates[-1]["reason"] == "near_duplicate"
+
+
+@pytest.mark.parametrize("flag,kept", [([], 2), (["--drop-near-dups-with-other-answers"], 1)])
+def test_cli_near_duplicate_and_timeout_flags(tmp_path, flag, kept):
+    rows = [{"problem": NEAR, "answer": "500"}, {"problem": NEAR.replace("-7", "3"), "answer": "96"}]
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = CliRunner().invoke(main, ["build", "--source", str(source), "--out", str(tmp_path / "o"), "--quiet",
+                                       "--near-dup-threshold", "0.7", "--timeout", "7", *flag])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["counts"]["kept"] == kept
+    assert manifest["config"]["timeout"] == 7.0
+    assert manifest["config"]["keep_near_duplicates_with_different_answers"] is (not flag)
