@@ -1,6 +1,6 @@
 """Pipeline throughput: rows/s through all checks and peak memory, local vs Ray, side by side.
 
-    python benchmarks/pipeline_throughput.py [--rows 100000] [--engines local:1 local:2 ray:2]
+    python benchmarks/pipeline_throughput.py [--rows 100000] [--engines local:1 local:2 datasets:2 ray:2]
 
 The input is built from ``../shared/data`` (GSM8K train, MATH train, CMATH, TAL-SCQ), topped up
 to ``--rows`` with perturbed copies: numbers scaled by the same factor in problem and answer (a
@@ -217,8 +217,8 @@ def _table(runs: dict[str, dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the input (default 100000)")
-    parser.add_argument("--engines", nargs="+", default=["local:1", "local:2", "ray:2"],
-                        help="ENGINE:WORKERS, the first being the reference (default local:1 local:2 ray:2)")
+    parser.add_argument("--engines", nargs="+", default=["local:1", "local:2", "datasets:2", "ray:2"],
+                        help="ENGINE:WORKERS, the first being the reference (default local:1 local:2 datasets:2 ray:2)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -1,4 +1,5 @@
-"""Where the per-row map step runs: in this process, a local process pool, or Ray Data.
+"""Where the per-row map step runs: in this process, a local process pool, Hugging Face
+``datasets`` (``Dataset.map`` with ``num_proc``), or Ray Data.
 
 An engine is a context manager yielding ``mapper(fn, jobs) -> iterator of fn(job)`` that keeps
 the input order, so the build's reduce (duplicates, counts) sees rows as a single process would
@@ -21,12 +22,14 @@ from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 
 Mapper = Callable[[Callable, Iterable], Iterator]
-ENGINES = ("local", "ray")
+ENGINES = ("local", "datasets", "ray")
 CHUNK = 64               # jobs per task sent to a local pool worker
 CHUNKS_AHEAD = 4         # chunks in flight per local worker: bounds what is read ahead of the reduce
 RAY_WINDOW = 5_000       # jobs handed to Ray Data at a time: bounds the driver's memory
 RAY_BLOCK = 500          # jobs per Ray Data block (one task each)
 RAY_AHEAD = 2            # windows running on Ray while the driver consumes another
+DATASETS_WINDOW = 20_000  # jobs per Dataset.map call: bounds the driver's memory
+DATASETS_BATCH = 500      # jobs per batch handed to a datasets worker
 
 
 @contextmanager
@@ -59,6 +62,42 @@ def _pool_map(pool: Pool, ahead: int, fn: Callable, jobs: Iterable) -> Iterator:
 
 def _map_chunk(fn: Callable, chunk: list) -> list:
     return [fn(job) for job in chunk]
+
+
+@contextmanager
+def datasets_engine(workers: int) -> Iterator[Mapper]:
+    """Hugging Face ``datasets``: ``Dataset.map(num_proc=workers)`` over windows of jobs, with
+    its progress bars and cache files off for the duration."""
+    import datasets
+
+    bars, caching = datasets.is_progress_bar_enabled(), datasets.is_caching_enabled()
+    datasets.disable_progress_bars()
+    datasets.disable_caching()
+    try:
+        yield partial(_datasets_map, workers)
+    finally:
+        if bars:
+            datasets.enable_progress_bars()
+        if caching:
+            datasets.enable_caching()
+
+
+def _datasets_map(workers: int, fn: Callable, jobs: Iterable) -> Iterator:
+    """``fn`` over ``jobs`` through ``Dataset.map``, a window at a time, in order."""
+    import datasets
+
+    jobs = iter(jobs)
+    while window := list(islice(jobs, DATASETS_WINDOW)):
+        table = datasets.Dataset.from_dict({"job": [pickle.dumps(job, pickle.HIGHEST_PROTOCOL) for job in window]})
+        mapped = table.map(partial(_apply_columns, fn), batched=True, batch_size=DATASETS_BATCH,
+                           num_proc=workers if workers > 1 else None, remove_columns=["job"])
+        for blob in mapped["result"]:
+            yield _unpickled(blob)
+
+
+def _apply_columns(fn: Callable, batch: dict) -> dict:
+    """The batch function run by ``Dataset.map``: ``fn`` on each pickled job of a batch."""
+    return {"result": _apply_blobs(fn, batch["job"])}
 
 
 @contextmanager
@@ -109,10 +148,16 @@ def _ray_map(fn: Callable, jobs: Iterable) -> Iterator:
 
 def _results(window: Future) -> Iterator:
     """A window's results; an exception ``fn`` raised is raised again in its turn."""
-    for result in window.result():
-        if isinstance(result, _Raised):
-            raise result.error
-        yield result
+    for blob in window.result():
+        yield _unpickled(blob)
+
+
+def _unpickled(blob: bytes):
+    """A result sent back pickled; an exception ``fn`` raised is raised again here."""
+    result = pickle.loads(blob)
+    if isinstance(result, _Raised):
+        raise result.error
+    return result
 
 
 def _run_window(fn: Callable, window: list) -> list:
@@ -124,28 +169,32 @@ def _run_window(fn: Callable, window: list) -> list:
     blocks = -(-len(items) // RAY_BLOCK)
     dataset = ray.data.from_items(items, override_num_blocks=blocks) \
         .map_batches(partial(_apply, fn), batch_size=None, batch_format="pyarrow")
-    return [pickle.loads(blob) for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+    return [blob for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
             for blob in batch.column("result").to_pylist()]
 
 
 @dataclass(frozen=True)
 class _Raised:
-    """What ``fn`` raised on a Ray worker (Ray itself would only pass on the message)."""
+    """What ``fn`` raised on a worker (Ray and datasets would only pass on the message)."""
 
     error: Exception
 
 
 def _apply(fn: Callable, batch) -> dict:
     """The batch function run by Ray: ``fn`` on each pickled job of an Arrow batch."""
-    return {"result": [pickle.dumps(_call(fn, pickle.loads(blob)), pickle.HIGHEST_PROTOCOL)
-                       for blob in batch.column("job").to_pylist()]}
+    return {"result": _apply_blobs(fn, batch.column("job").to_pylist())}
+
+
+def _apply_blobs(fn: Callable, blobs: list[bytes]) -> list[bytes]:
+    """``fn`` on each pickled job; results (or what ``fn`` raised) pickled back."""
+    return [pickle.dumps(_call(fn, pickle.loads(blob)), pickle.HIGHEST_PROTOCOL) for blob in blobs]
 
 
 def _call(fn: Callable, job):
     try:
         return fn(job)
     except Exception as exc:  # noqa: BLE001 - raised again in the driver
-        exc.add_note(f"raised on a Ray worker:\n{traceback.format_exc()}")
+        exc.add_note(f"raised on a worker:\n{traceback.format_exc()}")
         return _Raised(exc)
 
 
@@ -153,6 +202,8 @@ def engine(name: str, workers: int):
     """The engine context manager for a name in ENGINES."""
     if name == "local":
         return local_engine(workers)
+    if name == "datasets":
+        return datasets_engine(workers)
     if name == "ray":
         return ray_engine(workers)
     raise ValueError(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")

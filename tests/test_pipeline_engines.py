@@ -1,5 +1,5 @@
 """Engines: a build gives the same files whether its map step runs in this process, a local
-process pool or on a local Ray instance; an unknown engine is a clear error."""
+process pool, `datasets` with num_proc or on a local Ray instance; an unknown engine is a clear error."""
 import json
 import random
 from pathlib import Path
@@ -70,7 +70,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in files}
 
 
-def test_local_pool_and_ray_build_identical_datasets(tmp_path):
+def test_local_pool_datasets_and_ray_build_identical_datasets(tmp_path):
     source, evalset = _write_fixture(tmp_path)
     reference, ref_out = _build(tmp_path, source, evalset, "local-1", 1)
     counts = reference["counts"]
@@ -78,7 +78,7 @@ def test_local_pool_and_ray_build_identical_datasets(tmp_path):
     assert {"duplicate", "near_duplicate", "malformed_row", "unverifiable_answer", "contaminated"} \
         <= set(counts["rejected"])
     assert counts["kept"] > 150
-    for name, workers in (("local-2", 2), ("ray-2", 2)):
+    for name, workers in (("local-2", 2), ("datasets-2", 2), ("ray-2", 2)):
         manifest, out = _build(tmp_path, source, evalset, name, workers)
         assert _outputs(out) == _outputs(ref_out), name
         for key in ("counts", "files", "splits", "sources"):
@@ -107,6 +107,23 @@ def test_ray_engine_keeps_order_across_windows_raises_errors_and_uses_a_running_
         ray.shutdown()
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_datasets_engine_keeps_order_across_windows_and_raises_errors(monkeypatch, workers):
+    monkeypatch.setattr("pipeline.engines.DATASETS_WINDOW", 7)
+    monkeypatch.setattr("pipeline.engines.DATASETS_BATCH", 3)
+    import datasets
+
+    with engine("datasets", workers) as mapper:
+        assert not datasets.is_progress_bar_enabled()
+        assert list(mapper(hex, range(30))) == [hex(i) for i in range(30)]
+        assert list(mapper(hex, [])) == []
+        results = mapper(int, ["1", "2", "x", "4"])
+        assert [next(results), next(results)] == [1, 2]
+        with pytest.raises(ValueError, match="invalid literal"):
+            next(results)
+    assert datasets.is_progress_bar_enabled() and datasets.is_caching_enabled()
+
+
 def test_local_pool_reads_its_input_only_a_window_ahead_keeps_order_and_raises_errors():
     pulled = 0
 
@@ -130,7 +147,7 @@ def test_local_pool_reads_its_input_only_a_window_ahead_keeps_order_and_raises_e
 
 def test_unknown_engine_is_a_clear_error(tmp_path):
     source, _ = _write_fixture(tmp_path)
-    with pytest.raises(ValueError, match=r"unknown engine 'spark'; expected one of local, ray"):
+    with pytest.raises(ValueError, match=r"unknown engine 'spark'; expected one of local, datasets, ray"):
         engine("spark", 2)
     config = BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / "out"), engine="spark")
     with pytest.raises(ValueError, match="unknown engine 'spark'"):
