@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import argilla as rg
+import httpx
 from argilla._exceptions import ArgillaCredentialsError
 
 from annotation.home import ServerHome, default_home
@@ -40,3 +41,5 @@ def connect(api_url: Optional[str] = None, api_key: Optional[str] = None, home: 
         return rg.Argilla(api_url=url, api_key=key, timeout=120)
     except ArgillaCredentialsError as error:
         raise ConnectionSettingsError(f"the Argilla server at {url} rejected the API key (or is not answering): {error}") from error
+    except httpx.TransportError as error:
+        raise ConnectionSettingsError(f"cannot reach an Argilla server at {url} ({error}); is `answerkey annotate serve` running?") from error

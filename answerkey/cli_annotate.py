@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -25,6 +26,9 @@ def _server_options(command):
 
 def _client(api_url: Optional[str], api_key: Optional[str], home: Optional[Path]):
     from annotation.connect import ConnectionSettingsError, connect
+
+    # The SDK warns about what it looks up and does not find (the next step creates it); noise here.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"argilla(\.|$)")
 
     try:
         return connect(api_url, api_key, home)

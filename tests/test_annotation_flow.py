@@ -259,3 +259,5 @@ def test_items_sent_back_from_training_are_settled_in_review(argilla_server, gsm
     assert json.loads(task["metadata"])["reason"] == "rl_failure"
     result = CliRunner().invoke(main, ["annotate", "check", "x", "--api-url", argilla_server.url, "--api-key", "wrong-key"])
     assert result.exit_code == 1 and "rejected the API key" in result.output
+    result = CliRunner().invoke(main, ["annotate", "check", "x", "--api-url", "http://127.0.0.1:9", "--api-key", "k"])
+    assert result.exit_code == 1 and "cannot reach an Argilla server at http://127.0.0.1:9" in result.output
