@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -100,6 +102,32 @@ def start_worker(home: ServerHome, redis_url: str) -> subprocess.Popen:
     return subprocess.Popen(command)
 
 
+class ServerError(RuntimeError):
+    """A server that cannot start: its home is in use, or its port is taken."""
+
+
+@contextlib.contextmanager
+def home_lock(home: ServerHome) -> Iterator[None]:
+    """Hold the home for one server at a time (a second one would wipe the first's UI copy)."""
+    home.path.mkdir(parents=True, exist_ok=True)
+    with open(home.path / "server.lock", "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise ServerError(f"another `answerkey annotate serve` is running with the home {home.path}") from error
+        yield
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, before migrations, when nothing could listen on host:port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ServerError(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port") from error
+
+
 def _stop_now(signum: int, frame) -> None:
     """SIGTERM before uvicorn listens: leave through `finally` (cleanup), exit code 0."""
     raise SystemExit(0)
@@ -135,6 +163,12 @@ def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Migrate, create the owner and serve until SIGINT/SIGTERM; clean up after."""
+    with home_lock(home):
+        check_port(host, port)
+        _serve_locked(home, host, port, redis_url, announce)
+
+
+def _serve_locked(home: ServerHome, host: str, port: int, redis_url: Optional[str], announce: Callable[[str], None]) -> None:
     import uvicorn
 
     signal.signal(signal.SIGTERM, _stop_now)

@@ -48,9 +48,12 @@ def annotate_command() -> None:
 @click.option("--redis", "redis_url", help="Use this Redis (and run Argilla's background worker) instead of fakeredis.")
 def serve_command(home: Optional[Path], host: str, port: int, redis_url: Optional[str]) -> None:
     """Run the real Argilla server here: SQLite, no Elasticsearch, no Redis needed."""
-    from annotation.server import serve
+    from annotation.server import ServerError, serve
 
-    serve(ServerHome(home or default_home()), host=host, port=port, redis_url=redis_url, announce=click.echo)
+    try:
+        serve(ServerHome(home or default_home()), host=host, port=port, redis_url=redis_url, announce=click.echo)
+    except ServerError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @annotate_command.group("users")

@@ -217,3 +217,19 @@ def test_redis_runs_the_background_worker(tmp_path, redis_url):
         assert_stopped_cleanly(server, signal.SIGTERM)
     assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in worker_pids)
     assert not os.path.exists(tmp_path / "home" / "tmp" / "worker")
+
+
+def test_a_second_server_on_the_same_home_or_port_is_refused(argilla_server, tmp_path):
+    import sys
+
+    def serve(home: Path, port: int) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "answerkey", "annotate", "serve", "--home", str(home), "--port", str(port)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    same_home = serve(argilla_server.home, free_port())
+    assert same_home.returncode == 1
+    assert f"another `answerkey annotate serve` is running with the home {argilla_server.home}" in same_home.stderr
+    same_port = serve(tmp_path / "other-home", argilla_server.port)
+    assert same_port.returncode == 1 and f"cannot listen on 127.0.0.1:{argilla_server.port}" in same_port.stderr
+    page = httpx.get(argilla_server.url + "/", timeout=30)
+    assert page.status_code == 200 and "<html" in page.text.lower()  # the running server's UI is intact
