@@ -32,7 +32,6 @@ class RecordView:
     """A record as pull and check need it: fields, metadata, answers and suggestions by question."""
 
     id: str
-    server_id: str
     status: str
     fields: dict[str, Any]
     metadata: dict[str, Any]
@@ -92,7 +91,6 @@ def _record_view(item: dict, question_names: dict[str, str], users: dict[str, st
     suggestions = {question_names.get(s["question_id"], s["question_id"]): s for s in item.get("suggestions") or []}
     return RecordView(
         id=item.get("external_id") or item["id"],
-        server_id=item["id"],
         status=item["status"],
         fields=item.get("fields") or {},
         metadata=item.get("metadata") or {},
