@@ -3,13 +3,16 @@
 The output folder holds ``data/`` shards, ``README.md`` (dataset card), ``manifest.json``,
 ``rejected.jsonl`` (each rejected row with its reason) and ``duplicates.jsonl`` (which kept task
 each duplicate matched). Everything is written into ``.partial/`` first and moved into place at the end,
-each file atomically; a build killed at any point is simply run again and, being deterministic,
-produces byte-identical files.
+each file atomically. The map step's results are cached in ``OUT/.cache/map/`` a segment at a
+time (``mapcache.py``): a build killed at any point and run again maps only the segments it had not
+finished, runs the reduce over every row again and, being deterministic, writes byte-identical
+files. A published build removes the cache.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections import Counter
@@ -25,12 +28,14 @@ from .checks import CheckFailed
 from .duplicates import Decontaminator, Deduplicator
 from .engines import ENGINES, engine
 from .export import FORMATS, SHARD_PATH, remove_stale_shards, write_dataset
+from .mapcache import CACHE, MapCache, remove_cache
 from .mapping import MapJob, MapSettings, Mapped, map_item
 from .recipes import detect_recipe, get_recipe
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
 from .sources import read_rows
 
 PARTIAL = ".partial"
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -128,6 +133,12 @@ class _Run:
         self.rejects = (partial / "rejected.jsonl").open("w", encoding="utf-8")
         self.duplicates = (partial / "duplicates.jsonl").open("w", encoding="utf-8")
         self.bar = tqdm(desc="build", unit="row", disable=not progress)
+        self.cache = MapCache(Path(config.out) / CACHE / "map", on_resume=self._resumed)
+
+    def _resumed(self, rows: int) -> None:
+        if self.cache.reused_segments == 1:
+            _log.info("resuming %s: map results cached by an earlier run are reused", self.config.out)
+        self.bar.set_postfix_str(f"resumed {rows:,} rows from cache", refresh=False)
 
     def reject(self, rejection: Rejection) -> None:
         self.rejected[rejection.reason] += 1
@@ -153,7 +164,7 @@ class _Run:
         """Mapped rows in input order through the reduce: contamination, then duplicates."""
         for spec in self.config.sources:
             stats = {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
-            for mapped in mapper(map_item, self.jobs(spec, stats)):
+            for mapped in self.cache.wrap(mapper)(map_item, self.jobs(spec, stats)):
                 if mapped.rejection is not None:
                     self.reject(mapped.rejection)
                     continue
@@ -175,6 +186,9 @@ class _Run:
             self.per_source.append({**stats, "rows": stats["read"], "sha256": _file_hash(spec.path)})
 
     def close(self) -> None:
+        if self.cache.reused_rows:
+            _log.info("resumed %d rows (%d segments) from the map cache; mapped %d rows",
+                      self.cache.reused_rows, self.cache.reused_segments, self.cache.mapped_rows)
         self.bar.close()
         self.rejects.close()
         self.duplicates.close()
@@ -210,6 +224,7 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
         "files": files,
     }
     _publish(partial, out, manifest)
+    remove_cache(out)
     return manifest
 
 
