@@ -28,7 +28,8 @@ from argilla_server.search_engine import (
     TermsMetrics,
     TextQuery,
 )
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy.sql import ColumnElement
 
 from annotation.server import SEARCH_ENGINE_NAME
 from annotation.sql_query import field_texts, filter_condition, json_path, order_by, text_condition, text_score, text_terms
@@ -42,6 +43,13 @@ def cosine_scores(query: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """Cosine similarity mapped to [0, 1] as Elasticsearch reports it: (1 + cos) / 2."""
     norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
     return (1.0 + vectors @ query / np.maximum(norms, 1e-12)) / 2.0
+
+
+async def _status_counts(statement: Select) -> dict:
+    """{"total": n, status: count, ...} from a (status, count) grouping."""
+    async with AsyncSessionLocal() as db:
+        counts = {str(status): count for status, count in await db.execute(statement)}
+    return {"total": sum(counts.values()), **counts}
 
 
 @SearchEngine.register(SEARCH_ENGINE_NAME)
@@ -98,25 +106,19 @@ class SqlSearchEngine(SearchEngine):
     async def get_dataset_progress(self, dataset: Dataset) -> dict:
         if dataset.is_draft:
             return {}
-        async with AsyncSessionLocal() as db:
-            rows = await db.execute(
-                select(Record.status, func.count()).where(Record.dataset_id == dataset.id).group_by(Record.status)
-            )
-            counts = {str(status): count for status, count in rows}
-        return {"total": sum(counts.values()), **counts}
+        return await _status_counts(
+            select(Record.status, func.count()).where(Record.dataset_id == dataset.id).group_by(Record.status)
+        )
 
     async def get_dataset_user_progress(self, dataset: Dataset, user: User) -> dict:
         if dataset.is_draft:
             return {}
-        async with AsyncSessionLocal() as db:
-            rows = await db.execute(
-                select(Response.status, func.count())
-                .join(Record, Record.id == Response.record_id)
-                .where(Record.dataset_id == dataset.id, Response.user_id == user.id)
-                .group_by(Response.status)
-            )
-            counts = {str(status): count for status, count in rows}
-        return {"total": sum(counts.values()), **counts}
+        return await _status_counts(
+            select(Response.status, func.count())
+            .join(Record, Record.id == Response.record_id)
+            .where(Record.dataset_id == dataset.id, Response.user_id == user.id)
+            .group_by(Response.status)
+        )
 
     async def search(
         self,
@@ -129,15 +131,7 @@ class SqlSearchEngine(SearchEngine):
         user_id: Optional[UUID] = None,
     ) -> SearchResponses:
         async with AsyncSessionLocal() as db:
-            conditions = [Record.dataset_id == dataset.id]
-            terms = text_terms(query) if query else []
-            score = None
-            if terms:
-                texts = field_texts(await self._text_field_names(db, dataset, query))
-                conditions.append(text_condition(terms, texts))
-                score = text_score(terms, texts) if terms.required else None  # `-word` alone ranks nothing
-            if filter is not None:
-                conditions.append(filter_condition(filter))
+            conditions, score = await self._record_conditions(db, dataset, query, filter)
             if user_id is not None and not sort and score is None:
                 ids = (await db.scalars(select(Record.id).where(*conditions))).all()
                 ordered = sorted(ids, key=lambda record_id: annotator_order_key(user_id, record_id))
@@ -173,14 +167,10 @@ class SqlSearchEngine(SearchEngine):
         if not target:
             raise ValueError("Cannot find a vector value to apply with provided info")
         async with AsyncSessionLocal() as db:
-            conditions = [Record.dataset_id == dataset.id, Vector.vector_settings_id == vector_settings.id]
+            conditions, _ = await self._record_conditions(db, dataset, query, filter)
+            conditions.append(Vector.vector_settings_id == vector_settings.id)
             if record is not None:
                 conditions.append(Record.id != record.id)
-            terms = text_terms(query) if query else []
-            if terms:
-                conditions.append(text_condition(terms, field_texts(await self._text_field_names(db, dataset, query))))
-            if filter is not None:
-                conditions.append(filter_condition(filter))
             rows = (await db.execute(select(Vector.record_id, Vector.value).join(Record).where(*conditions))).all()
         if not rows:
             return SearchResponses(items=[], total=0)
@@ -217,6 +207,22 @@ class SqlSearchEngine(SearchEngine):
             low, high = (await db.execute(select(func.min(column), func.max(column)).where(in_dataset))).one()
         metrics = IntegerMetadataMetrics if metadata_property.type == MetadataPropertyType.integer else FloatMetadataMetrics
         return metrics(min=low, max=high)
+
+    async def _record_conditions(
+        self, db, dataset: Dataset, query: Optional[Union[TextQuery, str]], filter: Optional[Filter]
+    ) -> tuple[list[ColumnElement], Optional[ColumnElement]]:
+        """WHERE conditions for the dataset's records matching the text query and the filter, and
+        the text relevance score (None without words to rank by)."""
+        conditions = [Record.dataset_id == dataset.id]
+        score = None
+        terms = text_terms(query) if query else None
+        if terms:
+            texts = field_texts(await self._text_field_names(db, dataset, query))
+            conditions.append(text_condition(terms, texts))
+            score = text_score(terms, texts) if terms.required else None  # `-word` alone ranks nothing
+        if filter is not None:
+            conditions.append(filter_condition(filter))
+        return conditions, score
 
     @staticmethod
     async def _text_field_names(db, dataset: Dataset, query: Union[TextQuery, str]) -> list[str]:

@@ -21,7 +21,7 @@ from argilla_server.search_engine import (
     TextQuery,
 )
 from sqlalchemy import and_, exists, false, func, literal_column, not_, or_, select, true
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
 
 _QUOTED_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
 _SUGGESTION_COLUMNS = {"value": Suggestion.value, "score": Suggestion.score, "agent": Suggestion.agent, "type": Suggestion.type}
@@ -117,27 +117,39 @@ def _json_values_match(json_column: ColumnElement, path: str, condition: Union[T
     return exists(select(literal_column("1")).select_from(each).where(_value_condition(each.c.value, condition)))
 
 
-def _suggestion_condition(scope: SuggestionFilterScope, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+def _suggestion_scalar(scope: SuggestionFilterScope) -> ColumnElement:
+    """A suggestion property as one SQL value (JSON columns decoded)."""
     column = _SUGGESTION_COLUMNS.get(scope.property)
     if column is None:
-        raise ValueError(f"cannot filter on suggestion property {scope.property!r}")
-    if scope.property == "value":
-        matches = _json_values_match(Suggestion.value, "$", condition)
-    elif scope.property == "score":
-        matches = _value_condition(func.json_extract(Suggestion.score, "$"), condition)
-    else:
-        matches = _value_condition(column, condition)
-    return exists(
-        select(Suggestion.id)
+        raise ValueError(f"cannot filter or sort on suggestion property {scope.property!r}")
+    return func.json_extract(column, "$") if scope.property in ("value", "score") else column
+
+
+def _record_suggestions(scope: SuggestionFilterScope, column: ColumnElement) -> Select:
+    """`column` of the current record's suggestions for the scope's question (a correlated select)."""
+    return (
+        select(column)
         .join(Question, Question.id == Suggestion.question_id)
-        .where(Suggestion.record_id == Record.id, Question.name == scope.question, matches)
+        .where(Suggestion.record_id == Record.id, Question.name == scope.question)
     )
 
 
-def _response_status_condition(scope: ResponseFilterScope, statuses: list[str]) -> ColumnElement:
+def _suggestion_condition(scope: SuggestionFilterScope, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+    if scope.property == "value":
+        matches = _json_values_match(Suggestion.value, "$", condition)
+    else:
+        matches = _value_condition(_suggestion_scalar(scope), condition)
+    return exists(_record_suggestions(scope, Suggestion.id).where(matches))
+
+
+def _owned_responses(scope: ResponseFilterScope) -> ColumnElement:
+    """Responses to the current record, by the scope's user when it names one."""
     owned = Response.record_id == Record.id
-    if scope.user is not None:
-        owned = and_(owned, Response.user_id == scope.user.id)
+    return owned if scope.user is None else and_(owned, Response.user_id == scope.user.id)
+
+
+def _response_status_condition(scope: ResponseFilterScope, statuses: list[str]) -> ColumnElement:
+    owned = _owned_responses(scope)
     chosen = [status for status in statuses if status != ResponseStatusFilter.pending]
     options = []
     if ResponseStatusFilter.pending in statuses:
@@ -152,11 +164,8 @@ def _response_condition(scope: ResponseFilterScope, condition: Union[TermsFilter
         if scope.property != "status" or not isinstance(condition, TermsFilter):
             raise ValueError(f"cannot filter on response property {scope.property!r}")
         return _response_status_condition(scope, [str(value) for value in condition.values])
-    owned = Response.record_id == Record.id
-    if scope.user is not None:
-        owned = and_(owned, Response.user_id == scope.user.id)
     matches = _json_values_match(Response.values, json_path(scope.question, "value"), condition)
-    return exists(select(Response.id).where(owned, matches))
+    return exists(select(Response.id).where(_owned_responses(scope), matches))
 
 
 def filter_condition(condition: Filter) -> ColumnElement:
@@ -188,26 +197,14 @@ def _sort_key(scope: Any) -> ColumnElement:
     if isinstance(scope, RecordFilterScope):
         return _RECORD_COLUMNS[str(scope.property)]
     if isinstance(scope, SuggestionFilterScope):
-        column = func.json_extract(Suggestion.score if scope.property == "score" else Suggestion.value, "$")
-        if scope.property in ("agent", "type"):
-            column = _SUGGESTION_COLUMNS[scope.property]
-        return (
-            select(column)
-            .join(Question, Question.id == Suggestion.question_id)
-            .where(Suggestion.record_id == Record.id, Question.name == scope.question)
-            .limit(1)
-            .scalar_subquery()
-        )
+        return _record_suggestions(scope, _suggestion_scalar(scope)).limit(1).scalar_subquery()
     if isinstance(scope, ResponseFilterScope):
-        owned = Response.record_id == Record.id
-        if scope.user is not None:
-            owned = and_(owned, Response.user_id == scope.user.id)
         value = (
-            func.json_extract(Response.values, json_path(scope.question, "value"))
+            func.avg(func.json_extract(Response.values, json_path(scope.question, "value")))
             if scope.question
-            else Response.status
+            else func.min(Response.status)
         )
-        return select(func.avg(value) if scope.question else func.min(value)).where(owned).scalar_subquery()
+        return select(value).where(_owned_responses(scope)).scalar_subquery()
     raise ValueError(f"cannot sort on scope {scope!r}")
 
 
