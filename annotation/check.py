@@ -11,7 +11,7 @@ import argilla as rg
 
 from annotation.agreement import agree
 from annotation.push import log_records
-from annotation.records_api import Answer, RecordView, find_dataset, iter_records
+from annotation.records_api import Answer, RecordView, find_dataset, first_value, iter_records
 from annotation.templates import template_of
 from pipeline.checks import CheckFailed, check_verifiable
 from verifiers.canonical import infer_answer_type
@@ -61,7 +61,7 @@ def check_record(record: RecordView) -> Optional[Finding]:
     for status in ("unparseable", "inconsistent", "timeout"):
         if status in statuses:
             return Finding(status, "\n".join(lines))
-    outcome = agree([a.value("final_answer") for a in answers], answers[0].value("answer_type"))
+    outcome = agree([a.value("final_answer") for a in answers], first_value(answers, "answer_type"))
     if not outcome.agreed:
         groups = "; ".join(" = ".join(dict.fromkeys(group)) for group in outcome.groups)
         return Finding("disagreement", f"annotators disagree: {groups}\n" + "\n".join(lines))

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Optional
 
 import argilla as rg
 
 from annotation.drafting import Drafter
-from annotation.push import log_records
+from annotation.push import batches, log_records
 from annotation.records_api import RecordView, find_dataset, iter_records
 from annotation.templates import template_of
-
-
-def _chunks(records: list[RecordView], size: int) -> Iterator[list[RecordView]]:
-    for start in range(0, len(records), size):
-        yield records[start : start + size]
 
 
 def drafted_record(record: RecordView, draft: str, model: str) -> rg.Record:
@@ -47,7 +42,7 @@ def draft_dataset(
         raise ValueError(f"{name!r} is not an sft dataset: drafts are responses to prompts")
     todo = [record for record in iter_records(client, dataset) if "response" not in record.suggestions]
     todo = todo[:limit] if limit is not None else todo
-    for chunk in _chunks(todo, batch_size * 4):
+    for chunk in batches(todo, batch_size * 4):
         drafts = drafter.draft([record.fields["prompt"] for record in chunk], batch_size=batch_size, max_new_tokens=max_new_tokens)
         log_records(dataset, [drafted_record(r, d, drafter.name) for r, d in zip(chunk, drafts)], batch_size=500, progress=False)
     return len(todo)

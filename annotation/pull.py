@@ -20,7 +20,7 @@ import argilla as rg
 from annotation.agreement import agree
 from annotation.drafting import edit_distance, edit_ratio
 from annotation.push import BLANK_PROBLEM, ensure_dataset, log_records
-from annotation.records_api import Answer, RecordView, find_dataset, iter_records
+from annotation.records_api import Answer, RecordView, find_dataset, first_value, iter_records
 from annotation.sft_version import conversation_id, write_sft_version
 from annotation.templates import template_of
 from pipeline.atomic import atomic_write_text
@@ -115,9 +115,7 @@ def _decisions(client: rg.Argilla, name: str, workspace: Optional[str]) -> dict[
 
 def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewer: Optional[Answer], dataset: str) -> dict:
     """The exercise to build from an annotated record, with its lineage (annotators, reviewer, times)."""
-    edited = [a.value("problem_text") for a in answers if (a.value("problem_text") or "").strip()]
-    problem = edited[0] if edited else record.fields.get("problem")
-    kinds = [a.value("answer_type") for a in answers if a.value("answer_type")]
+    problem = first_value(answers, "problem_text") or record.fields.get("problem")
     notes = [a.value("notes") for a in answers if a.value("notes")]
     lineage = {
         "dataset": dataset,
@@ -130,7 +128,7 @@ def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewe
     return {
         "problem": None if problem == BLANK_PROBLEM else problem,
         "answer": answer,
-        "answer_type": kinds[0] if kinds else None,
+        "answer_type": first_value(answers, "answer_type"),
         "metadata": {**metadata, "notes": notes},
         "lineage": {"annotation": lineage},
     }
@@ -169,8 +167,7 @@ def pull_exercises(client: rg.Argilla, dataset: rg.Dataset, out: Path, workspace
         if reviewer is not None:
             rows.append(exercise_row(record, answers, reviewer.value("final_answer"), reviewer, dataset.name))
             continue
-        kinds = [a.value("answer_type") for a in answers if a.value("answer_type")]
-        outcome = agree([a.value("final_answer") or "" for a in answers], kinds[0] if kinds else None)
+        outcome = agree([a.value("final_answer") or "" for a in answers], first_value(answers, "answer_type"))
         if outcome.agreed:
             rows.append(exercise_row(record, answers, outcome.answer, None, dataset.name))
         else:

@@ -6,17 +6,18 @@ import json
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, TypeVar
 
 import argilla as rg
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from annotation.templates import settings_for
-from pipeline.schema import task_id
+from pipeline.schema import RowError, mapping_column, task_id
 from pipeline.sources import read_rows
 
 
+T = TypeVar("T")
 BLANK_PROBLEM = "(new exercise: write the problem in the box on the right, then its final answer)"
 
 
@@ -60,18 +61,22 @@ def _text(row: dict, *names: str) -> Optional[str]:
     return None
 
 
-def _metadata(row: dict) -> dict:
-    extra = row.get("metadata")
-    if isinstance(extra, str):
-        extra = json.loads(extra or "{}")
-    return extra or {}
+def _where(row: dict) -> str:
+    """Where a row came from, for error messages: `file:line`, or its task id."""
+    return str(row.get("_origin", row.get("id")))
+
+
+def _required_text(row: dict, field: str, *names: str) -> str:
+    """The first non-empty text among `names`, or a PushError naming the row and `field`."""
+    text = _text(row, *names)
+    if text is None:
+        raise PushError(f"{_where(row)}: field {field!r}: missing or empty")
+    return text
 
 
 def sft_record(row: dict) -> rg.Record:
     """A prompt to answer; a reference solution, when there is one, is shown as context."""
-    prompt = _text(row, "prompt", "problem")
-    if prompt is None:
-        raise PushError(f"{row.get('_origin', row.get('id'))}: field 'prompt': missing or empty")
+    prompt = _required_text(row, "prompt", "prompt", "problem")
     return rg.Record(
         id=row.get("id") or task_id(prompt, ""),
         fields={"prompt": prompt, "context": _text(row, "solution", "context")},
@@ -81,11 +86,12 @@ def sft_record(row: dict) -> rg.Record:
 
 def exercise_record(row: dict) -> rg.Record:
     """A problem whose final answer annotators give; the known answer is the suggestion."""
-    problem = _text(row, "problem", "prompt")
-    if problem is None:
-        raise PushError(f"{row.get('_origin', row.get('id'))}: field 'problem': missing or empty")
+    problem = _required_text(row, "problem", "problem", "prompt")
     answer = _text(row, "answer")
-    extra = _metadata(row)
+    try:
+        extra = mapping_column(row, "metadata")
+    except RowError as error:
+        raise PushError(f"{_where(row)}: {error}") from error
     metadata = {"source": row.get("source") or "unknown", "verifier_status": "unchecked"}
     for name in ("subject", "level"):
         if extra.get(name) is not None:
@@ -112,9 +118,7 @@ def blank_exercise_records(count: int) -> list[rg.Record]:
 
 def review_record(row: dict, reason: str = "sent_back") -> rg.Record:
     """A task sent to the adjudication queue (from training, or by hand) with its current answer."""
-    problem = _text(row, "problem", "prompt")
-    if problem is None:
-        raise PushError(f"{row.get('_origin', row.get('id'))}: field 'problem': missing or empty")
+    problem = _required_text(row, "problem", "problem", "prompt")
     answer = _text(row, "answer") or "(none)"
     return rg.Record(
         id=row.get("id") or task_id(problem, answer),
@@ -137,10 +141,11 @@ def ensure_dataset(
     return dataset.create()
 
 
-def _batches(records: Iterable[rg.Record], size: int) -> Iterator[list[rg.Record]]:
-    batch: list[rg.Record] = []
-    for record in records:
-        batch.append(record)
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of `size` items (the last one shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) == size:
             yield batch
             batch = []
@@ -152,7 +157,7 @@ def log_records(dataset: rg.Dataset, records: Iterable[rg.Record], batch_size: i
     """Log records in batches (upserts by record id), with a progress bar; returns how many."""
     sent = 0
     with tqdm(total=total, desc=f"push {dataset.name}", unit="rec", disable=not progress) as bar:
-        for batch in _batches(records, batch_size):
+        for batch in batches(records, batch_size):
             dataset.records.log(batch, batch_size=len(batch))
             sent += len(batch)
             bar.update(len(batch))

@@ -27,6 +27,15 @@ class Answer:
         return (self.values.get(question) or {}).get("value")
 
 
+def first_value(answers: list[Answer], question: str) -> Any:
+    """The first non-empty answer to `question` among `answers` (None when nobody gave one)."""
+    for answer in answers:
+        value = answer.value(question)
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return value
+    return None
+
+
 @dataclass(frozen=True)
 class RecordView:
     """A record as pull and check need it: fields, metadata, answers and suggestions by question."""

@@ -8,14 +8,13 @@ and ``auto`` take a column mapping (``problem_col``, ``answer_col``, ``solution_
 """
 from __future__ import annotations
 
-import json
 import re
 
 from verifiers import extract_answer
 from verifiers.extract import find_boxes
 from verifiers.verify import ANSWER_TYPES
 
-from .schema import Exercise, RowError
+from .schema import Exercise, RowError, mapping_column
 
 OVERRIDES = ("source", "license", "lang")
 MAPPING = ("problem_col", "answer_col", "solution_col", "answer_type_col")
@@ -38,21 +37,6 @@ def _text(row: dict, column: str, *, required: bool = True) -> str | None:
     if not value and required:
         raise RowError(column, "missing" if column not in row or row[column] is None else "empty")
     return value or None
-
-
-def _mapping_column(row: dict, column: str) -> dict:
-    """A row's own mapping column (a dict, or JSON text of one), such as ``metadata``; empty when absent."""
-    value = row.get(column)
-    if isinstance(value, str) and value.strip():
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise RowError(column, f"not JSON: {exc.msg}") from exc
-    if value is None or value == "":
-        return {}
-    if not isinstance(value, dict):
-        raise RowError(column, f"expected a mapping, got {type(value).__name__}")
-    return value
 
 
 def _pick(row: dict, columns: tuple[str, ...]) -> dict:
@@ -205,8 +189,8 @@ class Generic(Recipe):
             if not answer:
                 raise RowError(self.answer_col, f"missing, and no boxed or marked answer in {self.solution_col!r}")
         return {"problem": problem, "answer": answer, "solution": solution,
-                "answer_type": self._answer_type(row), "metadata": _mapping_column(row, "metadata"),
-                "lineage": _mapping_column(row, "lineage")}
+                "answer_type": self._answer_type(row), "metadata": mapping_column(row, "metadata"),
+                "lineage": mapping_column(row, "lineage")}
 
     def _answer_type(self, row: dict) -> str | None:
         if not self.answer_type_col:

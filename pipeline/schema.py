@@ -47,6 +47,21 @@ class Rejection:
         return asdict(self)
 
 
+def mapping_column(row: dict, column: str) -> dict:
+    """A row's own mapping column (a dict, or JSON text of one), such as ``metadata``; empty when absent."""
+    value = row.get(column)
+    if isinstance(value, str) and value.strip():
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise RowError(column, f"not JSON: {exc.msg}") from exc
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise RowError(column, f"expected a mapping, got {type(value).__name__}")
+    return value
+
+
 def normalize_text(text: str) -> str:
     """Problem text for hashing and duplicate checks: NFKC, lower case, single spaces."""
     text = unicodedata.normalize("NFKC", text).lower()
