@@ -26,9 +26,10 @@ import hashlib
 import json
 import logging
 import pickle
+import shutil
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -90,7 +91,6 @@ class MapCache:
     reused_segments: int = 0
     written_segments: int = 0
     mapped_rows: int = 0
-    _context: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.folder = Path(self.folder)
@@ -199,5 +199,4 @@ class MapCache:
 
 def remove_cache(out: Path) -> None:
     """Remove ``OUT/.cache`` (after a build has been published)."""
-    import shutil
     shutil.rmtree(Path(out) / CACHE, ignore_errors=True)
