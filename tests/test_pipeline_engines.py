@@ -90,18 +90,23 @@ def test_local_pool_datasets_and_ray_build_identical_datasets(tmp_path):
     assert not ray.is_initialized(), "the ray engine shuts down the instance it started"
 
 
+def _assert_maps_in_order_and_raises_in_turn(mapper, count: int) -> None:
+    """Results come back in input order (across windows), and an error is raised in its turn."""
+    assert list(mapper(hex, range(count))) == [hex(i) for i in range(count)]
+    assert list(mapper(hex, [])) == []
+    results = mapper(int, ["1", "2", "x", "4"])
+    assert [next(results), next(results)] == [1, 2]
+    with pytest.raises(ValueError, match="invalid literal"):
+        next(results)
+
+
 def test_ray_engine_keeps_order_across_windows_raises_errors_and_uses_a_running_instance(monkeypatch):
     monkeypatch.setattr("pipeline.engines.RAY_WINDOW", 7)
     monkeypatch.setattr("pipeline.engines.RAY_BLOCK", 3)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         with engine("ray", 2) as mapper:
-            assert list(mapper(hex, range(50))) == [hex(i) for i in range(50)]
-            assert list(mapper(hex, [])) == []
-            results = mapper(int, ["1", "2", "x", "4"])
-            assert [next(results), next(results)] == [1, 2]
-            with pytest.raises(ValueError, match="invalid literal"):
-                next(results)
+            _assert_maps_in_order_and_raises_in_turn(mapper, 50)
         assert ray.is_initialized(), "an instance the engine did not start is left running"
     finally:
         ray.shutdown()
@@ -115,12 +120,7 @@ def test_datasets_engine_keeps_order_across_windows_and_raises_errors(monkeypatc
 
     with engine("datasets", workers) as mapper:
         assert not datasets.is_progress_bar_enabled()
-        assert list(mapper(hex, range(30))) == [hex(i) for i in range(30)]
-        assert list(mapper(hex, [])) == []
-        results = mapper(int, ["1", "2", "x", "4"])
-        assert [next(results), next(results)] == [1, 2]
-        with pytest.raises(ValueError, match="invalid literal"):
-            next(results)
+        _assert_maps_in_order_and_raises_in_turn(mapper, 30)
     assert datasets.is_progress_bar_enabled() and datasets.is_caching_enabled()
 
 
