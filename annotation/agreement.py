@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from verifiers import verify
 
 
-def same_answer(first: str, second: str, answer_type: Optional[str] = None) -> bool:
+def same_answer(first: str, second: str, answer_type: str | None = None) -> bool:
     """True when each answer verifies against the other."""
     return (
         verify(first, second, answer_type=answer_type).correct
@@ -21,11 +20,11 @@ class Agreement:
     """The outcome for one record: `agreed` (with the answer) or `disagreed` (with the groups)."""
 
     agreed: bool
-    answer: Optional[str]
+    answer: str | None
     groups: list[list[str]]
 
 
-def agree(answers: list[str], answer_type: Optional[str] = None) -> Agreement:
+def agree(answers: list[str], answer_type: str | None = None) -> Agreement:
     """Group the answers by equivalence; one group means the annotators agree."""
     groups: list[list[str]] = []
     for answer in answers:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
 
 import argilla as rg
 
@@ -29,7 +28,7 @@ class Finding:
     report: str
 
 
-def check_answer(answer: Optional[str], answer_type: Optional[str]) -> Finding:
+def check_answer(answer: str | None, answer_type: str | None) -> Finding:
     """Does one answer parse under its type, verify against itself and reject a perturbed one?"""
     if not (answer or "").strip():
         return Finding("unparseable", "the final answer is empty")
@@ -48,7 +47,7 @@ def check_answer(answer: Optional[str], answer_type: Optional[str]) -> Finding:
     return Finding("ok", f"{answer!r} checks out as {checked.answer_type} (canonical {checked.answer!r})")
 
 
-def check_record(record: RecordView) -> Optional[Finding]:
+def check_record(record: RecordView) -> Finding | None:
     """The finding for a record's submitted answers; None when nobody has submitted yet."""
     answers: list[Answer] = record.submitted()
     if not answers:
@@ -77,7 +76,7 @@ def flagged_record(record: RecordView, finding: Finding) -> rg.Record:
     )
 
 
-def check_dataset(client: rg.Argilla, name: str, workspace: Optional[str] = None) -> Counter:
+def check_dataset(client: rg.Argilla, name: str, workspace: str | None = None) -> Counter:
     """Check every record with submitted answers; write back the ones whose finding changed."""
     dataset = find_dataset(client, name, workspace)
     if template_of(dataset) != "exercise":
@@ -90,7 +89,10 @@ def check_dataset(client: rg.Argilla, name: str, workspace: Optional[str] = None
             counts["unchecked"] += 1
             continue
         counts[finding.status] += 1
-        if (record.metadata.get("verifier_status"), record.fields.get("verifier_report")) != (finding.status, finding.report):
+        if (record.metadata.get("verifier_status"), record.fields.get("verifier_report")) != (
+            finding.status,
+            finding.report,
+        ):
             updates.append(flagged_record(record, finding))
     log_records(dataset, updates, batch_size=500, progress=False)
     return counts

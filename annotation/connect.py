@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Optional
 
 import argilla as rg
 import httpx
@@ -18,7 +17,7 @@ class ConnectionSettingsError(RuntimeError):
     """No way to know which server to talk to, or with which key."""
 
 
-def resolve_api(api_url: Optional[str] = None, api_key: Optional[str] = None, home: Optional[Path] = None) -> tuple[str, str]:
+def resolve_api(api_url: str | None = None, api_key: str | None = None, home: Path | None = None) -> tuple[str, str]:
     """The URL and API key to use, from the first place that has them."""
     api_url = api_url or os.environ.get("ARGILLA_API_URL")
     api_key = api_key or os.environ.get("ARGILLA_API_KEY")
@@ -34,12 +33,16 @@ def resolve_api(api_url: Optional[str] = None, api_key: Optional[str] = None, ho
     )
 
 
-def connect(api_url: Optional[str] = None, api_key: Optional[str] = None, home: Optional[Path] = None) -> rg.Argilla:
+def connect(api_url: str | None = None, api_key: str | None = None, home: Path | None = None) -> rg.Argilla:
     """An SDK client for the resolved server."""
     url, key = resolve_api(api_url, api_key, home)
     try:
         return rg.Argilla(api_url=url, api_key=key, timeout=120)
     except ArgillaCredentialsError as error:
-        raise ConnectionSettingsError(f"the Argilla server at {url} rejected the API key (or is not answering): {error}") from error
+        raise ConnectionSettingsError(
+            f"the Argilla server at {url} rejected the API key (or is not answering): {error}"
+        ) from error
     except httpx.TransportError as error:
-        raise ConnectionSettingsError(f"cannot reach an Argilla server at {url} ({error}); is `answerkey annotate serve` running?") from error
+        raise ConnectionSettingsError(
+            f"cannot reach an Argilla server at {url} ({error}); is `answerkey annotate serve` running?"
+        ) from error

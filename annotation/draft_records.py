@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import argilla as rg
 
 from annotation.drafting import Drafter
@@ -27,10 +25,10 @@ def draft_dataset(
     name: str,
     drafter: Drafter,
     *,
-    workspace: Optional[str] = None,
+    workspace: str | None = None,
     batch_size: int = 8,
     max_new_tokens: int = 256,
-    limit: Optional[int] = None,
+    limit: int | None = None,
 ) -> int:
     """Draft every record of sft dataset `name` without a response suggestion; returns how many.
 
@@ -43,6 +41,10 @@ def draft_dataset(
     todo = [record for record in iter_records(client, dataset) if "response" not in record.suggestions]
     todo = todo[:limit] if limit is not None else todo
     for chunk in batches(todo, batch_size * 4):
-        drafts = drafter.draft([record.fields["prompt"] for record in chunk], batch_size=batch_size, max_new_tokens=max_new_tokens)
-        log_records(dataset, [drafted_record(r, d, drafter.name) for r, d in zip(chunk, drafts)], batch_size=500, progress=False)
+        drafts = drafter.draft(
+            [record.fields["prompt"] for record in chunk], batch_size=batch_size, max_new_tokens=max_new_tokens
+        )
+        log_records(
+            dataset, [drafted_record(r, d, drafter.name) for r, d in zip(chunk, drafts)], batch_size=500, progress=False
+        )
     return len(todo)

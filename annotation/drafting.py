@@ -4,6 +4,7 @@
 draft per prompt in left-padded batches. ``edit_distance`` and ``edit_ratio`` measure how much
 an annotator changed a draft.
 """
+
 from __future__ import annotations
 
 import re

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Optional
 
 import argilla as rg
 
@@ -38,7 +37,7 @@ class PullReport:
     pending: int
     in_review: int
     kept: int
-    drafts: Optional[dict] = None
+    drafts: dict | None = None
 
     def summary(self) -> str:
         line = (
@@ -105,7 +104,7 @@ def pull_sft(client: rg.Argilla, dataset: rg.Dataset, out: Path) -> PullReport:
     return PullReport("sft", records, records - pending, pending, 0, len(rows), manifest["drafts"])
 
 
-def _decisions(client: rg.Argilla, name: str, workspace: Optional[str]) -> dict[str, Answer]:
+def _decisions(client: rg.Argilla, name: str, workspace: str | None) -> dict[str, Answer]:
     """Reviewers' latest submitted answer per record of dataset `name`."""
     review = client.datasets(name=review_name(name), workspace=workspace)
     if review is None:
@@ -113,7 +112,7 @@ def _decisions(client: rg.Argilla, name: str, workspace: Optional[str]) -> dict[
     return {record.id: record.submitted()[-1] for record in iter_records(client, review) if record.submitted()}
 
 
-def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewer: Optional[Answer], dataset: str) -> dict:
+def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewer: Answer | None, dataset: str) -> dict:
     """The exercise to build from an annotated record, with its lineage (annotators, reviewer, times)."""
     problem = first_value(answers, "problem_text") or record.fields.get("problem")
     notes = [a.value("notes") for a in answers if a.value("notes")]
@@ -134,7 +133,9 @@ def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewe
     }
 
 
-def send_to_review(client: rg.Argilla, name: str, workspace: Optional[str], items: list[tuple[RecordView, list[list[str]]]]) -> None:
+def send_to_review(
+    client: rg.Argilla, name: str, workspace: str | None, items: list[tuple[RecordView, list[list[str]]]]
+) -> None:
     """Put disagreements in the review dataset (same record ids: re-sending updates, never duplicates)."""
     if not items:
         return
@@ -153,7 +154,9 @@ def send_to_review(client: rg.Argilla, name: str, workspace: Optional[str], item
     log_records(review, records, batch_size=500, progress=False)
 
 
-def pull_exercises(client: rg.Argilla, dataset: rg.Dataset, out: Path, workspace: Optional[str], progress: bool) -> PullReport:
+def pull_exercises(
+    client: rg.Argilla, dataset: rg.Dataset, out: Path, workspace: str | None, progress: bool
+) -> PullReport:
     """Agreed or reviewed exercises -> checked tasks at `out`; disagreements -> review."""
     decisions = _decisions(client, dataset.name, workspace)
     rows, disagreements, records, pending = [], [], 0, 0
@@ -173,7 +176,9 @@ def pull_exercises(client: rg.Argilla, dataset: rg.Dataset, out: Path, workspace
         else:
             disagreements.append((record, outcome.groups))
     send_to_review(client, dataset.name, workspace, disagreements)
-    return build_exercises(rows, dataset.name, out, progress, PullReport("exercise", records, len(rows), pending, len(disagreements), 0))
+    return build_exercises(
+        rows, dataset.name, out, progress, PullReport("exercise", records, len(rows), pending, len(disagreements), 0)
+    )
 
 
 def pull_review(client: rg.Argilla, dataset: rg.Dataset, out: Path, progress: bool) -> PullReport:
@@ -191,15 +196,21 @@ def pull_review(client: rg.Argilla, dataset: rg.Dataset, out: Path, progress: bo
 
 def build_exercises(rows: list[dict], name: str, out: Path, progress: bool, report: PullReport) -> PullReport:
     """Run the pipeline's checks on pulled exercises; write the version and `pull.json`."""
-    source = SourceSpec(path=f"argilla:{name}", recipe="generic",
-                        mapping={"answer_type_col": "answer_type", "source": f"argilla:{name}"}, rows=rows)
+    source = SourceSpec(
+        path=f"argilla:{name}",
+        recipe="generic",
+        mapping={"answer_type_col": "answer_type", "source": f"argilla:{name}"},
+        rows=rows,
+    )
     manifest = build(BuildConfig(sources=[source], out=str(out), name=out.name), progress=progress)
     report = replace(report, kept=manifest["counts"]["kept"])
     atomic_write_text(out / "pull.json", json.dumps(asdict(report), indent=2) + "\n")
     return report
 
 
-def pull(client: rg.Argilla, name: str, out: Path, *, workspace: Optional[str] = None, progress: bool = True) -> PullReport:
+def pull(
+    client: rg.Argilla, name: str, out: Path, *, workspace: str | None = None, progress: bool = True
+) -> PullReport:
     """Pull dataset `name` (sft, exercise or review) into a dataset version at `out`."""
     dataset = find_dataset(client, name, workspace)
     template = template_of(dataset)

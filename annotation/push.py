@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, TypeVar
+from typing import TypeVar
 
 import argilla as rg
 import pyarrow.parquet as pq
@@ -15,7 +16,6 @@ from tqdm import tqdm
 from annotation.templates import settings_for
 from pipeline.schema import RowError, mapping_column, task_id
 from pipeline.sources import read_rows
-
 
 T = TypeVar("T")
 BLANK_PROBLEM = "(new exercise: write the problem in the box on the right, then its final answer)"
@@ -53,7 +53,7 @@ def read_tasks(source: Path) -> Iterator[dict]:
             raise PushError(f"{item.origin}: {item.detail}")
 
 
-def _text(row: dict, *names: str) -> Optional[str]:
+def _text(row: dict, *names: str) -> str | None:
     for name in names:
         value = row.get(name)
         if isinstance(value, str) and value.strip():
@@ -131,7 +131,7 @@ RECORD_BUILDERS = {"sft": sft_record, "exercise": exercise_record, "review": rev
 
 
 def ensure_dataset(
-    client: rg.Argilla, name: str, template: str, workspace: Optional[str] = None, min_submitted: int = 1
+    client: rg.Argilla, name: str, template: str, workspace: str | None = None, min_submitted: int = 1
 ) -> rg.Dataset:
     """The dataset called `name`, created from its template the first time."""
     existing = client.datasets(name=name, workspace=workspace)
@@ -153,7 +153,9 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def log_records(dataset: rg.Dataset, records: Iterable[rg.Record], batch_size: int, progress: bool, total: Optional[int] = None) -> int:
+def log_records(
+    dataset: rg.Dataset, records: Iterable[rg.Record], batch_size: int, progress: bool, total: int | None = None
+) -> int:
     """Log records in batches (upserts by record id), with a progress bar; returns how many."""
     sent = 0
     with tqdm(total=total, desc=f"push {dataset.name}", unit="rec", disable=not progress) as bar:
@@ -166,11 +168,11 @@ def log_records(dataset: rg.Dataset, records: Iterable[rg.Record], batch_size: i
 
 def push(
     client: rg.Argilla,
-    source: Optional[Path],
+    source: Path | None,
     name: str,
     template: str,
     *,
-    workspace: Optional[str] = None,
+    workspace: str | None = None,
     min_submitted: int = 1,
     blank: int = 0,
     reason: str = "sent_back",

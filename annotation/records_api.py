@@ -5,8 +5,9 @@ The SDK drops response timestamps and is slower for bulk reads; lineage needs bo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import argilla as rg
 
@@ -52,7 +53,7 @@ class RecordView:
         return sorted((a for a in self.answers if a.status == "submitted"), key=lambda a: a.updated_at)
 
 
-def find_dataset(client: rg.Argilla, name: str, workspace: Optional[str] = None) -> rg.Dataset:
+def find_dataset(client: rg.Argilla, name: str, workspace: str | None = None) -> rg.Dataset:
     """The dataset called `name`, or a clear error listing the ones there are."""
     dataset = client.datasets(name=name, workspace=workspace)
     if dataset is None:

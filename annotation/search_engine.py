@@ -8,7 +8,7 @@ sync, and nothing to rebuild after a restart. The index hooks therefore do nothi
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Optional, Union
+from collections.abc import Iterable
 from uuid import UUID
 
 import numpy as np
@@ -32,7 +32,16 @@ from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 
 from annotation.server import SEARCH_ENGINE_NAME
-from annotation.sql_query import field_texts, filter_condition, json_path, order_by, text_condition, text_score, text_terms
+from annotation.sql_query import (
+    field_texts,
+    filter_condition,
+    json_path,
+    order_by,
+    text_condition,
+    text_score,
+    text_terms,
+)
+
 
 def annotator_order_key(user_id: UUID, record_id: UUID) -> bytes:
     """A per-annotator pseudo-random position: two annotators get the queue in different orders."""
@@ -57,7 +66,7 @@ class SqlSearchEngine(SearchEngine):
     """Argilla's search engine contract over SQL; see the module docstring."""
 
     @classmethod
-    async def new_instance(cls) -> "SqlSearchEngine":
+    async def new_instance(cls) -> SqlSearchEngine:
         return cls()
 
     async def close(self) -> None:
@@ -123,12 +132,12 @@ class SqlSearchEngine(SearchEngine):
     async def search(
         self,
         dataset: Dataset,
-        query: Optional[Union[TextQuery, str]] = None,
-        filter: Optional[Filter] = None,
-        sort: Optional[list[Order]] = None,
+        query: TextQuery | str | None = None,
+        filter: Filter | None = None,
+        sort: list[Order] | None = None,
         offset: int = 0,
         limit: int = 100,
-        user_id: Optional[UUID] = None,
+        user_id: UUID | None = None,
     ) -> SearchResponses:
         async with AsyncSessionLocal() as db:
             conditions, score = await self._record_conditions(db, dataset, query, filter)
@@ -153,13 +162,13 @@ class SqlSearchEngine(SearchEngine):
         self,
         dataset: Dataset,
         vector_settings: VectorSettings,
-        value: Optional[list[float]] = None,
-        record: Optional[Record] = None,
-        query: Optional[Union[TextQuery, str]] = None,
-        filter: Optional[Filter] = None,
+        value: list[float] | None = None,
+        record: Record | None = None,
+        query: TextQuery | str | None = None,
+        filter: Filter | None = None,
         max_results: int = 100,
         order: SimilarityOrder = SimilarityOrder.most_similar,
-        threshold: Optional[float] = None,
+        threshold: float | None = None,
     ) -> SearchResponses:
         if bool(value) == bool(record):
             raise ValueError("Must provide either vector value or record to compute the similarity search")
@@ -205,12 +214,14 @@ class SqlSearchEngine(SearchEngine):
                 return TermsMetrics(total=sum(count for _, count in rows), values=values)
             column = func.json_extract(Record.metadata_, path)
             low, high = (await db.execute(select(func.min(column), func.max(column)).where(in_dataset))).one()
-        metrics = IntegerMetadataMetrics if metadata_property.type == MetadataPropertyType.integer else FloatMetadataMetrics
+        metrics = (
+            IntegerMetadataMetrics if metadata_property.type == MetadataPropertyType.integer else FloatMetadataMetrics
+        )
         return metrics(min=low, max=high)
 
     async def _record_conditions(
-        self, db, dataset: Dataset, query: Optional[Union[TextQuery, str]], filter: Optional[Filter]
-    ) -> tuple[list[ColumnElement], Optional[ColumnElement]]:
+        self, db, dataset: Dataset, query: TextQuery | str | None, filter: Filter | None
+    ) -> tuple[list[ColumnElement], ColumnElement | None]:
         """WHERE conditions for the dataset's records matching the text query and the filter, and
         the text relevance score (None without words to rank by)."""
         conditions = [Record.dataset_id == dataset.id]
@@ -225,7 +236,7 @@ class SqlSearchEngine(SearchEngine):
         return conditions, score
 
     @staticmethod
-    async def _text_field_names(db, dataset: Dataset, query: Union[TextQuery, str]) -> list[str]:
+    async def _text_field_names(db, dataset: Dataset, query: TextQuery | str) -> list[str]:
         if isinstance(query, TextQuery) and query.field:
             return [query.field]
         return list((await db.scalars(select(Field.name).where(Field.dataset_id == dataset.id))).all())

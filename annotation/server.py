@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from typing import Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
 
 from annotation.home import Credentials, ServerHome
 from annotation.tuning import tune_argilla
@@ -25,7 +25,7 @@ from annotation.tuning import tune_argilla
 SEARCH_ENGINE_NAME = "answerkey-sql"
 
 
-def server_environment(home: ServerHome, redis_url: Optional[str]) -> dict[str, str]:
+def server_environment(home: ServerHome, redis_url: str | None) -> dict[str, str]:
     """The `ARGILLA_*` settings of an embedded server living in `home`."""
     environment = {
         "ARGILLA_HOME_PATH": str(home.path),
@@ -48,7 +48,7 @@ def use_fakeredis() -> None:
     redis.from_url = lambda url, **kwargs: fakeredis.FakeStrictRedis(server=server, **kwargs)
 
 
-def load_argilla(home: ServerHome, redis_url: Optional[str], role: str = "server"):
+def load_argilla(home: ServerHome, redis_url: str | None, role: str = "server"):
     """Configure this process for `home` and import Argilla's app (once per process)."""
     home.path.mkdir(parents=True, exist_ok=True)
     home.path.chmod(0o700)  # the database holds API keys
@@ -57,8 +57,9 @@ def load_argilla(home: ServerHome, redis_url: Optional[str], role: str = "server
     if not redis_url:
         use_fakeredis()
     tune_argilla()
-    import annotation.search_engine  # noqa: F401  (registers the engine before the first request)
     from argilla_server import app
+
+    import annotation.search_engine  # noqa: F401  (registers the engine before the first request)
 
     return app
 
@@ -92,8 +93,12 @@ async def ensure_owner(credentials: Credentials) -> None:
                 workspaces=[await get_or_new_workspace(db, credentials.username)],
             )
             return
-        if owner.api_key != credentials.api_key or not accounts.verify_password(credentials.password, owner.password_hash):
-            await owner.update(db, api_key=credentials.api_key, password_hash=accounts.hash_password(credentials.password))
+        if owner.api_key != credentials.api_key or not accounts.verify_password(
+            credentials.password, owner.password_hash
+        ):
+            await owner.update(
+                db, api_key=credentials.api_key, password_hash=accounts.hash_password(credentials.password)
+            )
 
 
 def start_worker(home: ServerHome, redis_url: str) -> subprocess.Popen:
@@ -159,7 +164,7 @@ def serve(
     home: ServerHome,
     host: str = "127.0.0.1",
     port: int = 6900,
-    redis_url: Optional[str] = None,
+    redis_url: str | None = None,
     announce: Callable[[str], None] = print,
 ) -> None:
     """Migrate, create the owner and serve until SIGINT/SIGTERM; clean up after."""
@@ -168,7 +173,9 @@ def serve(
         _serve_locked(home, host, port, redis_url, announce)
 
 
-def _serve_locked(home: ServerHome, host: str, port: int, redis_url: Optional[str], announce: Callable[[str], None]) -> None:
+def _serve_locked(
+    home: ServerHome, host: str, port: int, redis_url: str | None, announce: Callable[[str], None]
+) -> None:
     import uvicorn
 
     signal.signal(signal.SIGTERM, _stop_now)

@@ -56,7 +56,7 @@ def _card(name: str, manifest: dict) -> str:
         "Columns: `id`, `messages` (user prompt, assistant response), `source`, `annotators`, `draft_model`, "
         "`draft_edit_distance`, `draft_edit_ratio`, `lineage` (JSON: dataset, record id, annotator, times, "
         "draft rating and issues).\n\n"
-        f"```python\nfrom datasets import load_dataset\nload_dataset(\"parquet\", data_files=\"{DATA_FILE}\")\n```\n"
+        f'```python\nfrom datasets import load_dataset\nload_dataset("parquet", data_files="{DATA_FILE}")\n```\n'
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from argilla_server.enums import RecordStatus, ResponseStatusFilter, SortOrder
@@ -24,7 +24,12 @@ from sqlalchemy import and_, exists, false, func, literal_column, not_, or_, sel
 from sqlalchemy.sql import ColumnElement, Select
 
 _QUOTED_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
-_SUGGESTION_COLUMNS = {"value": Suggestion.value, "score": Suggestion.score, "agent": Suggestion.agent, "type": Suggestion.type}
+_SUGGESTION_COLUMNS = {
+    "value": Suggestion.value,
+    "score": Suggestion.score,
+    "agent": Suggestion.agent,
+    "type": Suggestion.type,
+}
 _RECORD_COLUMNS = {
     "id": Record.id,
     "external_id": Record.external_id,
@@ -49,7 +54,7 @@ class TextTerms(NamedTuple):
         return bool(self.required or self.excluded)
 
 
-def text_terms(query: Union[TextQuery, str]) -> TextTerms:
+def text_terms(query: TextQuery | str) -> TextTerms:
     """Words and quoted phrases of a search box query, lower-cased, as Elasticsearch's
     simple_query_string reads them with AND: `-word` excludes, `word*` is a prefix (matched as a
     substring here, like every term), `+`, `|`, AND and OR are dropped."""
@@ -84,8 +89,11 @@ def text_condition(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElemen
     """Every required term appears in at least one of the fields, no excluded one in any."""
     if not texts:
         return false()
-    return and_(true(), *(_in_any(term, texts) for term in terms.required),
-                *(not_(_in_any(term, texts)) for term in terms.excluded))
+    return and_(
+        true(),
+        *(_in_any(term, texts) for term in terms.required),
+        *(not_(_in_any(term, texts)) for term in terms.excluded),
+    )
 
 
 def text_score(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElement:
@@ -98,7 +106,7 @@ def text_score(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElement:
     return sum(counts[1:], counts[0]) if counts else literal_column("0")
 
 
-def _value_condition(column: ColumnElement, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+def _value_condition(column: ColumnElement, condition: TermsFilter | RangeFilter) -> ColumnElement:
     if isinstance(condition, TermsFilter):
         return column.in_([str(value) for value in condition.values])
     bounds = []
@@ -109,7 +117,7 @@ def _value_condition(column: ColumnElement, condition: Union[TermsFilter, RangeF
     return and_(true(), *bounds)
 
 
-def _json_values_match(json_column: ColumnElement, path: str, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+def _json_values_match(json_column: ColumnElement, path: str, condition: TermsFilter | RangeFilter) -> ColumnElement:
     """A JSON value (scalar or list, as in multi-label answers) matches the terms or range."""
     if isinstance(condition, RangeFilter):
         return _value_condition(func.json_extract(json_column, path), condition)
@@ -134,7 +142,7 @@ def _record_suggestions(scope: SuggestionFilterScope, column: ColumnElement) -> 
     )
 
 
-def _suggestion_condition(scope: SuggestionFilterScope, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+def _suggestion_condition(scope: SuggestionFilterScope, condition: TermsFilter | RangeFilter) -> ColumnElement:
     if scope.property == "value":
         matches = _json_values_match(Suggestion.value, "$", condition)
     else:
@@ -159,7 +167,7 @@ def _response_status_condition(scope: ResponseFilterScope, statuses: list[str]) 
     return or_(false(), *options)
 
 
-def _response_condition(scope: ResponseFilterScope, condition: Union[TermsFilter, RangeFilter]) -> ColumnElement:
+def _response_condition(scope: ResponseFilterScope, condition: TermsFilter | RangeFilter) -> ColumnElement:
     if scope.question is None:
         if scope.property != "status" or not isinstance(condition, TermsFilter):
             raise ValueError(f"cannot filter on response property {scope.property!r}")
@@ -208,7 +216,7 @@ def _sort_key(scope: Any) -> ColumnElement:
     raise ValueError(f"cannot sort on scope {scope!r}")
 
 
-def order_by(sort: Optional[list[Order]]) -> list[ColumnElement]:
+def order_by(sort: list[Order] | None) -> list[ColumnElement]:
     """ORDER BY terms for Argilla's sort list; records without the value come last either way (as
     in Elasticsearch; SQLite alone puts NULLs first when ascending); insertion order breaks ties."""
     terms = []

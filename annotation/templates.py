@@ -61,8 +61,12 @@ def sft_settings(min_submitted: int = 1) -> rg.Settings:
         ],
         questions=[
             rg.TextQuestion(name="response", title="Ideal response", use_markdown=True),
-            rg.RatingQuestion(name="draft_quality", title="Draft quality (1 bad - 5 ideal)", values=[1, 2, 3, 4, 5], required=False),
-            rg.MultiLabelQuestion(name="draft_issues", title="Issues in the draft", labels=DRAFT_ISSUES, required=False),
+            rg.RatingQuestion(
+                name="draft_quality", title="Draft quality (1 bad - 5 ideal)", values=[1, 2, 3, 4, 5], required=False
+            ),
+            rg.MultiLabelQuestion(
+                name="draft_issues", title="Issues in the draft", labels=DRAFT_ISSUES, required=False
+            ),
         ],
         metadata=[rg.TermsMetadataProperty(name="source"), rg.TermsMetadataProperty(name="draft_model")],
         distribution=rg.TaskDistribution(min_submitted=min_submitted),
@@ -78,7 +82,9 @@ def exercise_settings(min_submitted: int = 1) -> rg.Settings:
             rg.TextField(name="verifier_report", title="Verifier report", required=False),
         ],
         questions=[
-            rg.TextQuestion(name="problem_text", title="Problem (edit or write a new one)", use_markdown=True, required=False),
+            rg.TextQuestion(
+                name="problem_text", title="Problem (edit or write a new one)", use_markdown=True, required=False
+            ),
             rg.TextQuestion(name="final_answer", title="Final answer"),
             rg.LabelQuestion(name="answer_type", title="Answer type", labels=ANSWER_TYPES, required=False),
             rg.TextQuestion(name="notes", title="Notes", required=False),
@@ -130,4 +136,6 @@ def template_of(dataset: rg.Dataset) -> str:
         return "exercise"
     if "final_answer" in questions:
         return "review"
-    raise ValueError(f"dataset {dataset.name!r} was not made from an answerkey template (questions: {sorted(questions)})")
+    raise ValueError(
+        f"dataset {dataset.name!r} was not made from an answerkey template (questions: {sorted(questions)})"
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Optional
 
 import argilla as rg
 
@@ -15,7 +14,7 @@ class Account:
 
     username: str
     role: str
-    password: Optional[str]
+    password: str | None
 
 
 def ensure_workspace(client: rg.Argilla, name: str) -> rg.Workspace:
@@ -25,7 +24,12 @@ def ensure_workspace(client: rg.Argilla, name: str) -> rg.Workspace:
 
 
 def add_user(
-    client: rg.Argilla, username: str, *, role: str = "annotator", workspace: str = "argilla", password: Optional[str] = None
+    client: rg.Argilla,
+    username: str,
+    *,
+    role: str = "annotator",
+    workspace: str = "argilla",
+    password: str | None = None,
 ) -> Account:
     """Create `username` (or reuse it) and make sure it belongs to `workspace`."""
     space = ensure_workspace(client, workspace)

@@ -1,4 +1,5 @@
 """The ``answerkey`` command line; verbs follow the flow: verify now, build/annotate/train later."""
+
 from __future__ import annotations
 
 import json
@@ -21,16 +22,30 @@ def main() -> None:
 @main.command()
 @click.argument("prediction", required=False)
 @click.argument("gold", required=False)
-@click.option("--cases", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSONL file of labelled cases (prediction, gold, expected) to score instead.")
+@click.option(
+    "--cases",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL file of labelled cases (prediction, gold, expected) to score instead.",
+)
 @click.option("--answer-type", help="Answer type hint for one pair (number, set, choice, ...).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-              help="Seconds allowed per verification (default: the API's).")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="With --cases: verify in a pool of N processes (verify_batch).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds allowed per verification (default: the API's).",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="With --cases: verify in a pool of N processes (verify_batch)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def verify(prediction: str | None, gold: str | None, cases: Path | None, answer_type: str | None,
-           timeout: float | None, workers: int | None, as_json: bool) -> None:
+def verify(
+    prediction: str | None,
+    gold: str | None,
+    cases: Path | None,
+    answer_type: str | None,
+    timeout: float | None,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Judge PREDICTION (a bare answer or a whole solution) against GOLD, or score --cases FILE.
 
     \b
@@ -44,8 +59,9 @@ def verify(prediction: str | None, gold: str | None, cases: Path | None, answer_
         if prediction is not None or gold is not None:
             raise click.UsageError("give either PREDICTION GOLD or --cases FILE, not both")
         if answer_type is not None:
-            raise click.UsageError("--answer-type applies to one PREDICTION GOLD pair; "
-                                   "case files carry an answer_type column")
+            raise click.UsageError(
+                "--answer-type applies to one PREDICTION GOLD pair; case files carry an answer_type column"
+            )
         _score_cases(cases, workers, limits, as_json)
         return
     if prediction is None or gold is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -12,7 +11,9 @@ from annotation.home import ServerHome, default_home
 from annotation.templates import TEMPLATES
 
 _home_option = click.option(
-    "--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Server home (database, credentials.json) [default: the user data dir].",
 )
 
@@ -24,7 +25,7 @@ def _server_options(command):
     return _home_option(command)
 
 
-def _client(api_url: Optional[str], api_key: Optional[str], home: Optional[Path]):
+def _client(api_url: str | None, api_key: str | None, home: Path | None):
     from annotation.connect import ConnectionSettingsError, connect
 
     # The SDK warns about what it looks up and does not find (the next step creates it); noise here.
@@ -46,7 +47,7 @@ def annotate_command() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (127.0.0.1 keeps it local).")
 @click.option("--port", type=click.IntRange(1, 65535), default=6900, show_default=True)
 @click.option("--redis", "redis_url", help="Use this Redis (and run Argilla's background worker) instead of fakeredis.")
-def serve_command(home: Optional[Path], host: str, port: int, redis_url: Optional[str]) -> None:
+def serve_command(home: Path | None, host: str, port: int, redis_url: str | None) -> None:
     """Run the real Argilla server here: SQLite, no Elasticsearch, no Redis needed."""
     from annotation.server import ServerError, serve
 
@@ -67,8 +68,15 @@ def users_command() -> None:
 @click.option("--workspace", default="argilla", show_default=True, help="Workspace the user joins (made if missing).")
 @click.option("--password", help="Password [default: a generated one, printed once].")
 @_server_options
-def users_add_command(username: str, role: str, workspace: str, password: Optional[str],
-                      api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+def users_add_command(
+    username: str,
+    role: str,
+    workspace: str,
+    password: str | None,
+    api_url: str | None,
+    api_key: str | None,
+    home: Path | None,
+) -> None:
     """Create USERNAME (or add it to the workspace) and print how it logs in."""
     from annotation.users import add_user
 
@@ -81,17 +89,44 @@ def users_add_command(username: str, role: str, workspace: str, password: Option
 @annotate_command.command("push")
 @click.argument("source", type=click.Path(exists=True, path_type=Path), required=False)
 @click.option("--name", required=True, help="Argilla dataset name (created from the template if missing).")
-@click.option("--template", type=click.Choice(TEMPLATES), required=True,
-              help="sft (prompts), exercise (problems), review (tasks sent back, e.g. from training).")
+@click.option(
+    "--template",
+    type=click.Choice(TEMPLATES),
+    required=True,
+    help="sft (prompts), exercise (problems), review (tasks sent back, e.g. from training).",
+)
 @click.option("--workspace", help="Workspace [default: the user's only one].")
-@click.option("--min-submitted", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Annotators per record (Argilla's task distribution), on creation.")
-@click.option("--blank", type=click.IntRange(min=0), default=0, help="Make sure the dataset has N blank exercise records (ids new-000000 ...; repeatable safely).")
-@click.option("--reason", default="sent_back", show_default=True, help="With --template review: why the items need review.")
+@click.option(
+    "--min-submitted",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Annotators per record (Argilla's task distribution), on creation.",
+)
+@click.option(
+    "--blank",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Make sure the dataset has N blank exercise records (ids new-000000 ...; repeatable safely).",
+)
+@click.option(
+    "--reason", default="sent_back", show_default=True, help="With --template review: why the items need review."
+)
 @click.option("--batch-size", type=click.IntRange(min=1, max=1000), default=500, show_default=True)
 @_server_options
-def push_command(source: Optional[Path], name: str, template: str, workspace: Optional[str], min_submitted: int,
-                 blank: int, reason: str, batch_size: int, api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+def push_command(
+    source: Path | None,
+    name: str,
+    template: str,
+    workspace: str | None,
+    min_submitted: int,
+    blank: int,
+    reason: str,
+    batch_size: int,
+    api_url: str | None,
+    api_key: str | None,
+    home: Path | None,
+) -> None:
     """Push SOURCE (a dataset version from `answerkey build`, or a prompts file) into dataset NAME.
 
     Record ids come from task ids, so pushing again updates records and never duplicates them.
@@ -101,8 +136,17 @@ def push_command(source: Optional[Path], name: str, template: str, workspace: Op
     if source is None and not blank:
         raise click.UsageError("give SOURCE, --blank N, or both")
     try:
-        report = push(_client(api_url, api_key, home), source, name, template, workspace=workspace,
-                      min_submitted=min_submitted, blank=blank, reason=reason, batch_size=batch_size)
+        report = push(
+            _client(api_url, api_key, home),
+            source,
+            name,
+            template,
+            workspace=workspace,
+            min_submitted=min_submitted,
+            blank=blank,
+            reason=reason,
+            batch_size=batch_size,
+        )
     except PushError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"pushed {report.sent} records to {report.dataset!r}")
@@ -110,11 +154,14 @@ def push_command(source: Optional[Path], name: str, template: str, workspace: Op
 
 @annotate_command.command("pull")
 @click.argument("name")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset version folder to write.")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset version folder to write."
+)
 @click.option("--workspace", help="Workspace of the dataset.")
 @_server_options
-def pull_command(name: str, out: Path, workspace: Optional[str],
-                 api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+def pull_command(
+    name: str, out: Path, workspace: str | None, api_url: str | None, api_key: str | None, home: Path | None
+) -> None:
     """Pull submitted responses of dataset NAME into a dataset version at --out.
 
     sft datasets give SFT conversations; exercise datasets give checked tasks, with disagreements
@@ -135,8 +182,14 @@ def pull_command(name: str, out: Path, workspace: Optional[str],
 @click.option("--workspace", help="Workspace of the dataset.")
 @click.option("--watch", type=click.FloatRange(min=1), help="Check again every SECONDS until interrupted.")
 @_server_options
-def check_command(name: str, workspace: Optional[str], watch: Optional[float],
-                  api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+def check_command(
+    name: str,
+    workspace: str | None,
+    watch: float | None,
+    api_url: str | None,
+    api_key: str | None,
+    home: Path | None,
+) -> None:
     """Verify submitted answers of exercise dataset NAME; flag bad ones in Argilla.
 
     Each checked record gets metadata `verifier_status` (ok, unparseable, inconsistent,
@@ -159,16 +212,30 @@ def check_command(name: str, workspace: Optional[str], watch: Optional[float],
 
 
 @annotate_command.command("draft")
-@click.option("--model", "model_path", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A local transformers causal LM checkpoint.")
+@click.option(
+    "--model",
+    "model_path",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A local transformers causal LM checkpoint.",
+)
 @click.option("--dataset", "name", required=True, help="The sft dataset to draft responses for.")
 @click.option("--workspace", help="Workspace of the dataset.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=8, show_default=True)
 @click.option("--max-new-tokens", type=click.IntRange(min=1), default=256, show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Draft at most N records.")
 @_server_options
-def draft_command(model_path: Path, name: str, workspace: Optional[str], batch_size: int, max_new_tokens: int,
-                  limit: Optional[int], api_url: Optional[str], api_key: Optional[str], home: Optional[Path]) -> None:
+def draft_command(
+    model_path: Path,
+    name: str,
+    workspace: str | None,
+    batch_size: int,
+    max_new_tokens: int,
+    limit: int | None,
+    api_url: str | None,
+    api_key: str | None,
+    home: Path | None,
+) -> None:
     """Write LLM drafts for records without one, as suggestions annotators edit."""
     from annotation.draft_records import draft_dataset
     from annotation.drafting import load_drafter
@@ -176,8 +243,15 @@ def draft_command(model_path: Path, name: str, workspace: Optional[str], batch_s
     client = _client(api_url, api_key, home)
     drafter = load_drafter(model_path)
     try:
-        count = draft_dataset(client, name, drafter, workspace=workspace, batch_size=batch_size,
-                              max_new_tokens=max_new_tokens, limit=limit)
+        count = draft_dataset(
+            client,
+            name,
+            drafter,
+            workspace=workspace,
+            batch_size=batch_size,
+            max_new_tokens=max_new_tokens,
+            limit=limit,
+        )
     except (LookupError, ValueError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"drafted {count} records of {name!r} with {drafter.name}")

@@ -1,4 +1,5 @@
 """``answerkey build`` and ``answerkey inspect``: exercises in, a verified dataset version out."""
+
 from __future__ import annotations
 
 import json
@@ -17,43 +18,101 @@ _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
 @click.option("--source", "sources", multiple=True, help="Input file, HF dataset folder or hf:NAME (repeatable).")
 @click.option("--recipe", type=click.Choice(_RECIPES), default="auto", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output dataset folder.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="YAML config with the same keys (flags given here override it).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="YAML config with the same keys (flags given here override it).",
+)
 @click.option("--decontaminate", multiple=True, help="Evaluation set whose problems must not appear (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Export format [answerkey].")
-@click.option("--test-fraction", type=click.FloatRange(0, 1, max_open=True), default=None,
-              help="Share of tasks put in the test split, by id hash [0].")
-@click.option("--near-dup-threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="MinHash Jaccard threshold for near duplicates [0.85]; 1 turns it off.")
-@click.option("--near-dups-with-other-answers", "keep_other_answers", flag_value="keep", default=None,
-              help="Keep a near duplicate whose canonical answer differs from the kept task's (the default).")
-@click.option("--drop-near-dups-with-other-answers", "keep_other_answers", flag_value="drop",
-              help="Drop every near duplicate, whatever its answer.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None,
-              help="Seconds per verifier self-check step [10]; a gold over it is rejected as verifier_timeout.")
+@click.option(
+    "--test-fraction",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=None,
+    help="Share of tasks put in the test split, by id hash [0].",
+)
+@click.option(
+    "--near-dup-threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="MinHash Jaccard threshold for near duplicates [0.85]; 1 turns it off.",
+)
+@click.option(
+    "--near-dups-with-other-answers",
+    "keep_other_answers",
+    flag_value="keep",
+    default=None,
+    help="Keep a near duplicate whose canonical answer differs from the kept task's (the default).",
+)
+@click.option(
+    "--drop-near-dups-with-other-answers",
+    "keep_other_answers",
+    flag_value="drop",
+    help="Drop every near duplicate, whatever its answer.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=None,
+    help="Seconds per verifier self-check step [10]; a gold over it is rejected as verifier_timeout.",
+)
 @click.option("--problem-col", help="Column holding the problem (generic recipe).")
 @click.option("--answer-col", help="Column holding the final answer (generic recipe).")
 @click.option("--solution-col", help="Column holding a worked solution (generic recipe).")
 @click.option("--answer-type-col", help="Column holding the answer type (generic recipe).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for the per-row checks [1].")
-@click.option("--engine", "engine_name", type=click.Choice(ENGINES), default=None,
-              help="Where the per-row checks run [local].")
+@click.option(
+    "--engine", "engine_name", type=click.Choice(ENGINES), default=None, help="Where the per-row checks run [local]."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def build_command(sources, recipe, out, config_path, decontaminate, fmt, test_fraction, near_dup_threshold,
-                  keep_other_answers, timeout, problem_col, answer_col, solution_col, answer_type_col, workers, engine_name, quiet) -> None:
+def build_command(
+    sources,
+    recipe,
+    out,
+    config_path,
+    decontaminate,
+    fmt,
+    test_fraction,
+    near_dup_threshold,
+    keep_other_answers,
+    timeout,
+    problem_col,
+    answer_col,
+    solution_col,
+    answer_type_col,
+    workers,
+    engine_name,
+    quiet,
+) -> None:
     """Build a verified, deduplicated, decontaminated task set from exercise sources."""
     config = load_config(config_path) if config_path else BuildConfig(sources=[], out="")
-    mapping = {k: v for k, v in {"problem_col": problem_col, "answer_col": answer_col,
-                                 "solution_col": solution_col, "answer_type_col": answer_type_col}.items() if v}
+    mapping = {
+        k: v
+        for k, v in {
+            "problem_col": problem_col,
+            "answer_col": answer_col,
+            "solution_col": solution_col,
+            "answer_type_col": answer_type_col,
+        }.items()
+        if v
+    }
     if mapping and recipe == "auto":
         recipe = "generic"
     if sources:
         config.sources = [SourceSpec(s, recipe, mapping) for s in sources]
-    for key, value in {"out": str(out) if out else None, "format": fmt, "test_fraction": test_fraction,
-                       "near_duplicate_threshold": near_dup_threshold, "workers": workers,
-                       "engine": engine_name, "timeout": timeout,
-                       "keep_near_duplicates_with_different_answers":
-                           None if keep_other_answers is None else keep_other_answers == "keep"}.items():
+    for key, value in {
+        "out": str(out) if out else None,
+        "format": fmt,
+        "test_fraction": test_fraction,
+        "near_duplicate_threshold": near_dup_threshold,
+        "workers": workers,
+        "engine": engine_name,
+        "timeout": timeout,
+        "keep_near_duplicates_with_different_answers": None
+        if keep_other_answers is None
+        else keep_other_answers == "keep",
+    }.items():
         if value is not None:
             setattr(config, key, value)
     if decontaminate:
@@ -65,8 +124,9 @@ def build_command(sources, recipe, out, config_path, decontaminate, fmt, test_fr
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     counts = manifest["counts"]
-    click.echo(f"read {counts['read']}, kept {counts['kept']}, rejected {sum(counts['rejected'].values())}"
-               f" -> {config.out}")
+    click.echo(
+        f"read {counts['read']}, kept {counts['kept']}, rejected {sum(counts['rejected'].values())} -> {config.out}"
+    )
     for reason, n in counts["rejected"].items():
         click.echo(f"  {reason:22}{n}")
 
@@ -99,6 +159,7 @@ def inspect_command(directory: Path, rows: int) -> None:
 
 def _show_rows(directory: Path, rows: int) -> None:
     import pyarrow.parquet as pq
+
     shards = sorted((directory / "data").glob("*.parquet"))
     if shards:
         table = pq.read_table(shards[0]).slice(0, rows)

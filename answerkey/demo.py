@@ -1,4 +1,5 @@
 """A verifier tour: real answer pairs, the verdicts on them, and why."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -29,8 +30,10 @@ def format_tour(rows: list[tuple[str, str, str, Verdict]]) -> str:
     lines = [f"{'':3}{'pair':18}{'prediction':44}{'gold':14}{'verdict':10}{'method':12}ms"]
     for label, pred, gold, v in rows:
         verdict = "correct" if v.correct else ("wrong" if v.status == "ok" else v.status)
-        lines.append(f"{'✓' if v.correct else '✗':3}{label:18}{_cell(pred, 44)}"
-                     f"{_cell(gold, 14)}{verdict:10}{v.method:12}{v.elapsed_ms:.1f}")
+        lines.append(
+            f"{'✓' if v.correct else '✗':3}{label:18}{_cell(pred, 44)}"
+            f"{_cell(gold, 14)}{verdict:10}{v.method:12}{v.elapsed_ms:.1f}"
+        )
         lines.append(f"{'':21}reason: {v.reason}")
     return "\n".join(lines)
 

@@ -25,6 +25,7 @@ Measured on two shared, busy cores (two runs): push 5,000 stock 108 to 123 s (41
 ours 8.6 to 10.2 s (490 to 584 records/s), 12x; pull 2,200 to 3,100 records/s either way; search
 0.10 to 0.13 s and pending queue 0.12 to 0.18 s either way (the patches touch writes only).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,20 @@ from annotation.users import add_user  # noqa: E402
 
 SDK_DEFAULT_BATCH_SIZE = 256  # argilla 2.8.0: Dataset.records.log(batch_size=256)
 SUBJECTS = ["algebra", "geometry", "number theory", "probability", "calculus"]
-WORDS = "triangle circle prime integer fraction root sum product angle area volume speed".split()
+WORDS = [
+    "triangle",
+    "circle",
+    "prime",
+    "integer",
+    "fraction",
+    "root",
+    "sum",
+    "product",
+    "angle",
+    "area",
+    "volume",
+    "speed",
+]
 SUBMITTED = 20  # answers the annotator submits before the pull and the queue timings
 REPEAT = 7  # calls per search timing
 
@@ -138,7 +152,9 @@ def run(label: str, tuned: bool, batch_size: int, count: int, root: Path) -> Res
         for item in queue["items"]:
             body = {"status": "submitted", "values": {"final_answer": {"value": "42"}}}
             answer, seconds = timed(
-                lambda: annotator.post(f"{server.url}/api/v1/records/{item['record']['id']}/responses", json=body, timeout=60)
+                lambda: annotator.post(
+                    f"{server.url}/api/v1/records/{item['record']['id']}/responses", json=body, timeout=60
+                )
             )
             answer.raise_for_status()
             result.submit_s.append(seconds)
@@ -182,7 +198,10 @@ def table(results: list[Result]) -> str:
             line.append(f"{ours / stock:.1f}x" if higher_is_better else f"{stock / ours:.1f}x")
         lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    return "\n".join("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths))) for line in lines)
+    return "\n".join(
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+        for line in lines
+    )
 
 
 def main() -> None:

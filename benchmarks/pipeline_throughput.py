@@ -22,6 +22,7 @@ the driver's share.
 Nothing is asserted about time; ratios are against the first engine given (``local:1`` by
 default), measured in the same run, and against the 2,000 rows/s target. ``--rows 1000000`` shows whether memory stays bounded.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,8 @@ SOURCES = {  # name: (file under DATA, recipe, problem field)
 }
 EVAL_EVERY = 25
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-TARGET = 2_000          # rows/s on 2 cores, the issue's target
-POLL_S = 1.0            # a poll reads ~15 smaps_rollup files: ~30-50 ms of CPU
+TARGET = 2_000  # rows/s on 2 cores, the issue's target
+POLL_S = 1.0  # a poll reads ~15 smaps_rollup files: ~30-50 ms of CPU
 
 
 # ------------------------------------------------------------------------------------------------
@@ -64,11 +65,16 @@ def _scale(text: str, k: int) -> str:
 def _scaled(name: str, row: dict, k: int) -> dict:
     """A new problem: the numbers of problem, solution and answer all scaled by ``k``."""
     if name == "tal-scq":
-        options = [[{**o, "content": _scale(o["content"], k)} for o in item] if isinstance(item, list)
-                   else {**item, "content": _scale(item["content"], k)} for item in row["answer_option_list"]]
+        options = [
+            [{**o, "content": _scale(o["content"], k)} for o in item]
+            if isinstance(item, list)
+            else {**item, "content": _scale(item["content"], k)}
+            for item in row["answer_option_list"]
+        ]
         return {**row, "problem": _scale(row["problem"], k), "answer_option_list": options}
-    fields = {"gsm8k": ("question", "answer"), "math": ("problem", "solution", "answer"),
-              "cmath": ("input", "golden")}[name]
+    fields = {"gsm8k": ("question", "answer"), "math": ("problem", "solution", "answer"), "cmath": ("input", "golden")}[
+        name
+    ]
     return {**row, **{f: _scale(row[f], k) for f in fields if isinstance(row.get(f), str)}}
 
 
@@ -87,8 +93,10 @@ def _variant(name: str, row: dict, k: int, rng: random.Random) -> dict:
 def _originals() -> dict[str, list[dict]]:
     if not DATA.is_dir():
         sys.exit(f"needs the shared exercise data at {DATA}")
-    return {name: [json.loads(line) for line in (DATA / file).read_text(encoding="utf-8").splitlines()]
-            for name, (file, _, _) in SOURCES.items()}
+    return {
+        name: [json.loads(line) for line in (DATA / file).read_text(encoding="utf-8").splitlines()]
+        for name, (file, _, _) in SOURCES.items()
+    }
 
 
 def _rows(originals: dict[str, list[dict]], total: int) -> Iterator[tuple[str, dict]]:
@@ -126,20 +134,36 @@ def _child(spec: dict) -> None:
     sys.path.insert(0, str(REPO))
     from pipeline.build import BuildConfig, SourceSpec, build
 
-    config = BuildConfig(sources=[SourceSpec(path, recipe) for path, recipe in spec["sources"]],
-                         out=spec["out"], decontaminate=[spec["eval"]], test_fraction=0.05,
-                         engine=spec["engine"], workers=spec["workers"])
+    config = BuildConfig(
+        sources=[SourceSpec(path, recipe) for path, recipe in spec["sources"]],
+        out=spec["out"],
+        decontaminate=[spec["eval"]],
+        test_fraction=0.05,
+        engine=spec["engine"],
+        workers=spec["workers"],
+    )
     start, cpu_start = time.perf_counter(), _cpu_seconds()
     manifest = build(config, progress=False)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu_start, "counts": manifest["counts"],
-                      "files": manifest["files"], "driver_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": _cpu_seconds() - cpu_start,
+                "counts": manifest["counts"],
+                "files": manifest["files"],
+                "driver_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        )
+    )
 
 
 def _cpu_seconds() -> float:
     """CPU time of this process and of the subprocesses it has reaped (pool workers)."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 def _tree(root: int) -> list[int]:
@@ -172,8 +196,7 @@ def _pss_kib(pid: int) -> int:
 def run_one(engine: str, workers: int, sources: list, evalset: str, out: Path) -> dict:
     """One build in a fresh subprocess, polling its process tree's PSS."""
     spec = {"engine": engine, "workers": workers, "sources": sources, "eval": evalset, "out": str(out)}
-    child = subprocess.Popen([sys.executable, __file__, "--child", json.dumps(spec)],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, __file__, "--child", json.dumps(spec)], stdout=subprocess.PIPE, text=True)
     peak = 0
     while child.poll() is None:
         peak = max(peak, sum(_pss_kib(pid) for pid in _tree(child.pid)))
@@ -203,22 +226,29 @@ def _table(runs: dict[str, dict]) -> str:
         ("tree peak PSS MiB", lambda r: f"{r['tree_pss_kib'] / 1024:,.0f}"),
         ("tree PSS vs ref", lambda r: f"{r['tree_pss_kib'] / ref['tree_pss_kib']:.2f}x"),
         ("kept", lambda r: f"{r['counts']['kept']:,}"),
-        *[(f"rejected: {reason}", lambda r, reason=reason: f"{r['counts']['rejected'].get(reason, 0):,}")
-          for reason in reasons],
+        *[
+            (f"rejected: {reason}", lambda r, reason=reason: f"{r['counts']['rejected'].get(reason, 0):,}")
+            for reason in reasons
+        ],
         ("same files as ref", lambda r: "yes" if r["files"] == ref["files"] else "NO"),
     ]
     left, width = max(len(label) for label, _ in lines), max(12, *(len(name) for name in runs))
     rows = [" " * left + "".join(f"{name:>{width + 2}}" for name in runs)]
-    rows += [f"{label:<{left}}" + "".join(f"{cell(run):>{width + 2}}" for run in runs.values())
-             for label, cell in lines]
+    rows += [
+        f"{label:<{left}}" + "".join(f"{cell(run):>{width + 2}}" for run in runs.values()) for label, cell in lines
+    ]
     return "\n".join(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the input (default 100000)")
-    parser.add_argument("--engines", nargs="+", default=["local:1", "local:2", "datasets:2", "ray:2"],
-                        help="ENGINE:WORKERS, the first being the reference (default local:1 local:2 datasets:2 ray:2)")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        default=["local:1", "local:2", "datasets:2", "ray:2"],
+        help="ENGINE:WORKERS, the first being the reference (default local:1 local:2 datasets:2 ray:2)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -227,8 +257,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="answerkey-bench-") as tmp:
         start = time.perf_counter()
         sources, evalset = write_input(Path(tmp), args.rows)
-        print(f"input: {args.rows:,} rows from {DATA} in {time.perf_counter() - start:.1f}s; "
-              f"{os.cpu_count()} CPUs, Python {platform.python_version()}", flush=True)
+        print(
+            f"input: {args.rows:,} rows from {DATA} in {time.perf_counter() - start:.1f}s; "
+            f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
+            flush=True,
+        )
         runs = {}
         for engine, workers in engines:
             name = f"{engine}:{workers}"

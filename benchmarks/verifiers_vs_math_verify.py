@@ -6,6 +6,7 @@ excluded. Per-call time is wall time around each judge call, measured in the sam
 
     python benchmarks/verifiers_vs_math_verify.py [--cases FILE.jsonl ...] [--show-failures]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,11 @@ def _ids(ids: tuple[str, ...], limit: int = 8) -> str:
 def print_comparison(name: str, ours: Report, theirs: Report) -> None:
     """The two reports as a plain-text table, then the ratios."""
     rows = [
-        ("accuracy", f"{ours.accuracy:.1%} ({ours.right}/{ours.n})",
-         f"{theirs.accuracy:.1%} ({theirs.right}/{theirs.n})"),
+        (
+            "accuracy",
+            f"{ours.accuracy:.1%} ({ours.right}/{ours.n})",
+            f"{theirs.accuracy:.1%} ({theirs.right}/{theirs.n})",
+        ),
         ("false positives", _ids(ours.false_positives), _ids(theirs.false_positives)),
         ("false negatives", _ids(ours.false_negatives), _ids(theirs.false_negatives)),
         ("timeouts", _ids(ours.timeouts), _ids(theirs.timeouts)),
@@ -103,8 +107,10 @@ def print_failures(report: Report) -> None:
     print(f"answerkey failures ({len(report.failures)}):")
     for o in report.failures:
         c = o.case
-        print(f"  {c.id} [{c.category}] expected {c.expected}, got {o.judged} ({o.status}): "
-              f"pred={_clip(c.prediction)} gold={_clip(c.gold)} :: {_clip(o.detail, 100)}")
+        print(
+            f"  {c.id} [{c.category}] expected {c.expected}, got {o.judged} ({o.status}): "
+            f"pred={_clip(c.prediction)} gold={_clip(c.gold)} :: {_clip(o.detail, 100)}"
+        )
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -115,6 +121,7 @@ def _clip(text: str, limit: int = 60) -> str:
 def plot(results: list[tuple[str, Report, Report]], path: Path) -> None:
     """Accuracy and median time per call of both systems, per case file, as a PNG."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -135,11 +142,15 @@ def plot(results: list[tuple[str, Report, Report]], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", action="append", type=Path, metavar="PATH",
-                        help="case file (JSONL); repeat for several. Default: the public file "
-                             "and benchmarks/cases/answerkey_cases.jsonl")
-    parser.add_argument("--show-failures", action="store_true",
-                        help="list the cases answerkey gets wrong")
+    parser.add_argument(
+        "--cases",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="case file (JSONL); repeat for several. Default: the public file "
+        "and benchmarks/cases/answerkey_cases.jsonl",
+    )
+    parser.add_argument("--show-failures", action="store_true", help="list the cases answerkey gets wrong")
     parser.add_argument("--plot", type=Path, metavar="PNG", help="also draw the comparison as a PNG")
     args = parser.parse_args(argv)
     try:
@@ -150,8 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     theirs = math_verify_judge()
     verify("1", "1")
     theirs("1", "1")
-    print("Warm-up: one call each to answerkey and math-verify before timing "
-          "(imports and first-call costs excluded). Calls run one at a time in the main thread.")
+    print(
+        "Warm-up: one call each to answerkey and math-verify before timing "
+        "(imports and first-call costs excluded). Calls run one at a time in the main thread."
+    )
     results = []
     for path, cases in suites:
         ours_report = score(verify, cases)

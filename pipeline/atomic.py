@@ -4,6 +4,7 @@ Every write goes to a hidden temporary file in the target's folder, is fsynced, 
 the target with ``os.replace`` (atomic on POSIX and Windows). A write that fails removes its
 temporary file; one killed outright (``kill -9``) leaves it behind, and ``remove_temps`` clears it.
 """
+
 from __future__ import annotations
 
 import os

@@ -8,6 +8,7 @@ time (``mapcache.py``): a build killed at any point and run again maps only the 
 finished, runs the reduce over every row again and, being deterministic, writes byte-identical
 files. A published build removes the cache.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,7 @@ from .duplicates import Decontaminator, Deduplicator
 from .engines import ENGINES, engine
 from .export import FORMATS, SHARD_PATH, remove_stale_shards, write_dataset
 from .mapcache import CACHE, MapCache, remove_cache
-from .mapping import MapJob, MapSettings, Mapped, map_item
+from .mapping import MapJob, Mapped, MapSettings, map_item
 from .recipes import detect_recipe, get_recipe
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
 from .sources import read_rows
@@ -99,6 +100,7 @@ class BuildConfig:
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("answerkey")
     except PackageNotFoundError:
@@ -128,8 +130,12 @@ class _Run:
         self.per_source: list[dict] = []
         self.dedup = Deduplicator(config.keep_near_duplicates_with_different_answers)
         self.decon = Decontaminator({p: _eval_problems(p) for p in config.decontaminate}, config.ngram)
-        self.settings = MapSettings(config.timeout, config.test_fraction, config.near_duplicate_threshold,
-                                    config.ngram if config.decontaminate else 0)
+        self.settings = MapSettings(
+            config.timeout,
+            config.test_fraction,
+            config.near_duplicate_threshold,
+            config.ngram if config.decontaminate else 0,
+        )
         self.rejects = (partial / "rejected.jsonl").open("w", encoding="utf-8")
         self.duplicates = (partial / "duplicates.jsonl").open("w", encoding="utf-8")
         self.bar = tqdm(desc="build", unit="row", disable=not progress)
@@ -174,8 +180,9 @@ class _Run:
                     self.dedup.check(task["id"], task["answer"], mapped.keys)
                 except CheckFailed as exc:
                     if exc.kept is not None:
-                        self.duplicates.write(to_json({"kept": exc.kept, "duplicate": task["id"],
-                                                       "reason": exc.reason}) + "\n")
+                        self.duplicates.write(
+                            to_json({"kept": exc.kept, "duplicate": task["id"], "reason": exc.reason}) + "\n"
+                        )
                     origin = json.loads(task["lineage"])["origin"]
                     self.reject(Rejection(origin, exc.reason, f"{origin}: {exc.detail}", to_json(task)))
                     continue
@@ -187,8 +194,12 @@ class _Run:
 
     def close(self) -> None:
         if self.cache.reused_rows:
-            _log.info("resumed %d rows (%d segments) from the map cache; mapped %d rows",
-                      self.cache.reused_rows, self.cache.reused_segments, self.cache.mapped_rows)
+            _log.info(
+                "resumed %d rows (%d segments) from the map cache; mapped %d rows",
+                self.cache.reused_rows,
+                self.cache.reused_segments,
+                self.cache.mapped_rows,
+            )
         self.bar.close()
         self.rejects.close()
         self.duplicates.close()
@@ -215,12 +226,17 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
         "format": config.format,
         "schema_version": SCHEMA_VERSION,
         "answerkey_version": _version(),
-        "counts": {"read": run.counts["read"], "kept": run.counts["kept"],
-                   "rejected": dict(sorted(run.rejected.items()))},
+        "counts": {
+            "read": run.counts["read"],
+            "kept": run.counts["kept"],
+            "rejected": dict(sorted(run.rejected.items())),
+        },
         "splits": _split_counts(files),
         "sources": run.per_source,
-        "config": {**asdict(config), "sources": [
-            {"path": s.path, "recipe": s.recipe, "mapping": s.mapping} for s in config.sources]},
+        "config": {
+            **asdict(config),
+            "sources": [{"path": s.path, "recipe": s.recipe, "mapping": s.mapping} for s in config.sources],
+        },
         "files": files,
     }
     _publish(partial, out, manifest)
@@ -276,6 +292,7 @@ def _publish(partial: Path, out: Path, manifest: dict) -> None:
 def load_config(path: str | Path) -> BuildConfig:
     """A BuildConfig from a YAML file (keys as BuildConfig; sources as paths or mappings)."""
     import yaml
+
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

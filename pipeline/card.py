@@ -3,6 +3,7 @@
 Its YAML front matter lists the data files of each config and split, so that
 ``datasets.load_dataset(version_dir)`` loads exactly the files the manifest hashes.
 """
+
 from __future__ import annotations
 
 import yaml
@@ -10,13 +11,21 @@ import yaml
 from .export import OUTPUTS, SHARD_PATH
 
 _SPLIT_ORDER = ("train", "validation", "test")
-_HUB_LICENSES = {"mit": "mit", "cc by 4.0": "cc-by-4.0", "cc-by-4.0": "cc-by-4.0", "apache 2.0": "apache-2.0",
-                 "apache-2.0": "apache-2.0", "cc by-sa 4.0": "cc-by-sa-4.0", "cc0": "cc0-1.0"}
+_HUB_LICENSES = {
+    "mit": "mit",
+    "cc by 4.0": "cc-by-4.0",
+    "cc-by-4.0": "cc-by-4.0",
+    "apache 2.0": "apache-2.0",
+    "apache-2.0": "apache-2.0",
+    "cc by-sa 4.0": "cc-by-sa-4.0",
+    "cc0": "cc0-1.0",
+}
 
 
 def hub_license(name: str) -> str:
     """The Hugging Face Hub id of a license name (``CC BY 4.0`` -> ``cc-by-4.0``), else ``other``."""
     return _HUB_LICENSES.get(name.strip().lower(), "other")
+
 
 _WHAT = {
     "answerkey": "answerkey's own task format: every column of a verified task, with its lineage.",
@@ -103,8 +112,10 @@ def _schema(fmt: str) -> str:
     parts = []
     for output in OUTPUTS[fmt]:
         rows = [(f"`{f.name}`", f"`{f.type}`", _COLUMNS[f.name]) for f in output.schema]
-        parts.append(f"`{output.folder}/*.{output.ext}` (config `{_config_name(output.folder)}`):\n\n"
-                     + _table(("column", "type", "meaning"), rows))
+        parts.append(
+            f"`{output.folder}/*.{output.ext}` (config `{_config_name(output.folder)}`):\n\n"
+            + _table(("column", "type", "meaning"), rows)
+        )
     return "\n\n".join(parts)
 
 
@@ -132,7 +143,7 @@ def _loading(manifest: dict) -> str:
             "def compute_score(data_source, solution_str, ground_truth, extra_info=None):\n"
             '    return reward([solution_str], [ground_truth], answer_type=[extra_info["answer_type"]])[0]\n```\n\n'
             "```bash\npython -m verl.trainer.main_ppo \\\n"
-            f"    data.train_files=\"[{','.join(f'path/to/{name}/{p}' for p in train)}]\" \\\n"
+            f'    data.train_files="[{",".join(f"path/to/{name}/{p}" for p in train)}]" \\\n'
             "    custom_reward_function.path=answerkey_reward.py custom_reward_function.name=compute_score\n```"
         )
     if fmt == "openrlhf":

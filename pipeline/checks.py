@@ -1,4 +1,5 @@
 """The per-row checks of an exercise: its gold answer is verifiable; and its split, by id hash."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,7 @@ def check_verifiable(answer: str, answer_type: str | None, timeout: float = 10.0
     try:
         return _self_checks(answer, answer_type, timeout)
     except VerifierTimeout as exc:
-        raise CheckFailed("verifier_timeout",
-                          f"the self-checks of the gold {answer!r} took over {timeout:g}s") from exc
+        raise CheckFailed("verifier_timeout", f"the self-checks of the gold {answer!r} took over {timeout:g}s") from exc
 
 
 def _self_checks(answer: str, answer_type: str | None, timeout: float) -> CheckedAnswer:
@@ -54,14 +54,16 @@ def _self_checks(answer: str, answer_type: str | None, timeout: float) -> Checke
     canonical = canonical_answer(answer, timeout)
     against_canonical = _verify(canonical, answer, hint, timeout)
     if not against_canonical.correct:
-        raise CheckFailed("unverifiable_answer",
-                          f"the gold {answer!r} does not match its canonical form {canonical!r}: "
-                          f"{against_canonical.reason}")
+        raise CheckFailed(
+            "unverifiable_answer",
+            f"the gold {answer!r} does not match its canonical form {canonical!r}: {against_canonical.reason}",
+        )
     wrong = perturbed_answer(answer, timeout)
     against_wrong = _verify(wrong, answer, hint, timeout)
     if against_wrong.correct or against_wrong.status != "ok":
-        raise CheckFailed("unverifiable_answer",
-                          f"the verifier cannot tell the gold {answer!r} from the wrong {wrong!r}")
+        raise CheckFailed(
+            "unverifiable_answer", f"the verifier cannot tell the gold {answer!r} from the wrong {wrong!r}"
+        )
     return CheckedAnswer(canonical, kind)
 
 

@@ -3,6 +3,7 @@
 Both checks take the :class:`~pipeline.fingerprint.Fingerprint` the map step computed, so the
 driver hashes nothing per row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -5,6 +5,7 @@ An engine is a context manager yielding ``mapper(fn, jobs) -> iterator of fn(job
 the input order, so the build's reduce (duplicates, counts) sees rows as a single process would
 and the output is the same whatever the engine.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,13 +24,13 @@ from multiprocessing.pool import AsyncResult, Pool
 
 Mapper = Callable[[Callable, Iterable], Iterator]
 ENGINES = ("local", "datasets", "ray")
-CHUNK = 64               # jobs per task sent to a local pool worker
-CHUNKS_AHEAD = 4         # chunks in flight per local worker: bounds what is read ahead of the reduce
-RAY_WINDOW = 5_000       # jobs handed to Ray Data at a time: bounds the driver's memory
-RAY_BLOCK = 500          # jobs per Ray Data block (one task each)
-RAY_AHEAD = 2            # windows running on Ray while the driver consumes another
+CHUNK = 64  # jobs per task sent to a local pool worker
+CHUNKS_AHEAD = 4  # chunks in flight per local worker: bounds what is read ahead of the reduce
+RAY_WINDOW = 5_000  # jobs handed to Ray Data at a time: bounds the driver's memory
+RAY_BLOCK = 500  # jobs per Ray Data block (one task each)
+RAY_AHEAD = 2  # windows running on Ray while the driver consumes another
 DATASETS_WINDOW = 20_000  # jobs per Dataset.map call: bounds the driver's memory
-DATASETS_BATCH = 500      # jobs per batch handed to a datasets worker
+DATASETS_BATCH = 500  # jobs per batch handed to a datasets worker
 
 
 @contextmanager
@@ -89,8 +90,13 @@ def _datasets_map(workers: int, fn: Callable, jobs: Iterable) -> Iterator:
     jobs = iter(jobs)
     while window := list(islice(jobs, DATASETS_WINDOW)):
         table = datasets.Dataset.from_dict({"job": [pickle.dumps(job, pickle.HIGHEST_PROTOCOL) for job in window]})
-        mapped = table.map(partial(_apply_columns, fn), batched=True, batch_size=DATASETS_BATCH,
-                           num_proc=workers if workers > 1 else None, remove_columns=["job"])
+        mapped = table.map(
+            partial(_apply_columns, fn),
+            batched=True,
+            batch_size=DATASETS_BATCH,
+            num_proc=workers if workers > 1 else None,
+            remove_columns=["job"],
+        )
         for blob in mapped["result"]:
             yield _unpickled(blob)
 
@@ -109,12 +115,12 @@ def ray_engine(workers: int) -> Iterator[Mapper]:
 
     started = not ray.is_initialized()
     if started:
-        where = {"address": os.environ["RAY_ADDRESS"]} if os.environ.get("RAY_ADDRESS") else \
-                {"num_cpus": max(1, workers)}
+        where = (
+            {"address": os.environ["RAY_ADDRESS"]} if os.environ.get("RAY_ADDRESS") else {"num_cpus": max(1, workers)}
+        )
         ray.init(**where, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     context = DataContext.get_current()
-    saved = (context.execution_options.preserve_order, context.enable_progress_bars,
-             context.print_on_execution_start)
+    saved = (context.execution_options.preserve_order, context.enable_progress_bars, context.print_on_execution_start)
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     context.print_on_execution_start = False
@@ -125,8 +131,9 @@ def ray_engine(workers: int) -> Iterator[Mapper]:
         yield _ray_map
     finally:
         data_logger.setLevel(level)
-        (context.execution_options.preserve_order, context.enable_progress_bars,
-         context.print_on_execution_start) = saved
+        (context.execution_options.preserve_order, context.enable_progress_bars, context.print_on_execution_start) = (
+            saved
+        )
         if started:
             ray.shutdown()
 
@@ -167,10 +174,14 @@ def _run_window(fn: Callable, window: list) -> list:
 
     items = [{"job": pickle.dumps(job, pickle.HIGHEST_PROTOCOL)} for job in window]
     blocks = -(-len(items) // RAY_BLOCK)
-    dataset = ray.data.from_items(items, override_num_blocks=blocks) \
-        .map_batches(partial(_apply, fn), batch_size=None, batch_format="pyarrow")
-    return [blob for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
-            for blob in batch.column("result").to_pylist()]
+    dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+        partial(_apply, fn), batch_size=None, batch_format="pyarrow"
+    )
+    return [
+        blob
+        for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+        for blob in batch.column("result").to_pylist()
+    ]
 
 
 @dataclass(frozen=True)
@@ -193,7 +204,7 @@ def _apply_blobs(fn: Callable, blobs: list[bytes]) -> list[bytes]:
 def _call(fn: Callable, job):
     try:
         return fn(job)
-    except Exception as exc:  # noqa: BLE001 - raised again in the driver
+    except Exception as exc:
         exc.add_note(f"raised on a worker:\n{traceback.format_exc()}")
         return _Raised(exc)
 

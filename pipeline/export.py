@@ -12,6 +12,7 @@ Formats (each an explicit schema, so identical rows give byte-identical files):
 Rows stream through: each split's rows are buffered up to ``shard_rows`` and written as one shard,
 so memory stays bounded by the shard size, whatever the input size.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -9,6 +9,7 @@ as tokens repeat across problems) and an n-gram's key is a polynomial hash of it
 mod 2**64, computed for all n-grams of a text at once with numpy (``BASE`` is odd, so it has
 an inverse mod 2**64 and prefix sums give every n-gram's key).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +69,7 @@ def gram_keys(words: list[str], n: int) -> np.ndarray:
     up, down = _powers(len(keys))
     prefix = np.zeros(len(keys) + 1, dtype=np.uint64)
     np.cumsum(keys * up, out=prefix[1:])
-    return (prefix[n:n + count] - prefix[:count]) * down[:count]
+    return (prefix[n : n + count] - prefix[:count]) * down[:count]
 
 
 def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -84,15 +85,19 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
 def ngrams(normalized: str, n: int) -> list[tuple[int, str]]:
     """(key, text) of each distinct ``n``-gram of normalized text, in text order."""
     words = tokens(normalized)
-    found = dict(zip(gram_keys(words, n).tolist(),
-                     (" ".join(words[i:i + n]) for i in range(max(len(words) - n + 1, 1)))))
+    found = dict(
+        zip(gram_keys(words, n).tolist(), (" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))))
+    )
     return list(found.items())
 
 
 def fingerprint(normalized: str, near_duplicate_threshold: float, ngram: int) -> Fingerprint:
     """The keys of a normalized problem; ``ngram`` 0 means no decontamination n-grams."""
     words = tokens(normalized)
-    bands = band_keys(signature(gram_keys(words, SHINGLE).astype(np.uint32)), near_duplicate_threshold) \
-        if near_duplicate_threshold < 1 else ()
+    bands = (
+        band_keys(signature(gram_keys(words, SHINGLE).astype(np.uint32)), near_duplicate_threshold)
+        if near_duplicate_threshold < 1
+        else ()
+    )
     grams = tuple(dict.fromkeys(gram_keys(words, ngram).tolist())) if ngram else ()
     return Fingerprint(hashlib.blake2b(normalized.encode(), digest_size=16).digest(), bands, grams)

@@ -20,6 +20,7 @@ unpickling; a file that is truncated, corrupt, of another length or unreadable i
 segment mapped again. Memory stays bounded: segments stream through one at a time, and jobs are
 read ahead of the results only as far as the engine reads them, plus at most one cached segment.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,8 @@ from .atomic import atomic_write_bytes, remove_temps
 from .mapping import MapJob, Mapped
 
 CACHE = ".cache"
-SEGMENT = 5_000                   # jobs per cached segment: the most work a kill can lose
-FORMAT = 1                        # bump when the file layout or the Mapped dataclasses change
+SEGMENT = 5_000  # jobs per cached segment: the most work a kill can lose
+FORMAT = 1  # bump when the file layout or the Mapped dataclasses change
 MAGIC = b"answerkey-map-cache\n"
 _DIGEST = 32
 _log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def _job_text(job) -> str:
 class _Segment:
     key: str
     size: int
-    results: list | None = None   # loaded from the cache; None: the engine maps it
+    results: list | None = None  # loaded from the cache; None: the engine maps it
 
 
 @dataclass
@@ -85,7 +86,7 @@ class MapCache:
     """Segments of map results under ``folder``; ``reused``/``mapped`` count rows and segments."""
 
     folder: Path
-    segment: int = 0              # 0: ``SEGMENT`` as it is when a mapper is wrapped
+    segment: int = 0  # 0: ``SEGMENT`` as it is when a mapper is wrapped
     on_resume: Callable[[int], None] | None = None
     reused_rows: int = 0
     reused_segments: int = 0
@@ -118,16 +119,15 @@ class MapCache:
             data = self.path(key).read_bytes()
         except OSError:
             return None
-        head, payload = data[:len(MAGIC) + _DIGEST], data[len(MAGIC) + _DIGEST:]
+        head, payload = data[: len(MAGIC) + _DIGEST], data[len(MAGIC) + _DIGEST :]
         if head != MAGIC + hashlib.sha256(payload).digest():
             _log.warning("map cache: ignoring corrupt %s", self.path(key).name)
             return None
         try:
             results = pickle.loads(payload)
-        except Exception:  # noqa: BLE001 - a cache that cannot be read is only recomputed
+        except Exception:
             return None
-        if not isinstance(results, list) or len(results) != size or \
-                not all(isinstance(r, Mapped) for r in results):
+        if not isinstance(results, list) or len(results) != size or not all(isinstance(r, Mapped) for r in results):
             return None
         return results
 
@@ -144,8 +144,8 @@ class MapCache:
         more than one loaded segment waits in memory), and a new one starts after it."""
         jobs = iter(jobs)
         size = self.segment or SEGMENT
-        plan: deque[_Segment] = deque()       # segments read, in order, not yet yielded
-        feed: deque = deque()                 # jobs of uncached segments, not yet given to the engine
+        plan: deque[_Segment] = deque()  # segments read, in order, not yet yielded
+        feed: deque = deque()  # jobs of uncached segments, not yet given to the engine
 
         def read_segment() -> _Segment | None:
             chunk = list(islice(jobs, size))
@@ -188,8 +188,8 @@ class MapCache:
                 except StopIteration:
                     if fresh:
                         raise AssertionError("the engine returned fewer results than jobs") from None
-                    results = None       # the stream ended at a cached segment; the next one starts
-            self.save(entry.key, done)   # before the reduce sees (and may change) the results
+                    results = None  # the stream ended at a cached segment; the next one starts
+            self.save(entry.key, done)  # before the reduce sees (and may change) the results
             self.mapped_rows += entry.size
             yield from done
         if results is not None:

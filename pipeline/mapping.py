@@ -4,6 +4,7 @@ Being a pure function of its input, it runs in worker processes (or Ray tasks) w
 order-dependent reduce (duplicates, decontamination, counts) stays in one place and only looks
 up the keys computed here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Mapped:
     rejection: Rejection | None = None
 
 
-def map_item(item: "MapJob | Mapped") -> Mapped:
+def map_item(item: MapJob | Mapped) -> Mapped:
     """A job is mapped; a row already rejected while reading passes through in its place."""
     return item if isinstance(item, Mapped) else map_row(item)
 
@@ -67,7 +68,7 @@ def map_row(job: MapJob) -> Mapped:
         return _rejected(job, "malformed_row", str(exc))
     except CheckFailed as exc:
         return _rejected(job, exc.reason, exc.detail)
-    except Exception as exc:  # noqa: BLE001 - a bad row never stops the build: it is rejected
+    except Exception as exc:
         return _rejected(job, "check_error", f"{type(exc).__name__}: {exc}"[:_MAX_ERROR_CHARS])
     normalized = normalize_text(exercise.problem)
     tid = content_id(normalized, checked.answer)

@@ -7,6 +7,7 @@ per-set ``MinHash`` objects hash each item through several layers of Python. Her
 the array of its items' 32-bit hashes (see ``pipeline.fingerprint``), and the permutations,
 drawn once per process as datasketch draws them, are applied in one numpy expression.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,8 +64,11 @@ def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     for b in range(1, num_perm + 1):
         r = num_perm // b
         below = sum(collide(threshold * i / steps, b, r) for i in range(steps)) * threshold / steps
-        above = sum(1 - collide(threshold + (1 - threshold) * i / steps, b, r)
-                    for i in range(steps)) * (1 - threshold) / steps
+        above = (
+            sum(1 - collide(threshold + (1 - threshold) * i / steps, b, r) for i in range(steps))
+            * (1 - threshold)
+            / steps
+        )
         if below + above < best_error:
             best, best_error = (b, r), below + above
     return best
@@ -75,5 +79,7 @@ def band_keys(values: np.ndarray, threshold: float) -> tuple[int, ...]:
     only when their signatures agree on all of that band's rows."""
     bands, rows = lsh_bands(threshold, len(values))
     data = np.ascontiguousarray(values, dtype=np.uint32)
-    return tuple(int.from_bytes(hashlib.blake2b(data[i * rows:(i + 1) * rows].tobytes(), digest_size=8).digest(),
-                                "big") for i in range(bands))
+    return tuple(
+        int.from_bytes(hashlib.blake2b(data[i * rows : (i + 1) * rows].tobytes(), digest_size=8).digest(), "big")
+        for i in range(bands)
+    )

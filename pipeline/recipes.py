@@ -6,6 +6,7 @@ an ``Exercise`` or raises ``RowError(field, message)`` for a row that lacks what
 and ``auto`` take a column mapping (``problem_col``, ``answer_col``, ``solution_col``,
 ``answer_type_col``).
 """
+
 from __future__ import annotations
 
 import re
@@ -69,8 +70,7 @@ class Recipe:
 
     def to_exercise(self, origin: str, row: dict) -> Exercise:
         """The Exercise for ``row`` (read at ``origin``); ``RowError`` when the row lacks a field."""
-        return Exercise(origin=origin, source=self.source, license=self.license, lang=self.lang,
-                        **self.fields(row))
+        return Exercise(origin=origin, source=self.source, license=self.license, lang=self.lang, **self.fields(row))
 
     def fields(self, row: dict) -> dict:
         """``problem``, ``answer`` and any of ``solution``, ``answer_type``, ``metadata``."""
@@ -129,9 +129,12 @@ class CMATH(Recipe):
 
     def fields(self, row: dict) -> dict:
         answer = _text(row, "golden")
-        return {"problem": _text(row, "input"), "answer": answer,
-                "answer_type": "number" if is_number(answer) else None,
-                "metadata": _pick(row, ("grade", "reasoning_step", "num_digits"))}
+        return {
+            "problem": _text(row, "input"),
+            "answer": answer,
+            "answer_type": "number" if is_number(answer) else None,
+            "metadata": _pick(row, ("grade", "reasoning_step", "num_digits")),
+        }
 
 
 class TALSCQ(Recipe):
@@ -150,8 +153,13 @@ class TALSCQ(Recipe):
         analysis = row.get("answer_analysis")
         solution = "\n".join(analysis) if isinstance(analysis, list) else analysis
         solution = solution.strip() if isinstance(solution, str) else ""
-        return {"problem": problem, "answer": letter, "answer_type": "choice", "solution": solution or None,
-                "metadata": _pick(row, ("difficulty", "knowledge_point_routes", "qid"))}
+        return {
+            "problem": problem,
+            "answer": letter,
+            "answer_type": "choice",
+            "solution": solution or None,
+            "metadata": _pick(row, ("difficulty", "knowledge_point_routes", "qid")),
+        }
 
 
 def _options(value) -> list[tuple[str, str]]:
@@ -174,8 +182,15 @@ class Generic(Recipe):
 
     name = "generic"
 
-    def __init__(self, *, problem_col: str = "problem", answer_col: str = "answer",
-                 solution_col: str | None = "solution", answer_type_col: str | None = None, **overrides):
+    def __init__(
+        self,
+        *,
+        problem_col: str = "problem",
+        answer_col: str = "answer",
+        solution_col: str | None = "solution",
+        answer_type_col: str | None = None,
+        **overrides,
+    ):
         super().__init__(**overrides)
         self.problem_col, self.answer_col = problem_col, answer_col
         self.solution_col, self.answer_type_col = solution_col, answer_type_col
@@ -188,16 +203,23 @@ class Generic(Recipe):
             answer = extract_answer(solution, fallback=False)
             if not answer:
                 raise RowError(self.answer_col, f"missing, and no boxed or marked answer in {self.solution_col!r}")
-        return {"problem": problem, "answer": answer, "solution": solution,
-                "answer_type": self._answer_type(row), "metadata": mapping_column(row, "metadata"),
-                "lineage": mapping_column(row, "lineage")}
+        return {
+            "problem": problem,
+            "answer": answer,
+            "solution": solution,
+            "answer_type": self._answer_type(row),
+            "metadata": mapping_column(row, "metadata"),
+            "lineage": mapping_column(row, "lineage"),
+        }
 
     def _answer_type(self, row: dict) -> str | None:
         if not self.answer_type_col:
             return None
         kind = _text(row, self.answer_type_col, required=False)
         if kind is not None and kind not in ANSWER_TYPES:
-            raise RowError(self.answer_type_col, f"unknown answer type {kind!r}; expected one of {sorted(ANSWER_TYPES)}")
+            raise RowError(
+                self.answer_type_col, f"unknown answer type {kind!r}; expected one of {sorted(ANSWER_TYPES)}"
+            )
         return kind
 
 
@@ -232,9 +254,7 @@ class Auto(Recipe):
         return self._recipes[name].to_exercise(origin, row)
 
 
-RECIPES: dict[str, type[Recipe]] = {
-    recipe.name: recipe for recipe in (GSM8K, MATH, CMATH, TALSCQ, Generic, Auto)
-}
+RECIPES: dict[str, type[Recipe]] = {recipe.name: recipe for recipe in (GSM8K, MATH, CMATH, TALSCQ, Generic, Auto)}
 
 
 def get_recipe(name: str, **options) -> Recipe:
@@ -249,6 +269,7 @@ def get_recipe(name: str, **options) -> Recipe:
         raise ValueError(f"unknown recipe options {unknown}; expected any of {[*OVERRIDES, *MAPPING]}")
     mapping = sorted(set(options) & set(MAPPING))
     if mapping and name not in ("generic", "auto"):
-        raise ValueError(f"recipe {name!r} reads its own columns; a column mapping ({', '.join(mapping)}) "
-                         "needs --recipe generic")
+        raise ValueError(
+            f"recipe {name!r} reads its own columns; a column mapping ({', '.join(mapping)}) needs --recipe generic"
+        )
     return RECIPES[name](**options)

@@ -1,4 +1,5 @@
 """The data contracts: exercises in, RL tasks and rejections out (see shared docs/design.md)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +25,7 @@ class Exercise:
 
     problem: str
     answer: str
-    origin: str                      # "path:line" (or "path:row N") where it was read
+    origin: str  # "path:line" (or "path:row N") where it was read
     solution: str | None = None
     answer_type: str | None = None
     source: str = ""
@@ -41,7 +42,7 @@ class Rejection:
     origin: str
     reason: str
     detail: str
-    row: str                         # the raw row, as JSON text
+    row: str  # the raw row, as JSON text
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -7,6 +7,7 @@ Origins: ``path:LINE`` (1-based, the line where the row starts) for JSONL and CS
 Hugging Face datasets. Nothing is loaded whole: text files are read line by line, parquet batch
 by batch, and Hugging Face datasets are memory-mapped Arrow tables.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,7 +23,7 @@ FORMATS = ("jsonl", "csv", "parquet", "hf")
 SUFFIXES = {".jsonl": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 HF_PREFIX = "hf:"
 BATCH_ROWS = 1024
-_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")   # undecodable bytes under surrogateescape
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")  # undecodable bytes under surrogateescape
 
 Item = tuple[str, dict] | Rejection
 
@@ -45,8 +46,11 @@ def read_rows(path: str | Path, *, fmt: str | None = None) -> Iterator[Item]:
     if fmt == "hf":
         return _hf_rows(where)
     if not Path(where).is_file():
-        raise SourceError(f"source not found: {where}" if not Path(where).exists()
-                          else f"{where}: not a file, cannot read it as {fmt}")
+        raise SourceError(
+            f"source not found: {where}"
+            if not Path(where).exists()
+            else f"{where}: not a file, cannot read it as {fmt}"
+        )
     readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}
     return readers[fmt](where)
 
@@ -88,8 +92,9 @@ def _jsonl_rows(where: str) -> Iterator[Item]:
                 yield _malformed(origin, f"line {number}: invalid JSON: {exc}", line.rstrip("\r\n"))
                 continue
             if not isinstance(row, dict):
-                yield _malformed(origin, f"line {number}: not a JSON object (got {type(row).__name__})",
-                                 line.rstrip("\r\n"))
+                yield _malformed(
+                    origin, f"line {number}: not a JSON object (got {type(row).__name__})", line.rstrip("\r\n")
+                )
                 continue
             yield origin, row
 
@@ -99,7 +104,7 @@ def _csv_rows(where: str) -> Iterator[Item]:
     with open(where, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle)
         header: list[str] | None = None
-        end = 0                                  # the last physical line consumed so far
+        end = 0  # the last physical line consumed so far
         while True:
             start = end + 1
             try:
@@ -114,13 +119,15 @@ def _csv_rows(where: str) -> Iterator[Item]:
             if not fields:
                 continue
             if _has_bad_bytes(fields):
-                yield _malformed(f"{where}:{start}", f"line {start}: invalid UTF-8",
-                                 [_replace_bad_bytes(field) for field in fields])
+                yield _malformed(
+                    f"{where}:{start}", f"line {start}: invalid UTF-8", [_replace_bad_bytes(field) for field in fields]
+                )
             elif header is None:
                 header = _csv_header(where, fields)
             elif len(fields) != len(header):
-                yield _malformed(f"{where}:{start}",
-                                 f"line {start}: expected {len(header)} fields, got {len(fields)}", fields)
+                yield _malformed(
+                    f"{where}:{start}", f"line {start}: expected {len(header)} fields, got {len(fields)}", fields
+                )
             else:
                 yield f"{where}:{start}", dict(zip(header, fields))
 
@@ -145,7 +152,7 @@ def _parquet_rows(where: str) -> Iterator[Item]:
 
     try:
         table = pq.ParquetFile(where)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+    except Exception as exc:
         raise SourceError(f"{where}: not a readable parquet file: {exc}") from exc
     return _numbered(where, (batch.to_pylist() for batch in table.iter_batches(batch_size=BATCH_ROWS)))
 
@@ -153,8 +160,11 @@ def _parquet_rows(where: str) -> Iterator[Item]:
 def _hf_rows(where: str) -> Iterator[Item]:
     loaded = _load_hf(where)
     splits = list(loaded.items()) if isinstance(loaded, dict) else [(None, loaded)]
-    return (item for split, dataset in splits
-            for item in _numbered(where if split is None else f"{where}:{split}", _dataset_batches(dataset)))
+    return (
+        item
+        for split, dataset in splits
+        for item in _numbered(where if split is None else f"{where}:{split}", _dataset_batches(dataset))
+    )
 
 
 def _dataset_batches(dataset) -> Iterator[list[dict]]:
@@ -187,13 +197,13 @@ def _load_hf(where: str):
         load = partial(datasets.load_dataset, where)
     try:
         return load()
-    except Exception as exc:  # noqa: BLE001 - datasets raises many types; all mean "cannot read"
+    except Exception as exc:
         raise SourceError(f"{where}: cannot load it as a Hugging Face dataset: {type(exc).__name__}: {exc}") from exc
 
 
 def _parse_hf_name(where: str) -> tuple[str, str | None, str | None]:
     """``hf:NAME`` / ``hf:NAME:SPLIT`` / ``hf:NAME:CONFIG:SPLIT`` -> (name, config, split)."""
-    parts = where[len(HF_PREFIX):].split(":")
+    parts = where[len(HF_PREFIX) :].split(":")
     if not parts[0] or len(parts) > 3 or not all(parts):
         raise SourceError(f"{where}: expected hf:NAME, hf:NAME:SPLIT or hf:NAME:CONFIG:SPLIT")
     if len(parts) == 3:

@@ -1,4 +1,5 @@
 """A tiny causal LM saved to a folder, built locally: the drafting tests generate with it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,23 @@ import torch
 from conftest import word_level_tokenizer
 from transformers import LlamaConfig, LlamaForCausalLM
 
-WORDS = "what is two plus three the answer five six seven equals so and a number".split()
+WORDS = [
+    "what",
+    "is",
+    "two",
+    "plus",
+    "three",
+    "the",
+    "answer",
+    "five",
+    "six",
+    "seven",
+    "equals",
+    "so",
+    "and",
+    "a",
+    "number",
+]
 MAX_POSITIONS = 64
 
 
@@ -20,9 +37,16 @@ def save_tiny_chat_model(path: Path, *, chat_template: bool = True, pad_token: b
     """
     tok = word_level_tokenizer(WORDS)
     config = LlamaConfig(
-        vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=MAX_POSITIONS,
-        pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, bos_token_id=None,
+        vocab_size=len(tok),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=MAX_POSITIONS,
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id,
+        bos_token_id=None,
         initializer_range=0.5,  # larger weights than usual: drafts that differ from prompt to prompt
     )
     if not chat_template:

@@ -49,7 +49,9 @@ class RunningServer:
         return self.process.wait(timeout=timeout)
 
 
-def start_server(home: Path, port: int | None = None, timeout: float = 120, extra: tuple[str, ...] = ()) -> RunningServer:
+def start_server(
+    home: Path, port: int | None = None, timeout: float = 120, extra: tuple[str, ...] = ()
+) -> RunningServer:
     """Run `answerkey annotate serve` in a child process and wait until its API answers."""
     port = port or free_port()
     log = home.parent / f"{home.name}-server.log"

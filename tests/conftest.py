@@ -5,6 +5,7 @@ import mode): ``judge`` (assertions on ``verify`` with a readable failure messag
 inputs (parametrized into any test that asks for ``hostile_text``) and ``mixed_pairs`` (a mix of
 cheap, symbolic and hostile pairs with their known verdicts, for the thread and batch tests).
 """
+
 from __future__ import annotations
 
 import os
@@ -76,7 +77,7 @@ def run_guarded(fn, *args, guard: float, **kwargs):
     def target():
         try:
             box["result"] = fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+        except BaseException as exc:
             box["exc"] = exc
 
     start = time.perf_counter()
@@ -101,10 +102,49 @@ def _nest(open_: str, inner: str, close: str, depth: int) -> str:
 def _random_latex(n_chars: int, seed: int) -> str:
     rng = random.Random(seed)
     tokens = [
-        "\\frac{", "}", "{", "x", "^", "_", "\\sqrt{", "1", "9", "+", "-", "*", "(", ")",
-        "\\left(", "\\right)", "\\boxed{", "&", "\\\\", "\\begin{pmatrix}", "\\end{pmatrix}",
-        "\\pi", "e", "!", "\\cdot", "\\times", "10^{", "\\int", "\\sum_{", "=", "<", ",", "\\{",
-        "\\}", "[", "]", "$", "\\text{", "%", " ", "\\,", "答案是", "####",
+        "\\frac{",
+        "}",
+        "{",
+        "x",
+        "^",
+        "_",
+        "\\sqrt{",
+        "1",
+        "9",
+        "+",
+        "-",
+        "*",
+        "(",
+        ")",
+        "\\left(",
+        "\\right)",
+        "\\boxed{",
+        "&",
+        "\\\\",
+        "\\begin{pmatrix}",
+        "\\end{pmatrix}",
+        "\\pi",
+        "e",
+        "!",
+        "\\cdot",
+        "\\times",
+        "10^{",
+        "\\int",
+        "\\sum_{",
+        "=",
+        "<",
+        ",",
+        "\\{",
+        "\\}",
+        "[",
+        "]",
+        "$",
+        "\\text{",
+        "%",
+        " ",
+        "\\,",
+        "答案是",
+        "####",
     ]
     out, size = [], 0
     while size < n_chars:
@@ -186,9 +226,7 @@ def pytest_generate_tests(metafunc):
     if "hostile_text" in metafunc.fixturenames:
         metafunc.parametrize("hostile_text", list(HOSTILE.values()), ids=list(HOSTILE))
     if "injection_template" in metafunc.fixturenames:
-        metafunc.parametrize(
-            "injection_template", list(INJECTION_TEMPLATES.values()), ids=list(INJECTION_TEMPLATES)
-        )
+        metafunc.parametrize("injection_template", list(INJECTION_TEMPLATES.values()), ids=list(INJECTION_TEMPLATES))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 ``../shared`` (the sibling of the repo root) is present in CI but not in a user's clone. Under
 CI (``CI=true``) the marker does not skip: a missing folder then fails those tests, so CI always
 runs them."""
+
 from __future__ import annotations
 
 import os

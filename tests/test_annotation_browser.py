@@ -9,6 +9,7 @@ with the draft's model.
 Outside CI, a machine without /usr/bin/chromium (or playwright) skips this test; with CI=true it
 fails instead. `make test` installs chromium when it can (see the Makefile).
 """
+
 from __future__ import annotations
 
 import os
@@ -47,7 +48,9 @@ TIMEOUT_MS = 60_000  # two shared cores: the first page load can be slow
 @pytest.fixture(scope="session")
 def sync_playwright():
     """playwright's sync API, once the browser is known to be there (before any server starts)."""
-    require_system_tool(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK), f"no {CHROMIUM}: apt-get install -y chromium")
+    require_system_tool(
+        CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK), f"no {CHROMIUM}: apt-get install -y chromium"
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -65,7 +68,9 @@ def sft_task(argilla_server, tmp_path):
     drafter = load_drafter(save_tiny_chat_model(tmp_path / "drafter"))
     drafts = drafter.draft(PROMPTS, max_new_tokens=8)
     assert all(drafts) and len(set(drafts)) == len(drafts), f"need distinct non-empty drafts, got {drafts}"
-    dataset = rg.Dataset(name=f"sft-browser-{tag}", workspace=workspace, settings=sft_settings(), client=client).create()
+    dataset = rg.Dataset(
+        name=f"sft-browser-{tag}", workspace=workspace, settings=sft_settings(), client=client
+    ).create()
     dataset.records.log(
         [
             rg.Record(

@@ -1,4 +1,5 @@
 """LLM drafts for annotators: real generation with a tiny model saved locally, and edit distance."""
+
 from __future__ import annotations
 
 import shutil

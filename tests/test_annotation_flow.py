@@ -12,9 +12,9 @@ import argilla as rg
 import httpx
 import pyarrow.parquet as pq
 import pytest
+from annotation_models import save_tiny_chat_model
 from click.testing import CliRunner
 
-from annotation_models import save_tiny_chat_model
 from answerkey.cli import main
 from pipeline.build import BuildConfig, SourceSpec, build
 
@@ -27,7 +27,9 @@ def unique(prefix: str) -> str:
 
 def cli(server, *args: str) -> str:
     """Run `answerkey annotate ...` against the server; the output, or a failure showing it."""
-    result = CliRunner().invoke(main, ["annotate", *args, "--api-url", server.url, "--api-key", server.credentials["api_key"]])
+    result = CliRunner().invoke(
+        main, ["annotate", *args, "--api-url", server.url, "--api-key", server.credentials["api_key"]]
+    )
     assert result.exit_code == 0, result.output + repr(result.exception)
     return result.output
 
@@ -53,7 +55,11 @@ class UiSession:
 
     def pending(self, name: str) -> list[dict]:
         """The annotator's queue: records they have not answered yet, with their suggestions."""
-        body = {"filters": {"and": [{"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}]}}
+        body = {
+            "filters": {
+                "and": [{"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["pending"]}]
+            }
+        }
         answer = self.http.post(
             f"/api/v1/me/datasets/{self.dataset_id(name)}/records/search",
             params={"include": ["suggestions"], "limit": 100},
@@ -74,7 +80,9 @@ class UiSession:
 def gsm8k_version(tmp_path_factory) -> Path:
     """A small dataset version built by the pipeline from the GSM8K fixture."""
     out = tmp_path_factory.mktemp("versions") / "gsm8k"
-    build(BuildConfig(sources=[SourceSpec(str(FIXTURES / "gsm8k.jsonl"), recipe="gsm8k")], out=str(out)), progress=False)
+    build(
+        BuildConfig(sources=[SourceSpec(str(FIXTURES / "gsm8k.jsonl"), recipe="gsm8k")], out=str(out)), progress=False
+    )
     return out
 
 
@@ -135,8 +143,10 @@ def test_agreement_review_and_settlement(argilla_server, tmp_path):
     name = unique("ex")
     problems = tmp_path / "problems.jsonl"
     problems.write_text(
-        json.dumps({"problem": "Half of one?", "answer": "1/2"}) + "\n"
-        + json.dumps({"problem": "Two plus two?", "answer": "4"}) + "\n"
+        json.dumps({"problem": "Half of one?", "answer": "1/2"})
+        + "\n"
+        + json.dumps({"problem": "Two plus two?", "answer": "4"})
+        + "\n"
     )
     version = tmp_path / "version"
     build(BuildConfig(sources=[SourceSpec(str(problems), recipe="generic")], out=str(version)), progress=False)
@@ -188,8 +198,13 @@ def test_check_flags_bad_answers_for_annotators_to_filter(argilla_server, tmp_pa
     dataset = argilla_server.client().datasets(name)
     flagged = list(dataset.records(query=rg.Query(filter=rg.Filter(("metadata.verifier_status", "==", "unparseable")))))
     assert [by_problem[r.id]["final_answer"] for r in flagged] == ["\\frac{1}{"]
-    assert "does not parse" in flagged[0].fields["verifier_report"] or "unparseable" in flagged[0].fields["verifier_report"]
-    [inconsistent] = list(dataset.records(query=rg.Query(filter=rg.Filter(("metadata.verifier_status", "==", "inconsistent")))))
+    assert (
+        "does not parse" in flagged[0].fields["verifier_report"]
+        or "unparseable" in flagged[0].fields["verifier_report"]
+    )
+    [inconsistent] = list(
+        dataset.records(query=rg.Query(filter=rg.Filter(("metadata.verifier_status", "==", "inconsistent"))))
+    )
     assert "declared set" in inconsistent.fields["verifier_report"]
 
     out = tmp_path / "pulled"
@@ -202,10 +217,14 @@ def test_check_flags_bad_answers_for_annotators_to_filter(argilla_server, tmp_pa
 def test_draft_then_edit_records_the_edit_distance(argilla_server, tmp_path):
     name = unique("sft")
     prompts = tmp_path / "prompts.jsonl"
-    prompts.write_text("".join(json.dumps({"prompt": p, "source": "handwritten"}) + "\n" for p in ("one plus one", "two times three")))
+    prompts.write_text(
+        "".join(json.dumps({"prompt": p, "source": "handwritten"}) + "\n" for p in ("one plus one", "two times three"))
+    )
     cli(argilla_server, "push", str(prompts), "--name", name, "--template", "sft")
     model = save_tiny_chat_model(tmp_path / "tiny-drafter")
-    assert "drafted 2 records" in cli(argilla_server, "draft", "--model", str(model), "--dataset", name, "--max-new-tokens", "6")
+    assert "drafted 2 records" in cli(
+        argilla_server, "draft", "--model", str(model), "--dataset", name, "--max-new-tokens", "6"
+    )
     assert "drafted 0 records" in cli(argilla_server, "draft", "--model", str(model), "--dataset", name)
 
     annotator = unique("ann")
@@ -230,15 +249,43 @@ def test_draft_then_edit_records_the_edit_distance(argilla_server, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"] == {"records": 2, "conversations": 2, "pending": 0}
     assert manifest["drafts"]["with_draft"] == 2 and manifest["drafts"]["unchanged"] == 0
-    assert manifest["drafts"]["mean_edit_ratio"] == pytest.approx(sum(r["draft_edit_ratio"] for r in rows) / 2, abs=1e-4)
+    assert manifest["drafts"]["mean_edit_ratio"] == pytest.approx(
+        sum(r["draft_edit_ratio"] for r in rows) / 2, abs=1e-4
+    )
 
 
 def test_clear_errors(argilla_server, tmp_path):
-    result = CliRunner().invoke(main, ["annotate", "pull", "no-such-dataset", "--out", str(tmp_path / "x"),
-                                       "--api-url", argilla_server.url, "--api-key", argilla_server.credentials["api_key"]])
+    result = CliRunner().invoke(
+        main,
+        [
+            "annotate",
+            "pull",
+            "no-such-dataset",
+            "--out",
+            str(tmp_path / "x"),
+            "--api-url",
+            argilla_server.url,
+            "--api-key",
+            argilla_server.credentials["api_key"],
+        ],
+    )
     assert result.exit_code == 1 and "no Argilla dataset named 'no-such-dataset'" in result.output
-    result = CliRunner().invoke(main, ["annotate", "push", str(tmp_path), "--name", "x", "--template", "sft",
-                                       "--api-url", argilla_server.url, "--api-key", argilla_server.credentials["api_key"]])
+    result = CliRunner().invoke(
+        main,
+        [
+            "annotate",
+            "push",
+            str(tmp_path),
+            "--name",
+            "x",
+            "--template",
+            "sft",
+            "--api-url",
+            argilla_server.url,
+            "--api-key",
+            argilla_server.credentials["api_key"],
+        ],
+    )
     assert result.exit_code == 1 and "not a dataset version" in result.output
 
 
@@ -257,7 +304,9 @@ def test_items_sent_back_from_training_are_settled_in_review(argilla_server, gsm
     [task] = tasks_of(out)
     assert task["answer"] == "17"
     assert json.loads(task["metadata"])["reason"] == "rl_failure"
-    result = CliRunner().invoke(main, ["annotate", "check", "x", "--api-url", argilla_server.url, "--api-key", "wrong-key"])
+    result = CliRunner().invoke(
+        main, ["annotate", "check", "x", "--api-url", argilla_server.url, "--api-key", "wrong-key"]
+    )
     assert result.exit_code == 1 and "rejected the API key" in result.output
     result = CliRunner().invoke(main, ["annotate", "check", "x", "--api-url", "http://127.0.0.1:9", "--api-key", "k"])
     assert result.exit_code == 1 and "cannot reach an Argilla server at http://127.0.0.1:9" in result.output

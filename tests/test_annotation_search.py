@@ -53,23 +53,33 @@ def corpus(argilla_server):
     settings = rg.Settings(
         fields=[rg.TextField(name="text"), rg.TextField(name="title")],
         questions=[rg.LabelQuestion(name="label", labels=LABELS), rg.TextQuestion(name="comment", required=False)],
-        metadata=[rg.TermsMetadataProperty("lang"), rg.TermsMetadataProperty("group"),
-                  rg.IntegerMetadataProperty("n"), rg.FloatMetadataProperty("score")],
+        metadata=[
+            rg.TermsMetadataProperty("lang"),
+            rg.TermsMetadataProperty("group"),
+            rg.IntegerMetadataProperty("n"),
+            rg.FloatMetadataProperty("score"),
+        ],
         vectors=[rg.VectorField(name="emb", dimensions=2)],
     )
     dataset = rg.Dataset(name=name, workspace="argilla", settings=settings, client=owner).create()
     records = []
     for i in range(N):
-        suggestions = [] if i in NO_SUGGESTION else [
-            rg.Suggestion("label", LABELS[i % 3], score=round(i / N, 3), agent="model-a" if i < 30 else "model-b")
-        ]
-        records.append(rg.Record(
-            id=f"r{i:02d}",
-            fields={"text": text_of(i), "title": "alpha" if i < 30 else "omega"},
-            metadata=metadata_of(i),
-            suggestions=suggestions,
-            vectors={"emb": [math.cos(angle(i)), math.sin(angle(i))]},
-        ))
+        suggestions = (
+            []
+            if i in NO_SUGGESTION
+            else [
+                rg.Suggestion("label", LABELS[i % 3], score=round(i / N, 3), agent="model-a" if i < 30 else "model-b")
+            ]
+        )
+        records.append(
+            rg.Record(
+                id=f"r{i:02d}",
+                fields={"text": text_of(i), "title": "alpha" if i < 30 else "omega"},
+                metadata=metadata_of(i),
+                suggestions=suggestions,
+                vectors={"emb": [math.cos(angle(i)), math.sin(angle(i))]},
+            )
+        )
     dataset.records.log(records)
 
     url = argilla_server.url
@@ -97,8 +107,12 @@ def corpus(argilla_server):
         answer = client.post("/api/v1/me/responses/bulk", json={"items": items})
         assert answer.status_code == 200 and not any(item.get("error") for item in answer.json()["items"]), answer.text
 
-    respond(annotators["ann1"], [answer(i, "submitted", "pos" if i % 2 == 0 else "neg") for i in range(10)]
-            + [answer(i, "draft", "neu") for i in range(10, 15)] + [answer(i, "discarded") for i in range(15, 20)])
+    respond(
+        annotators["ann1"],
+        [answer(i, "submitted", "pos" if i % 2 == 0 else "neg") for i in range(10)]
+        + [answer(i, "draft", "neu") for i in range(10, 15)]
+        + [answer(i, "discarded") for i in range(15, 20)],
+    )
     respond(annotators["ann2"], [answer(i, "submitted", "neu") for i in range(5, 15)])
 
     class Corpus:
@@ -132,7 +146,12 @@ def terms(scope: dict, *values) -> dict:
 
 
 def ranged(scope: dict, ge=None, le=None) -> dict:
-    return {"type": "range", "scope": scope, **({"ge": ge} if ge is not None else {}), **({"le": le} if le is not None else {})}
+    return {
+        "type": "range",
+        "scope": scope,
+        **({"ge": ge} if ge is not None else {}),
+        **({"le": le} if le is not None else {}),
+    }
 
 
 def where(*filters: dict, **extra) -> dict:
@@ -197,7 +216,9 @@ def test_text_search_ranks_more_matches_first(corpus):
 def test_text_search_through_the_sdk(corpus):
     import argilla as rg
 
-    records = list(corpus.dataset.records(query=rg.Query(query="天气", filter=rg.Filter([("metadata.group", "==", "g0")]))))
+    records = list(
+        corpus.dataset.records(query=rg.Query(query="天气", filter=rg.Filter([("metadata.group", "==", "g0")])))
+    )
     assert {int(record.id[1:]) for record in records} == matching(lambda i: i % 4 == 1 and i % 3 == 0)
 
 
@@ -291,9 +312,9 @@ def sort_by(scope: dict, order: str) -> dict:
 
 def test_sort_by_integer_metadata_missing_values_last(corpus):
     ascending, _ = search(corpus, sort_by(metadata("n"), "asc"), mine=False)
-    assert ascending[: N - 2] == sorted(set(range(N)) - NO_N) and set(ascending[N - 2:]) == NO_N
+    assert ascending[: N - 2] == sorted(set(range(N)) - NO_N) and set(ascending[N - 2 :]) == NO_N
     descending, _ = search(corpus, sort_by(metadata("n"), "desc"), mine=False)
-    assert descending[: N - 2] == sorted(set(range(N)) - NO_N, reverse=True) and set(descending[N - 2:]) == NO_N
+    assert descending[: N - 2] == sorted(set(range(N)) - NO_N, reverse=True) and set(descending[N - 2 :]) == NO_N
 
 
 def test_sort_by_float_metadata_and_then_terms(corpus):
@@ -307,7 +328,9 @@ def test_sort_by_float_metadata_and_then_terms(corpus):
 def test_sort_by_inserted_at(corpus):
     path = f"/api/v1/datasets/{corpus.dataset.id}/records/search"
     for order in ("asc", "desc"):
-        items = corpus.admin.post(path, params={"limit": 1000}, json=sort_by({"entity": "record", "property": "inserted_at"}, order)).json()["items"]
+        items = corpus.admin.post(
+            path, params={"limit": 1000}, json=sort_by({"entity": "record", "property": "inserted_at"}, order)
+        ).json()["items"]
         stamps = [item["record"]["inserted_at"] for item in items]
         assert stamps == sorted(stamps, reverse=order == "desc") and len(stamps) == N
 
@@ -316,13 +339,15 @@ def test_sort_by_suggestion_score(corpus):
     with_suggestion = sorted(set(range(N)) - NO_SUGGESTION)
     descending, _ = search(corpus, sort_by(suggestion("score"), "desc"), mine=False)
     assert descending[: len(with_suggestion)] == with_suggestion[::-1]
-    assert set(descending[len(with_suggestion):]) == NO_SUGGESTION
+    assert set(descending[len(with_suggestion) :]) == NO_SUGGESTION
     ascending, _ = search(corpus, sort_by(suggestion("score"), "asc"), mine=False)
     assert ascending[: len(with_suggestion)] == with_suggestion
 
 
 def test_sort_with_a_filter_for_an_annotator(corpus):
-    found, _ = search(corpus, {**where(terms(response(), "pending")), **sort_by(metadata("n"), "asc")}, client=corpus.ann1)
+    found, _ = search(
+        corpus, {**where(terms(response(), "pending")), **sort_by(metadata("n"), "asc")}, client=corpus.ann1
+    )
     assert found == sorted(ANN1["pending"] - NO_N) + sorted(ANN1["pending"] & NO_N)
 
 
@@ -331,7 +356,9 @@ def test_sort_with_a_filter_for_an_annotator(corpus):
 def test_pages_are_disjoint_and_cover_everything(corpus, mine):
     pages, totals = [], set()
     for offset in range(0, N + 7, 7):
-        page, total = search(corpus, sort_by(metadata("score"), "asc") if not mine else {}, mine=mine, offset=offset, limit=7)
+        page, total = search(
+            corpus, sort_by(metadata("score"), "asc") if not mine else {}, mine=mine, offset=offset, limit=7
+        )
         pages.append(page)
         totals.add(total)
     flat = [i for page in pages for i in page]
@@ -353,7 +380,9 @@ def test_each_annotator_gets_their_own_pending_queue_in_their_own_order(corpus):
     assert common != [i for i in queue2 if i in set(queue1)]
     assert queue1 != sorted(queue1) and queue2 != sorted(queue2)
     assert pending_queue(corpus, corpus.ann1)[0] == queue1  # stable between calls
-    paged = [i for offset in range(0, len(queue1), 4) for i in pending_queue(corpus, corpus.ann1, offset=offset, limit=4)[0]]
+    paged = [
+        i for offset in range(0, len(queue1), 4) for i in pending_queue(corpus, corpus.ann1, offset=offset, limit=4)[0]
+    ]
     assert paged == queue1
 
 
@@ -391,8 +420,10 @@ def test_dataset_progress(corpus):
 
 @pytest.mark.parametrize(
     "who, expected",
-    [("ann1", {"submitted": 10, "draft": 5, "discarded": 5, "pending": 40}),
-     ("ann2", {"submitted": 10, "draft": 0, "discarded": 0, "pending": 50})],
+    [
+        ("ann1", {"submitted": 10, "draft": 5, "discarded": 5, "pending": 40}),
+        ("ann2", {"submitted": 10, "draft": 0, "discarded": 0, "pending": 50}),
+    ],
 )
 def test_user_metrics(corpus, who, expected):
     answer = getattr(corpus, who).get(f"/api/v1/me/datasets/{corpus.dataset.id}/metrics")

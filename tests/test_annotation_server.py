@@ -21,8 +21,8 @@ import httpx
 import psutil
 import pytest
 from argilla_fixture import free_port, start_server
-from conftest import require_system_tool
 from click.testing import CliRunner
+from conftest import require_system_tool
 
 from answerkey.cli import main as cli
 
@@ -130,8 +130,18 @@ def test_users_add_creates_an_annotator_who_can_log_in(argilla_server):
 
 
 def test_users_add_with_a_given_password_into_a_new_workspace(argilla_server):
-    result = run_cli("annotate", "users", "add", "carol", "--workspace", "team-b", "--password", "carol-pass-123",
-                     "--home", str(argilla_server.home))
+    result = run_cli(
+        "annotate",
+        "users",
+        "add",
+        "carol",
+        "--workspace",
+        "team-b",
+        "--password",
+        "carol-pass-123",
+        "--home",
+        str(argilla_server.home),
+    )
     assert result.exit_code == 0, result.output
     assert login(argilla_server.url, "carol", "carol-pass-123").status_code == 201
     assert "carol" in {user.username for user in argilla_server.client().workspaces("team-b").users}
@@ -140,7 +150,8 @@ def test_users_add_with_a_given_password_into_a_new_workspace(argilla_server):
 def test_push_without_a_server_is_a_clear_error(tmp_path):
     env = {"ARGILLA_API_URL": "", "ARGILLA_API_KEY": ""}
     result = CliRunner().invoke(
-        cli, ["annotate", "push", "--name", "x", "--template", "exercise", "--blank", "1", "--home", str(tmp_path / "none")],
+        cli,
+        ["annotate", "push", "--name", "x", "--template", "exercise", "--blank", "1", "--home", str(tmp_path / "none")],
         env=env,
     )
     assert result.exit_code == 1, result.output
@@ -157,7 +168,19 @@ def redis_url(tmp_path):
     require_system_tool(binary is not None, "redis-server is not installed (Debian package redis-server)")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -215,7 +238,9 @@ def test_redis_runs_the_background_worker(tmp_path, redis_url):
         assert worker_pids
     finally:
         assert_stopped_cleanly(server, signal.SIGTERM)
-    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in worker_pids)
+    assert not any(
+        psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in worker_pids
+    )
     assert not os.path.exists(tmp_path / "home" / "tmp" / "worker")
 
 

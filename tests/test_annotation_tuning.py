@@ -4,6 +4,7 @@ The scenario runs Argilla's real app in a child process (its settings are read a
 patches are process-wide), once tuned and once with ANSWERKEY_ARGILLA_TUNING=0, and records what
 the API answered and which webhook jobs were queued (into fakeredis, whose queue the child reads).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,10 @@ def settings_parsed_as_stock() -> dict:
         (Question, QuestionSettings, QUESTION_SETTINGS),
         (MetadataProperty, MetadataPropertySettings, METADATA_SETTINGS),
     ):
-        same = [model(settings=settings).parsed_settings == TypeAdapter(settings_type).validate_python(settings) for settings in examples]
+        same = [
+            model(settings=settings).parsed_settings == TypeAdapter(settings_type).validate_python(settings)
+            for settings in examples
+        ]
         try:
             model(settings={"type": "no such type"}).parsed_settings
             rejects_invalid = False
@@ -96,12 +100,19 @@ def scenario(home: Path) -> dict:
     def bulk(api, dataset_id, question_id, answer: str) -> list:
         """Upsert RECORDS with source `s{answer}` and suggestion `answer`; what the API answered."""
         items = [
-            {**record, "metadata": {**record["metadata"], "source": f"s{answer}"}, "suggestions": [{"question_id": question_id, "value": answer}]}
+            {
+                **record,
+                "metadata": {**record["metadata"], "source": f"s{answer}"},
+                "suggestions": [{"question_id": question_id, "value": answer}],
+            }
             for record in records
         ]
         reply = api.put(f"/api/v1/datasets/{dataset_id}/records/bulk", json={"items": items})
         assert reply.status_code == 200, reply.text
-        found = [[item["external_id"], item["metadata"], [s["value"] for s in item["suggestions"]]] for item in reply.json()["items"]]
+        found = [
+            [item["external_id"], item["metadata"], [s["value"] for s in item["suggestions"]]]
+            for item in reply.json()["items"]
+        ]
         return sorted(found, key=json.dumps)
 
     outcome: dict = {
@@ -110,7 +121,7 @@ def scenario(home: Path) -> dict:
             "question": "answerkey" in (Question.parsed_settings.fget.__doc__ or ""),
             "metadata": "answerkey" in (MetadataProperty.parsed_settings.fget.__doc__ or ""),
             "bulk": getattr(records_bulk, "_answerkey_tuned", False),
-        }
+        },
     }
     with TestClient(app) as api:
         api.headers["X-Argilla-Api-Key"] = credentials.api_key
@@ -122,13 +133,22 @@ def scenario(home: Path) -> dict:
 
         workspace = post("/api/v1/workspaces", {"name": "tuning"})
         dataset = post("/api/v1/datasets", {"name": "tuning", "workspace_id": workspace["id"]})
-        post(f"/api/v1/datasets/{dataset['id']}/fields", {"name": "problem", "title": "Problem", "settings": {"type": "text"}})
+        post(
+            f"/api/v1/datasets/{dataset['id']}/fields",
+            {"name": "problem", "title": "Problem", "settings": {"type": "text"}},
+        )
         question = post(
             f"/api/v1/datasets/{dataset['id']}/questions",
             {"name": "final_answer", "title": "Final answer", "required": True, "settings": {"type": "text"}},
         )
-        post(f"/api/v1/datasets/{dataset['id']}/metadata-properties", {"name": "source", "title": "Source", "settings": {"type": "terms"}})
-        post(f"/api/v1/datasets/{dataset['id']}/metadata-properties", {"name": "level", "title": "Level", "settings": {"type": "integer"}})
+        post(
+            f"/api/v1/datasets/{dataset['id']}/metadata-properties",
+            {"name": "source", "title": "Source", "settings": {"type": "terms"}},
+        )
+        post(
+            f"/api/v1/datasets/{dataset['id']}/metadata-properties",
+            {"name": "level", "title": "Level", "settings": {"type": "integer"}},
+        )
         published = api.put(f"/api/v1/datasets/{dataset['id']}/publish")
         assert published.status_code == 200, published.text
         invalid = api.put(
@@ -165,12 +185,18 @@ def test_bulk_upsert_answers_and_notifies_as_stock(tmp_path):
     # Metadata is still validated through the (cached) settings.
     assert tuned["invalid_metadata"] == [422, True]
     # The bulk answer still lists each record's suggestions; no webhook, no job.
-    assert tuned["no_webhook"] == {"answer": [[f"t-{i}", {"source": "s1", "level": i}, ["1"]] for i in range(3)], "jobs": []}
+    assert tuned["no_webhook"] == {
+        "answer": [[f"t-{i}", {"source": "s1", "level": i}, ["1"]] for i in range(3)],
+        "jobs": [],
+    }
     # A webhook for other events gets none of these; one for record events gets every record's
     # event, carrying the new metadata.
     assert tuned["other_webhook"]["jobs"] == []
     assert tuned["webhook_update"]["jobs"] == [["record.updated", f"t-{i}", "s3"] for i in range(3)]
-    assert tuned["webhook_create"]["jobs"] == [["record.created", "t-new", "s4"], *[["record.updated", f"t-{i}", "s4"] for i in range(3)]]
+    assert tuned["webhook_create"]["jobs"] == [
+        ["record.created", "t-new", "s4"],
+        *[["record.updated", f"t-{i}", "s4"] for i in range(3)],
+    ]
     # Everything observable is what stock Argilla does.
     for key in ("invalid_metadata", "no_webhook", "other_webhook", "webhook_update", "webhook_create"):
         assert tuned[key] == stock[key], key

@@ -1,4 +1,5 @@
 """The answerkey command line: verify one pair, score a case file, the demo tour."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,8 @@ from click.testing import CliRunner
 from answerkey.cli import main
 
 CASES = [
-    {"id": "half", "category": "fraction", "prediction": r"\boxed{\frac{2}{4}}", "gold": "1/2",
-     "expected": True},
-    {"id": "gsm", "category": "gsm8k", "prediction": "3 * 12 = 36\n#### 36", "gold": "36",
-     "expected": True},
+    {"id": "half", "category": "fraction", "prediction": r"\boxed{\frac{2}{4}}", "gold": "1/2", "expected": True},
+    {"id": "gsm", "category": "gsm8k", "prediction": "3 * 12 = 36\n#### 36", "gold": "36", "expected": True},
     {"id": "pi", "category": "pi_e", "prediction": "3.14", "gold": r"\pi", "expected": False},
     {"id": "sign", "category": "integer", "prediction": "-5", "gold": "5", "expected": False},
 ]
@@ -68,8 +67,10 @@ def test_cases_all_agree_exits_0(tmp_path):
 
 
 def test_cases_disagreement_lists_ids_and_exits_1(tmp_path):
-    rows = CASES + [{"id": "mislabelled", "prediction": "7", "gold": "7", "expected": False},
-                    {"id": "missed", "prediction": "7", "gold": "8", "expected": True}]
+    rows = CASES + [
+        {"id": "mislabelled", "prediction": "7", "gold": "7", "expected": False},
+        {"id": "missed", "prediction": "7", "gold": "8", "expected": True},
+    ]
     result = run("verify", "--cases", str(write_cases(tmp_path / "c.jsonl", rows)))
     assert result.exit_code == 1, result.output
     assert "false positives  1: mislabelled" in result.output
@@ -87,21 +88,23 @@ def test_cases_json_and_workers(tmp_path):
 
 def test_bad_case_file_names_file_line_and_field(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(CASES[0]) + "\n" + json.dumps({"prediction": "1", "expected": True})
-                    + "\n", "utf-8")
+    path.write_text(json.dumps(CASES[0]) + "\n" + json.dumps({"prediction": "1", "expected": True}) + "\n", "utf-8")
     result = run("verify", "--cases", str(path))
     assert result.exit_code == 2
     assert f"{path}:2: missing field 'gold'" in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["verify"], "give PREDICTION and GOLD"),
-    (["verify", "1"], "give PREDICTION and GOLD"),
-    (["verify", "1", "1", "--cases", "x.jsonl"], "not both"),
-    (["verify", "1", "1", "--workers", "2"], "--workers applies to --cases only"),
-    (["verify", "--cases", "x.jsonl", "--answer-type", "number"], "--answer-type"),
-    (["verify", "1", "1", "--timeout", "0"], "--timeout"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["verify"], "give PREDICTION and GOLD"),
+        (["verify", "1"], "give PREDICTION and GOLD"),
+        (["verify", "1", "1", "--cases", "x.jsonl"], "not both"),
+        (["verify", "1", "1", "--workers", "2"], "--workers applies to --cases only"),
+        (["verify", "--cases", "x.jsonl", "--answer-type", "number"], "--answer-type"),
+        (["verify", "1", "1", "--timeout", "0"], "--timeout"),
+    ],
+)
 def test_bad_usage_is_a_click_error(args, message):
     result = run(*args)
     assert result.exit_code == 2
@@ -117,7 +120,8 @@ def test_demo_prints_verdicts():
 
 
 def test_python_dash_m_answerkey():
-    result = subprocess.run([sys.executable, "-m", "answerkey", "verify", "2/4", "1/2"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "answerkey", "verify", "2/4", "1/2"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "correct" in result.stdout

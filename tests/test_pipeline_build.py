@@ -1,4 +1,5 @@
 """``answerkey build`` end to end: counts reconcile, reasons, determinism, crash-resume, configs."""
+
 import json
 import os
 import signal
@@ -10,10 +11,10 @@ from pathlib import Path
 import datasets
 import pytest
 from click.testing import CliRunner
+from pipeline_shared import SHARED_DATA, requires_shared
 
 from answerkey.cli import main
 from pipeline.build import BuildConfig, SourceSpec, build, load_config
-from pipeline_shared import SHARED_DATA, requires_shared
 
 GOOD = [
     {"problem": "Tom has 3 apples and buys 4 more. How many apples does he have?", "answer": "7"},
@@ -27,31 +28,52 @@ GOOD = [
 def _write_source(path: Path) -> Path:
     lines = [json.dumps(r) for r in GOOD]
     lines += [
-        '{"problem": "broken line", "answer": ',                                   # malformed JSON
-        json.dumps({"problem": "   ", "answer": "3"}),                              # empty problem
+        '{"problem": "broken line", "answer": ',  # malformed JSON
+        json.dumps({"problem": "   ", "answer": "3"}),  # empty problem
         json.dumps({"problem": "What is the answer to this riddle?", "answer": "\\frac{1}{"}),  # unverifiable
-        json.dumps({"problem": "tom has 3 apples and buys 4 more.  How many apples does he have?",
-                    "answer": "7"}),                                                # exact duplicate
-        json.dumps({"problem": "Tom has 3 apples and buys 4 more. How many apples does he have now?",
-                    "answer": "7"}),                                                # near duplicate
-        json.dumps({"problem": "Janet's ducks lay 16 eggs per day and she eats three for breakfast "
-                               "every morning. How many are left?", "answer": "13"}),  # contaminated
+        json.dumps(
+            {"problem": "tom has 3 apples and buys 4 more.  How many apples does he have?", "answer": "7"}
+        ),  # exact duplicate
+        json.dumps(
+            {"problem": "Tom has 3 apples and buys 4 more. How many apples does he have now?", "answer": "7"}
+        ),  # near duplicate
+        json.dumps(
+            {
+                "problem": "Janet's ducks lay 16 eggs per day and she eats three for breakfast "
+                "every morning. How many are left?",
+                "answer": "13",
+            }
+        ),  # contaminated
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def _write_eval(path: Path) -> Path:
-    path.write_text(json.dumps({"problem": "Janet's ducks lay 16 eggs per day and she eats three for "
-                                           "breakfast every morning. She sells the rest.", "answer": "18"}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "problem": "Janet's ducks lay 16 eggs per day and she eats three for "
+                "breakfast every morning. She sells the rest.",
+                "answer": "18",
+            }
+        )
+        + "\n"
+    )
     return path
 
 
 def _config(tmp_path: Path, out: str = "out", **extra) -> BuildConfig:
     source = _write_source(tmp_path / "exercises.jsonl")
     evalset = _write_eval(tmp_path / "eval.jsonl")
-    return BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / out),
-                       decontaminate=[str(evalset)], near_duplicate_threshold=0.7, ngram=8, **extra)
+    return BuildConfig(
+        sources=[SourceSpec(str(source))],
+        out=str(tmp_path / out),
+        decontaminate=[str(evalset)],
+        near_duplicate_threshold=0.7,
+        ngram=8,
+        **extra,
+    )
 
 
 def _data_bytes(out: Path) -> dict[str, bytes]:
@@ -63,8 +85,13 @@ def test_every_row_is_kept_or_rejected_with_its_reason_and_line(tmp_path):
     counts = manifest["counts"]
     assert counts["read"] == 11
     assert counts["kept"] == len(GOOD)
-    assert counts["rejected"] == {"contaminated": 1, "duplicate": 1, "malformed_row": 2,
-                                  "near_duplicate": 1, "unverifiable_answer": 1}
+    assert counts["rejected"] == {
+        "contaminated": 1,
+        "duplicate": 1,
+        "malformed_row": 2,
+        "near_duplicate": 1,
+        "unverifiable_answer": 1,
+    }
     assert counts["read"] == counts["kept"] + sum(counts["rejected"].values())
     out = tmp_path / "out"
     rejected = [json.loads(line) for line in (out / "rejected.jsonl").read_text().splitlines()]
@@ -90,25 +117,33 @@ def test_same_input_gives_byte_identical_output(tmp_path):
     second = build(_config(tmp_path, "b", test_fraction=0.4), progress=False)
     assert first["files"] == second["files"]
     a, b = _data_bytes(tmp_path / "a"), _data_bytes(tmp_path / "b")
-    assert {k: v for k, v in a.items() if k != "manifest.json" and k != "README.md"} == \
-           {k: v for k, v in b.items() if k != "manifest.json" and k != "README.md"}
+    assert {k: v for k, v in a.items() if k != "manifest.json" and k != "README.md"} == {
+        k: v for k, v in b.items() if k != "manifest.json" and k != "README.md"
+    }
 
 
 def _big_source(path: Path, rows: int) -> Path:
     with path.open("w") as f:
         for i in range(rows):
-            f.write(json.dumps({"problem": f"Item {i}: what is {i} plus {i * 7 % 13} times {i % 5}?",
-                                "answer": str(i + (i * 7 % 13) * (i % 5))}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "problem": f"Item {i}: what is {i} plus {i * 7 % 13} times {i % 5}?",
+                        "answer": str(i + (i * 7 % 13) * (i % 5)),
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
 def test_a_build_killed_with_sigkill_is_rerun_to_identical_files(tmp_path):
     source = _big_source(tmp_path / "big.jsonl", 6000)
-    args = [sys.executable, "-m", "answerkey", "build", "--source", str(source), "--quiet",
-            "--near-dup-threshold", "1"]
+    args = [sys.executable, "-m", "answerkey", "build", "--source", str(source), "--quiet", "--near-dup-threshold", "1"]
     subprocess.run(args + ["--out", str(tmp_path / "reference")], check=True, capture_output=True)
-    victim = subprocess.Popen(args + ["--out", str(tmp_path / "crashed")], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    victim = subprocess.Popen(
+        args + ["--out", str(tmp_path / "crashed")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     partial = tmp_path / "crashed" / ".partial"
     deadline = time.time() + 60
     while not partial.exists() and time.time() < deadline and victim.poll() is None:
@@ -133,8 +168,9 @@ def test_a_build_killed_with_sigkill_is_rerun_to_identical_files(tmp_path):
 def test_yaml_config_and_flags(tmp_path):
     source = _write_source(tmp_path / "exercises.jsonl")
     config = tmp_path / "build.yaml"
-    config.write_text(f"sources:\n  - {source}\nout: {tmp_path / 'from_yaml'}\nformat: verl\n"
-                      f"near_duplicate_threshold: 0.7\n")
+    config.write_text(
+        f"sources:\n  - {source}\nout: {tmp_path / 'from_yaml'}\nformat: verl\nnear_duplicate_threshold: 0.7\n"
+    )
     result = CliRunner().invoke(main, ["build", "--config", str(config), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "read 11" in result.output
@@ -144,11 +180,14 @@ def test_yaml_config_and_flags(tmp_path):
     assert inspected.exit_code == 0 and "rejected unverifiable_answer" in inspected.output
 
 
-@pytest.mark.parametrize("text,message", [
-    ("sources: [x.jsonl]\nout: o\nfromat: trl\n", "unknown keys ['fromat']"),
-    ("- just\n- a list\n", "expected a mapping"),
-    ("sources: [{recipe: gsm8k}]\nout: o\n", "sources[0]"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("sources: [x.jsonl]\nout: o\nfromat: trl\n", "unknown keys ['fromat']"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("sources: [{recipe: gsm8k}]\nout: o\n", "sources[0]"),
+    ],
+)
 def test_bad_configs_name_the_file_and_the_problem(tmp_path, text, message):
     path = tmp_path / "bad.yaml"
     path.write_text(text)
@@ -158,8 +197,9 @@ def test_bad_configs_name_the_file_and_the_problem(tmp_path, text, message):
 
 
 def test_missing_source_is_a_clear_cli_error(tmp_path):
-    result = CliRunner().invoke(main, ["build", "--source", str(tmp_path / "nope.jsonl"),
-                                       "--out", str(tmp_path / "o"), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["build", "--source", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o"), "--quiet"]
+    )
     assert result.exit_code != 0
     assert "nope.jsonl" in result.output
 
@@ -167,8 +207,12 @@ def test_missing_source_is_a_clear_cli_error(tmp_path):
 @requires_shared
 def test_real_sets_build_with_every_row_accounted_for(tmp_path):
     sources = ["gsm8k/train.jsonl", "math/train.jsonl", "zh/cmath_dev_shared.jsonl", "zh/tal_scq5k_cn_train_1k.jsonl"]
-    config = BuildConfig(sources=[SourceSpec(str(SHARED_DATA / s)) for s in sources], out=str(tmp_path / "real"),
-                         test_fraction=0.05, workers=2)
+    config = BuildConfig(
+        sources=[SourceSpec(str(SHARED_DATA / s)) for s in sources],
+        out=str(tmp_path / "real"),
+        test_fraction=0.05,
+        workers=2,
+    )
     manifest = build(config, progress=False)
     counts = manifest["counts"]
     assert counts["read"] == 7473 + 7500 + 300 + 1000
@@ -221,11 +265,17 @@ NEAR = "Let f(x) = 3x^2 - 5x + 2 and g(x) = x^3 - 4x + 11. Compute the value of 
 
 @pytest.mark.parametrize("keep,kept,near", [(True, 2, 1), (False, 1, 2)])
 def test_near_duplicates_with_other_answers_are_kept_by_default(tmp_path, keep, kept, near):
-    rows = [{"problem": NEAR, "answer": "500"},
-            {"problem": NEAR.replace("-7", "3"), "answer": "96"},             # a variant: another answer
-            {"problem": NEAR.replace("-7", "3") + " Show work.", "answer": "96"}]  # a near duplicate of it
-    config = BuildConfig(sources=[SourceSpec("mem", rows=rows)], out=str(tmp_path / "o"),
-                         near_duplicate_threshold=0.7, keep_near_duplicates_with_different_answers=keep)
+    rows = [
+        {"problem": NEAR, "answer": "500"},
+        {"problem": NEAR.replace("-7", "3"), "answer": "96"},  # a variant: another answer
+        {"problem": NEAR.replace("-7", "3") + " Show work.", "answer": "96"},
+    ]  # a near duplicate of it
+    config = BuildConfig(
+        sources=[SourceSpec("mem", rows=rows)],
+        out=str(tmp_path / "o"),
+        near_duplicate_threshold=0.7,
+        keep_near_duplicates_with_different_answers=keep,
+    )
     manifest = build(config, progress=False)
     assert manifest["counts"] == {"read": 3, "kept": kept, "rejected": {"near_duplicate": near}}
     assert manifest["config"]["keep_near_duplicates_with_different_answers"] is keep
@@ -238,8 +288,22 @@ def test_cli_near_duplicate_and_timeout_flags(tmp_path, flag, kept):
     rows = [{"problem": NEAR, "answer": "500"}, {"problem": NEAR.replace("-7", "3"), "answer": "96"}]
     source = tmp_path / "rows.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    result = CliRunner().invoke(main, ["build", "--source", str(source), "--out", str(tmp_path / "o"), "--quiet",
-                                       "--near-dup-threshold", "0.7", "--timeout", "7", *flag])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--source",
+            str(source),
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+            "--near-dup-threshold",
+            "0.7",
+            "--timeout",
+            "7",
+            *flag,
+        ],
+    )
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
     assert manifest["counts"]["kept"] == kept

@@ -1,4 +1,5 @@
 """The checks that make an exercise a task: verifiability, duplicates, contamination, splits."""
+
 import numpy as np
 import pytest
 from datasketch import MinHash
@@ -12,21 +13,24 @@ from verifiers import verify
 from verifiers.canonical import canonical_answer, infer_answer_type, perturbed_answer
 
 
-@pytest.mark.parametrize("answer,kind,canonical", [
-    ("72", "number", "72"),
-    ("7\\frac{3}{4}", "number", "31/4"),
-    ("0.5", "number", "1/2"),
-    ("25\\%", "number", "25%"),
-    ("\\text{(B)}", "choice", "B"),
-    ("\\sqrt{2}+1", "expression", None),
-    ("(1,2)", "tuple", None),
-    ("[0,1)", "interval", None),
-    ("\\{1,2,3\\}", "set", None),
-    ("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "matrix", None),
-    ("y=2x+1", "equation", None),
-    ("\\text{Tuesday}", "text", None),
-    ("12\\sqrt{13}\\text{ feet}", "expression", None),
-])
+@pytest.mark.parametrize(
+    "answer,kind,canonical",
+    [
+        ("72", "number", "72"),
+        ("7\\frac{3}{4}", "number", "31/4"),
+        ("0.5", "number", "1/2"),
+        ("25\\%", "number", "25%"),
+        ("\\text{(B)}", "choice", "B"),
+        ("\\sqrt{2}+1", "expression", None),
+        ("(1,2)", "tuple", None),
+        ("[0,1)", "interval", None),
+        ("\\{1,2,3\\}", "set", None),
+        ("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "matrix", None),
+        ("y=2x+1", "equation", None),
+        ("\\text{Tuesday}", "text", None),
+        ("12\\sqrt{13}\\text{ feet}", "expression", None),
+    ],
+)
 def test_gold_answers_pass_self_checks(answer, kind, canonical):
     checked = check_verifiable(answer, None)
     assert checked.answer_type == kind
@@ -58,13 +62,16 @@ def test_a_gold_out_of_time_is_a_verifier_timeout_not_an_unverifiable_answer(ans
     assert info.value.reason == "verifier_timeout" and "took over" in info.value.detail
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "one",
-    "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.",
-    "小明有5个苹果，又买了3个，现在有几个？",
-    " ".join(str(i) for i in range(5000)),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "one",
+        "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.",
+        "小明有5个苹果，又买了3个，现在有几个？",
+        " ".join(str(i) for i in range(5000)),
+    ],
+)
 def test_numpy_signatures_equal_datasketch_minhash(text):
     hashes = gram_keys(tokens(normalize_text(text)), SHINGLE).astype(np.uint32)
     reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
@@ -89,7 +96,8 @@ def test_ngram_keys_name_each_distinct_ngram_once_in_text_order():
     single = [int(k) for k in gram_keys(words, 1)]
     base = 0x9E3779B97F4A7C15
     assert gram_keys(words, 13).tolist() == [
-        sum(single[i + j] * pow(base, j, 1 << 64) for j in range(13)) % (1 << 64) for i in range(2)]
+        sum(single[i + j] * pow(base, j, 1 << 64) for j in range(13)) % (1 << 64) for i in range(2)
+    ]
     assert ngrams("", 3) == []
 
 
@@ -106,8 +114,10 @@ def test_exact_duplicates_keep_the_first_and_name_it_whatever_their_answers():
     dedup.check("c", "5", _keys("What is 2 + 3?", 1.0))
 
 
-BASE = ("Natalia sold clips to 48 of her friends in April, and then she sold half as many "
-        "clips in May. How many clips did Natalia sell altogether in April and May?")
+BASE = (
+    "Natalia sold clips to 48 of her friends in April, and then she sold half as many "
+    "clips in May. How many clips did Natalia sell altogether in April and May?"
+)
 VARIANT = BASE.replace("Natalia", "Natalie")
 OTHER = "A train travels 60 miles per hour for 3 hours. How far does it go in total?"
 
@@ -124,11 +134,11 @@ def test_near_duplicates_are_found_by_minhash_and_distinct_problems_kept():
 def test_near_duplicates_with_another_answer_are_kept_unless_configured_otherwise():
     keeping = Deduplicator(keep_differing_answers=True)
     keeping.check("first", "72", _keys(BASE))
-    keeping.check("variant", "73", _keys(VARIANT))           # another answer: another task
-    with pytest.raises(CheckFailed) as info:                  # same answer as the kept variant
+    keeping.check("variant", "73", _keys(VARIANT))  # another answer: another task
+    with pytest.raises(CheckFailed) as info:  # same answer as the kept variant
         keeping.check("again", "73", _keys(VARIANT + " Answer in clips."))
     assert info.value.reason == "near_duplicate" and info.value.kept == "variant"
-    with pytest.raises(CheckFailed) as info:                  # exact duplicates drop whatever the answer
+    with pytest.raises(CheckFailed) as info:  # exact duplicates drop whatever the answer
         keeping.check("exact", "99", _keys(BASE.upper()))
     assert info.value.reason == "duplicate"
 
@@ -147,12 +157,19 @@ def test_a_threshold_of_one_turns_near_duplicates_off():
 
 
 def test_decontamination_rejects_shared_ngrams_only():
-    evalset = ["Janet's ducks lay 16 eggs per day. She eats three for breakfast every morning and "
-               "bakes muffins for her friends every day with four."]
+    evalset = [
+        "Janet's ducks lay 16 eggs per day. She eats three for breakfast every morning and "
+        "bakes muffins for her friends every day with four."
+    ]
     decon = Decontaminator({"gsm8k_test.jsonl": evalset}, n=8)
     with pytest.raises(CheckFailed) as info:
-        decon.check(_keys("Problem: Janet's ducks lay 16 eggs per day. She eats three for breakfast every "
-                          "morning, how many are left?", ngram=8))
+        decon.check(
+            _keys(
+                "Problem: Janet's ducks lay 16 eggs per day. She eats three for breakfast every "
+                "morning, how many are left?",
+                ngram=8,
+            )
+        )
     assert info.value.reason == "contaminated" and "gsm8k_test.jsonl" in info.value.detail
     assert info.value.detail.startswith("shares the 8-gram 'janet s ducks lay 16 eggs per day")
     decon.check(_keys("Janet has 16 apples and eats three every morning. How many are left after a day?", ngram=8))

@@ -1,5 +1,6 @@
 """Engines: a build gives the same files whether its map step runs in this process, a local
 process pool, `datasets` with num_proc or on a local Ray instance; an unknown engine is a clear error."""
+
 import json
 import random
 from pathlib import Path
@@ -10,8 +11,10 @@ import ray
 from pipeline.build import BuildConfig, SourceSpec, build
 from pipeline.engines import CHUNK, CHUNKS_AHEAD, engine
 
-EVAL_PROBLEM = ("A farmer keeps 17 hens in a red barn and collects the eggs every morning before the "
-                "market opens in the old town square")
+EVAL_PROBLEM = (
+    "A farmer keeps 17 hens in a red barn and collects the eggs every morning before the "
+    "market opens in the old town square"
+)
 
 
 def _distinct(rng: random.Random, i: int) -> dict:
@@ -20,17 +23,27 @@ def _distinct(rng: random.Random, i: int) -> dict:
     a, b, c = rng.randint(2, 99), rng.randint(2, 99), rng.randint(2, 9)
     kind = i % 4
     if kind == 0:
-        return {"problem": f"{name} packs {a} crates with {b} apples each and then sells {c} crates "
-                           f"at the fair on day {i}. How many apples are left in the crates?",
-                "answer": str((a - c) * b)}
+        return {
+            "problem": f"{name} packs {a} crates with {b} apples each and then sells {c} crates "
+            f"at the fair on day {i}. How many apples are left in the crates?",
+            "answer": str((a - c) * b),
+        }
     if kind == 1:
-        return {"problem": f"On trip {i} {name} walks {a} km, rides {b} km and rests for {c} hours. "
-                           f"What fraction of the distance was walked?", "answer": f"\\frac{{{a}}}{{{a + b}}}"}
+        return {
+            "problem": f"On trip {i} {name} walks {a} km, rides {b} km and rests for {c} hours. "
+            f"What fraction of the distance was walked?",
+            "answer": f"\\frac{{{a}}}{{{a + b}}}",
+        }
     if kind == 2:
-        return {"problem": f"第{i}题：{name}有{a}本书，又买了{b}本，送给同学{c}本，现在有多少本书？",
-                "answer": str(a + b - c), "lang": "zh"}
-    return {"problem": f"Puzzle {i}: which interval holds every x with {a} <= x < {a + b} "
-                       f"when {name} counts {c} steps?", "answer": f"[{a},{a + b})"}
+        return {
+            "problem": f"第{i}题：{name}有{a}本书，又买了{b}本，送给同学{c}本，现在有多少本书？",
+            "answer": str(a + b - c),
+            "lang": "zh",
+        }
+    return {
+        "problem": f"Puzzle {i}: which interval holds every x with {a} <= x < {a + b} when {name} counts {c} steps?",
+        "answer": f"[{a},{a + b})",
+    }
 
 
 def _write_fixture(tmp_path: Path) -> tuple[Path, Path]:
@@ -38,9 +51,9 @@ def _write_fixture(tmp_path: Path) -> tuple[Path, Path]:
     rng = random.Random(7)
     rows = [_distinct(rng, i) for i in range(220)]
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]
-    for i in range(0, 220, 5):                     # exact duplicates (same normalized text)
+    for i in range(0, 220, 5):  # exact duplicates (same normalized text)
         lines.append(json.dumps({**rows[i], "problem": "  " + rows[i]["problem"].upper()}, ensure_ascii=False))
-    for i in range(1, 220, 6):                     # near duplicates (a few more words)
+    for i in range(1, 220, 6):  # near duplicates (a few more words)
         lines.append(json.dumps({**rows[i], "problem": rows[i]["problem"] + " Show your work."}))
     lines += [
         '{"problem": "broken line", "answer": ',
@@ -58,9 +71,16 @@ def _write_fixture(tmp_path: Path) -> tuple[Path, Path]:
 
 def _build(tmp_path: Path, source: Path, evalset: Path, name: str, workers: int) -> tuple[dict, Path]:
     out = tmp_path / name
-    config = BuildConfig(sources=[SourceSpec(str(source))], out=str(out), decontaminate=[str(evalset)],
-                         test_fraction=0.2, near_duplicate_threshold=0.7, ngram=8,
-                         engine=name.split("-")[0], workers=workers)
+    config = BuildConfig(
+        sources=[SourceSpec(str(source))],
+        out=str(out),
+        decontaminate=[str(evalset)],
+        test_fraction=0.2,
+        near_duplicate_threshold=0.7,
+        ngram=8,
+        engine=name.split("-")[0],
+        workers=workers,
+    )
     return build(config, progress=False), out
 
 
@@ -75,8 +95,9 @@ def test_local_pool_datasets_and_ray_build_identical_datasets(tmp_path):
     reference, ref_out = _build(tmp_path, source, evalset, "local-1", 1)
     counts = reference["counts"]
     assert counts["read"] == 305
-    assert {"duplicate", "near_duplicate", "malformed_row", "unverifiable_answer", "contaminated"} \
-        <= set(counts["rejected"])
+    assert {"duplicate", "near_duplicate", "malformed_row", "unverifiable_answer", "contaminated"} <= set(
+        counts["rejected"]
+    )
     assert counts["kept"] > 150
     for name, workers in (("local-2", 2), ("datasets-2", 2), ("ray-2", 2)):
         manifest, out = _build(tmp_path, source, evalset, name, workers)
@@ -85,8 +106,9 @@ def test_local_pool_datasets_and_ray_build_identical_datasets(tmp_path):
             assert manifest[key] == reference[key], (name, key)
         # Rows rejected while reading are written as they are read, which a parallel engine does
         # ahead of the map step: the same lines, possibly in another order.
-        assert sorted((out / "rejected.jsonl").read_text().splitlines()) == \
-               sorted((ref_out / "rejected.jsonl").read_text().splitlines()), name
+        assert sorted((out / "rejected.jsonl").read_text().splitlines()) == sorted(
+            (ref_out / "rejected.jsonl").read_text().splitlines()
+        ), name
     assert not ray.is_initialized(), "the ray engine shuts down the instance it started"
 
 

@@ -1,5 +1,6 @@
 """Export: atomic writes, shards in each format, determinism, the dataset card, and the trainers'
 own ways of reading the files (TRL's GRPO/SFT data utilities, verl's RLHFDataset steps)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import word_level_tokenizer
 import yaml
+from conftest import word_level_tokenizer
 
 from pipeline.atomic import atomic_path, atomic_write_bytes, atomic_write_text, remove_temps
 from pipeline.card import render_card
@@ -235,8 +236,11 @@ def test_trl_grpo_and_sft(tmp_path, tokenizer):
     def score(texts):
         completions = [[{"role": "assistant", "content": t}] for t in texts]
         return reward(
-            prompts=batch["prompt"], completions=completions, completion_ids=[[1]] * len(texts),
-            trainer_state=TrainerState(), **{k: batch[k] for k in keys},
+            prompts=batch["prompt"],
+            completions=completions,
+            completion_ids=[[1]] * len(texts),
+            trainer_state=TrainerState(),
+            **{k: batch[k] for k in keys},
         )
 
     assert score([f"So it is \\boxed{{{a}}}." for a in batch["answer"]]) == [1.0] * len(rows)

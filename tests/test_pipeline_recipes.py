@@ -1,15 +1,16 @@
 """pipeline.recipes: raw rows of known datasets (and mapped tables) become Exercises."""
+
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from pipeline_shared import SHARED_DATA, requires_shared
 
 from pipeline.recipes import RECIPES, detect_recipe, get_recipe, is_number
 from pipeline.schema import Exercise, Rejection, RowError
 from pipeline.sources import read_rows
-from pipeline_shared import SHARED_DATA, requires_shared
 from verifiers import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
@@ -36,9 +37,13 @@ def test_gsm8k_answer_after_marks_and_solution_without_calculator_marks():
     assert first.solution == "The baker makes 12*3 = 36 rolls.\nHalf of them is 36/2 = 18 rolls."
     assert "<<" not in second.solution and "####" not in second.solution
     assert (first.origin, first.source, first.license, first.lang, first.answer_type) == (
-        f"{path}:1", "gsm8k", "MIT", "en", "number")
-    assert errors == [(f"{path}:3", "field 'answer': no '####' final answer"),
-                      (f"{path}:4", "field 'question': empty")]
+        f"{path}:1",
+        "gsm8k",
+        "MIT",
+        "en",
+        "number",
+    )
+    assert errors == [(f"{path}:3", "field 'answer': no '####' final answer"), (f"{path}:4", "field 'question': empty")]
 
 
 def test_math_answer_from_the_last_box_and_metadata():
@@ -46,7 +51,7 @@ def test_math_answer_from_the_last_box_and_metadata():
     exercises, errors = convert(path, "math")
     assert [e.answer for e in exercises] == ["\\frac{5}{6}", "2", "4"]
     assert exercises[0].metadata == {"subject": "Prealgebra", "level": 2, "unique_id": "fixture/prealgebra/1.json"}
-    assert exercises[1].metadata == {"subject": "Algebra", "level": 3}       # original MATH keys: type, "Level 3"
+    assert exercises[1].metadata == {"subject": "Algebra", "level": 3}  # original MATH keys: type, "Level 3"
     assert exercises[2].metadata["level"] is None
     assert exercises[0].solution.endswith("\\boxed{\\frac{5}{6}}$.")
     assert {(e.source, e.license, e.lang) for e in exercises} == {("math", "MIT", "en")}
@@ -70,14 +75,24 @@ def test_tal_scq_renders_options_and_answers_with_the_letter():
     assert first.solution == "$$3\\times 4=12$$，\n故选B．"
     assert first.metadata == {"difficulty": "1", "knowledge_point_routes": ["计算->四则运算"], "qid": "f1"}
     assert second.problem == "最小的质数是（ ）．\nA. 1\nB. 2"
-    assert second.answer == "A"                                      # "a" in the row
+    assert second.answer == "A"  # "a" in the row
     assert second.solution is None
-    assert errors == [(f"{FIXTURES / 'tal_scq.jsonl'}:3", "field 'answer_value': 'E' is not one of the options ['A', 'B']")]
+    assert errors == [
+        (f"{FIXTURES / 'tal_scq.jsonl'}:3", "field 'answer_value': 'E' is not one of the options ['A', 'B']")
+    ]
 
 
 def test_generic_mapping_and_extraction_from_the_solution():
-    recipe = get_recipe("generic", problem_col="q", answer_col="a", solution_col="work", answer_type_col="kind",
-                        source="my-set", license="CC0", lang="fr")
+    recipe = get_recipe(
+        "generic",
+        problem_col="q",
+        answer_col="a",
+        solution_col="work",
+        answer_type_col="kind",
+        source="my-set",
+        license="CC0",
+        lang="fr",
+    )
     exercise = recipe.to_exercise("f:1", {"q": " Combien font 6 x 7 ? ", "a": 42, "kind": "number"})
     assert exercise == Exercise("Combien font 6 x 7 ?", "42", "f:1", None, "number", "my-set", "CC0", "fr", {})
     extracted = recipe.to_exercise("f:2", {"q": "1/2 + 1/2?", "work": "It is $\\boxed{1}$."})
@@ -102,16 +117,19 @@ def test_empty_problem_is_a_row_error_with_the_field():
     assert info.value.field == "problem" and str(info.value) == "field 'problem': empty"
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    ({"question": "q", "answer": "w\n#### 3"}, "gsm8k"),
-    ({"question": "q", "answer": "3"}, "generic"),
-    ({"problem": "p", "solution": "s", "answer": "a", "subject": "Algebra", "level": 1, "unique_id": "u"}, "math"),
-    ({"problem": "p", "solution": "s", "type": "Algebra", "level": "Level 1"}, "math"),
-    ({"problem": "p", "solution": "s"}, "generic"),
-    ({"grade": 1, "input": "i", "golden": "1"}, "cmath"),
-    ({"problem": "p", "answer_option_list": [], "answer_value": "A"}, "tal-scq"),
-    ({"problem": "p", "answer": "1"}, "generic"),
-])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"question": "q", "answer": "w\n#### 3"}, "gsm8k"),
+        ({"question": "q", "answer": "3"}, "generic"),
+        ({"problem": "p", "solution": "s", "answer": "a", "subject": "Algebra", "level": 1, "unique_id": "u"}, "math"),
+        ({"problem": "p", "solution": "s", "type": "Algebra", "level": "Level 1"}, "math"),
+        ({"problem": "p", "solution": "s"}, "generic"),
+        ({"grade": 1, "input": "i", "golden": "1"}, "cmath"),
+        ({"problem": "p", "answer_option_list": [], "answer_value": "A"}, "tal-scq"),
+        ({"problem": "p", "answer": "1"}, "generic"),
+    ],
+)
 def test_detect_recipe(row, expected):
     assert detect_recipe(row) == expected
 
@@ -137,10 +155,20 @@ def test_registry_names_and_errors():
         get_recipe("cmath", problem_col="q")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("42", True), ("-3.5", True), ("3/8", True), ("12%", True), (".5", True),
-    ("30元", False), ("1,234", False), ("x+1", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", True),
+        ("-3.5", True),
+        ("3/8", True),
+        ("12%", True),
+        (".5", True),
+        ("30元", False),
+        ("1,234", False),
+        ("x+1", False),
+        ("", False),
+    ],
+)
 def test_is_number(text, expected):
     assert is_number(text) is expected
 
@@ -151,8 +179,14 @@ def test_is_number(text, expected):
 REAL = {  # file -> (recipe, rows, rows that cannot become an exercise: origin line -> error)
     "gsm8k/train.jsonl": ("gsm8k", 7473, {}),
     # two MATH solutions box nothing (``\boxed{}``) and the answer column is empty
-    "math/train.jsonl": ("math", 7500, {5530: "field 'answer': none given, and the solution has no non-empty \\boxed{}",
-                                         5532: "field 'answer': none given, and the solution has no non-empty \\boxed{}"}),
+    "math/train.jsonl": (
+        "math",
+        7500,
+        {
+            5530: "field 'answer': none given, and the solution has no non-empty \\boxed{}",
+            5532: "field 'answer': none given, and the solution has no non-empty \\boxed{}",
+        },
+    ),
     "zh/cmath_dev_shared.jsonl": ("cmath", 300, {}),
     "zh/tal_scq5k_cn_train_1k.jsonl": ("tal-scq", 1000, {}),
 }
@@ -217,7 +251,7 @@ def test_real_tal_scq_prompts_hold_every_option():
     recipe = get_recipe("tal-scq")
     for origin, row in read_rows(SHARED_DATA / "zh/tal_scq5k_cn_train_1k.jsonl"):
         exercise = recipe.to_exercise(origin, row)
-        letters = [line.split(".")[0] for line in exercise.problem.split("\n")[-len(row["answer_option_list"]):]]
+        letters = [line.split(".")[0] for line in exercise.problem.split("\n")[-len(row["answer_option_list"]) :]]
         assert letters == [option[0]["aoVal"] for option in row["answer_option_list"]]
         assert exercise.answer in letters
 

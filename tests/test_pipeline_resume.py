@@ -1,6 +1,7 @@
 """A build killed or failed part way and run again resumes from the cached map results
 (``pipeline/mapcache.py``): only missing segments are mapped, the output is byte-identical to a
 clean build's, stale or corrupt cache files are never used, and a finished build leaves no cache."""
+
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from pipeline import mapcache, mapping
 from pipeline.build import BuildConfig, SourceSpec, build
 
 ROWS = 300
-SEGMENT = 40   # so ROWS is 8 segments, the last one short
+SEGMENT = 40  # so ROWS is 8 segments, the last one short
 
 
 def _rows(n: int, *, changed: int | None = None) -> list[str]:
@@ -28,10 +29,15 @@ def _rows(n: int, *, changed: int | None = None) -> list[str]:
         if i == changed:
             problem, answer = f"Item {i}: what is {i} plus 1?", i + 1
         lines.append(json.dumps({"problem": problem, "answer": str(answer)}))
-    lines[5] = '{"problem": "broken line", "answer": '                     # malformed, rejected while reading
-    lines[50] = lines[10]                                                   # an exact duplicate
-    lines[90] = json.dumps({"problem": "Janet's ducks lay 16 eggs per day and she eats three for breakfast "
-                                       "every morning. How many are left?", "answer": "13"})  # contaminated
+    lines[5] = '{"problem": "broken line", "answer": '  # malformed, rejected while reading
+    lines[50] = lines[10]  # an exact duplicate
+    lines[90] = json.dumps(
+        {
+            "problem": "Janet's ducks lay 16 eggs per day and she eats three for breakfast "
+            "every morning. How many are left?",
+            "answer": "13",
+        }
+    )  # contaminated
     return lines
 
 
@@ -43,11 +49,20 @@ def _source(tmp_path: Path, name: str = "rows.jsonl", **kw) -> Path:
 
 def _config(tmp_path: Path, source: Path, out: str, **extra) -> BuildConfig:
     evalset = tmp_path / "eval.jsonl"
-    evalset.write_text(json.dumps({"problem": "Janet's ducks lay 16 eggs per day and she eats three for "
-                                              "breakfast every morning. She sells the rest.", "answer": "18"}) + "\n")
+    evalset.write_text(
+        json.dumps(
+            {
+                "problem": "Janet's ducks lay 16 eggs per day and she eats three for "
+                "breakfast every morning. She sells the rest.",
+                "answer": "18",
+            }
+        )
+        + "\n"
+    )
     settings = {"near_duplicate_threshold": 0.7, "ngram": 8, "test_fraction": 0.2, **extra}
-    return BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / out), decontaminate=[str(evalset)],
-                       **settings)
+    return BuildConfig(
+        sources=[SourceSpec(str(source))], out=str(tmp_path / out), decontaminate=[str(evalset)], **settings
+    )
 
 
 def _tree(out: Path) -> dict[str, bytes]:
@@ -86,6 +101,7 @@ class _Killed(Exception):
 
 def _fail_before_publish(monkeypatch, config: BuildConfig) -> None:
     """A build that maps everything and dies before publishing: its whole cache stays behind."""
+
     def crash(*args):
         raise _Killed("killed before publishing")
 
@@ -108,17 +124,44 @@ def test_a_build_killed_with_sigkill_maps_only_the_missing_segments_on_rerun(tmp
     made, calls = caches
     rows, segment = 3000, 250
     source = tmp_path / "big.jsonl"
-    source.write_text("".join(json.dumps({"problem": f"Item {i}: what is {i} plus {i * 7 % 13} times {i % 5}?",
-                                          "answer": str(i + (i * 7 % 13) * (i % 5))}) + "\n" for i in range(rows)))
+    source.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "problem": f"Item {i}: what is {i} plus {i * 7 % 13} times {i % 5}?",
+                    "answer": str(i + (i * 7 % 13) * (i % 5)),
+                }
+            )
+            + "\n"
+            for i in range(rows)
+        )
+    )
     config = BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / "out"), near_duplicate_threshold=1.0)
     reference = _clean(tmp_path, config)
     calls.clear()
 
-    code = ("import sys, pipeline.mapcache as m; m.SEGMENT = int(sys.argv.pop(1)); "
-            "from answerkey.cli import main; main(prog_name='answerkey')")
-    victim = subprocess.Popen([sys.executable, "-c", code, str(segment), "build", "--source", str(source), "--quiet",
-                               "--near-dup-threshold", "1", "--out", config.out],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    code = (
+        "import sys, pipeline.mapcache as m; m.SEGMENT = int(sys.argv.pop(1)); "
+        "from answerkey.cli import main; main(prog_name='answerkey')"
+    )
+    victim = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(segment),
+            "build",
+            "--source",
+            str(source),
+            "--quiet",
+            "--near-dup-threshold",
+            "1",
+            "--out",
+            config.out,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.time() + 120
     while not _cached(Path(config.out)) and victim.poll() is None and time.time() < deadline:
         time.sleep(0.01)
@@ -140,8 +183,9 @@ def test_a_build_killed_with_sigkill_maps_only_the_missing_segments_on_rerun(tmp
     assert not (Path(config.out) / ".cache").exists()
 
 
-@pytest.mark.parametrize("change", [{"timeout": 7.0}, {"near_duplicate_threshold": 0.8}, {"test_fraction": 0.3},
-                                    {"ngram": 9}])
+@pytest.mark.parametrize(
+    "change", [{"timeout": 7.0}, {"near_duplicate_threshold": 0.8}, {"test_fraction": 0.3}, {"ngram": 9}]
+)
 def test_a_changed_setting_never_reuses_stale_segments(tmp_path, monkeypatch, caches, change):
     made, calls = caches
     source = _source(tmp_path)
@@ -162,24 +206,25 @@ def test_a_changed_row_remaps_only_its_segment_and_an_unchanged_rerun_maps_nothi
     _fail_before_publish(monkeypatch, _config(tmp_path, _source(tmp_path), "out"))
     _fail_before_publish(monkeypatch, _config(tmp_path, _source(tmp_path), "out"))
     assert made[-1].reused_rows == ROWS and made[-1].mapped_rows == 0 and made[-1].written_segments == 0
-    source = _source(tmp_path, changed=130)                       # in the fourth segment (rows 120-159)
+    source = _source(tmp_path, changed=130)  # in the fourth segment (rows 120-159)
     calls.clear()
     build(_config(tmp_path, source, "out"), progress=False)
     assert made[-1].reused_rows == ROWS - SEGMENT and made[-1].mapped_rows == SEGMENT
     assert sorted(int(o.rsplit(":", 1)[1]) for o in calls) == list(range(121, 161))  # 1-based lines
     reference = _clean(tmp_path, _config(tmp_path, source, "clean"))
     strip = ("manifest.json", "README.md")
-    assert {k: v for k, v in _tree(tmp_path / "out").items() if k not in strip} == \
-           {k: v for k, v in reference.items() if k not in strip}
+    assert {k: v for k, v in _tree(tmp_path / "out").items() if k not in strip} == {
+        k: v for k, v in reference.items() if k not in strip
+    }
 
 
 def _corrupt(files: list[Path]) -> None:
-    files[1].write_bytes(files[1].read_bytes()[:-100])                       # truncated
+    files[1].write_bytes(files[1].read_bytes()[:-100])  # truncated
     data = bytearray(files[3].read_bytes())
-    data[len(data) // 2] ^= 0xFF                                            # a flipped byte
+    data[len(data) // 2] ^= 0xFF  # a flipped byte
     files[3].write_bytes(bytes(data))
-    files[4].write_bytes(b"")                                               # empty
-    files[6].write_bytes(b"not a cache file at all")                        # garbage
+    files[4].write_bytes(b"")  # empty
+    files[6].write_bytes(b"not a cache file at all")  # garbage
 
 
 @pytest.mark.parametrize("engine,workers", [("local", 1), ("local", 2), ("datasets", 2), ("ray", 2)])
@@ -201,7 +246,7 @@ def _corrupt_and_rebuild(tmp_path, monkeypatch, made, calls, engine, workers):
     config = _config(tmp_path, source, "out", engine=engine, workers=workers)
     reference = _clean(tmp_path, config)
     _fail_before_publish(monkeypatch, config)
-    by_order = _segment_files(tmp_path / "out", config)     # the files in input order, by their keys
+    by_order = _segment_files(tmp_path / "out", config)  # the files in input order, by their keys
     assert [f.name for f in _cached(tmp_path / "out")] == sorted(by_order) and len(by_order) == 8
     _corrupt([tmp_path / "out" / ".cache" / "map" / name for name in by_order])
     (tmp_path / "out" / ".cache" / "map" / ".x.pkl.0123456789abcdef0123456789abcdef.tmp").write_bytes(b"half")
@@ -226,4 +271,4 @@ def _segment_files(out: Path, config: BuildConfig) -> list[str]:
     finally:
         run.close()
     cache = mapcache.MapCache(out / ".cache" / "map")
-    return [f"{cache._key(mapping.map_item, jobs[i:i + SEGMENT])}.pkl" for i in range(0, len(jobs), SEGMENT)]
+    return [f"{cache._key(mapping.map_item, jobs[i : i + SEGMENT])}.pkl" for i in range(0, len(jobs), SEGMENT)]

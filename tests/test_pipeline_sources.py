@@ -1,4 +1,5 @@
 """pipeline.sources: rows and their origins from JSONL, CSV, parquet and Hugging Face datasets."""
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,11 @@ def test_csv_origins_are_the_physical_line_where_a_row_starts():
     path = FIXTURES / "rows.csv"
     rows, rejected = split(read_rows(path))
     assert [origin for origin, _ in rows] == [f"{path}:2", f"{path}:3", f"{path}:8"]
-    assert rows[1][1] == {"problem": "A list:\nfirst line\nsecond line, with a comma", "answer": "7",
-                          "solution": "Count them: 7"}
+    assert rows[1][1] == {
+        "problem": "A list:\nfirst line\nsecond line, with a comma",
+        "answer": "7",
+        "solution": "Count them: 7",
+    }
     assert rows[2][1] == {"problem": "Half of 18?", "answer": "9", "solution": ""}
     assert len(rejected) == 1
     assert rejected[0].origin == f"{path}:7"
@@ -86,10 +90,17 @@ def test_save_to_disk_dataset_and_dataset_dict(tmp_path):
     data.save_to_disk(tmp_path / "one")
     assert list(read_rows(tmp_path / "one")) == [(f"{tmp_path / 'one'}:row {i}", r) for i, r in enumerate(ROWS)]
 
-    datasets.DatasetDict({"train": data.select(range(3)), "test": data.select(range(3, 5))}).save_to_disk(tmp_path / "two")
+    datasets.DatasetDict({"train": data.select(range(3)), "test": data.select(range(3, 5))}).save_to_disk(
+        tmp_path / "two"
+    )
     where = str(tmp_path / "two")
     assert [origin for origin, _ in read_rows(where)] == [
-        f"{where}:train:row 0", f"{where}:train:row 1", f"{where}:train:row 2", f"{where}:test:row 0", f"{where}:test:row 1"]
+        f"{where}:train:row 0",
+        f"{where}:train:row 1",
+        f"{where}:train:row 2",
+        f"{where}:test:row 0",
+        f"{where}:test:row 1",
+    ]
 
 
 def test_load_dataset_on_a_local_folder(tmp_path, monkeypatch):
@@ -104,11 +115,14 @@ def test_load_dataset_on_a_local_folder(tmp_path, monkeypatch):
     assert rows[0][0] == f"{folder}:train:row 0" and rows[0][1]["golden"] == "8"
 
 
-@pytest.mark.parametrize(("where", "call"), [
-    ("hf:org/set", ("org/set", None, None)),
-    ("hf:org/set:train", ("org/set", None, "train")),
-    ("hf:org/set:main:test", ("org/set", "main", "test")),
-])
+@pytest.mark.parametrize(
+    ("where", "call"),
+    [
+        ("hf:org/set", ("org/set", None, None)),
+        ("hf:org/set:train", ("org/set", None, "train")),
+        ("hf:org/set:main:test", ("org/set", "main", "test")),
+    ],
+)
 def test_hf_names_go_to_load_dataset(monkeypatch, where, call):
     import datasets
 
@@ -168,6 +182,6 @@ def test_rows_are_streamed_not_preloaded(tmp_path):
     path.write_text('{"n": 1}\n')
     rows = read_rows(path)
     assert next(rows) == (f"{path}:1", {"n": 1})
-    with path.open("a") as handle:             # appended after the first row was read
+    with path.open("a") as handle:  # appended after the first row was read
         handle.write('{"n": 2}\n')
     assert next(rows) == (f"{path}:2", {"n": 2})

@@ -1,4 +1,5 @@
 """verifiers.scoring: loading labelled case files and scoring any judge over them."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,7 @@ from verifiers.scoring import Case, CaseFileError, Outcome, judge_case, load_cas
 
 
 def write_cases(path: Path, rows: list) -> Path:
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n",
-                    encoding="utf-8")
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
 
 
@@ -21,26 +21,32 @@ def row(**fields) -> dict:
 
 
 def test_load_cases_reads_fields_and_defaults(tmp_path):
-    path = write_cases(tmp_path / "c.jsonl", [
-        row(id="a", category="integer", answer_type="number"),
-        "",
-        row(prediction="二十五", gold="25"),
-    ])
+    path = write_cases(
+        tmp_path / "c.jsonl",
+        [
+            row(id="a", category="integer", answer_type="number"),
+            "",
+            row(prediction="二十五", gold="25"),
+        ],
+    )
     cases = load_cases(path)
     assert cases[0] == Case("a", "1", "1", True, "integer", "number")
     assert cases[1] == Case("c.jsonl:3", "二十五", "25", True, "uncategorized", None)
 
 
-@pytest.mark.parametrize("bad, message", [
-    ('{"prediction": "1", "gold": ', "invalid JSON"),
-    ('["1", "1", true]', "expected a JSON object"),
-    (json.dumps({"prediction": "1", "expected": True}), "missing field 'gold'"),
-    (json.dumps(row(expected="yes")), "field 'expected' must be bool, got str"),
-    (json.dumps(row(expected=1)), "field 'expected' must be bool, got int"),
-    (json.dumps(row(gold=5)), "field 'gold' must be str, got int"),
-    (json.dumps(row(category=3)), "field 'category' must be str, got int"),
-    (json.dumps(row(id="x")), "field 'id': duplicate id 'x'"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ('{"prediction": "1", "gold": ', "invalid JSON"),
+        ('["1", "1", true]', "expected a JSON object"),
+        (json.dumps({"prediction": "1", "expected": True}), "missing field 'gold'"),
+        (json.dumps(row(expected="yes")), "field 'expected' must be bool, got str"),
+        (json.dumps(row(expected=1)), "field 'expected' must be bool, got int"),
+        (json.dumps(row(gold=5)), "field 'gold' must be str, got int"),
+        (json.dumps(row(category=3)), "field 'category' must be str, got int"),
+        (json.dumps(row(id="x")), "field 'id': duplicate id 'x'"),
+    ],
+)
 def test_bad_rows_name_file_line_and_field(tmp_path, bad, message):
     path = write_cases(tmp_path / "bad.jsonl", [row(id="x"), bad])
     with pytest.raises(CaseFileError) as err:
@@ -117,8 +123,7 @@ def test_score_counts_both_kinds_of_error_and_categories():
 
 
 def test_summarize_times():
-    outcomes = [Outcome(Case(str(i), "1", "1", True), True, elapsed_ms=float(i))
-                for i in range(1, 21)]
+    outcomes = [Outcome(Case(str(i), "1", "1", True), True, elapsed_ms=float(i)) for i in range(1, 21)]
     report = summarize(outcomes)
     assert report.mean_ms == pytest.approx(10.5)
     assert report.median_ms == pytest.approx(10.5)

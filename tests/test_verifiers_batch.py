@@ -1,4 +1,5 @@
 """verify_batch(): a process pool with a hard per-item time bound, results in input order."""
+
 from __future__ import annotations
 
 import os
@@ -6,10 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import STATUSES, describe
 
 from verifiers import Verdict, verify, verify_batch
-
-from conftest import STATUSES, describe
 
 
 def _ordinary(mixed_pairs):

@@ -1,4 +1,5 @@
 """verify(): what must be judged equal, and what not, category by category (issue 2)."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -3,6 +3,7 @@
 Formatting of the extracted string may differ between implementations (``$``, spaces, a trailing
 period), so most cases check that ``verify(extracted, expected)`` holds rather than a literal.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,12 @@ EXTRACTS = [
     pytest.param("\\boxed{ 7 }", "7", {}, id="boxed-spaces"),
     pytest.param("First guess \\boxed{3}, but after checking, \\boxed{5}.", "5", {}, id="boxed-last-wins"),
     pytest.param("The area is \\fbox{12} square units.", "12", {}, id="fbox"),
-    pytest.param("$\\boxed{\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}}$",
-                 "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", {}, id="boxed-matrix"),
+    pytest.param(
+        "$\\boxed{\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}}$",
+        "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}",
+        {},
+        id="boxed-matrix",
+    ),
     pytest.param("The roots form the set \\boxed{\\{1, 2\\}}.", "\\{1,2\\}", {}, id="boxed-set"),
     pytest.param("so $x \\in \\boxed{[-1, 3)}$", "[-1,3)", {}, id="boxed-interval"),
     # GSM8K
@@ -30,7 +35,9 @@ EXTRACTS = [
     pytest.param("Some working: 3 + 4 = 7\nAnswer: 7", "7", {}, id="answer-colon"),
     pytest.param(
         "We compute 6/8 = 3/4.\nFinal Answer: The final answer is $\\frac{3}{4}$. I hope it is correct.",
-        "\\frac{3}{4}", {}, id="minerva-final-answer",
+        "\\frac{3}{4}",
+        {},
+        id="minerva-final-answer",
     ),
     pytest.param("Therefore, the final answer is: 2\\sqrt{2}", "\\sqrt{8}", {}, id="final-answer-is-colon"),
     # Chinese
@@ -51,11 +58,15 @@ EXTRACTS = [
     # revisions: the last committed answer counts
     pytest.param(
         "So the total is \\boxed{5}. Wait, that is wrong: I forgot one apple. The answer is \\boxed{6}.",
-        "6", {}, id="revision-boxed",
+        "6",
+        {},
+        id="revision-boxed",
     ),
     pytest.param(
         "The answer is 5. Wait, I made an arithmetic error. Recomputing, the answer is 6.",
-        "6", {}, id="revision-phrase",
+        "6",
+        {},
+        id="revision-phrase",
     ),
     pytest.param("答案是 5。不对，重新计算一下，答案是 6。", "6", {}, id="revision-zh"),
 ]

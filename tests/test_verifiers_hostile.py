@@ -3,16 +3,16 @@
 The time bound here is a "never hang" guard (the call's own timeout plus a generous margin), not a
 speed benchmark.
 """
+
 from __future__ import annotations
 
 import random
 import string
 
 import pytest
+from conftest import INJECTION_TEMPLATES, STATUSES, describe, run_guarded
 
 from verifiers import Verdict, verify, verify_batch
-
-from conftest import INJECTION_TEMPLATES, STATUSES, describe, run_guarded
 
 TIMEOUT = 1.0
 GUARD = TIMEOUT + 3.0

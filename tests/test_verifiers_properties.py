@@ -1,4 +1,5 @@
 """Property tests (hypothesis): integers with separators, equal fractions, near-but-unequal values."""
+
 from __future__ import annotations
 
 from fractions import Fraction

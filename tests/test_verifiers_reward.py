@@ -1,4 +1,5 @@
 """reward(): TRL's reward-function convention, called directly and from a real GRPOTrainer step."""
+
 from __future__ import annotations
 
 import inspect
@@ -166,9 +167,16 @@ def test_real_grpo_trainer_step(conversational, tmp_path, monkeypatch):
     assert tok.decode([forced_id]) == FORCED
     torch.manual_seed(0)
     config = LlamaConfig(
-        vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=64,
-        pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, bos_token_id=None,
+        vocab_size=len(tok),
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=64,
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id,
+        bos_token_id=None,
     )
     model = LlamaForCausalLM(config)
 
@@ -177,10 +185,21 @@ def test_real_grpo_trainer_step(conversational, tmp_path, monkeypatch):
 
     dataset = Dataset.from_list([{"prompt": prompt(p), "answer": a} for p, a in GRPO_ROWS])
     args = GRPOConfig(
-        output_dir=str(tmp_path), per_device_train_batch_size=6, num_generations=2,
-        max_completion_length=1, max_steps=1, learning_rate=1e-3, logging_steps=1,
-        report_to="none", save_strategy="no", use_cpu=True, bf16=False, fp16=False,
-        seed=0, dataloader_num_workers=0, disable_tqdm=True,
+        output_dir=str(tmp_path),
+        per_device_train_batch_size=6,
+        num_generations=2,
+        max_completion_length=1,
+        max_steps=1,
+        learning_rate=1e-3,
+        logging_steps=1,
+        report_to="none",
+        save_strategy="no",
+        use_cpu=True,
+        bf16=False,
+        fp16=False,
+        seed=0,
+        dataloader_num_workers=0,
+        disable_tqdm=True,
         generation_kwargs={"sequence_bias": {(forced_id,): 100.0}},
     )
     trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, train_dataset=dataset, processing_class=tok)

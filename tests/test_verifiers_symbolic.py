@@ -1,4 +1,5 @@
 """sympy as the last resort: symbolic integers, no eval, and a hard bound from any thread."""
+
 import builtins
 import subprocess
 import sys
@@ -8,10 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sympy
 
-from verifiers import verify
+from verifiers import sandbox, verify
 from verifiers.answers import parse_answer
 from verifiers.limits import Deadline, VerifierTimeout
-from verifiers import sandbox
 from verifiers.sandbox import sympy_equal_bounded
 from verifiers.symbolic import to_sympy
 
@@ -38,6 +38,7 @@ def test_to_sympy_never_evaluates_text(monkeypatch):
 
     def forbidden(*args, **kwargs):
         raise AssertionError("answer text must never reach eval/exec")
+
     monkeypatch.setattr(builtins, "eval", forbidden)
     monkeypatch.setattr(builtins, "exec", forbidden)
     expr = to_sympy(parse_answer(text).node)
@@ -49,8 +50,12 @@ def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
     started = []
 
     def silent_helper():
-        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(60)"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         started.append(proc)
         return proc
 

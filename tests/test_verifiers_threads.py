@@ -1,4 +1,5 @@
 """verify() from many threads at once: same answers as sequentially, no exceptions, no signals."""
+
 from __future__ import annotations
 
 import signal
@@ -7,10 +8,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import STATUSES, describe
 
 from verifiers import verify
-
-from conftest import STATUSES, describe
 
 # A generous bound for the ordinary pairs: this file tests thread safety, not speed, and eight
 # threads share one interpreter. Hostile pairs get a short one.
@@ -52,7 +52,7 @@ def test_verify_in_a_thread_with_a_timeout():
         try:
             out["v"] = verify("9^{9^{9^9}}", "42", timeout=0.5)
             out["w"] = verify("(x+1)^2", "x^2+2x+1", timeout=SLOW_OK)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             out["exc"] = exc
 
     t = threading.Thread(target=work)

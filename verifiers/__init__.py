@@ -1,4 +1,5 @@
 """answerkey's verifiers: does an answer match the key? Extraction, comparison, rewards."""
+
 from .batch import verify_batch
 from .extract import extract_answer
 from .reward import reward

@@ -1,4 +1,5 @@
 """From an answer string to a parsed answer: clean, drop units and currency, read words, parse."""
+
 from __future__ import annotations
 
 import re
@@ -126,4 +127,3 @@ def _parse(text: str, deadline: Deadline | None) -> Parsed:
     if contains_tag(node, "word"):
         return Parsed(cleaned, None, percent, error="answer is prose")
     return Parsed(cleaned, node, percent)
-

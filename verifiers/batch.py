@@ -5,6 +5,7 @@ not answered ``grace`` seconds after the deadline is killed and replaced, and it
 ``status="timeout"``. Workers run under an address-space limit, so a runaway allocation becomes
 a ``MemoryError`` (an ``error`` verdict) instead of taking the machine down.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,10 @@ class _Worker:
     def __init__(self, memory_mb: int):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "verifiers.worker", str(memory_mb)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
         self.index: int | None = None
         self.started = 0.0
@@ -72,9 +76,14 @@ def _validated(pairs: Iterable[Pair]) -> list[tuple]:
     return items
 
 
-def verify_batch(pairs: Iterable[Pair], *, workers: int | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, progress: bool | None = None,
-                 memory_mb: int = 2048) -> list[Verdict]:
+def verify_batch(
+    pairs: Iterable[Pair],
+    *,
+    workers: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
+    memory_mb: int = 2048,
+) -> list[Verdict]:
     """Verify (prediction, gold[, answer_type]) pairs in worker processes; results in input order."""
     items = _validated(pairs)
     if not items:
@@ -105,8 +114,9 @@ def verify_batch(pairs: Iterable[Pair], *, workers: int | None = None,
                         pool[k] = worker = _Worker(memory_mb)
                 elif waited > timeout + GRACE_SECONDS:
                     index = worker.index
-                    verdict = Verdict(False, "none", None, ("", ""),
-                                      f"worker killed after {waited:.1f}s", "timeout", waited * 1000)
+                    verdict = Verdict(
+                        False, "none", None, ("", ""), f"worker killed after {waited:.1f}s", "timeout", waited * 1000
+                    )
                     worker.kill()
                     pool[k] = worker = _Worker(memory_mb)
                 else:

@@ -1,4 +1,5 @@
 """A gold answer's canonical form, its answer type, and a nearby wrong answer (for self-checks)."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -7,7 +8,6 @@ from .answers import choice_letter, is_text_answer, parse_answer, simplify_text
 from .evaluate import NotExact, NotNumeric, exact_value
 from .limits import Deadline
 from .parser import Node
-
 
 _MAX_PRINTED_BITS = 12_000  # Python prints integers up to 4,300 digits; keep such golds as written
 

@@ -1,23 +1,23 @@
 """Judging two parsed answers equal: the cheapest sound method first, structure by structure."""
+
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
-
-import math
 
 import mpmath
 
 from .evaluate import PRECISION_DIGITS, NotExact, NotNumeric, NumericEvaluator, exact_value
 from .limits import Deadline, TooLarge
-from .sandbox import sympy_equal_bounded
 from .parser import Node, contains_tag
+from .sandbox import sympy_equal_bounded
 
-_PROBES = 4                     # random points for expressions with free symbols
-_NOISE_DIGITS = 35              # differences below 10^-35 of the working scale are rounding noise
-_PRECISE_DIGITS = 8             # a decimal with this many significant digits may stand for an exact value
+_PROBES = 4  # random points for expressions with free symbols
+_NOISE_DIGITS = 35  # differences below 10^-35 of the working scale are rounding noise
+_PRECISE_DIGITS = 8  # a decimal with this many significant digits may stand for an exact value
 _MAX_ALTERNATIVES = 16
-_LARGE_DIGITS = 30              # beyond 10^30, agreement is re-checked at higher precision
+_LARGE_DIGITS = 30  # beyond 10^30, agreement is re-checked at higher precision
 _MAX_DIGITS = 3_000
 _ORDERED_RELS = {"<", "<=", ">", ">="}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -69,16 +69,21 @@ class Comparer:
         gk, pk = self.kind(g), self.kind(p)
         if gk == "equation" or pk == "equation":
             return False
-        if gk == "inequality" or pk == "inequality" or gk == "union" or pk == "union" or \
-                self.is_interval(g) or self.is_interval(p):
+        if (
+            gk == "inequality"
+            or pk == "inequality"
+            or gk == "union"
+            or pk == "union"
+            or self.is_interval(g)
+            or self.is_interval(p)
+        ):
             return self.intervals(p, g)
         if gk == "collection" or pk == "collection":
             return self.collections(p, g)
         if gk == "tuple" or pk == "tuple":
             return gk == pk and self.tuples(p, g)
         if gk == "ratio" or pk == "ratio":
-            return gk == pk and len(p[1]) == len(g[1]) and all(
-                self.scalars(a, b) for a, b in zip(p[1], g[1]))
+            return gk == pk and len(p[1]) == len(g[1]) and all(self.scalars(a, b) for a, b in zip(p[1], g[1]))
         return self.scalars(p, g)
 
     def kind(self, node: Node) -> str:
@@ -114,8 +119,11 @@ class Comparer:
         return operands[last_equal + 1] if last_equal is not None else operands[-1]
 
     def is_interval(self, node: Node) -> bool:
-        return node[0] == "seq" and len(node[3]) == 2 and (
-            node[1] + node[2] in ("(]", "[)") or any(_is_infinite(x) for x in node[3]))
+        return (
+            node[0] == "seq"
+            and len(node[3]) == 2
+            and (node[1] + node[2] in ("(]", "[)") or any(_is_infinite(x) for x in node[3]))
+        )
 
     # -- collections -----------------------------------------------------------------------
     def members(self, node: Node) -> list[Node]:
@@ -177,7 +185,8 @@ class Comparer:
             return False
         first = ratios[0]
         return abs(first) > 10**-_NOISE_DIGITS and all(
-            abs(r - first) <= abs(first) * 10**-_NOISE_DIGITS for r in ratios[1:])
+            abs(r - first) <= abs(first) * 10**-_NOISE_DIGITS for r in ratios[1:]
+        )
 
     # -- intervals and inequalities --------------------------------------------------------
     def intervals(self, p: Node, g: Node) -> bool:
@@ -273,8 +282,7 @@ class Comparer:
         """Relations compared term by term after orienting both the same way."""
         self.method = "relation"
         po, go = _orient(p), _orient(g)
-        return po[0] == go[0] and len(po[1]) == len(go[1]) and all(
-            self.scalars(a, b) for a, b in zip(po[1], go[1]))
+        return po[0] == go[0] and len(po[1]) == len(go[1]) and all(self.scalars(a, b) for a, b in zip(po[1], go[1]))
 
     # -- scalars ---------------------------------------------------------------------------
     def scalars(self, p: Node, g: Node) -> bool:
@@ -302,8 +310,11 @@ class Comparer:
                 continue
             decimals, significant = digits
             representable = (other_val * 10**decimals).denominator == 1
-            if significant >= _PRECISE_DIGITS and not representable and \
-                    abs(dec_val - other_val) <= Fraction(1, 10**decimals):
+            if (
+                significant >= _PRECISE_DIGITS
+                and not representable
+                and abs(dec_val - other_val) <= Fraction(1, 10**decimals)
+            ):
                 return True
         return False
 
@@ -318,15 +329,19 @@ class Comparer:
                 continue
             if isinstance(vp, tuple) or isinstance(vg, tuple):
                 self.method = "matrix"
-                if not (isinstance(vp, tuple) and isinstance(vg, tuple)) or len(vp) != len(vg) \
-                        or len(vp[0]) != len(vg[0]):
+                if (
+                    not (isinstance(vp, tuple) and isinstance(vg, tuple))
+                    or len(vp) != len(vg)
+                    or len(vp[0]) != len(vg[0])
+                ):
                     return False
                 pairs = [(a, b) for ra, rb in zip(vp, vg) for a, b in zip(ra, rb)]
             else:
                 pairs = [(vp, vg)]
             for a, b in pairs:
                 if not _close(a, b, scale) and not (
-                        not symbols and self.approximates(p, g, _to_fraction(a), _to_fraction(b))):
+                    not symbols and self.approximates(p, g, _to_fraction(a), _to_fraction(b))
+                ):
                     return False
             magnitude = max(max(_decimal_exponent(a), _decimal_exponent(b)) for a, b in pairs)
             magnitude = max(magnitude, math.log10(scale))
@@ -440,9 +455,32 @@ def _symbols(node) -> set[str]:
 
 
 _KNOWN_FUNCTIONS = {
-    "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "ln", "log", "exp", "lg", "abs", "floor", "ceil", "binom", "asin", "acos", "atan",
-    "arcsec", "arccsc", "arccot",
+    "sin",
+    "cos",
+    "tan",
+    "sec",
+    "csc",
+    "cot",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "ln",
+    "log",
+    "exp",
+    "lg",
+    "abs",
+    "floor",
+    "ceil",
+    "binom",
+    "asin",
+    "acos",
+    "atan",
+    "arcsec",
+    "arccsc",
+    "arccot",
 }
 
 
@@ -484,7 +522,7 @@ def _split_first_pm(node):
         return [("add", (a, b)), ("add", (a, ("neg", b)))]
     for i, part in enumerate(node):
         if isinstance(part, tuple) and contains_tag(part, "pm"):
-            return [node[:i] + (alt,) + node[i + 1:] for alt in _split_first_pm(part)]
+            return [node[:i] + (alt,) + node[i + 1 :] for alt in _split_first_pm(part)]
     return [node, node]
 
 
@@ -494,4 +532,3 @@ def _unique(items: list[Node]) -> list[Node]:
         if item not in out:
             out.append(item)
     return out
-

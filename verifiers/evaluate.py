@@ -3,6 +3,7 @@
 Every primitive is guarded (exponent and factorial sizes, magnitudes) and loops check the
 deadline, so evaluation is bounded without signals and is safe from any thread.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,7 @@ def _exact_root(q: Fraction, n: int) -> Fraction:
         if r is None:
             raise NotExact
         for cand in (r - 1, r, r + 1):
-            if cand >= 0 and cand ** n == v:
+            if cand >= 0 and cand**n == v:
                 parts.append(cand)
                 break
         else:
@@ -106,10 +107,10 @@ def _exact_pow(base: Fraction, exponent: Fraction) -> Fraction:
         if base in (0, 1) or (base == -1):
             if base == 0 and e < 0:
                 raise NotNumeric("division by zero")
-            return base ** e
+            return base**e
         if abs(e) * max(_bits(base), 1) > MAX_EXACT_BITS:
             raise NotExact
-        return base ** e
+        return base**e
     if exponent.denominator > 64 or abs(exponent.numerator) > 4096:
         raise NotExact
     root = _exact_root(base, exponent.denominator)
@@ -257,7 +258,11 @@ class NumericEvaluator:
         if ctx.im(exponent) == 0 and ctx.im(base) == 0 and ctx.re(base) < 0:
             e = ctx.re(exponent)
             q = Fraction(str(ctx.nstr(e, 15))) if ctx.isfinite(e) else None
-            if q is not None and q.denominator % 2 == 1 and abs(e - ctx.mpf(q.numerator) / q.denominator) < ctx.mpf(10) ** -30:
+            if (
+                q is not None
+                and q.denominator % 2 == 1
+                and abs(e - ctx.mpf(q.numerator) / q.denominator) < ctx.mpf(10) ** -30
+            ):
                 # real odd roots of negatives: (-8)^(1/3) = -2
                 magnitude = ctx.power(-ctx.re(base), e)
                 return -magnitude if q.numerator % 2 else magnitude
@@ -267,12 +272,31 @@ class NumericEvaluator:
         ctx = self.ctx
         values = [self.scalar(a) for a in args]
         simple = {
-            "sin": ctx.sin, "cos": ctx.cos, "tan": ctx.tan, "sec": ctx.sec, "csc": ctx.csc,
-            "cot": ctx.cot, "arcsin": ctx.asin, "asin": ctx.asin, "arccos": ctx.acos,
-            "acos": ctx.acos, "arctan": ctx.atan, "atan": ctx.atan, "sinh": ctx.sinh,
-            "cosh": ctx.cosh, "tanh": ctx.tanh, "exp": ctx.exp, "ln": ctx.ln, "log": ctx.ln,
-            "lg": ctx.log10, "abs": abs, "arcsec": ctx.asec, "arccsc": ctx.acsc,
-            "arccot": ctx.acot, "floor": ctx.floor, "ceil": ctx.ceil,
+            "sin": ctx.sin,
+            "cos": ctx.cos,
+            "tan": ctx.tan,
+            "sec": ctx.sec,
+            "csc": ctx.csc,
+            "cot": ctx.cot,
+            "arcsin": ctx.asin,
+            "asin": ctx.asin,
+            "arccos": ctx.acos,
+            "acos": ctx.acos,
+            "arctan": ctx.atan,
+            "atan": ctx.atan,
+            "sinh": ctx.sinh,
+            "cosh": ctx.cosh,
+            "tanh": ctx.tanh,
+            "exp": ctx.exp,
+            "ln": ctx.ln,
+            "log": ctx.ln,
+            "lg": ctx.log10,
+            "abs": abs,
+            "arcsec": ctx.asec,
+            "arccsc": ctx.acsc,
+            "arccot": ctx.acot,
+            "floor": ctx.floor,
+            "ceil": ctx.ceil,
         }
         if name in simple and len(values) == 1:
             x = values[0]
@@ -344,8 +368,9 @@ def _multiply(a, b):
     if isinstance(a, tuple) and isinstance(b, tuple):
         if len(a[0]) != len(b):
             raise NotNumeric("matrix shapes do not multiply")
-        return tuple(tuple(sum((a[i][k] * b[k][j] for k in range(len(b))), 0)
-                           for j in range(len(b[0]))) for i in range(len(a)))
+        return tuple(
+            tuple(sum((a[i][k] * b[k][j] for k in range(len(b))), 0) for j in range(len(b[0]))) for i in range(len(a))
+        )
     if isinstance(a, tuple):
         return _map(a, lambda v: v * b)
     if isinstance(b, tuple):

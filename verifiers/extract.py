@@ -1,4 +1,5 @@
 """Pulling the final answer out of a model's whole solution."""
+
 from __future__ import annotations
 
 import re
@@ -41,12 +42,47 @@ _SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(r"(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
 _PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
-_MATH_WORDS = {"thousand", "million", "billion", "trillion", "and", "sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "frac", "sqrt",
-               "text", "infty", "cup", "cap", "pmatrix", "bmatrix", "begin", "end", "left", "right",
-               "cdot", "times", "circ", "percent", "pct", "arcsin", "arccos", "arctan", "dfrac"}
+_MATH_WORDS = {
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "and",
+    "sin",
+    "cos",
+    "tan",
+    "sec",
+    "csc",
+    "cot",
+    "log",
+    "exp",
+    "frac",
+    "sqrt",
+    "text",
+    "infty",
+    "cup",
+    "cap",
+    "pmatrix",
+    "bmatrix",
+    "begin",
+    "end",
+    "left",
+    "right",
+    "cdot",
+    "times",
+    "circ",
+    "percent",
+    "pct",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "dfrac",
+}
 _REFUSAL_RE = re.compile(
     r"\b(?:cannot|can't|can not|unable to|not enough|impossible to|insufficient|undetermined|not possible)\b"
-    r"|无法|不能确定|不确定", re.I)
+    r"|无法|不能确定|不确定",
+    re.I,
+)
 _TRAILING_JUNK_RE = re.compile(r"\s*(?:I hope it is correct\.?|希望.*)$", re.I)
 _LETTER_RE = re.compile(
     r"(?i:answer|option|choice)\s*(?i:is|:)?\s*(?i:option\s*)?[(\[]?\s*([A-J])(?![a-zA-Z])"
@@ -65,11 +101,11 @@ def _prepare(text: str) -> str:
         if after.strip():
             text = after
     m = _CHAT_END_RE.search(text)
-    while m and not text[:m.start()].strip():
-        text = text[m.end():]
+    while m and not text[: m.start()].strip():
+        text = text[m.end() :]
         m = _CHAT_END_RE.search(text)
     if m:
-        text = text[:m.start()]
+        text = text[: m.start()]
     return text.strip()
 
 
@@ -83,7 +119,7 @@ def find_boxes(text: str) -> list[tuple[int, int, str]]:
             close = pairs.get(i, -1)
             if close < 0:
                 continue
-            boxes.append((m.start(), close + 1, text[i + 1:close]))
+            boxes.append((m.start(), close + 1, text[i + 1 : close]))
         else:
             token = re.match(r"[^\s$]+", text[i:])
             if token:
@@ -95,8 +131,14 @@ def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> tuple[int, 
     """The last box, joined with boxes just before it that list further answers."""
     group = [boxes[-1]]
     for prev in reversed(boxes[:-1]):
-        gap = text[prev[1]:group[0][0]]
-        if prev[1] > group[0][0] or len(gap) > 60 or "\n\n" in gap or _REVISION_RE.search(gap) or not _is_connective_gap(gap, True):
+        gap = text[prev[1] : group[0][0]]
+        if (
+            prev[1] > group[0][0]
+            or len(gap) > 60
+            or "\n\n" in gap
+            or _REVISION_RE.search(gap)
+            or not _is_connective_gap(gap, True)
+        ):
             break
         group.insert(0, prev)
     return group[0][0], ", ".join(b[2].strip() for b in group)
@@ -109,7 +151,7 @@ def _math_at_start(rest: str) -> str | None:
     opener = m.group(1)
     start = m.end()
     if opener in ("\\boxed", "\\fbox"):
-        boxes = find_boxes(rest[m.start(1):])
+        boxes = find_boxes(rest[m.start(1) :])
         return boxes[0][2] if boxes else None
     close = _find_unescaped(rest, _CLOSERS[opener], start)
     return rest[start:close] if close > start else None
@@ -129,12 +171,12 @@ def _first_sentence(rest: str) -> str:
         if m.group(0) == "$":
             inside = not inside
         elif not inside:
-            return rest[:m.start()]
+            return rest[: m.start()]
     return rest
 
 
 def _after_marker(text: str, end: int) -> str | None:
-    rest = re.sub(r'^[\s*:]*\\?"', "", text[end:end + 1000])
+    rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
     sentence = re.sub(r"\\?\"\s*$", "", _first_sentence(rest))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
@@ -145,8 +187,8 @@ def _after_marker(text: str, end: int) -> str | None:
     if not sentence:
         return None
     copulas = list(_COPULA_RE.finditer(sentence))
-    if copulas and _is_prose(sentence[:copulas[-1].start()]):
-        sentence = sentence[copulas[-1].end():].strip()
+    if copulas and _is_prose(sentence[: copulas[-1].start()]):
+        sentence = sentence[copulas[-1].end() :].strip()
     math = _math_at_start(sentence)
     if math is not None:
         return math
@@ -160,7 +202,8 @@ def _is_prose(text: str) -> bool:
     """Words outside LaTeX commands and ``\\text{}`` labels (or any Chinese) make text prose."""
     text = _TEXT_COMMAND_RE.sub(" ", text)
     return any(w.lower() not in _MATH_WORDS for w in _PROSE_WORD_RE.findall(text)) or bool(
-        re.search(r"[\u4e00-\u9fff]", text))
+        re.search(r"[\u4e00-\u9fff]", text)
+    )
 
 
 def _tighten(answer: str) -> str | None:
@@ -206,8 +249,11 @@ def extract_answer(text: str, *, fallback: bool = True) -> str | None:
 
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
-    if not _is_prose(text) or (len(text) <= 80 and "\n" not in text and (
-            not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)):
+    if not _is_prose(text) or (
+        len(text) <= 80
+        and "\n" not in text
+        and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
+    ):
         return text.strip().rstrip(".")
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):

@@ -4,17 +4,18 @@ Signals (SIGALRM) only work in the main thread, so the verifiers bound their own
 every loop and recursion checks a :class:`Deadline`, and every arithmetic primitive is guarded
 so that no single step can be expensive (exponents, factorials, precision, input length).
 """
+
 from __future__ import annotations
 
 import time
 
-MAX_TEXT_CHARS = 200_000     # longer solutions are cut to their last part
-MAX_ANSWER_CHARS = 4_000     # an extracted answer longer than this is not parsed
-MAX_DEPTH = 200              # parser nesting
-MAX_NODES = 4_000            # parsed expression size
-MAX_EXACT_BITS = 20_000      # exact rationals bigger than this fall back to floating point
-MAX_FACTORIAL = 5_000        # n! computed exactly up to here
-MAX_EXPONENT = 10**6         # |exponent| beyond which a power is "too large"
+MAX_TEXT_CHARS = 200_000  # longer solutions are cut to their last part
+MAX_ANSWER_CHARS = 4_000  # an extracted answer longer than this is not parsed
+MAX_DEPTH = 200  # parser nesting
+MAX_NODES = 4_000  # parsed expression size
+MAX_EXACT_BITS = 20_000  # exact rationals bigger than this fall back to floating point
+MAX_FACTORIAL = 5_000  # n! computed exactly up to here
+MAX_EXPONENT = 10**6  # |exponent| beyond which a power is "too large"
 
 
 class VerifierTimeout(Exception):
@@ -45,5 +46,6 @@ def limit_memory(megabytes: int) -> None:
     """Cap this process's address space (a runaway allocation becomes a MemoryError)."""
     if megabytes > 0:
         import resource
+
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -1,4 +1,5 @@
 """Text clean-up of an answer before parsing: Unicode, LaTeX wrappers, separators, units."""
+
 from __future__ import annotations
 
 import re
@@ -6,18 +7,68 @@ import unicodedata
 from functools import lru_cache
 
 _UNICODE_MATH = {
-    "²": "^2", "³": "^3", "¹": "^1", "⁰": "^0", "√": "\\sqrt ", "π": "\\pi ", "×": "\\times ",
-    "÷": "\\div ", "−": "-", "–": "-", "—": "-", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ",
-    "∞": "\\infty ", "∪": "\\cup ", "∩": "\\cap ", "·": "\\cdot ", "°": "^\\circ ", "±": "\\pm ",
-    "∓": "\\mp ", "≈": "\\approx ", "∈": "\\in ", "⩽": "\\le ", "⩾": "\\ge ", "\u2009": " ",
-    "\u202f": " ", "\u00a0": " ", "，": ",", "、": ",", "：": ":", "；": ";", "（": "(", "）": ")",
-    "％": "%", "。": ".", "＄": "$",
+    "²": "^2",
+    "³": "^3",
+    "¹": "^1",
+    "⁰": "^0",
+    "√": "\\sqrt ",
+    "π": "\\pi ",
+    "×": "\\times ",
+    "÷": "\\div ",
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "≤": "\\le ",
+    "≥": "\\ge ",
+    "≠": "\\ne ",
+    "∞": "\\infty ",
+    "∪": "\\cup ",
+    "∩": "\\cap ",
+    "·": "\\cdot ",
+    "°": "^\\circ ",
+    "±": "\\pm ",
+    "∓": "\\mp ",
+    "≈": "\\approx ",
+    "∈": "\\in ",
+    "⩽": "\\le ",
+    "⩾": "\\ge ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u00a0": " ",
+    "，": ",",
+    "、": ",",
+    "：": ":",
+    "；": ";",
+    "（": "(",
+    "）": ")",
+    "％": "%",
+    "。": ".",
+    "＄": "$",
 }
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE_MATH)))
 
 # LaTeX commands whose argument is plain content.
-_WRAPPERS = ("text", "textbf", "textit", "textrm", "textnormal", "mathrm", "mathbf", "mathit",
-             "mbox", "hbox", "operatorname", "textup", "mathsf", "boldsymbol", "mathbb", "bf", "rm", "boxed", "fbox")
+_WRAPPERS = (
+    "text",
+    "textbf",
+    "textit",
+    "textrm",
+    "textnormal",
+    "mathrm",
+    "mathbf",
+    "mathit",
+    "mbox",
+    "hbox",
+    "operatorname",
+    "textup",
+    "mathsf",
+    "boldsymbol",
+    "mathbb",
+    "bf",
+    "rm",
+    "boxed",
+    "fbox",
+)
 _WRAPPER_RE = re.compile(r"\\(?:%s)\s*\{" % "|".join(_WRAPPERS))
 _DROP_RE = re.compile(
     r"\\(?:displaystyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|biggl|biggr|!|limits|nolimits)(?![a-zA-Z])"
@@ -25,13 +76,23 @@ _DROP_RE = re.compile(
 _SPACE_RE = re.compile(r"(?<!\\)\\(?:qquad|quad|enspace|thinspace|[,;:\s])|~")
 _DELIMS_RE = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$")
 _FRAC_ALIASES_RE = re.compile(r"\\[dtc]frac(?![a-zA-Z])")
-_OPS = [(re.compile(p), r) for p, r in [
-    (r"\\leq?(?:slant)?(?![a-zA-Z])|<=|=<", r"\\le "), (r"\\geq?(?:slant)?(?![a-zA-Z])|>=|=>", r"\\ge "),
-    (r"\\neq?(?![a-zA-Z])|!=|=/=", r"\\ne "), (r"\\lt(?![a-zA-Z])", "<"), (r"\\gt(?![a-zA-Z])", ">"),
-    (r"\\dots[bc]?|\\ldots|\\cdots", " "), (r"\\%", "%"), (r"\\\$", "$"),
-    (r"\\{", r"\\lbrace "), (r"\\}", r"\\rbrace "),
-    (r"\^\s*\{\s*\\circ\s*\}", r"^\\circ "), (r"\\phantom\s*(?:\{[^{}]*\})?", " "),
-]]
+_OPS = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\\leq?(?:slant)?(?![a-zA-Z])|<=|=<", r"\\le "),
+        (r"\\geq?(?:slant)?(?![a-zA-Z])|>=|=>", r"\\ge "),
+        (r"\\neq?(?![a-zA-Z])|!=|=/=", r"\\ne "),
+        (r"\\lt(?![a-zA-Z])", "<"),
+        (r"\\gt(?![a-zA-Z])", ">"),
+        (r"\\dots[bc]?|\\ldots|\\cdots", " "),
+        (r"\\%", "%"),
+        (r"\\\$", "$"),
+        (r"\\{", r"\\lbrace "),
+        (r"\\}", r"\\rbrace "),
+        (r"\^\s*\{\s*\\circ\s*\}", r"^\\circ "),
+        (r"\\phantom\s*(?:\{[^{}]*\})?", " "),
+    ]
+]
 
 
 def unicode_to_ascii_math(text: str) -> str:
@@ -81,11 +142,13 @@ def drop_thousands_separators(text: str) -> str:
 
     A bare ``a,bcd`` alone in brackets stays a pair: ``(12,102)`` is an interval, not 12102.
     """
+
     def join(m: re.Match) -> str:
-        enclosed = m.start() > 0 and text[m.start() - 1] in "([" and text[m.end():m.end() + 1] in (")", "]")
+        enclosed = m.start() > 0 and text[m.start() - 1] in "([" and text[m.end() : m.end() + 1] in (")", "]")
         if enclosed and m.group(2).count(",") == 1 and "\\" not in m.group(2):
             return m.group(0)
         return m.group(1) + re.sub(r"\D", "", m.group(2))
+
     return _THOUSANDS_RE.sub(join, text)
 
 

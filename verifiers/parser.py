@@ -9,6 +9,7 @@ Nodes are tuples whose first item is a tag:
 ``("rel", ops, operands)`` a chain of relations, ``("ratio", parts)``, ``("based", digits, base)``,
 ``("word", text)`` a word of prose, ``("sum", body, var, lo, hi)``.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,24 +32,107 @@ _TOKEN_RE = re.compile(
 )
 
 FUNCTIONS = {
-    "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "ln", "log", "exp", "lg", "arcsec", "arccsc", "arccot", "asin", "acos", "atan",
+    "sin",
+    "cos",
+    "tan",
+    "sec",
+    "csc",
+    "cot",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "ln",
+    "log",
+    "exp",
+    "lg",
+    "arcsec",
+    "arccsc",
+    "arccot",
+    "asin",
+    "acos",
+    "atan",
 }
 _CONSTANTS = {"pi": "pi", "infty": "inf", "infinity": "inf", "imath": "i", "varpi": "pi"}
 _GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon",
-    "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
-    "Sigma", "Phi", "Psi", "Omega",
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Phi",
+    "Psi",
+    "Omega",
 }
-_REL_CMDS = {"\\le": "<=", "\\ge": ">=", "\\ne": "!=", "\\approx": "~", "\\in": "in",
-             "\\equiv": "=", "\\sim": "~", "\\simeq": "~", "\\cong": "="}
+_REL_CMDS = {
+    "\\le": "<=",
+    "\\ge": ">=",
+    "\\ne": "!=",
+    "\\approx": "~",
+    "\\in": "in",
+    "\\equiv": "=",
+    "\\sim": "~",
+    "\\simeq": "~",
+    "\\cong": "=",
+}
 _REL_OPS = {"=": "=", "<": "<", ">": ">"}
 _FUNC_LETTERS = set("fghFGHPQWpq")
-_IGNORED_CMDS = {"\\circ", "\\degree", "\\quad", "\\qquad", "\\mathrm", "\\,", "\\ ", "\\hline",
-                 "\\noindent", "\\therefore", "\\because", "\\vec", "\\overline", "\\bar",
-                 "\\overrightarrow", "\\hat", "\\widehat", "\\tilde", "\\angle", "\\triangle",
-                 "\\hfill", "\\mathbf", "\\boldsymbol", "\\textstyle", "\\scriptstyle"}
+_IGNORED_CMDS = {
+    "\\circ",
+    "\\degree",
+    "\\quad",
+    "\\qquad",
+    "\\mathrm",
+    "\\,",
+    "\\ ",
+    "\\hline",
+    "\\noindent",
+    "\\therefore",
+    "\\because",
+    "\\vec",
+    "\\overline",
+    "\\bar",
+    "\\overrightarrow",
+    "\\hat",
+    "\\widehat",
+    "\\tilde",
+    "\\angle",
+    "\\triangle",
+    "\\hfill",
+    "\\mathbf",
+    "\\boldsymbol",
+    "\\textstyle",
+    "\\scriptstyle",
+}
 _ENV_RE = re.compile(r"\\begin\s*\{(\w+\*?)\}(?:\{[^{}]*\})?(.*?)\\end\s*\{\1\}", re.DOTALL)
 
 
@@ -101,16 +185,23 @@ class Parser:
     # -- matrices --------------------------------------------------------------------------
     def _stash_matrix(self, m: re.Match) -> str:
         env, body = m.group(1), m.group(2)
-        if env.rstrip("*") not in {"pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix", "array",
-                                   "smallmatrix", "Vmatrix"}:
+        if env.rstrip("*") not in {
+            "pmatrix",
+            "bmatrix",
+            "matrix",
+            "vmatrix",
+            "Bmatrix",
+            "array",
+            "smallmatrix",
+            "Vmatrix",
+        }:
             return body
         rows = []
         for row in re.split(r"\\\\", body):
             row = row.replace("\\hline", "").strip()
             if not row:
                 continue
-            rows.append(tuple(Parser(cell, self.deadline).parse_expression_only()
-                              for cell in row.split("&")))
+            rows.append(tuple(Parser(cell, self.deadline).parse_expression_only() for cell in row.split("&")))
         if not rows or len({len(r) for r in rows}) != 1:
             raise ParseError("ragged matrix")
         self.matrices.append(("matrix", tuple(rows)))
@@ -264,8 +355,7 @@ class Parser:
         except ParseError:
             self.pos = start
             return None
-        if num[0] == "num" and den[0] == "num" and num[2] is None and den[2] is None and \
-                0 < num[1] < den[1]:
+        if num[0] == "num" and den[0] == "num" and num[2] is None and den[2] is None and 0 < num[1] < den[1]:
             return self.node(("add", (whole, ("div", num, den))))
         self.pos = start
         return None
@@ -279,9 +369,26 @@ class Parser:
             return True
         if kind == "cmd":
             name = value[1:]
-            return (name in FUNCTIONS or name in _CONSTANTS or name in _GREEK or value in (
-                "\\frac", "\\sqrt", "\\lbrace", "\\matrixref", "\\binom", "\\sum", "\\mathrm",
-                "\\lfloor", "\\lceil", "\\vert", "\\|", "\\lvert"))
+            return (
+                name in FUNCTIONS
+                or name in _CONSTANTS
+                or name in _GREEK
+                or value
+                in (
+                    "\\frac",
+                    "\\sqrt",
+                    "\\lbrace",
+                    "\\matrixref",
+                    "\\binom",
+                    "\\sum",
+                    "\\mathrm",
+                    "\\lfloor",
+                    "\\lceil",
+                    "\\vert",
+                    "\\|",
+                    "\\lvert",
+                )
+            )
         return value in ("(", "[", "{")
 
     def parse_unary(self) -> Node:

@@ -5,6 +5,7 @@ TRL's GRPOTrainer calls reward functions with the keyword arguments ``prompts``,
 strings, or lists of messages for conversational datasets. answerkey's trainer calls it the same
 way, so one function serves both.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

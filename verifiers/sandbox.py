@@ -6,6 +6,7 @@ when the caller's deadline passes. Idle helpers are kept for reuse, one per conc
 Inside ``verify_batch`` workers (already killable, ``ANSWERKEY_SANDBOX=inline``) the check runs
 in-process.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,14 +43,20 @@ def decode(data) -> object:
 
 
 def _start() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "verifiers.sympy_worker", str(MEMORY_MB)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "verifiers.sympy_worker", str(MEMORY_MB)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def sympy_equal_bounded(pred, gold, deadline: Deadline) -> bool:
     """``symbolic.sympy_equal`` within the deadline; raises VerifierTimeout when it runs out."""
     if os.environ.get("ANSWERKEY_SANDBOX") == "inline":
         from .symbolic import sympy_equal
+
         return sympy_equal(pred, gold)
     if deadline.remaining() <= 0:
         raise VerifierTimeout("no time left for the symbolic check")

@@ -7,6 +7,7 @@ optionally ``status`` and ``reason``) such as a :class:`~verifiers.verdict.Verdi
 scoring serves answerkey's ``verify`` and other verifiers. Cases that carry an ``answer_type``
 pass it on as ``judge(prediction, gold, answer_type=...)``.
 """
+
 from __future__ import annotations
 
 import json
@@ -131,9 +132,7 @@ def _parse_row(line: str, where: str, default_id: str) -> Case:
 
 def _check_type(row: dict, name: str, kind: type, where: str) -> None:
     if not isinstance(row[name], kind):
-        raise CaseFileError(
-            f"{where}: field '{name}' must be {kind.__name__}, got {type(row[name]).__name__}"
-        )
+        raise CaseFileError(f"{where}: field '{name}' must be {kind.__name__}, got {type(row[name]).__name__}")
 
 
 def judge_case(judge: Judge, case: Case) -> Outcome:

@@ -6,6 +6,7 @@ Used for expressions numeric probing cannot evaluate, such as factorials and bin
 symbolic integers (``\\binom{2n}{n}`` vs ``\\frac{(2n)!}{(n!)^2}``). sympy's simplification has
 no time bound of its own, so :mod:`verifiers.sandbox` runs this in a killable process.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -15,11 +16,27 @@ import sympy
 from .limits import MAX_EXACT_BITS, MAX_EXPONENT, MAX_FACTORIAL, TooLarge
 
 _FUNCTIONS = {
-    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "sec": sympy.sec, "csc": sympy.csc,
-    "cot": sympy.cot, "arcsin": sympy.asin, "asin": sympy.asin, "arccos": sympy.acos,
-    "acos": sympy.acos, "arctan": sympy.atan, "atan": sympy.atan, "sinh": sympy.sinh,
-    "cosh": sympy.cosh, "tanh": sympy.tanh, "exp": sympy.exp, "ln": sympy.log, "log": sympy.log,
-    "abs": sympy.Abs, "floor": sympy.floor, "ceil": sympy.ceiling,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "sec": sympy.sec,
+    "csc": sympy.csc,
+    "cot": sympy.cot,
+    "arcsin": sympy.asin,
+    "asin": sympy.asin,
+    "arccos": sympy.acos,
+    "acos": sympy.acos,
+    "arctan": sympy.atan,
+    "atan": sympy.atan,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "tanh": sympy.tanh,
+    "exp": sympy.exp,
+    "ln": sympy.log,
+    "log": sympy.log,
+    "abs": sympy.Abs,
+    "floor": sympy.floor,
+    "ceil": sympy.ceiling,
 }
 
 

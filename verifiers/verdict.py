@@ -1,4 +1,5 @@
 """The result of one verification: whether the answer matches the key, and why."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

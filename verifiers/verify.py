@@ -1,4 +1,5 @@
 """``verify``: one prediction against one gold answer, bounded in time, never raising."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,7 @@ ANSWER_TYPES = {"number", "expression", "choice", "set", "interval", "tuple", "m
 _DECIMAL_COMMA_RE = re.compile(r"^-?(?:0|[1-9]\d*),(?!\d{3}$)\d+$|^-?0,\d+$")
 
 
-def verify(prediction: str, gold: str, *, answer_type: str | None = None,
-           timeout: float = DEFAULT_TIMEOUT) -> Verdict:
+def verify(prediction: str, gold: str, *, answer_type: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Verdict:
     """Judge ``prediction`` (a bare answer or a whole solution) against the key ``gold``."""
     if answer_type is not None and answer_type not in ANSWER_TYPES:
         raise ValueError(f"unknown answer_type {answer_type!r}; expected one of {sorted(ANSWER_TYPES)}")
@@ -31,11 +31,12 @@ def verify(prediction: str, gold: str, *, answer_type: str | None = None,
         verdict = Verdict(False, "none", None, ("", ""), str(exc), "timeout")
     except TooLarge as exc:
         verdict = Verdict(False, "none", None, ("", ""), f"could not compare: {exc}", "error")
-    except Exception as exc:  # noqa: BLE001 - a verdict, never a crash, whatever the input
+    except Exception as exc:
         verdict = Verdict(False, "none", None, ("", ""), f"could not compare: {type(exc).__name__}: {exc}", "error")
     elapsed = (time.perf_counter() - start) * 1000
-    return Verdict(verdict.correct, verdict.method, verdict.extracted, verdict.normalized,
-                   verdict.reason, verdict.status, elapsed)
+    return Verdict(
+        verdict.correct, verdict.method, verdict.extracted, verdict.normalized, verdict.reason, verdict.status, elapsed
+    )
 
 
 def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:
@@ -51,15 +52,25 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if gold_parsed.node is None:
         if answer_type == "text" or is_text_answer(gold_parsed):
             return _judge_text(pred_text, gold_text)
-        return Verdict(False, "none", pred_text, ("", gold_parsed.text),
-                       f"the gold answer could not be parsed ({gold_parsed.error})", "error")
+        return Verdict(
+            False,
+            "none",
+            pred_text,
+            ("", gold_parsed.text),
+            f"the gold answer could not be parsed ({gold_parsed.error})",
+            "error",
+        )
     pred_parsed = _parse_prediction(pred_text, deadline)
     if pred_parsed.node is None:
-        return Verdict(False, "none", pred_text, (pred_parsed.text, gold_parsed.text),
-                       f"the predicted answer could not be parsed ({pred_parsed.error})")
+        return Verdict(
+            False,
+            "none",
+            pred_text,
+            (pred_parsed.text, gold_parsed.text),
+            f"the predicted answer could not be parsed ({pred_parsed.error})",
+        )
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
-    return Verdict(outcome.correct, outcome.method, pred_text,
-                   (pred_parsed.text, gold_parsed.text), outcome.reason)
+    return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
 def _is_choice_key(text: str) -> bool:
@@ -111,4 +122,3 @@ def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome
             if second.correct:
                 return Outcome(True, second.method, second.reason + " (decimal comma)")
     return outcome
-

@@ -1,27 +1,62 @@
 """Numbers written in words: English (``twenty-five``) and Chinese (``二十五``, ``三分之二``)."""
+
 from __future__ import annotations
 
 import re
 
 _EN_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_EN_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
-              "trillion": 10**12}
-_EN_RE = re.compile(r"^(?:(?:%s|and|a)[\s-]*)+$" % "|".join(list(_EN_UNITS) + list(_EN_SCALES)),
-                    re.IGNORECASE)
+_EN_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_EN_RE = re.compile(r"^(?:(?:%s|and|a)[\s-]*)+$" % "|".join(list(_EN_UNITS) + list(_EN_SCALES)), re.IGNORECASE)
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 _ZH_LARGE = {"万": 10**4, "亿": 10**8}
 ZH_NUMERAL_RE = re.compile(
     r"[零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
-    r"(?:点[零〇一二三四五六七八九]+)?")
+    r"(?:点[零〇一二三四五六七八九]+)?"
+)
 _ZH_FRACTION_RE = re.compile(r"([零〇一二两三四五六七八九十百千万亿\d]+)分之([零〇一二两三四五六七八九十百千万亿\d]+)")
 
 
@@ -76,8 +111,10 @@ def chinese_numeral(text: str) -> str:
 
 def replace_chinese_numbers(text: str) -> str:
     """Rewrite Chinese fractions (``三分之二`` -> ``(2)/(3)``) and numerals in text."""
+
     def fraction(m: re.Match) -> str:
         den, num = (g if g.isdigit() else chinese_numeral(g) for g in m.groups())
         return f" ({num})/({den}) "
+
     text = _ZH_FRACTION_RE.sub(fraction, text)
     return ZH_NUMERAL_RE.sub(lambda m: chinese_numeral(m.group(0)), text)

@@ -3,6 +3,7 @@
 Started by ``verify_batch`` as ``python -m verifiers.worker [MEMORY_MB]``; a plain subprocess, so it
 works whatever the caller's multiprocessing start method or ``__main__`` guard.
 """
+
 from __future__ import annotations
 
 import json
