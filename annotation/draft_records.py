@@ -45,6 +45,9 @@ def draft_dataset(
             [record.fields["prompt"] for record in chunk], batch_size=batch_size, max_new_tokens=max_new_tokens
         )
         log_records(
-            dataset, [drafted_record(r, d, drafter.name) for r, d in zip(chunk, drafts)], batch_size=500, progress=False
+            dataset,
+            [drafted_record(r, d, drafter.name) for r, d in zip(chunk, drafts, strict=True)],
+            batch_size=500,
+            progress=False,
         )
     return len(todo)

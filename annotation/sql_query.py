@@ -223,4 +223,4 @@ def order_by(sort: list[Order] | None) -> list[ColumnElement]:
     for order in sort or []:
         key = _sort_key(order.scope)
         terms.append((key.desc() if order.order == SortOrder.desc else key.asc()).nulls_last())
-    return terms + [Record.inserted_at.asc(), Record.id.asc()]
+    return [*terms, Record.inserted_at.asc(), Record.id.asc()]

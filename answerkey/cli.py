@@ -94,7 +94,7 @@ def _score_cases(path: Path, workers: int | None, limits: dict[str, float], as_j
     start = time.perf_counter()
     if workers and workers > 1:
         verdicts = verify_batch([(c.prediction, c.gold, c.answer_type) for c in cases], workers=workers, **limits)
-        report = summarize([to_outcome(c, v, v.elapsed_ms) for c, v in zip(cases, verdicts)])
+        report = summarize([to_outcome(c, v, v.elapsed_ms) for c, v in zip(cases, verdicts, strict=True)])
     else:
         report = score(lambda pred, gold, **kw: verify_answer(pred, gold, **kw, **limits), cases)
     wall_s = time.perf_counter() - start

@@ -152,7 +152,7 @@ def inspect_command(directory: Path, rows: int) -> None:
     rejected = directory / "rejected.jsonl"
     if rejected.exists():
         with rejected.open(encoding="utf-8") as f:
-            for _, line in zip(range(rows), f):
+            for _, line in zip(range(rows), f, strict=False):
                 item = json.loads(line)
                 click.echo(f"rejected [{item['reason']}] {item['detail'][:160]}")
 

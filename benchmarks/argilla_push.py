@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -151,11 +152,8 @@ def run(label: str, tuned: bool, batch_size: int, count: int, root: Path) -> Res
         queue = me_search(annotator, server.url, dataset.id, {"filters": PENDING_FILTERS}, limit=SUBMITTED)
         for item in queue["items"]:
             body = {"status": "submitted", "values": {"final_answer": {"value": "42"}}}
-            answer, seconds = timed(
-                lambda: annotator.post(
-                    f"{server.url}/api/v1/records/{item['record']['id']}/responses", json=body, timeout=60
-                )
-            )
+            url = f"{server.url}/api/v1/records/{item['record']['id']}/responses"
+            answer, seconds = timed(partial(annotator.post, url, json=body, timeout=60))
             answer.raise_for_status()
             result.submit_s.append(seconds)
 
@@ -199,7 +197,9 @@ def table(results: list[Result]) -> str:
         lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     return "\n".join(
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        )
         for line in lines
     )
 

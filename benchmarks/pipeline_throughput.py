@@ -20,7 +20,8 @@ when nothing else runs: with 2 workers on 2 idle cores, rows/s tends to twice th
 the driver's share.
 
 Nothing is asserted about time; ratios are against the first engine given (``local:1`` by
-default), measured in the same run, and against the 2,000 rows/s target. ``--rows 1000000`` shows whether memory stays bounded.
+default), measured in the same run, and against the 2,000 rows/s target. ``--rows 1000000`` shows
+whether memory stays bounded.
 """
 
 from __future__ import annotations

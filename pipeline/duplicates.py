@@ -39,7 +39,9 @@ class Deduplicator:
             raise CheckFailed("duplicate", f"same problem as task {kept}", kept)
         if not self.tables:
             self.tables = [{} for _ in keys.bands]
-        similar = sorted({i for table, band in zip(self.tables, keys.bands) for i in _entries(table.get(band))})
+        similar = sorted(
+            {i for table, band in zip(self.tables, keys.bands, strict=True) for i in _entries(table.get(band))}
+        )
         if self.keep_differing_answers:
             similar = [i for i in similar if self.answers[i] == answer]
         if similar:
@@ -49,7 +51,7 @@ class Deduplicator:
         self.ids.append(task_id)
         self.answers.append(answer)
         self.exact[keys.exact] = index
-        for table, band in zip(self.tables, keys.bands):
+        for table, band in zip(self.tables, keys.bands, strict=True):
             held = table.get(band)
             table[band] = index if held is None else (*_entries(held), index)
 

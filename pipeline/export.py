@@ -93,7 +93,7 @@ def _trl_grpo(row: dict, index: int) -> dict:
 def _trl_sft(row: dict, index: int) -> dict | None:
     if not row["solution"]:
         return None
-    return {"id": row["id"], "messages": _user(row["prompt"]) + [{"role": "assistant", "content": row["solution"]}]}
+    return {"id": row["id"], "messages": [*_user(row["prompt"]), {"role": "assistant", "content": row["solution"]}]}
 
 
 def _verl(row: dict, index: int) -> dict:

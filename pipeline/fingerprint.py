@@ -85,9 +85,8 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
 def ngrams(normalized: str, n: int) -> list[tuple[int, str]]:
     """(key, text) of each distinct ``n``-gram of normalized text, in text order."""
     words = tokens(normalized)
-    found = dict(
-        zip(gram_keys(words, n).tolist(), (" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))))
-    )
+    keys = gram_keys(words, n).tolist()  # one key per n-gram; none for an empty text
+    found = dict(zip(keys, (" ".join(words[i : i + n]) for i in range(len(keys))), strict=True))
     return list(found.items())
 
 

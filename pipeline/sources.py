@@ -129,7 +129,7 @@ def _csv_rows(where: str) -> Iterator[Item]:
                     f"{where}:{start}", f"line {start}: expected {len(header)} fields, got {len(fields)}", fields
                 )
             else:
-                yield f"{where}:{start}", dict(zip(header, fields))
+                yield f"{where}:{start}", dict(zip(header, fields, strict=True))
 
 
 def _has_bad_bytes(fields: list[str]) -> bool:
@@ -169,7 +169,7 @@ def _hf_rows(where: str) -> Iterator[Item]:
 
 def _dataset_batches(dataset) -> Iterator[list[dict]]:
     for batch in dataset.iter(batch_size=BATCH_ROWS):
-        yield [dict(zip(batch, values)) for values in zip(*batch.values())]
+        yield [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
 
 
 def _numbered(where: str, batches: Iterator[list[dict]]) -> Iterator[Item]:

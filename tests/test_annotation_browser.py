@@ -78,14 +78,14 @@ def sft_task(argilla_server, tmp_path):
                 fields={"prompt": prompt},
                 suggestions=[rg.Suggestion("response", draft, agent=drafter.name)],
             )
-            for index, (prompt, draft) in enumerate(zip(PROMPTS, drafts))
+            for index, (prompt, draft) in enumerate(zip(PROMPTS, drafts, strict=True))
         ]
     )
     return {
         "client": client,
         "dataset": dataset,
         "account": account,
-        "drafts": dict(zip(PROMPTS, drafts)),
+        "drafts": dict(zip(PROMPTS, drafts, strict=True)),
         "agent": drafter.name,
     }
 

@@ -189,7 +189,7 @@ def test_check_flags_bad_answers_for_annotators_to_filter(argilla_server, tmp_pa
         {"problem_text": "Which set holds the roots of x^2 = 1?", "final_answer": "7", "answer_type": "set"},
     ]
     by_problem = {}
-    for record, values in zip(sorted(ui.pending(name), key=lambda r: r["external_id"]), submissions):
+    for record, values in zip(sorted(ui.pending(name), key=lambda r: r["external_id"]), submissions, strict=True):
         ui.submit(record["id"], values)
         by_problem[record["external_id"]] = values
     output = cli(argilla_server, "check", name)

@@ -67,7 +67,8 @@ def test_cases_all_agree_exits_0(tmp_path):
 
 
 def test_cases_disagreement_lists_ids_and_exits_1(tmp_path):
-    rows = CASES + [
+    rows = [
+        *CASES,
         {"id": "mislabelled", "prediction": "7", "gold": "7", "expected": False},
         {"id": "missed", "prediction": "7", "gold": "8", "expected": True},
     ]

@@ -140,9 +140,9 @@ def _big_source(path: Path, rows: int) -> Path:
 def test_a_build_killed_with_sigkill_is_rerun_to_identical_files(tmp_path):
     source = _big_source(tmp_path / "big.jsonl", 6000)
     args = [sys.executable, "-m", "answerkey", "build", "--source", str(source), "--quiet", "--near-dup-threshold", "1"]
-    subprocess.run(args + ["--out", str(tmp_path / "reference")], check=True, capture_output=True)
+    subprocess.run([*args, "--out", str(tmp_path / "reference")], check=True, capture_output=True)
     victim = subprocess.Popen(
-        args + ["--out", str(tmp_path / "crashed")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*args, "--out", str(tmp_path / "crashed")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     partial = tmp_path / "crashed" / ".partial"
     deadline = time.time() + 60
@@ -153,7 +153,7 @@ def test_a_build_killed_with_sigkill_is_rerun_to_identical_files(tmp_path):
         os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     assert not (tmp_path / "crashed" / "manifest.json").exists() or victim.returncode == 0
-    subprocess.run(args + ["--out", str(tmp_path / "crashed")], check=True, capture_output=True)
+    subprocess.run([*args, "--out", str(tmp_path / "crashed")], check=True, capture_output=True)
     reference, crashed = _data_bytes(tmp_path / "reference"), _data_bytes(tmp_path / "crashed")
     assert reference.keys() == crashed.keys()
     for name in reference:

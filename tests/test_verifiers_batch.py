@@ -26,7 +26,7 @@ def test_batch_matches_verify_and_keeps_order(mixed_pairs):
     pairs = [(c.pred, c.gold) for c in cases]
     verdicts = verify_batch(pairs, workers=2, timeout=10.0, progress=False)
     assert len(verdicts) == len(pairs)
-    for c, v in zip(cases, verdicts):
+    for c, v in zip(cases, verdicts, strict=True):
         assert isinstance(v, Verdict)
         assert v.status == "ok", f"{c}: {describe(v)}"
         assert v.elapsed_ms >= 0
@@ -69,7 +69,7 @@ def test_hostile_items_are_bounded_and_others_answered(hostile_inputs, mixed_pai
     verdicts = verify_batch([(p, g) for p, g, _ in items], workers=2, timeout=0.5, progress=False)
     took = time.perf_counter() - start
     assert len(verdicts) == len(items)
-    for (pred, gold, expected), v in zip(items, verdicts):
+    for (pred, gold, expected), v in zip(items, verdicts, strict=True):
         if expected is None:
             assert v.correct is False and v.status in STATUSES, describe(v)
         else:
@@ -157,7 +157,7 @@ def test_hung_worker_is_killed_and_item_times_out(hang_injection):
     hung_verdict = verdicts[2]
     assert hung_verdict.status == "timeout", describe(hung_verdict)
     assert hung_verdict.correct is False
-    for (pred, gold), exp, v in zip(pairs, expected, verdicts):
+    for (pred, gold), exp, v in zip(pairs, expected, verdicts, strict=True):
         if exp is not None:
             assert v.correct is exp and v.status == "ok", f"{pred!r} vs {gold!r}: {describe(v)}"
 

@@ -102,7 +102,7 @@ def test_injection_is_not_executed_in_batch_workers(tmp_path, monkeypatch):
     pairs = [(t, GOLD) for t in texts] + [(GOLD, t) for t in texts]
     verdicts = verify_batch(pairs, workers=2, timeout=5.0, progress=False)
     assert len(verdicts) == len(pairs)
-    for (pred, gold), v in zip(pairs, verdicts):
+    for (pred, gold), v in zip(pairs, verdicts, strict=True):
         assert v.correct is False, f"{pred!r} vs {gold!r}: {describe(v)}"
         assert v.status in STATUSES
     assert not (tmp_path / name).exists(), "an injection string was executed in a worker"

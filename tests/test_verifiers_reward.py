@@ -67,7 +67,7 @@ def test_keyword_only_call_with_extra_columns():
 
 def test_agrees_with_verify():
     got = reward(COMPLETIONS, ANSWERS)
-    assert got == [1.0 if verify(c, a).correct else 0.0 for c, a in zip(COMPLETIONS, ANSWERS)]
+    assert got == [1.0 if verify(c, a).correct else 0.0 for c, a in zip(COMPLETIONS, ANSWERS, strict=True)]
 
 
 def test_hostile_completion_gets_zero_without_raising():
@@ -148,7 +148,7 @@ EXPECTED_MEAN = 2 / 3  # "4" and "\dfrac{8}{2}" are answered by FORCED, "5" is n
 
 
 def _tiny_tokenizer():
-    words = ["What", "is", FORCED] + sorted({w for prompt, _ in GRPO_ROWS for w in prompt.split()})
+    words = ["What", "is", FORCED, *sorted({w for prompt, _ in GRPO_ROWS for w in prompt.split()})]
     tok = word_level_tokenizer(words)
     return tok, tok.convert_tokens_to_ids(FORCED)
 

@@ -35,7 +35,7 @@ def test_verify_from_eight_threads_matches_sequential(mixed_pairs):
     sequential = [_run(c) for c in cases]
 
     assert len(threaded) == len(cases)
-    for c, seq, thr in zip(cases, sequential, threaded):
+    for c, seq, thr in zip(cases, sequential, threaded, strict=True):
         assert thr.status in STATUSES
         if c.hostile:
             assert thr.correct is False
@@ -94,6 +94,6 @@ def test_threads_do_not_slow_each_other_into_timeouts(mixed_pairs):
     with ThreadPoolExecutor(8) as pool:
         verdicts = list(pool.map(lambda c: verify(c.pred, c.gold), ordinary))
     took = time.perf_counter() - start
-    bad = [(c, describe(v)) for c, v in zip(ordinary, verdicts) if v.status != "ok"]
+    bad = [(c, describe(v)) for c, v in zip(ordinary, verdicts, strict=True) if v.status != "ok"]
     assert not bad, bad
     assert took < 60, f"{len(ordinary)} ordinary pairs took {took:.1f}s from 8 threads"

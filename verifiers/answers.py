@@ -23,7 +23,9 @@ _UNITS = (
     "apples?|books?|pieces?|times|ways?|m|g|l"
 )
 _UNIT_RE = re.compile(
-    r"(?<=[\d}).%%])\s*(?:(?<![a-zA-Z])(?:%s)\b\.?\s*(?:\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)" % _UNITS,
+    r"(?<=[\d}).%])\s*(?:(?<![a-zA-Z])(?:"
+    + _UNITS
+    + r")\b\.?\s*(?:\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)",
     re.IGNORECASE,
 )
 _CURRENCY_RE = re.compile(r"\$|US\$|€|£|¥|￥|\\euro|\\pounds|\\yen|(?<![a-zA-Z])(?:Rs\.?|USD|EUR)(?![a-zA-Z])")

@@ -83,7 +83,9 @@ class Comparer:
         if gk == "tuple" or pk == "tuple":
             return gk == pk and self.tuples(p, g)
         if gk == "ratio" or pk == "ratio":
-            return gk == pk and len(p[1]) == len(g[1]) and all(self.scalars(a, b) for a, b in zip(p[1], g[1]))
+            return (
+                gk == pk and len(p[1]) == len(g[1]) and all(self.scalars(a, b) for a, b in zip(p[1], g[1], strict=True))
+            )
         return self.scalars(p, g)
 
     def kind(self, node: Node) -> str:
@@ -110,7 +112,7 @@ class Comparer:
             if node[0] in ("list", "set"):
                 return (node[0], tuple(self.value_of(item) for item in node[1]))
             if node[0] == "seq":
-                return node[:3] + (tuple(self.value_of(item) for item in node[3]),)
+                return (*node[:3], tuple(self.value_of(item) for item in node[3]))
             return node
         ops, operands = node[1], node[2]
         if not (_is_name(operands[0]) or (_is_constant(operands[0]) and len(operands) > 1)):
@@ -153,7 +155,7 @@ class Comparer:
         self.method = "tuple"
         if len(p[3]) != len(g[3]) or p[1:3] != g[1:3]:
             return False
-        ok = all(self.same(a, b) for a, b in zip(p[3], g[3]))
+        ok = all(self.same(a, b) for a, b in zip(p[3], g[3], strict=True))
         self.method = "tuple"
         return ok
 
@@ -282,7 +284,11 @@ class Comparer:
         """Relations compared term by term after orienting both the same way."""
         self.method = "relation"
         po, go = _orient(p), _orient(g)
-        return po[0] == go[0] and len(po[1]) == len(go[1]) and all(self.scalars(a, b) for a, b in zip(po[1], go[1]))
+        return (
+            po[0] == go[0]
+            and len(po[1]) == len(go[1])
+            and all(self.scalars(a, b) for a, b in zip(po[1], go[1], strict=True))
+        )
 
     # -- scalars ---------------------------------------------------------------------------
     def scalars(self, p: Node, g: Node) -> bool:
@@ -335,7 +341,7 @@ class Comparer:
                     or len(vp[0]) != len(vg[0])
                 ):
                     return False
-                pairs = [(a, b) for ra, rb in zip(vp, vg) for a, b in zip(ra, rb)]
+                pairs = [(a, b) for ra, rb in zip(vp, vg, strict=True) for a, b in zip(ra, rb, strict=True)]
             else:
                 pairs = [(vp, vg)]
             for a, b in pairs:
@@ -360,7 +366,11 @@ class Comparer:
             raise TooLarge("values too large to compare at sufficient precision")
         vp, vg, scale = self.evaluate_pair(p, g, seed, digits)
         if isinstance(vp, tuple) or isinstance(vg, tuple):
-            return all(_close(a, b, scale, digits - 15) for ra, rb in zip(vp, vg) for a, b in zip(ra, rb))
+            return all(
+                _close(a, b, scale, digits - 15)
+                for ra, rb in zip(vp, vg, strict=True)
+                for a, b in zip(ra, rb, strict=True)
+            )
         return _close(vp, vg, scale, digits - 15)
 
     def evaluate_pair(self, p: Node, g: Node, seed: int, digits: int = PRECISION_DIGITS):
@@ -522,7 +532,7 @@ def _split_first_pm(node):
         return [("add", (a, b)), ("add", (a, ("neg", b)))]
     for i, part in enumerate(node):
         if isinstance(part, tuple) and contains_tag(part, "pm"):
-            return [node[:i] + (alt,) + node[i + 1 :] for alt in _split_first_pm(part)]
+            return [(*node[:i], alt, *node[i + 1 :]) for alt in _split_first_pm(part)]
     return [node, node]
 
 

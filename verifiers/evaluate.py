@@ -360,7 +360,7 @@ def _combine(a, b, fn):
     if isinstance(a, tuple):
         if len(a) != len(b) or len(a[0]) != len(b[0]):
             raise NotNumeric("matrix shapes differ")
-        return tuple(tuple(fn(x, y) for x, y in zip(ra, rb)) for ra, rb in zip(a, b))
+        return tuple(tuple(fn(x, y) for x, y in zip(ra, rb, strict=True)) for ra, rb in zip(a, b, strict=True))
     return fn(a, b)
 
 

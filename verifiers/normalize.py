@@ -69,7 +69,7 @@ _WRAPPERS = (
     "boxed",
     "fbox",
 )
-_WRAPPER_RE = re.compile(r"\\(?:%s)\s*\{" % "|".join(_WRAPPERS))
+_WRAPPER_RE = re.compile(r"\\(?:" + "|".join(_WRAPPERS) + r")\s*\{")
 _DROP_RE = re.compile(
     r"\\(?:displaystyle|left|right|bigl|bigr|Bigl|Bigr|big|Big|biggl|biggr|!|limits|nolimits)(?![a-zA-Z])"
 )

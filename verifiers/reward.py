@@ -38,5 +38,5 @@ def reward(completions: Sequence, answer: Sequence[str] | str, **columns) -> lis
         types = [types] * len(completions)
     return [
         1.0 if verify(completion_text(c), str(a), answer_type=t or None, timeout=REWARD_TIMEOUT).correct else 0.0
-        for c, a, t in zip(completions, answers, types)
+        for c, a, t in zip(completions, answers, types, strict=True)
     ]

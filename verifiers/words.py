@@ -35,7 +35,7 @@ _EN_UNITS = {
     "ninety": 90,
 }
 _EN_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_EN_RE = re.compile(r"^(?:(?:%s|and|a)[\s-]*)+$" % "|".join(list(_EN_UNITS) + list(_EN_SCALES)), re.IGNORECASE)
+_EN_RE = re.compile(r"^(?:(?:" + "|".join([*_EN_UNITS, *_EN_SCALES]) + r"|and|a)[\s-]*)+$", re.IGNORECASE)
 
 _ZH_DIGITS = {
     "零": 0,
