@@ -469,6 +469,7 @@ def build_textbook(
             out=str(out / name),
             format=fmt,
             near_duplicate_threshold=1.0,
+            test_fraction=1.0 if name == "test" else 0.0,  # the held-out set's rows are all in its test split
             workers=workers,
             engine=engine,
             name=f"textbook-{name}",

@@ -1,4 +1,4 @@
-"""``verify_batch``: many verifications in worker processes, each under a hard time bound.
+"""``verify_batch`` and ``VerifierPool``: many verifications in worker processes, each under a hard time bound.
 
 Each item runs under ``verify``'s own cooperative deadline; on top of that, a worker that has
 not answered ``grace`` seconds after the deadline is killed and replaced, and its item gets
@@ -37,17 +37,20 @@ class _Worker:
             text=True,
             encoding="utf-8",
         )
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None  # both opened as pipes above
+        self.stdin, self.stdout = stdin, stdout
         self.index: int | None = None
         self.started = 0.0
 
     def give(self, index: int, pair: Pair, timeout: float) -> None:
         self.index, self.started = index, time.perf_counter()
         answer_type = pair[2] if len(pair) > 2 else None
-        self.process.stdin.write(json.dumps([index, pair[0], pair[1], answer_type, timeout]) + "\n")
-        self.process.stdin.flush()
+        self.stdin.write(json.dumps([index, pair[0], pair[1], answer_type, timeout]) + "\n")
+        self.stdin.flush()
 
     def receive(self) -> tuple[int, Verdict]:
-        line = self.process.stdout.readline()
+        line = self.stdout.readline()
         if not line:
             raise EOFError("worker exited")
         index, data = json.loads(line)
@@ -60,7 +63,7 @@ class _Worker:
 
     def stop(self) -> None:
         try:
-            self.process.stdin.close()
+            self.stdin.close()
             self.process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
             self.kill()
@@ -76,6 +79,83 @@ def _validated(pairs: Iterable[Pair]) -> list[tuple]:
     return items
 
 
+class VerifierPool:
+    """Worker processes that outlive one batch: start once, verify many batches, ``close`` at the end.
+
+    What a trainer wants for its reward: a step's completions verified in parallel with the hard
+    per-item bound, without paying a worker's start-up (importing sympy) at every step.
+    """
+
+    def __init__(self, workers: int | None = None, memory_mb: int = 2048):
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.memory_mb = memory_mb
+        self.workers: list[_Worker] = []  # started on first use, as many as a batch needs
+
+    def verify(
+        self, pairs: Iterable[Pair], *, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = None
+    ) -> list[Verdict]:
+        """Verify (prediction, gold[, answer_type]) pairs; results in input order."""
+        items = _validated(pairs)
+        if not items:
+            return []
+        while len(self.workers) < min(self.size, len(items)):
+            self.workers.append(_Worker(self.memory_mb))
+        pool = self.workers[: len(items)]
+        show = progress if progress is not None else len(items) >= PROGRESS_THRESHOLD
+        results: list[Verdict | None] = [None] * len(items)
+        queue: Iterator = iter(enumerate(items))
+        with tqdm(total=len(items), disable=not show, desc="verify", unit="pair") as bar:
+            for worker in pool:
+                _feed(worker, queue, timeout)
+            while any(w.index is not None for w in pool):
+                busy = [w for w in pool if w.index is not None]
+                ready = wait([w.stdout.fileno() for w in busy], timeout=0.05)
+                for k, worker in enumerate(pool):
+                    given = worker.index
+                    if given is None:
+                        continue
+                    waited = time.perf_counter() - worker.started
+                    if worker.stdout.fileno() in ready:
+                        try:
+                            index, verdict = worker.receive()
+                        except (EOFError, ValueError, OSError) as exc:
+                            index = given
+                            verdict = Verdict(False, "none", None, ("", ""), f"worker died: {exc}", "error")
+                            pool[k] = worker = self._replace(worker)
+                    elif waited > timeout + GRACE_SECONDS:
+                        index = given
+                        verdict = Verdict(
+                            False, "none", None, ("", ""), f"worker killed after {waited:.1f}s", "timeout",
+                            waited * 1000,
+                        )
+                        pool[k] = worker = self._replace(worker)
+                    else:
+                        continue
+                    results[index] = verdict
+                    worker.index = None
+                    bar.update(1)
+                    _feed(worker, queue, timeout)
+        return results  # type: ignore[return-value]  # every index was filled above
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        """Kill ``worker`` and put a fresh one in its place."""
+        worker.kill()
+        fresh = _Worker(self.memory_mb)
+        self.workers[self.workers.index(worker)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
+
+    def __enter__(self) -> VerifierPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def verify_batch(
     pairs: Iterable[Pair],
     *,
@@ -85,51 +165,9 @@ def verify_batch(
     memory_mb: int = 2048,
 ) -> list[Verdict]:
     """Verify (prediction, gold[, answer_type]) pairs in worker processes; results in input order."""
-    items = _validated(pairs)
-    if not items:
-        return []
-    count = max(1, min(workers or os.cpu_count() or 1, len(items)))
-    show = progress if progress is not None else len(items) >= PROGRESS_THRESHOLD
-    results: list[Verdict | None] = [None] * len(items)
-    queue: Iterator = iter(enumerate(items))
-    pool = [_Worker(memory_mb) for _ in range(count)]
-    bar = tqdm(total=len(items), disable=not show, desc="verify", unit="pair")
-    try:
-        for worker in pool:
-            _feed(worker, queue, timeout)
-        while any(w.index is not None for w in pool):
-            busy = [w for w in pool if w.index is not None]
-            ready = wait([w.process.stdout for w in busy], timeout=0.05)
-            for k, worker in enumerate(pool):
-                if worker.index is None:
-                    continue
-                waited = time.perf_counter() - worker.started
-                if worker.process.stdout in ready:
-                    try:
-                        index, verdict = worker.receive()
-                    except (EOFError, ValueError, OSError) as exc:
-                        index = worker.index
-                        verdict = Verdict(False, "none", None, ("", ""), f"worker died: {exc}", "error")
-                        worker.kill()
-                        pool[k] = worker = _Worker(memory_mb)
-                elif waited > timeout + GRACE_SECONDS:
-                    index = worker.index
-                    verdict = Verdict(
-                        False, "none", None, ("", ""), f"worker killed after {waited:.1f}s", "timeout", waited * 1000
-                    )
-                    worker.kill()
-                    pool[k] = worker = _Worker(memory_mb)
-                else:
-                    continue
-                results[index] = verdict
-                worker.index = None
-                bar.update(1)
-                _feed(worker, queue, timeout)
-    finally:
-        bar.close()
-        for worker in pool:
-            worker.stop()
-    return results  # type: ignore[return-value]  # every index was filled above
+    items = list(pairs)
+    with VerifierPool(min(workers or os.cpu_count() or 1, max(1, len(items))), memory_mb) as pool:
+        return pool.verify(items, timeout=timeout, progress=progress)
 
 
 def _feed(worker: _Worker, queue: Iterator, timeout: float) -> None:

@@ -1,0 +1,169 @@
+"""Rejection-sampling fine-tuning: sample k per problem, keep the correct ones, fine-tune on them.
+
+Each round samples ``group_size`` completions for every training task with the current model,
+verifies them, keeps the correct ones, drops duplicate texts, selects ``all`` of them, the
+``shortest`` per task, or ``one`` at random per task, and fine-tunes on the selection with the
+supervised loop. ``rounds`` repeats this with the improved model (online RFT / expert iteration).
+Every sample goes to ``rollouts.jsonl``; its ``step`` is the last optimizer step before it was drawn.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import torch
+from tqdm.auto import tqdm
+
+from .chat import Encoded
+from .data import Task, manifest_hash, rl_tasks
+from .errors import TrainerError
+from .grpo import ROLLOUTS, RLConfig, Sample, check_rl_config, encode_tasks, rollout_record, score_groups
+from .models import context_length, load_model
+from .plots import plot_run
+from .rewards import Rewarder
+from .runtime import RunDir, all_sum, gather, seed_everything, setup_distributed
+from .sampler import SamplingParams, TorchSampler
+from .supervised import SupervisedConfig, train_supervised
+
+SELECTIONS = ("all", "shortest", "one")
+
+
+def select(samples: list[Sample], how: str, rng: random.Random) -> list[Sample]:
+    """The correct samples of one task's group, distinct by text, chosen by ``how``."""
+    distinct: dict[str, Sample] = {}
+    for s in samples:
+        if s.scored.correct and s.completion.finished:
+            distinct.setdefault(s.completion.text.strip(), s)
+    kept = list(distinct.values())
+    if not kept or how == "all":
+        return kept
+    if how == "shortest":
+        return [min(kept, key=lambda s: len(s.completion.ids))]
+    return [rng.choice(kept)]
+
+
+def rft(config: RLConfig) -> list[dict]:
+    """Run rejection-sampling fine-tuning; returns the per-step metrics of every round."""
+    if config.select not in SELECTIONS:
+        raise TrainerError(f"--select must be one of {', '.join(SELECTIONS)}, not {config.select!r}")
+    if config.resume:
+        raise TrainerError("rft runs cannot be resumed yet; start the run again (grpo, sft and pretrain resume)")
+    world = setup_distributed()
+    check_rl_config(config, world)
+    seed_everything(config.seed)
+    model, tokenizer = load_model(config.model)
+    tasks = rl_tasks(config.tasks, config.split)
+    prompts = encode_tasks(tokenizer, tasks, context_length(model), config.max_new_tokens)
+    run = RunDir(config.out, world)
+    run.start_metrics(0)
+    run.truncate(ROLLOUTS, 0)
+    run.write_run("rl", config, manifest_hash(config.tasks), {"tasks": len(tasks)})
+    params = SamplingParams(config.max_new_tokens, config.temperature, config.top_p, config.top_k)
+    rng = random.Random(config.seed)
+    history: list[dict] = []
+    with Rewarder(config.workers, config.reward_timeout, config.format_reward) as rewarder:
+        for round_index in range(config.rounds):
+            began = time.perf_counter()
+            mine = list(range(world.rank, len(tasks), world.world))
+            scored = _sample_all(
+                model,
+                tokenizer,
+                [tasks[i] for i in mine],
+                [prompts[i] for i in mine],
+                rewarder,
+                params,
+                config,
+                round_index,
+                world.main,
+            )
+            generation_seconds = time.perf_counter() - began
+            chosen = [s for group in scored for s in select(group, config.select, rng)]
+            # all_gather: every rank trains on the whole selection, each on its share of a batch
+            examples = gather(
+                [
+                    Encoded(
+                        s.prompt_ids + s.completion.ids, [False] * len(s.prompt_ids) + [True] * len(s.completion.ids)
+                    )
+                    for s in chosen
+                ],
+                world,
+            )
+            rewards = [s.scored.reward for group in scored for s in group]
+            lengths = [len(s.completion.ids) for group in scored for s in group]
+            totals = all_sum(
+                [
+                    sum(rewards),
+                    sum(r * r for r in rewards),
+                    len(rewards),
+                    sum(lengths),
+                    sum(len({s.scored.reward for s in g}) == 1 for g in scored),
+                ],
+                world,
+            )
+            mean = totals[0] / totals[2]
+            round_metrics = {
+                "round": round_index + 1,
+                "reward_mean": mean,
+                "reward_std": max(0.0, totals[1] / totals[2] - mean * mean) ** 0.5,
+                "zero_variance_groups": int(totals[4]),
+                "generation_seconds": round(generation_seconds, 4),
+                "completion_length": totals[3] / totals[2],
+                "kept_samples": len(examples),
+                "kl": None,
+            }
+            run.append(ROLLOUTS, gather([rollout_record(len(history), s) for g in scored for s in g], world))
+            if not examples:
+                raise TrainerError(
+                    f"round {round_index + 1}: no correct sample to fine-tune on "
+                    f"(mean reward {mean:.3f}); sample more (--group-size) or start from a better model"
+                )
+            settings = SupervisedConfig(
+                steps=config.rft_steps,
+                batch_size=config.rft_batch_size,
+                lr=config.rft_lr,
+                warmup=min(10, config.rft_steps // 10),
+                seed=config.seed + round_index,
+                progress=config.progress,
+                save_every=config.rft_steps,
+            )
+            steps = train_supervised(
+                model,
+                tokenizer,
+                examples,
+                settings,
+                run,
+                world,
+                f"rft round {round_index + 1}",
+                first_step=len(history),
+                extra=round_metrics,
+            )
+            history.extend(steps)
+    if world.main:
+        plot_run(run.path)
+    return history
+
+
+def _sample_all(
+    model: torch.nn.Module,
+    tokenizer: object,
+    tasks: list[Task],
+    prompts: list[list[int]],
+    rewarder: Rewarder,
+    params: SamplingParams,
+    config: RLConfig,
+    round_index: int,
+    show: bool,
+) -> list[list[Sample]]:
+    """``group_size`` scored samples for every task, ``prompts_per_step`` tasks at a time."""
+    sampler = TorchSampler(model, tokenizer)  # type: ignore[arg-type]
+    generator = torch.Generator().manual_seed(config.seed * 1_000_003 + round_index)
+    out: list[list[Sample]] = []
+    size = config.prompts_per_step
+    for start in tqdm(
+        range(0, len(tasks), size), desc=f"rft sample {round_index + 1}", disable=not (config.progress and show)
+    ):
+        chunk_tasks, chunk_prompts = tasks[start : start + size], prompts[start : start + size]
+        groups = sampler.sample(chunk_prompts, config.group_size, params, generator)
+        out.extend(score_groups(groups, chunk_tasks, chunk_prompts, rewarder, config))
+    return out
