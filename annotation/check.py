@@ -30,7 +30,7 @@ class Finding:
 
 def check_answer(answer: str | None, answer_type: str | None) -> Finding:
     """Does one answer parse under its type, verify against itself and reject a perturbed one?"""
-    if not (answer or "").strip():
+    if answer is None or not answer.strip():
         return Finding("unparseable", "the final answer is empty")
     try:
         checked = check_verifiable(answer, answer_type, CHECK_TIMEOUT)

@@ -1,8 +1,9 @@
 """A search engine for Argilla that answers every query from Argilla's own SQL tables.
 
-Registered under `SEARCH_ENGINE_NAME` through Argilla's `SearchEngine.register`, so the real
-argilla-server runs with no Elasticsearch: there is no second copy of the records to keep in
-sync, and nothing to rebuild after a restart. The index hooks therefore do nothing.
+`annotation.server.load_argilla` registers it under `SEARCH_ENGINE_NAME` through Argilla's
+`SearchEngine.register`, so the real argilla-server runs with no Elasticsearch: there is no
+second copy of the records to keep in sync, and nothing to rebuild after a restart. The index
+hooks therefore do nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from argilla_server.search_engine import (
 from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 
-from annotation.server import SEARCH_ENGINE_NAME
 from annotation.sql_query import (
     field_texts,
     filter_condition,
@@ -61,7 +61,6 @@ async def _status_counts(statement: Select) -> dict:
     return {"total": sum(counts.values()), **counts}
 
 
-@SearchEngine.register(SEARCH_ENGINE_NAME)
 class SqlSearchEngine(SearchEngine):
     """Argilla's search engine contract over SQL; see the module docstring."""
 
@@ -77,7 +76,7 @@ class SqlSearchEngine(SearchEngine):
             return (await db.scalar(select(literal_column("1")))) == 1
 
     async def info(self) -> dict:
-        return {"distribution": SEARCH_ENGINE_NAME, "backend": "argilla SQL tables"}
+        return {"distribution": "answerkey", "backend": "argilla SQL tables"}
 
     async def create_index(self, dataset: Dataset) -> None:
         return None
@@ -172,7 +171,7 @@ class SqlSearchEngine(SearchEngine):
     ) -> SearchResponses:
         if bool(value) == bool(record):
             raise ValueError("Must provide either vector value or record to compute the similarity search")
-        target = value or record.vector_value_by_vector_settings(vector_settings)
+        target = value or (record.vector_value_by_vector_settings(vector_settings) if record is not None else None)
         if not target:
             raise ValueError("Cannot find a vector value to apply with provided info")
         async with AsyncSessionLocal() as db:

@@ -58,9 +58,11 @@ def load_argilla(home: ServerHome, redis_url: str | None, role: str = "server"):
         use_fakeredis()
     tune_argilla()
     from argilla_server import app
+    from argilla_server.search_engine import SearchEngine
 
-    import annotation.search_engine  # noqa: F401  (registers the engine before the first request)
+    from annotation.search_engine import SqlSearchEngine
 
+    SearchEngine.register(SEARCH_ENGINE_NAME)(SqlSearchEngine)  # before the first request asks for it
     return app
 
 

@@ -59,7 +59,8 @@ def text_terms(query: TextQuery | str) -> TextTerms:
     simple_query_string reads them with AND: `-word` excludes, `word*` is a prefix (matched as a
     substring here, like every term), `+`, `|`, AND and OR are dropped."""
     text = query.q if isinstance(query, TextQuery) else query
-    required, excluded = [], []
+    required: list[str] = []
+    excluded: list[str] = []
     for phrase, word in _QUOTED_OR_WORD.findall(text):
         if phrase:
             required.append(phrase.strip().lower())

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -34,6 +35,7 @@ from .mapping import MapJob, Mapped, MapSettings, map_item
 from .recipes import detect_recipe, get_recipe
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
 from .sources import read_rows
+from .version import answerkey_version
 
 PARTIAL = ".partial"
 _log = logging.getLogger(__name__)
@@ -98,15 +100,6 @@ class BuildConfig:
                 raise FileNotFoundError(f"source not found: {spec.path}")
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("answerkey")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def _eval_problems(path: str) -> Iterator[str]:
     recipe = None
     for item in read_rows(path):
@@ -169,7 +162,7 @@ class _Run:
     def tasks(self, mapper) -> Iterator[dict]:
         """Mapped rows in input order through the reduce: contamination, then duplicates."""
         for spec in self.config.sources:
-            stats = {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
+            stats: dict[str, Any] = {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
             for mapped in self.cache.wrap(mapper)(map_item, self.jobs(spec, stats)):
                 if mapped.rejection is not None:
                     self.reject(mapped.rejection)
@@ -225,7 +218,7 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
         "name": config.name or out.name,
         "format": config.format,
         "schema_version": SCHEMA_VERSION,
-        "answerkey_version": _version(),
+        "answerkey_version": answerkey_version(),
         "counts": {
             "read": run.counts["read"],
             "kept": run.counts["kept"],

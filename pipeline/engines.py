@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
+from typing import Any
 
 Mapper = Callable[[Callable, Iterable], Iterator]
 ENGINES = ("local", "datasets", "ray")
@@ -177,11 +178,9 @@ def _run_window(fn: Callable, window: list) -> list:
     dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
         partial(_apply, fn), batch_size=None, batch_format="pyarrow"
     )
-    return [
-        blob
-        for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
-        for blob in batch.column("result").to_pylist()
-    ]
+    # With batch_format="pyarrow" each batch is a pyarrow.Table (pyarrow has no type hints: Any).
+    tables: Iterable[Any] = dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+    return [blob for table in tables for blob in table.column("result").to_pylist()]
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from .atomic import atomic_write_bytes, remove_temps
 from .mapping import MapJob, Mapped
+from .version import answerkey_version
 
 CACHE = ".cache"
 SEGMENT = 5_000  # jobs per cached segment: the most work a kill can lose
@@ -52,10 +53,9 @@ def code_fingerprint() -> str:
     import pipeline
     import verifiers
 
-    from .build import _version
-
-    digest = hashlib.sha256(f"{FORMAT}\0{_version()}\0".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{answerkey_version()}\0".encode())
     for package in (pipeline, verifiers):
+        assert package.__file__ is not None  # regular packages (with __init__.py), not namespace ones
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*.py")):
             digest.update(f"{path.relative_to(root.parent).as_posix()}\0".encode())

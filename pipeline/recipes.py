@@ -26,18 +26,23 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?%?")
 _LEVEL_RE = re.compile(r"(?:Level\s*)?(\d+)")
 
 
-def _text(row: dict, column: str, *, required: bool = True) -> str | None:
-    """The stripped text of ``row[column]`` (numbers are written out); ``None`` when absent or
-    blank and not required, else ``RowError(column, "missing" | "empty")``."""
+def _text(row: dict, column: str) -> str:
+    """The stripped text of ``row[column]`` (numbers are written out); ``RowError(column,
+    "missing" | "empty")`` when absent or blank."""
+    value = _optional_text(row, column)
+    if value is None:
+        raise RowError(column, "missing" if row.get(column) is None else "empty")
+    return value
+
+
+def _optional_text(row: dict, column: str) -> str | None:
+    """The stripped text of ``row[column]`` (numbers are written out); ``None`` when absent or blank."""
     value = row.get(column)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if value is not None and not isinstance(value, str):
         raise RowError(column, f"expected text, got {type(value).__name__}")
-    value = value.strip() if value is not None else None
-    if not value and required:
-        raise RowError(column, "missing" if column not in row or row[column] is None else "empty")
-    return value or None
+    return (value.strip() or None) if value is not None else None
 
 
 def _pick(row: dict, columns: tuple[str, ...]) -> dict:
@@ -106,7 +111,7 @@ class MATH(Recipe):
     def fields(self, row: dict) -> dict:
         problem = _text(row, "problem")
         solution = _text(row, "solution")
-        answer = _text(row, "answer", required=False) or last_box(solution)
+        answer = _optional_text(row, "answer") or last_box(solution)
         if answer is None:
             raise RowError("answer", "none given, and the solution has no non-empty \\boxed{}")
         metadata = {"subject": row.get("subject", row.get("type")), "level": _level(row.get("level"))}
@@ -172,7 +177,7 @@ def _options(value) -> list[tuple[str, str]]:
         item = item[0] if isinstance(item, list) and len(item) == 1 else item
         if not isinstance(item, dict):
             raise RowError("answer_option_list", f"expected {{aoVal, content}} objects, got {item!r:.80}")
-        options.append((_text(item, "aoVal").upper(), _text(item, "content", required=False) or ""))
+        options.append((_text(item, "aoVal").upper(), _optional_text(item, "content") or ""))
     return options
 
 
@@ -197,10 +202,12 @@ class Generic(Recipe):
 
     def fields(self, row: dict) -> dict:
         problem = _text(row, self.problem_col)
-        solution = _text(row, self.solution_col, required=False) if self.solution_col else None
-        answer = _text(row, self.answer_col, required=solution is None)
-        if answer is None:
-            answer = extract_answer(solution, fallback=False)
+        solution = _optional_text(row, self.solution_col) if self.solution_col else None
+        answer: str | None
+        if solution is None:
+            answer = _text(row, self.answer_col)
+        else:
+            answer = _optional_text(row, self.answer_col) or extract_answer(solution, fallback=False)
             if not answer:
                 raise RowError(self.answer_col, f"missing, and no boxed or marked answer in {self.solution_col!r}")
         return {
@@ -215,7 +222,7 @@ class Generic(Recipe):
     def _answer_type(self, row: dict) -> str | None:
         if not self.answer_type_col:
             return None
-        kind = _text(row, self.answer_type_col, required=False)
+        kind = _optional_text(row, self.answer_type_col)
         if kind is not None and kind not in ANSWER_TYPES:
             raise RowError(
                 self.answer_type_col, f"unknown answer type {kind!r}; expected one of {sorted(ANSWER_TYPES)}"

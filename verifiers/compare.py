@@ -515,7 +515,7 @@ def _expand_pm(node: Node) -> list[Node]:
         return [node]
     out = [node]
     while any(contains_tag(n, "pm") for n in out) and len(out) <= _MAX_ALTERNATIVES:
-        nxt = []
+        nxt: list[Node] = []
         for n in out:
             nxt.extend(_split_first_pm(n) if contains_tag(n, "pm") else [n])
         out = nxt

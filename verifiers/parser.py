@@ -145,6 +145,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     tokens: list[tuple[str, str]] = []
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
+        assert kind is not None  # every alternative of _TOKEN_RE is a named group
         value = m.group(kind)
         if kind == "space":
             tokens.append(("space", " "))
@@ -250,16 +251,16 @@ class Parser:
             if self.peek() is None:
                 break
             groups.append(self.parse_list({";"}))
-        if self.peek() is not None:
-            raise ParseError(f"unexpected {self.peek()[1]!r}")
+        if (token := self.peek()) is not None:
+            raise ParseError(f"unexpected {token[1]!r}")
         if len(groups) == 1:
             return groups[0]
         return self.node(("list", tuple(("seq", "(", ")", g[1]) if g[0] == "list" else g for g in groups)))
 
     def parse_expression_only(self) -> Node:
         node = self.parse_list(set())
-        if self.peek() is not None:
-            raise ParseError(f"unexpected {self.peek()[1]!r}")
+        if (token := self.peek()) is not None:
+            raise ParseError(f"unexpected {token[1]!r}")
         return node
 
     def parse_list(self, stops: set[str]) -> Node:
@@ -466,7 +467,7 @@ class Parser:
 
     def atom_token(self) -> Node:
         """A single-token argument, as in ``\\frac12``, ``x_1`` or ``\\frac\\pi 2``."""
-        if self.peek() is not None and self.peek()[0] == "cmd":
+        if (token := self.peek()) is not None and token[0] == "cmd":
             return self.parse_primary()
         kind, value = self.next()
         if kind == "num":

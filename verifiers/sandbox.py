@@ -21,7 +21,7 @@ from .limits import Deadline, VerifierTimeout
 
 MEMORY_MB = 1024
 _MAX_IDLE = 4
-_idle: list[subprocess.Popen] = []
+_idle: list[subprocess.Popen[str]] = []
 _lock = threading.Lock()
 
 
@@ -42,7 +42,7 @@ def decode(data) -> object:
     return data
 
 
-def _start() -> subprocess.Popen:
+def _start() -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "verifiers.sympy_worker", str(MEMORY_MB)],
         stdin=subprocess.PIPE,
@@ -64,14 +64,16 @@ def sympy_equal_bounded(pred, gold, deadline: Deadline) -> bool:
         proc = _idle.pop() if _idle else None
     if proc is None or proc.poll() is not None:
         proc = _start()
-    proc.stdin.write(json.dumps([encode(pred), encode(gold)]) + "\n")
-    proc.stdin.flush()
-    ready, _, _ = select.select([proc.stdout], [], [], max(deadline.remaining(), 0.0))
+    stdin, stdout = proc.stdin, proc.stdout
+    assert stdin is not None and stdout is not None  # _start opens both as pipes
+    stdin.write(json.dumps([encode(pred), encode(gold)]) + "\n")
+    stdin.flush()
+    ready, _, _ = select.select([stdout], [], [], max(deadline.remaining(), 0.0))
     if not ready:
         proc.kill()
         proc.wait()
         raise VerifierTimeout("symbolic check exceeded its time bound")
-    line = proc.stdout.readline()
+    line = stdout.readline()
     if not line:
         proc.wait()
         return False
@@ -79,5 +81,5 @@ def sympy_equal_bounded(pred, gold, deadline: Deadline) -> bool:
         if len(_idle) < _MAX_IDLE:
             _idle.append(proc)
         else:
-            proc.stdin.close()
+            stdin.close()
     return bool(json.loads(line))

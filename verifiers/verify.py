@@ -110,15 +110,16 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
 
 def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome:
     """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number."""
-    comparer = Comparer(deadline)
-    outcome = comparer.answers(pred.node, gold.node, pred.percent, gold.percent)
+    pred_node, gold_node = pred.node, gold.node
+    assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
+    outcome = Comparer(deadline).answers(pred_node, gold_node, pred.percent, gold.percent)
     if outcome.correct:
         return outcome
     for a, b in ((pred, gold), (gold, pred)):
         if _DECIMAL_COMMA_RE.match(a.text) and "." in b.text and "," not in b.text:
-            alt = Parsed(a.text, ("num", Fraction(a.text.replace(",", ".")), None), a.percent)
-            pair = (alt, b) if a is pred else (b, alt)
-            second = Comparer(deadline).answers(pair[0].node, pair[1].node, pair[0].percent, pair[1].percent)
+            alt = ("num", Fraction(a.text.replace(",", ".")), None)
+            p_node, g_node = (alt, gold_node) if a is pred else (pred_node, alt)
+            second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
             if second.correct:
                 return Outcome(True, second.method, second.reason + " (decimal comma)")
     return outcome
