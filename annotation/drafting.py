@@ -1,8 +1,8 @@
 """Drafts written by a local causal LM, offered to annotators as editable suggestions.
 
 ``load_drafter`` opens any local checkpoint (never downloads); ``Drafter.draft`` writes one
-draft per prompt in left-padded batches. ``edit_distance`` and ``edit_ratio`` measure how much
-an annotator changed a draft.
+draft per prompt in left-padded batches. How much an annotator changed a draft is measured in
+``annotation.edits`` (kept apart so that a pull does not import torch and transformers).
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    GenerationMixin,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
 
 
 @dataclass
@@ -31,7 +37,9 @@ class Drafter:
         if not self.tokenizer.chat_template:
             return prompt
         messages = [{"role": "user", "content": prompt}]
-        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        assert isinstance(text, str)  # tokenize=False: the text, not ids
+        return text
 
     def encode(self, prompts: Sequence[str], max_prompt_tokens: int | None = None) -> list[list[int]]:
         """Token ids of each prompt, keeping the last ``max_prompt_tokens`` of a longer one."""
@@ -96,10 +104,11 @@ class Drafter:
     @torch.inference_mode()
     def _generate(self, ids: list[list[int]], max_new_tokens: int, temperature: float) -> list[str]:
         """Generate from left-padded ``ids`` and decode the new tokens."""
-        tok = self.tokenizer
+        tok, model = self.tokenizer, self.model
+        assert isinstance(model, GenerationMixin)  # every AutoModelForCausalLM class generates
         inputs = tok.pad({"input_ids": ids}, padding_side="left", return_tensors="pt").to(self.model.device)
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
-        out = self.model.generate(
+        out = model.generate(
             **inputs,
             max_new_tokens=max_new_tokens,
             pad_token_id=tok.pad_token_id,
@@ -123,7 +132,9 @@ def load_drafter(model_path: str | Path, device: str = "cpu") -> Drafter:
         if tokenizer.eos_token is None:
             raise ValueError(f"the tokenizer at {path} has neither a pad nor an eos token to pad with")
         tokenizer.pad_token = tokenizer.eos_token
-    return Drafter(model=model.to(device).eval(), tokenizer=tokenizer, name=model_name(path))
+    # transformers wraps PreTrainedModel.to in functools.wraps, whose stub loses the method binding for mypy.
+    model = model.to(device)  # type: ignore[arg-type]
+    return Drafter(model=model.eval(), tokenizer=tokenizer, name=model_name(path))
 
 
 def model_name(path: Path) -> str:
@@ -138,35 +149,3 @@ def model_name(path: Path) -> str:
     if re.fullmatch(r"checkpoint-\d+", path.name):
         return f"{path.parent.name}/{path.name}"
     return path.name
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance between ``a`` and ``b`` in characters.
-
-    Hyyrö's bit-parallel form of Myers' algorithm: one column of the table is a pair of bit
-    vectors (Python ints), so the cost is ``len(b)`` steps of a few integer operations.
-    """
-    if not a or not b:
-        return len(a) + len(b)
-    match: dict[str, int] = {}
-    for i, char in enumerate(a):
-        match[char] = match.get(char, 0) | 1 << i
-    mask, top = (1 << len(a)) - 1, 1 << (len(a) - 1)
-    plus, minus, score = mask, 0, len(a)  # vertical +1 / -1 deltas of the current column
-    for char in b:
-        eq = match.get(char, 0)
-        xv = eq | minus
-        xh = (((eq & plus) + plus) ^ plus) | eq
-        hplus = minus | (~(xh | plus) & mask)
-        hminus = plus & xh
-        score += bool(hplus & top) - bool(hminus & top)
-        hplus = (hplus << 1) | 1
-        hminus <<= 1
-        plus = (hminus | ~(xv | hplus)) & mask
-        minus = hplus & xv
-    return score
-
-
-def edit_ratio(draft: str, final: str) -> float:
-    """How much of ``draft`` was changed to reach ``final``: 0 unchanged, 1 completely rewritten."""
-    return edit_distance(draft, final) / max(len(draft), len(final), 1)

@@ -17,7 +17,7 @@ from pathlib import Path
 import argilla as rg
 
 from annotation.agreement import agree
-from annotation.drafting import edit_distance, edit_ratio
+from annotation.edits import edit_distance, edit_ratio
 from annotation.push import BLANK_PROBLEM, ensure_dataset, log_records
 from annotation.records_api import Answer, RecordView, find_dataset, first_value, iter_records
 from annotation.sft_version import conversation_id, write_sft_version
@@ -112,7 +112,9 @@ def _decisions(client: rg.Argilla, name: str, workspace: str | None) -> dict[str
     return {record.id: record.submitted()[-1] for record in iter_records(client, review) if record.submitted()}
 
 
-def exercise_row(record: RecordView, answers: list[Answer], answer: str, reviewer: Answer | None, dataset: str) -> dict:
+def exercise_row(
+    record: RecordView, answers: list[Answer], answer: str | None, reviewer: Answer | None, dataset: str
+) -> dict:
     """The exercise to build from an annotated record, with its lineage (annotators, reviewer, times)."""
     problem = first_value(answers, "problem_text") or record.fields.get("problem")
     notes = [a.value("notes") for a in answers if a.value("notes")]

@@ -21,7 +21,8 @@ import pytest
 from annotation_models import save_tiny_chat_model
 from conftest import require_system_tool
 
-from annotation.drafting import edit_distance, load_drafter
+from annotation.drafting import load_drafter
+from annotation.edits import edit_distance
 from annotation.pull import sft_rows
 from annotation.records_api import iter_records
 from annotation.templates import sft_settings
