@@ -282,8 +282,7 @@ def _update(
         batch["learn"].zero_()
     local_tokens = float(batch["learn"].sum())
     global_tokens, global_samples = all_sum([local_tokens, float(len(samples))], world)
-    if global_samples == 0:  # every group on every rank had equal rewards: nothing to learn this step
-        scheduler.step()
+    if global_samples == 0:  # every group on every rank had equal rewards: no optimizer step
         return {"loss": 0.0, "lr": lr, "kl": None, "entropy": None, "clip_fraction": 0.0, "trained_samples": 0}
     normaliser = (global_tokens if config.loss_aggregation == "token" else global_samples) / world.world
     old = ref = None

@@ -1,7 +1,8 @@
 """Batched sampling with a KV cache, built for small models; one interface for every backend.
 
 ``TorchSampler`` prefills each prompt once, copies its cache to the prompt's ``n`` samples, and
-decodes all samples of all prompts together, one token per forward pass. A sample is done at the
+decodes all samples of all prompts together, one token per forward pass (for Llama-shaped models
+through ``static_decode``: a preallocated cache and a lean step; others through transformers). A sample is done at the
 end token; finished samples are dropped from the batch (the cache rows with them) once a quarter
 of the batch has finished, and the loop stops when every sample is done or at ``max_new_tokens``.
 ``GenerateSampler`` does the same through ``model.generate``: the reference in the benchmark and
@@ -17,6 +18,8 @@ from typing import Protocol, cast
 
 import torch
 from transformers import DynamicCache, GenerationMixin, PreTrainedModel, PreTrainedTokenizerBase
+
+from .static_decode import StaticDecoder, supports
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,15 @@ class TorchSampler:
         out = self.model(
             input_ids=ids, attention_mask=mask, position_ids=positions, logits_to_keep=1, **{self.cache_arg: cache}
         )
-        cache.batch_repeat_interleave(n)
         logits = out.logits[:, -1, :].repeat_interleave(n, dim=0)
-        mask = mask.repeat_interleave(n, dim=0)
         position = positions[:, -1:].repeat_interleave(n, dim=0)
+        mask = mask.repeat_interleave(n, dim=0)
+        static = None
+        if supports(self.model):
+            static = StaticDecoder(self.model, len(prompts) * n, ids.shape[1] + params.max_new_tokens)
+            static.load(cache, mask, n)
+        else:
+            cache.batch_repeat_interleave(n)
 
         total = len(prompts) * n
         tokens = torch.full((total, params.max_new_tokens), self.pad_id, dtype=torch.long)
@@ -134,14 +142,20 @@ class TorchSampler:
                 break
             if (~live).sum() * 4 >= len(rows):  # drop finished rows once they are a quarter of the batch
                 keep = live.nonzero().squeeze(-1)
-                cache.batch_select_indices(keep)
+                if static is not None:
+                    static.select(keep)
+                else:
+                    cache.batch_select_indices(keep)
                 rows, chosen, mask, position = rows[keep], chosen[keep], mask[keep], position[keep]
-            mask = torch.cat([mask, mask.new_ones((len(rows), 1))], dim=1)
             position = position + 1
-            out = self.model(
-                input_ids=chosen[:, None], attention_mask=mask, position_ids=position, **{self.cache_arg: cache}
-            )
-            logits = out.logits[:, -1, :]
+            if static is not None:
+                logits = static.step(chosen, position[:, 0])
+            else:
+                mask = torch.cat([mask, mask.new_ones((len(rows), 1))], dim=1)
+                out = self.model(
+                    input_ids=chosen[:, None], attention_mask=mask, position_ids=position, **{self.cache_arg: cache}
+                )
+                logits = out.logits[:, -1, :]
         return tokens, lengths, finished
 
 
