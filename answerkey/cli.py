@@ -1,153 +1,102 @@
-"""The ``answerkey`` command line; verbs follow the flow: verify now, build/annotate/train later."""
+"""The ``answerkey`` command line; verbs follow the flow: verify, build, annotate, train, demo.
+
+Each verb lives in its own module, imported only when that verb runs (or shows its own help), so
+``answerkey --help`` and ``answerkey verify`` load neither Argilla nor torch. ``COMMANDS`` names
+the module of each verb, the short help ``answerkey --help`` lists, and the extra the verb needs:
+a verb whose extra is not installed says which ``pip install`` brings it.
+"""
 
 from __future__ import annotations
 
-import json
-import time
-from pathlib import Path
+from dataclasses import dataclass
 
 import click
 
-from answerkey.demo import format_tour, run_tour
-from verifiers import verify as verify_answer
-from verifiers import verify_batch
-from verifiers.scoring import CaseFileError, Report, load_cases, score, summarize, to_outcome
+from answerkey.extras import import_for, missing_module_error
 
 
-@click.group()
+@dataclass(frozen=True)
+class LazyCommand:
+    """A verb registered by name: ``target`` is ``module:attribute`` of its click command."""
+
+    target: str
+    help: str  # listed by `answerkey --help` without importing the module
+    extra: str | None = None  # the extra that brings what the verb imports; None: the core install
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "verify": LazyCommand(
+        "answerkey.cli_verify:verify_command", "Judge PREDICTION against GOLD, or score a labelled case file."
+    ),
+    "build": LazyCommand(
+        "answerkey.cli_build:build_command", "Build a verified, deduplicated task set from exercise files."
+    ),
+    "inspect": LazyCommand(
+        "answerkey.cli_build:inspect_command", "Print a dataset version's manifest, rejection reasons and rows."
+    ),
+    "annotate": LazyCommand(
+        "answerkey.cli_annotate:annotate_command",
+        "Annotators in Argilla: serve it, push tasks, draft with an LLM, pull answers.",
+        extra="annotation",
+    ),
+    "train": LazyCommand(
+        "answerkey.cli_train:train_command",
+        "Train on the exported datasets: pretrain, SFT, RL, evaluate.",
+        extra="train",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose registered verbs are imported when used, not when the group loads."""
+
+    def __init__(self, *args, lazy: dict[str, LazyCommand], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = self.lazy.get(cmd_name)
+        if entry is not None and cmd_name not in self.commands:
+            module, _, attribute = entry.target.partition(":")
+            self.add_command(getattr(import_for(module, entry.extra, cmd_name), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context):
+        # A verb that imports an optional package late (inside the command) fails just as clearly.
+        try:
+            return super().invoke(ctx)
+        except ModuleNotFoundError as exc:
+            name = ctx.invoked_subcommand or ""
+            entry = self.lazy.get(name)
+            raise missing_module_error(exc, entry.extra if entry else None, name) from exc
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The verbs and their short help, from the registry for those not imported yet."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is None:
+                rows.append((name, self.lazy[name].help))
+            elif not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 def main() -> None:
     """answerkey: verified answers for LLM post-training data."""
 
 
 @main.command()
-@click.argument("prediction", required=False)
-@click.argument("gold", required=False)
-@click.option(
-    "--cases",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="JSONL file of labelled cases (prediction, gold, expected) to score instead.",
-)
-@click.option("--answer-type", help="Answer type hint for one pair (number, set, choice, ...).")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds allowed per verification (default: the API's).",
-)
-@click.option(
-    "--workers", type=click.IntRange(min=1), help="With --cases: verify in a pool of N processes (verify_batch)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def verify(
-    prediction: str | None,
-    gold: str | None,
-    cases: Path | None,
-    answer_type: str | None,
-    timeout: float | None,
-    workers: int | None,
-    as_json: bool,
-) -> None:
-    """Judge PREDICTION (a bare answer or a whole solution) against GOLD, or score --cases FILE.
-
-    \b
-    Exit codes:
-      0  the prediction is correct (with --cases: every case judged as labelled)
-      1  it is not, including timeouts and errors (with --cases: any case judged wrongly)
-      2  bad usage or an unreadable case file
-    """
-    limits = {"timeout": timeout} if timeout is not None else {}
-    if cases is not None:
-        if prediction is not None or gold is not None:
-            raise click.UsageError("give either PREDICTION GOLD or --cases FILE, not both")
-        if answer_type is not None:
-            raise click.UsageError(
-                "--answer-type applies to one PREDICTION GOLD pair; case files carry an answer_type column"
-            )
-        _score_cases(cases, workers, limits, as_json)
-        return
-    if prediction is None or gold is None:
-        raise click.UsageError("give PREDICTION and GOLD, or --cases FILE")
-    if workers is not None:
-        raise click.UsageError("--workers applies to --cases only")
-    verdict = verify_answer(prediction, gold, answer_type=answer_type, **limits)
-    if as_json:
-        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
-    else:
-        for label, value in [
-            ("correct", "yes" if verdict.correct else "no"),
-            ("method", verdict.method),
-            ("extracted", verdict.extracted),
-            ("normalized", " | ".join(verdict.normalized)),
-            ("reason", verdict.reason),
-            ("status", verdict.status),
-            ("elapsed", f"{verdict.elapsed_ms:.2f} ms"),
-        ]:
-            click.echo(f"{label:11}{value}")
-    click.get_current_context().exit(0 if verdict.correct else 1)
-
-
-def _score_cases(path: Path, workers: int | None, limits: dict[str, float], as_json: bool) -> None:
-    """Score verify over a case file and print the report; exits 1 unless every case agrees."""
-    try:
-        cases = load_cases(path)
-    except CaseFileError as exc:
-        raise click.BadParameter(str(exc), param_hint="--cases") from exc
-    start = time.perf_counter()
-    if workers and workers > 1:
-        verdicts = verify_batch([(c.prediction, c.gold, c.answer_type) for c in cases], workers=workers, **limits)
-        report = summarize([to_outcome(c, v, v.elapsed_ms) for c, v in zip(cases, verdicts, strict=True)])
-    else:
-        report = score(lambda pred, gold, **kw: verify_answer(pred, gold, **kw, **limits), cases)
-    wall_s = time.perf_counter() - start
-    if as_json:
-        click.echo(json.dumps(_report_dict(report, wall_s), ensure_ascii=False))
-    else:
-        click.echo(_format_report(path, report, wall_s, workers or 1))
-    click.get_current_context().exit(0 if report.right == report.n else 1)
-
-
-def _report_dict(report: Report, wall_s: float) -> dict:
-    return {
-        "n": report.n,
-        "accuracy": report.accuracy,
-        "false_positives": list(report.false_positives),
-        "false_negatives": list(report.false_negatives),
-        "timeouts": list(report.timeouts),
-        "errors": list(report.errors),
-        "ms_per_call": {"mean": report.mean_ms, "median": report.median_ms, "p95": report.p95_ms},
-        "wall_s": wall_s,
-        "by_category": {k: {"right": r, "total": t} for k, (r, t) in report.by_category.items()},
-    }
-
-
-def _format_report(path: Path, report: Report, wall_s: float, workers: int) -> str:
-    def ids(found: tuple[str, ...]) -> str:
-        return f"{len(found)}" + (f": {', '.join(found)}" if found else "")
-
-    lines = [
-        f"{'cases':17}{report.n} ({path})",
-        f"{'accuracy':17}{report.accuracy:.1%} ({report.right}/{report.n})",
-        f"{'false positives':17}{ids(report.false_positives)}",
-        f"{'false negatives':17}{ids(report.false_negatives)}",
-        f"{'timeouts':17}{ids(report.timeouts)}",
-        f"{'errors':17}{ids(report.errors)}",
-        f"{'time per call':17}mean {report.mean_ms:.2f} ms, median {report.median_ms:.2f} ms, "
-        f"p95 {report.p95_ms:.2f} ms",
-        f"{'wall time':17}{wall_s:.2f} s ({workers} worker{'s' if workers > 1 else ''})",
-        "by category",
-    ]
-    lines += [f"  {cat:26}{r / t:7.1%} ({r}/{t})" for cat, (r, t) in report.by_category.items()]
-    return "\n".join(lines)
-
-
-@main.command()
 def demo() -> None:
     """A verifier tour: real answer pairs (English, LaTeX, Chinese, hostile) and their verdicts."""
+    from answerkey.demo import format_tour, run_tour
+
     click.echo("answerkey verifier tour: each pair is judged by verifiers.verify\n")
     click.echo(format_tour(run_tour()))
-
-
-from answerkey.cli_annotate import annotate_command  # noqa: E402 - the other verbs, registered below
-from answerkey.cli_build import build_command, inspect_command  # noqa: E402
-
-for _command in (build_command, inspect_command, annotate_command):
-    main.add_command(_command)
