@@ -4,15 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean system-packages
+# The packages mypy checks: those that exist (trainer/ joins when it lands).
+PACKAGES := $(wildcard verifiers pipeline annotation trainer answerkey)
+
+.PHONY: demo test test-fast lint bench clean system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# torch first, pinned: pip takes the local CPU build; anything else downloads CUDA.
+	# torch first, pinned here (the package asks only torch>=2.4): pip takes the local CPU build;
+	# anything else downloads CUDA. Then every extra and the dev tools, with torch held at the pin.
 	$(PY) -m pip install --quiet torch==2.13.0
 	echo "torch==2.13.0" > $(VENV)/constraints.txt
-	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e ".[dev,bench,ray]"
+	$(PY) -m pip install --quiet -c $(VENV)/constraints.txt -e ".[all,dev]"
 	touch $(STAMP)
 
 # System packages some tests use: Debian's chromium (the browser test; never `playwright install`,
@@ -33,6 +37,12 @@ demo: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(PY) -m pytest -q
+
+# ruff (format and lint, rules in pyproject.toml) on everything; mypy on the packages.
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy $(PACKAGES)
 
 bench: $(STAMP)
 	mkdir -p build

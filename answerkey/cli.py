@@ -44,6 +44,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "Train on the exported datasets: pretrain, SFT, RL, evaluate.",
         extra="train",
     ),
+    "demo": LazyCommand(
+        "answerkey.cli_demo:demo_command",
+        "How an assistant is taught: pretrain, SFT and RL of a tiny model on a CPU, measured.",
+        extra="all",
+    ),
 }
 
 
@@ -91,12 +96,3 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, lazy=COMMANDS)
 def main() -> None:
     """answerkey: verified answers for LLM post-training data."""
-
-
-@main.command()
-def demo() -> None:
-    """A verifier tour: real answer pairs (English, LaTeX, Chinese, hostile) and their verdicts."""
-    from answerkey.demo import format_tour, run_tour
-
-    click.echo("answerkey verifier tour: each pair is judged by verifiers.verify\n")
-    click.echo(format_tour(run_tour()))
