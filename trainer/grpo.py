@@ -120,21 +120,25 @@ def advantages(rewards: list[float], std_scaling: bool) -> list[float]:
 
 
 def sequences(samples: list[Sample], pad_id: int, mask_truncated: bool) -> dict[str, torch.Tensor]:
-    """Prompt + completion ids, right-padded, with the completion tokens marked and the advantages."""
-    width = max(len(s.prompt_ids) + len(s.completion.ids) for s in samples)
-    ids = torch.full((len(samples), width), pad_id, dtype=torch.long)
-    attention = torch.zeros((len(samples), width), dtype=torch.long)
+    """Prompts left-padded, completions right-padded after them, so every completion starts at the
+    same column and the model computes logits for the completion columns only; the learned tokens
+    (batch x completion width) and the advantages."""
+    prompt_width = max(len(s.prompt_ids) for s in samples)
+    width = max(len(s.completion.ids) for s in samples)
+    ids = torch.full((len(samples), prompt_width + width), pad_id, dtype=torch.long)
+    attention = torch.zeros_like(ids)
     learn = torch.zeros((len(samples), width), dtype=torch.bool)
     for row, s in enumerate(samples):
         p, c = len(s.prompt_ids), len(s.completion.ids)
-        ids[row, : p + c] = torch.tensor(s.prompt_ids + s.completion.ids)
-        attention[row, : p + c] = 1
+        ids[row, prompt_width - p : prompt_width + c] = torch.tensor(s.prompt_ids + s.completion.ids)
+        attention[row, prompt_width - p : prompt_width + c] = 1
         if not (mask_truncated and not s.completion.finished):
-            learn[row, p : p + c] = True
+            learn[row, :c] = True
     return {
         "input_ids": ids,
         "attention_mask": attention,
-        "learn": learn[:, 1:],  # aligned with next-token predictions
+        "position_ids": (attention.cumsum(-1) - 1).clamp(min=0),
+        "learn": learn,
         "advantage": torch.tensor([s.advantage for s in samples]),
     }
 
@@ -142,10 +146,17 @@ def sequences(samples: list[Sample], pad_id: int, mask_truncated: bool) -> dict[
 def token_logprobs(
     model: torch.nn.Module, batch: dict[str, torch.Tensor], temperature: float
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Log-probabilities of each next token under the sampling temperature, and the entropy per position."""
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+    """Log-probabilities of the completion tokens under the sampling temperature, and the entropy
+    of the model's distribution at each of them (batch x completion width)."""
+    width = batch["learn"].shape[1]
+    logits = model(
+        input_ids=batch["input_ids"],
+        attention_mask=batch["attention_mask"],
+        position_ids=batch["position_ids"],
+        logits_to_keep=width + 1,  # the positions that predict the completion tokens (and the last one)
+    ).logits[:, :-1]
     logp_all = torch.log_softmax(logits.float() / max(temperature, 1e-6), dim=-1)
-    targets = batch["input_ids"][:, 1:]
+    targets = batch["input_ids"][:, -width:]
     logp = logp_all.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     entropy = -(logp_all.exp() * logp_all).sum(-1)
     return logp, entropy.detach()
