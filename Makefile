@@ -44,6 +44,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy $(PACKAGES)
 
+# The unit tests only: no Argilla server, browser, shared data or slow runs (markers in pyproject.toml).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow and not server and not browser and not shared"
+
 bench: $(STAMP)
 	mkdir -p build
 	$(PY) benchmarks/verifiers_vs_math_verify.py --plot build/verifiers_vs_math_verify.png

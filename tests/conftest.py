@@ -314,6 +314,14 @@ def word_level_tokenizer(words: list[str]):
     return tok
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the embedded Argilla server is a ``server`` test (see the markers in
+    pyproject.toml), wherever it is written."""
+    for item in items:
+        if "argilla_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.server)
+
+
 @pytest.fixture(scope="session")
 def argilla_server(tmp_path_factory):
     """The embedded Argilla server, started once per test session in a temp home."""

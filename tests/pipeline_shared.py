@@ -15,7 +15,12 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 _IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-requires_shared = pytest.mark.skipif(
+_skip_without_shared = pytest.mark.skipif(
     not SHARED_DATA.is_dir() and not _IN_CI,
     reason=f"needs the shared exercise data at {SHARED_DATA} (a sibling of the repo; present in CI, not in a clone)",
 )
+
+
+def requires_shared(test):
+    """Mark ``test`` as a ``shared`` test (left out of ``make test-fast``), skipped without the data."""
+    return pytest.mark.shared(_skip_without_shared(test))

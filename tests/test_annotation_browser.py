@@ -28,6 +28,8 @@ from annotation.records_api import iter_records
 from annotation.templates import sft_settings
 from annotation.users import add_user
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags that work as root in a container (see shared/docs/argilla-embedded.md).
 CHROMIUM_FLAGS = [

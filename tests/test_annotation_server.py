@@ -60,6 +60,7 @@ def assert_stopped_cleanly(server, sig: int) -> None:
     assert "Traceback" not in server.log.read_text()
 
 
+@pytest.mark.server
 def test_serve_secrets_restart_and_clean_shutdown(tmp_path):
     home = tmp_path / "home"
     system_temp = Path(tempfile.gettempdir())
@@ -206,6 +207,7 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.3):
     return predicate()
 
 
+@pytest.mark.server
 def test_redis_runs_the_background_worker(tmp_path, redis_url):
     import argilla as rg
     import redis

@@ -176,6 +176,7 @@ def run_scenario(tmp_path: Path, tuned: bool) -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.server  # two real Argilla apps, in child processes
 def test_bulk_upsert_answers_and_notifies_as_stock(tmp_path):
     tuned, stock = run_scenario(tmp_path, True), run_scenario(tmp_path, False)
     assert tuned["patched"] == {"question": True, "metadata": True, "bulk": True}

@@ -137,6 +137,7 @@ def _big_source(path: Path, rows: int) -> Path:
     return path
 
 
+@pytest.mark.slow  # builds in child processes, one of them killed
 def test_a_build_killed_with_sigkill_is_rerun_to_identical_files(tmp_path):
     source = _big_source(tmp_path / "big.jsonl", 6000)
     args = [sys.executable, "-m", "answerkey", "build", "--source", str(source), "--quiet", "--near-dup-threshold", "1"]

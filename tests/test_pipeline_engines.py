@@ -90,6 +90,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in files}
 
 
+@pytest.mark.slow  # starts Ray
 def test_local_pool_datasets_and_ray_build_identical_datasets(tmp_path):
     source, evalset = _write_fixture(tmp_path)
     reference, ref_out = _build(tmp_path, source, evalset, "local-1", 1)
@@ -122,6 +123,7 @@ def _assert_maps_in_order_and_raises_in_turn(mapper, count: int) -> None:
         next(results)
 
 
+@pytest.mark.slow  # starts Ray
 def test_ray_engine_keeps_order_across_windows_raises_errors_and_uses_a_running_instance(monkeypatch):
     monkeypatch.setattr("pipeline.engines.RAY_WINDOW", 7)
     monkeypatch.setattr("pipeline.engines.RAY_BLOCK", 3)

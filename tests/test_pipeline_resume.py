@@ -120,6 +120,7 @@ def _clean(tmp_path: Path, config: BuildConfig) -> dict[str, bytes]:
     return tree
 
 
+@pytest.mark.slow  # builds in child processes, one of them killed
 def test_a_build_killed_with_sigkill_maps_only_the_missing_segments_on_rerun(tmp_path, monkeypatch, caches):
     made, calls = caches
     rows, segment = 3000, 250
@@ -227,7 +228,15 @@ def _corrupt(files: list[Path]) -> None:
     files[6].write_bytes(b"not a cache file at all")  # garbage
 
 
-@pytest.mark.parametrize("engine,workers", [("local", 1), ("local", 2), ("datasets", 2), ("ray", 2)])
+@pytest.mark.parametrize(
+    "engine,workers",
+    [
+        ("local", 1),
+        pytest.param("local", 2, marks=pytest.mark.slow),  # a process pool per build, three builds
+        pytest.param("datasets", 2, marks=pytest.mark.slow),
+        pytest.param("ray", 2, marks=pytest.mark.slow),
+    ],
+)
 def test_corrupt_cache_files_are_recomputed_with_every_engine(tmp_path, monkeypatch, caches, engine, workers):
     made, calls = caches
     if engine == "ray":  # one instance for the three builds (the engine uses a running one as it is)

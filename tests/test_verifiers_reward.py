@@ -153,6 +153,7 @@ def _tiny_tokenizer():
     return tok, tok.convert_tokens_to_ids(FORCED)
 
 
+@pytest.mark.slow  # imports TRL and runs a trainer step
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # transformers' own deprecations, inside TRL
 @pytest.mark.parametrize("conversational", [False, True], ids=["standard", "conversational"])
 def test_real_grpo_trainer_step(conversational, tmp_path, monkeypatch):

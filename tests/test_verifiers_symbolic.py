@@ -76,6 +76,7 @@ def test_sandbox_answers_within_a_deadline():
         sympy_equal_bounded(a, b, Deadline(0.0))
 
 
+@pytest.mark.slow  # eight sympy helper processes
 def test_sandbox_serves_eight_threads():
     pairs = [(p, g) for p, g, _ in COMBINATORIAL] * 2
     with ThreadPoolExecutor(8) as pool:
