@@ -125,7 +125,12 @@ class VerifierPool:
                     elif waited > timeout + GRACE_SECONDS:
                         index = given
                         verdict = Verdict(
-                            False, "none", None, ("", ""), f"worker killed after {waited:.1f}s", "timeout",
+                            False,
+                            "none",
+                            None,
+                            ("", ""),
+                            f"worker killed after {waited:.1f}s",
+                            "timeout",
                             waited * 1000,
                         )
                         pool[k] = worker = self._replace(worker)
