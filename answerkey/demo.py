@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -99,6 +100,7 @@ def run_demo(config: DemoConfig, echo: Callable[[str], None] = click.echo) -> di
     out, plan = config.out, config.plan
     out.mkdir(parents=True, exist_ok=True)
     server = start_argilla(out / "argilla")  # starts while the textbook is written and built
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminated demo still stops its server (finally below)
     try:
         echo(f"1. the textbook (seed {config.seed}) -> {out / 'textbook'}, built into {out / 'data'}")
         files = write_textbook(out / "textbook", config.seed, Sizes.quick() if plan.quick else Sizes())
@@ -203,6 +205,10 @@ def _train(
         (grpo if config.algo == "grpo" else rft)(rl)
     results.append(_evaluate("rl", models / "rl", test, config, timed.seconds, echo))
     return results
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 class _Timer:
