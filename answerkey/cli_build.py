@@ -28,9 +28,9 @@ _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Export format [answerkey].")
 @click.option(
     "--test-fraction",
-    type=click.FloatRange(0, 1, max_open=True),
+    type=click.FloatRange(0, 1),
     default=None,
-    help="Share of tasks put in the test split, by id hash [0].",
+    help="Share of tasks put in the test split, by id hash [0]; 1 puts every task in it.",
 )
 @click.option(
     "--near-dup-threshold",

@@ -83,8 +83,8 @@ class BuildConfig:
             raise ValueError("no --source given")
         if self.format not in FORMATS:
             raise ValueError(f"unknown format {self.format!r}; expected one of {', '.join(FORMATS)}")
-        if not 0.0 <= self.test_fraction < 1.0:
-            raise ValueError(f"test_fraction must be in [0, 1), got {self.test_fraction}")
+        if not 0.0 <= self.test_fraction <= 1.0:  # 1: every row is a test row (a held-out set built on its own)
+            raise ValueError(f"test_fraction must be in [0, 1], got {self.test_fraction}")
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}")
         if self.workers < 1:

@@ -27,7 +27,7 @@ from .build import BuildConfig, SourceSpec, build
 from .schema import to_json
 
 QUANTITIES = range(2, 10)
-PRICES = range(2, 20)  # one- and two-digit prices: products a 1M-parameter model learns in a few minutes
+PRICES = range(2, 10)  # one-digit factors, two-digit products and totals: what a 1M model learns in minutes
 TEST_SHARE = 0.1  # of the tuple space
 STYLES = ("steps", "equation", "prose", "leap")
 LANGS = ("en", "zh")
@@ -209,7 +209,7 @@ class Sizes:
     explanations: int = 2000
     worked: int = 4000
     practice: int = 2000
-    test: int = 300
+    test: int = 200  # of about 208 test tuples (TEST_SHARE of the tuple space)
 
     @classmethod
     def quick(cls) -> Sizes:

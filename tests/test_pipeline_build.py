@@ -122,6 +122,18 @@ def test_same_input_gives_byte_identical_output(tmp_path):
     }
 
 
+@pytest.mark.parametrize("fraction, splits", [(1.0, {"test"}), (0.0, {"train"})])
+def test_a_test_fraction_of_one_puts_every_task_in_the_test_split(tmp_path, fraction, splits):
+    manifest = build(_config(tmp_path, test_fraction=fraction), progress=False)
+    assert set(manifest["splits"]) == splits
+    assert sum(manifest["splits"].values()) == manifest["counts"]["kept"] == len(GOOD)
+
+
+def test_a_test_fraction_over_one_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"test_fraction must be in \[0, 1\]"):
+        build(_config(tmp_path, test_fraction=1.5), progress=False)
+
+
 def _big_source(path: Path, rows: int) -> Path:
     with path.open("w") as f:
         for i in range(rows):
