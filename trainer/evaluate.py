@@ -23,6 +23,7 @@ from pipeline.atomic import atomic_write_text
 
 from .chat import encode_prompt
 from .data import Task, rl_tasks
+from .errors import TrainerError
 from .models import context_length, load_model
 from .rewards import Rewarder
 from .sampler import SamplingParams, TorchSampler
@@ -81,7 +82,12 @@ def run_tasks(
     generator = torch.Generator().manual_seed(seed)
     sampled = SamplingParams(max_new_tokens=max_new_tokens, temperature=temperature)
     greedy = SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0)
-    limit = context_length(model) - max_new_tokens
+    context = context_length(model)
+    limit = context - max_new_tokens  # prompts keep their last ``limit`` tokens
+    if limit < 1:  # prompt[-limit:] would keep the whole prompt (0) or cut off its start (< 0)
+        raise TrainerError(
+            f"--max-new-tokens {max_new_tokens} leaves no room for a prompt in the model's context ({context})"
+        )
     results: list[TaskResult] = []
     bar = tqdm(total=len(tasks), desc="eval", unit="task", disable=not progress)
     for start in range(0, len(tasks), prompts_per_batch):

@@ -27,7 +27,7 @@ from .models import context_length, load_model, save_model
 from .optim import make_optimizer, make_schedule
 from .plots import plot_run
 from .rewards import Rewarder, Scored
-from .runtime import Dist, RunDir, all_sum, gather, seed_everything, setup_distributed
+from .runtime import Dist, RunDir, all_sum, gather, replicas_in_sync, seed_everything, setup_distributed
 from .sampler import Completion, SamplingParams, TorchSampler
 from .supervised import batch_indices
 
@@ -264,6 +264,8 @@ def grpo(config: RLConfig) -> list[dict]:
             if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
                 run.save_checkpoint(model, optimizer, scheduler, step + 1)
     bar.close()
+    if world.world > 1:
+        run.update_run({"replicas_in_sync": replicas_in_sync(model, world)})
     if world.main:
         save_model(model, tokenizer, run.path)
         plot_run(run.path)
@@ -312,7 +314,7 @@ def _update(
             delta = ref - logp
             kl = (torch.exp(delta) - delta - 1) * learn
             loss = loss + config.beta * kl.sum() / normaliser
-            kl_sum = float(kl.sum())
+            kl_sum = float(kl.sum().detach())
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()

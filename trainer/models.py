@@ -23,6 +23,8 @@ from transformers import (
 from .errors import TrainerError
 
 DEFAULT_CONTEXT = 256
+# What a checkpoint's tokenizer is saved as (fast, sentencepiece, BPE, WordPiece), one of them at least.
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json", "vocab.txt")
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,25 @@ def load_model(path: str | Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBa
         raise TrainerError(f"{config_file}: not JSON ({exc.msg}, line {exc.lineno})") from exc
     if architectures and not any(name.endswith("ForCausalLM") for name in architectures):
         raise TrainerError(f"{folder}: not a causal language model (architectures: {', '.join(architectures)})")
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
+        raise TrainerError(f"{folder}: no tokenizer beside the model (none of {', '.join(TOKENIZER_FILES)})")
     try:
         model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32)
+    except (OSError, ValueError) as exc:
+        raise TrainerError(f"{folder}: cannot load a causal LM: {_one_line(exc)}") from exc
+    try:
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     except (OSError, ValueError) as exc:
-        raise TrainerError(f"{folder}: cannot load a causal LM and its tokenizer: {exc}") from exc
+        raise TrainerError(f"{folder}: cannot load its tokenizer: {_one_line(exc)}") from exc
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
     return model, tokenizer
+
+
+def _one_line(exc: Exception) -> str:
+    """An exception's message on one line (transformers' messages span several)."""
+    return " ".join(str(exc).split())
 
 
 def context_length(model: PreTrainedModel) -> int:

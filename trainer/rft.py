@@ -57,7 +57,7 @@ def rft(config: RLConfig) -> list[dict]:
     prompts = encode_tasks(tokenizer, tasks, context_length(model), config.max_new_tokens)
     run = RunDir(config.out, world)
     run.start_metrics(0)
-    run.truncate(ROLLOUTS, 0)
+    run.truncate(ROLLOUTS, -1)  # a fresh run keeps none (its first samples are logged as step 0)
     run.write_run("rl", config, manifest_hash(config.tasks), {"tasks": len(tasks)})
     params = SamplingParams(config.max_new_tokens, config.temperature, config.top_p, config.top_k)
     rng = random.Random(config.seed)

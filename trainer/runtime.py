@@ -8,6 +8,7 @@ Under ``torchrun`` every rank trains and only rank 0 writes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -70,6 +71,20 @@ def gather(items: list, world: Dist) -> list:
     return [item for part in parts for item in (part or [])]
 
 
+def replicas_in_sync(model: torch.nn.Module, world: Dist) -> bool:
+    """Whether every rank holds the same weights, bit for bit (a digest of them compared across
+    ranks); a collective: every rank calls it. True in a world of one."""
+    if world.world == 1:
+        return True
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes())
+    digests: list[str | None] = [None] * world.world
+    dist.all_gather_object(digests, digest.hexdigest())
+    return len(set(digests)) == 1
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
@@ -100,6 +115,19 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _lines_up_to(path: Path, step: int) -> list[str]:
+    """The JSON lines of ``path`` whose ``step`` is at most ``step``; a line a kill cut short is dropped."""
+    kept = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the last line of a run killed while writing it
+        if record["step"] <= step:
+            kept.append(line)
+    return kept
+
+
 class RunDir:
     """The run folder: metrics, run.json, checkpoints. Writes happen on rank 0 only."""
 
@@ -127,14 +155,21 @@ class RunDir:
         }
         atomic_write_text(self.path / "run.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
+    def update_run(self, extra: dict) -> None:
+        """Add ``extra`` to run.json (what is known only at the end of a run)."""
+        if not self.world.main:
+            return
+        path = self.path / "run.json"
+        record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        record.update(jsonable(extra))
+        atomic_write_text(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+
     def start_metrics(self, resumed_step: int) -> None:
         """Keep the metrics of steps up to ``resumed_step`` (all of them: 0 = a fresh run, none kept)."""
         if not self.world.main:
             return
         path = self.path / "metrics.jsonl"
-        kept = []
-        if resumed_step and path.exists():
-            kept = [line for line in path.read_text().splitlines() if json.loads(line)["step"] <= resumed_step]
+        kept = _lines_up_to(path, resumed_step) if resumed_step and path.exists() else []
         atomic_write_text(path, "".join(line + "\n" for line in kept))
 
     def log(self, metrics: dict) -> None:
@@ -156,8 +191,7 @@ class RunDir:
         path = self.path / name
         if not self.world.main or not path.exists():
             return
-        lines = [line for line in path.read_text().splitlines() if json.loads(line)["step"] <= keep]
-        atomic_write_text(path, "".join(line + "\n" for line in lines))
+        atomic_write_text(path, "".join(line + "\n" for line in _lines_up_to(path, keep)))
 
     def save_checkpoint(
         self,

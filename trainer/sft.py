@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .chat import encode_conversation
 from .data import manifest_hash, sft_conversations
+from .errors import TrainerError
 from .models import context_length, load_model
 from .plots import plot_run
 from .runtime import RunDir, seed_everything, setup_distributed
@@ -34,6 +35,8 @@ DEFAULT_STEPS = 350
 
 def sft(config: SFTConfig) -> list[dict]:
     """Run SFT; returns the per-step metrics."""
+    if config.steps is not None and config.epochs is not None:
+        raise TrainerError("give steps or epochs, not both")
     world = setup_distributed()
     seed_everything(config.seed)
     model, tokenizer = load_model(config.model)

@@ -24,7 +24,7 @@ from .chat import Encoded
 from .errors import TrainerError
 from .models import save_model
 from .optim import make_optimizer, make_schedule
-from .runtime import Dist, RunDir, all_sum
+from .runtime import Dist, RunDir, all_sum, replicas_in_sync
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,8 @@ def train_supervised(
         if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
             run.save_checkpoint(model, optimizer, scheduler, step + 1)
     bar.close()
+    if world.world > 1:
+        run.update_run({"replicas_in_sync": replicas_in_sync(model, world)})
     if world.main:
         save_model(model, tokenizer, run.path)
     return history
