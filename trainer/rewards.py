@@ -17,8 +17,6 @@ from verifiers.verdict import Verdict
 from .data import Task
 
 DEFAULT_TIMEOUT = 2.0
-# A fresh worker imports the verifiers (sympy) before it answers: seconds on a busy machine.
-STARTUP_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -39,24 +37,12 @@ class Rewarder:
     def __init__(self, workers: int = 2, timeout: float = DEFAULT_TIMEOUT, format_weight: float = 0.0):
         self.pool = VerifierPool(workers=workers)
         self.timeout, self.format_weight = timeout, format_weight
-        self.ready = False  # every worker started and answering
 
     def score(self, texts: Sequence[str], tasks: Sequence[Task], finished: Sequence[bool]) -> list[Scored]:
-        if not self.ready:
-            self.start_workers()
         verdicts = self.pool.verify(
             [(t, task.answer, task.answer_type) for t, task in zip(texts, tasks, strict=True)], timeout=self.timeout
         )
-        # A worker cut off at the time bound was replaced by a fresh one: let it start before the next batch.
-        self.ready = all(v.status == "ok" for v in verdicts)
         return [self._scored(v, done) for v, done in zip(verdicts, finished, strict=True)]
-
-    def start_workers(self) -> None:
-        """Start every worker and wait until each has answered once. The pool's time bound runs from
-        the moment an item is handed over, so without this a worker's start-up would count against
-        the first item it gets, and on a busy machine correct answers would score 0 as timeouts."""
-        self.pool.verify([("0", "0")] * self.pool.size, timeout=STARTUP_TIMEOUT)
-        self.ready = True
 
     def _scored(self, verdict: Verdict, finished: bool) -> Scored:
         # The verifiers extract any final text ("I am not sure"); an answer is one they could compare

@@ -20,10 +20,12 @@ from tqdm import tqdm
 
 from .verdict import Verdict
 from .verify import ANSWER_TYPES, DEFAULT_TIMEOUT
+from .worker import READY
 
 Pair = Sequence[str | None]  # (prediction, gold) or (prediction, gold, answer_type)
 PROGRESS_THRESHOLD = 1_000
 GRACE_SECONDS = 1.0
+STARTUP_SECONDS = 120.0  # a fresh worker imports sympy before it is ready: seconds on a busy machine
 
 
 class _Worker:
@@ -41,13 +43,26 @@ class _Worker:
         assert stdin is not None and stdout is not None  # both opened as pipes above
         self.stdin, self.stdout = stdin, stdout
         self.index: int | None = None
-        self.started = 0.0
+        self.started = time.perf_counter()
+        self.ready = False  # it has said it is ready; items are handed to ready workers only
 
     def give(self, index: int, pair: Pair, timeout: float) -> None:
         self.index, self.started = index, time.perf_counter()
         answer_type = pair[2] if len(pair) > 2 else None
         self.stdin.write(json.dumps([index, pair[0], pair[1], answer_type, timeout]) + "\n")
         self.stdin.flush()
+
+    def await_ready(self) -> None:
+        """Read the worker's ready line (it has nothing else to say before it gets an item)."""
+        line = self.stdout.readline()
+        if line.strip() != READY:
+            raise RuntimeError(f"a verifier worker did not start: {line.strip() or 'it exited'}")
+        self.ready = True
+
+    def overdue(self, timeout: float) -> float | None:
+        """Seconds charged so far when past the item's bound (or the start-up allowance); else None."""
+        waited = time.perf_counter() - self.started
+        return waited if waited > (timeout + GRACE_SECONDS if self.ready else STARTUP_SECONDS) else None
 
     def receive(self) -> tuple[int, Verdict]:
         line = self.stdout.readline()
@@ -94,7 +109,12 @@ class VerifierPool:
     def verify(
         self, pairs: Iterable[Pair], *, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = None
     ) -> list[Verdict]:
-        """Verify (prediction, gold[, answer_type]) pairs; results in input order."""
+        """Verify (prediction, gold[, answer_type]) pairs; results in input order.
+
+        A worker gets an item only once it has said it is ready, so its start-up (importing sympy)
+        is never charged to an item; a worker that does not start within ``STARTUP_SECONDS`` is an
+        error. Each item's clock runs from the moment it is handed over.
+        """
         items = _validated(pairs)
         if not items:
             return []
@@ -104,42 +124,48 @@ class VerifierPool:
         show = progress if progress is not None else len(items) >= PROGRESS_THRESHOLD
         results: list[Verdict | None] = [None] * len(items)
         queue: Iterator = iter(enumerate(items))
+        done = 0
         with tqdm(total=len(items), disable=not show, desc="verify", unit="pair") as bar:
             for worker in pool:
-                _feed(worker, queue, timeout)
-            while any(w.index is not None for w in pool):
-                busy = [w for w in pool if w.index is not None]
-                ready = wait([w.stdout.fileno() for w in busy], timeout=0.05)
+                if worker.ready:
+                    _feed(worker, queue, timeout)
+            while done < len(items):
+                watched = [w for w in pool if w.index is not None or not w.ready]
+                readable = wait([w.stdout.fileno() for w in watched], timeout=0.05)
                 for k, worker in enumerate(pool):
+                    if not worker.ready:
+                        if worker.stdout.fileno() in readable:
+                            worker.await_ready()
+                            _feed(worker, queue, timeout)
+                        elif worker.overdue(timeout) is not None:
+                            raise RuntimeError(f"a verifier worker did not start within {STARTUP_SECONDS:.0f} s")
+                        continue
                     given = worker.index
                     if given is None:
                         continue
-                    waited = time.perf_counter() - worker.started
-                    if worker.stdout.fileno() in ready:
+                    waited = worker.overdue(timeout)
+                    if worker.stdout.fileno() in readable:
                         try:
                             index, verdict = worker.receive()
                         except (EOFError, ValueError, OSError) as exc:
                             index = given
                             verdict = Verdict(False, "none", None, ("", ""), f"worker died: {exc}", "error")
                             pool[k] = worker = self._replace(worker)
-                    elif waited > timeout + GRACE_SECONDS:
+                    elif waited is not None:
                         index = given
                         verdict = Verdict(
-                            False,
-                            "none",
-                            None,
-                            ("", ""),
-                            f"worker killed after {waited:.1f}s",
-                            "timeout",
+                            False, "none", None, ("", ""), f"worker killed after {waited:.1f}s", "timeout",
                             waited * 1000,
-                        )
+                        )  # fmt: skip
                         pool[k] = worker = self._replace(worker)
                     else:
                         continue
                     results[index] = verdict
+                    done += 1
                     worker.index = None
                     bar.update(1)
-                    _feed(worker, queue, timeout)
+                    if worker.ready:
+                        _feed(worker, queue, timeout)
         return results  # type: ignore[return-value]  # every index was filled above
 
     def _replace(self, worker: _Worker) -> _Worker:

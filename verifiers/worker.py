@@ -13,11 +13,15 @@ import sys
 from .limits import limit_memory
 from .verify import verify
 
+READY = "ready"
+
 
 def main() -> None:
     os.environ["ANSWERKEY_SANDBOX"] = "inline"  # this process is already killable
     limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     out = sys.stdout
+    out.write(READY + "\n")  # imported and limited: from here on, time spent is the items'
+    out.flush()
     for line in sys.stdin:
         index, prediction, gold, answer_type, timeout = json.loads(line)
         verdict = verify(prediction, gold, answer_type=answer_type, timeout=timeout)
