@@ -33,8 +33,8 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 class Plan:
     """How big each part of the demo is; ``QUICK`` runs the same code on less of everything."""
 
-    pretrain_steps: int = 150
-    sft_steps: int = 350
+    pretrain_steps: int = 300
+    sft_steps: int = 400
     rl_steps: int = 150
     rft_rounds: int = 2
     rft_steps: int = 120

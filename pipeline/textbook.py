@@ -136,7 +136,8 @@ _EXPLANATIONS = {
         "total": "{a}{m1}{x}每{m1}{p}元，是{a}×{p}={P}元；{b}{m2}{y}每{m2}{q}元，是{b}×{q}={Q}元；一共{P}+{Q}={S}元。",
     },
 }
-_EXPLANATION_MIX = {"unit": 0.3, "multiples": 0.2, "addition": 0.2, "total": 0.3}
+# Sums of two products are what a small model finds hardest (carries), so the book practises them most.
+_EXPLANATION_MIX = {"unit": 0.2, "multiples": 0.15, "addition": 0.4, "total": 0.25}
 _SLIP_OFFSETS = (-10, -2, -1, 1, 2, 10)  # a dropped carry, a miscounted step
 
 
@@ -206,7 +207,7 @@ class StyleMix:
 class Sizes:
     """How many passages and problems each part has; the defaults suit the full demo."""
 
-    explanations: int = 2000
+    explanations: int = 4000
     worked: int = 4000
     practice: int = 2000
     test: int = 200  # of about 208 test tuples (TEST_SHARE of the tuple space)
