@@ -16,9 +16,8 @@ from pathlib import Path
 from .chat import Encoded
 from .errors import TrainerError
 from .models import build_model, count_parameters, load_model
-from .plots import plot_run
 from .runtime import RunDir, seed_everything, setup_distributed
-from .supervised import SupervisedConfig, train_supervised
+from .supervised import train_stage
 from .tokenizer import DEFAULT_VOCAB_SIZE, train_tokenizer
 
 
@@ -105,17 +104,4 @@ def pretrain(config: PretrainConfig) -> list[dict]:
             "tokens": sum(len(e.ids) for e in examples),
         },
     )
-    settings = SupervisedConfig(
-        steps=config.steps,
-        batch_size=config.batch_size,
-        lr=config.lr,
-        warmup=config.warmup,
-        seed=config.seed,
-        save_every=config.save_every,
-        resume=config.resume,
-        progress=config.progress,
-    )
-    history = train_supervised(model, tokenizer, examples, settings, run, world, "pretrain")
-    if world.main:
-        plot_run(run.path)
-    return history
+    return train_stage(model, tokenizer, examples, config, config.steps, run, world, "pretrain")

@@ -8,9 +8,8 @@ from .chat import encode_conversation
 from .data import manifest_hash, sft_conversations
 from .errors import TrainerError
 from .models import context_length, load_model
-from .plots import plot_run
 from .runtime import RunDir, seed_everything, setup_distributed
-from .supervised import SupervisedConfig, check_lengths, steps_for_epochs, train_supervised
+from .supervised import check_lengths, steps_for_epochs, train_stage
 
 
 @dataclass
@@ -48,17 +47,4 @@ def sft(config: SFTConfig) -> list[dict]:
         steps = steps_for_epochs(config.epochs, len(examples), config.batch_size) if config.epochs else DEFAULT_STEPS
     run = RunDir(config.out, world)
     run.write_run("sft", config, manifest_hash(config.data), {"examples": len(examples), "steps": steps})
-    settings = SupervisedConfig(
-        steps=steps,
-        batch_size=config.batch_size,
-        lr=config.lr,
-        warmup=config.warmup,
-        seed=config.seed,
-        save_every=config.save_every,
-        resume=config.resume,
-        progress=config.progress,
-    )
-    history = train_supervised(model, tokenizer, examples, settings, run, world, "sft")
-    if world.main:
-        plot_run(run.path)
-    return history
+    return train_stage(model, tokenizer, examples, config, steps, run, world, "sft")

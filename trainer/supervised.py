@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import torch
 from torch.nn.parallel import DistributedDataParallel
@@ -24,6 +25,7 @@ from .chat import Encoded
 from .errors import TrainerError
 from .models import save_model
 from .optim import make_optimizer, make_schedule
+from .plots import plot_run
 from .runtime import Dist, RunDir, all_sum, replicas_in_sync
 
 
@@ -155,4 +157,43 @@ def train_supervised(
         run.update_run({"replicas_in_sync": replicas_in_sync(model, world)})
     if world.main:
         save_model(model, tokenizer, run.path)
+    return history
+
+
+class StageSettings(Protocol):
+    """What a pretrain or SFT config holds for the supervised loop."""
+
+    batch_size: int
+    lr: float
+    warmup: int
+    seed: int
+    save_every: int
+    resume: bool
+    progress: bool
+
+
+def train_stage(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    examples: Sequence[Encoded],
+    stage: StageSettings,
+    steps: int,
+    run: RunDir,
+    world: Dist,
+    desc: str,
+) -> list[dict]:
+    """A pretrain or SFT stage: the supervised loop with the stage's settings, then its plots."""
+    settings = SupervisedConfig(
+        steps=steps,
+        batch_size=stage.batch_size,
+        lr=stage.lr,
+        warmup=stage.warmup,
+        seed=stage.seed,
+        save_every=stage.save_every,
+        resume=stage.resume,
+        progress=stage.progress,
+    )
+    history = train_supervised(model, tokenizer, examples, settings, run, world, desc)
+    if world.main:
+        plot_run(run.path)
     return history
