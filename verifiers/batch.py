@@ -20,11 +20,11 @@ from tqdm import tqdm
 
 from .verdict import Verdict
 from .verify import ANSWER_TYPES, DEFAULT_TIMEOUT
-from .worker import READY
 
 Pair = Sequence[str | None]  # (prediction, gold) or (prediction, gold, answer_type)
 PROGRESS_THRESHOLD = 1_000
 GRACE_SECONDS = 1.0
+READY = "ready"  # what a worker (verifiers/worker.py) says once it can take items
 STARTUP_SECONDS = 120.0  # a fresh worker imports sympy before it is ready: seconds on a busy machine
 
 

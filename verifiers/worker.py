@@ -10,10 +10,9 @@ import json
 import os
 import sys
 
+from .batch import READY
 from .limits import limit_memory
 from .verify import verify
-
-READY = "ready"
 
 
 def main() -> None:
@@ -30,4 +29,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # the pool went away (its process ended) while this worker was busy
+        sys.exit(0)
