@@ -502,6 +502,7 @@ PROFILED = [
     ("  token_logprobs (forward, log_softmax, entropy)", "trainer/grpo.py", "token_logprobs", None, False),
     ("  loss.backward()", "torch/_tensor.py", "backward", "_update", False),
     ("  optimizer.step()", "torch/optim/optimizer.py", "wrapper", "_update", False),
+    ("", "torch/optim/lr_scheduler.py", "wrapper", "_update", False),  # step() as the scheduler patches it
     ("  clip_grad_norm_", "torch/nn/utils/clip_grad.py", "_no_grad_wrapper", "_update", False),
     ("  sequences (batch building)", "trainer/grpo.py", "sequences", None, False),
     ("logging: metrics and rollouts.jsonl", "trainer/runtime.py", "log", None, False),
