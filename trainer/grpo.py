@@ -158,8 +158,9 @@ def token_logprobs(
     logp_all = torch.log_softmax(logits.float() / max(temperature, 1e-6), dim=-1)
     targets = batch["input_ids"][:, -width:]
     logp = logp_all.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-    entropy = -(logp_all.exp() * logp_all).sum(-1)
-    return logp, entropy.detach()
+    with torch.no_grad():  # a metric: no autograd graph for it
+        entropy = -(logp_all.exp() * logp_all).sum(-1)
+    return logp, entropy
 
 
 def policy_loss(
