@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_guarded
-from trainer_fixtures import HANG_SECONDS, HANG_SENTINEL, UNSURE, inject_hang, slow_start
+from trainer_fixtures import HANG_SECONDS, HANG_SENTINEL, UNSURE, inject_hang
+from worker_hang import slow_start
 
 from trainer.data import Task
 from trainer.rewards import Rewarder

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 from conftest import STATUSES, describe
+from worker_hang import hang_on
 
 from verifiers import Verdict, verify, verify_batch
 
@@ -92,25 +92,6 @@ def test_hostile_items_are_bounded_and_others_answered(hostile_inputs, mixed_pai
 HANG_SECONDS = 40.0
 SENTINEL = "\\text{hang-sentinel-qzx}"
 
-SITECUSTOMIZE = """
-import os, sys, threading, time
-_SENTINEL = os.environ.get("ANSWERKEY_TEST_HANG_SENTINEL")
-_MARKER = os.environ.get("ANSWERKEY_TEST_HANG_MARKER")
-_SECONDS = float(os.environ.get("ANSWERKEY_TEST_HANG_SECONDS", "0"))
-
-def _hang_on_sentinel(frame, event, arg):
-    if event == "call":
-        for value in frame.f_locals.values():
-            if type(value) is str and value == _SENTINEL:
-                open(_MARKER, "w").close()
-                time.sleep(_SECONDS)
-                return
-
-if _SENTINEL and _MARKER:
-    sys.setprofile(_hang_on_sentinel)
-    threading.setprofile(_hang_on_sentinel)
-"""
-
 
 def _hang_then(marker: str, seconds: float, value: str) -> str:
     Path(marker).touch()
@@ -131,15 +112,7 @@ class HangsInWorker(str):
 @pytest.fixture
 def hang_injection(tmp_path, monkeypatch):
     """Returns (prediction that hangs in a worker, marker path that appears when it does)."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    marker = tmp_path / "worker_started_hang"
-    pythonpath = os.environ.get("PYTHONPATH")
-    monkeypatch.setenv("PYTHONPATH", str(site) + (os.pathsep + pythonpath if pythonpath else ""))
-    monkeypatch.setenv("ANSWERKEY_TEST_HANG_SENTINEL", SENTINEL)
-    monkeypatch.setenv("ANSWERKEY_TEST_HANG_MARKER", str(marker))
-    monkeypatch.setenv("ANSWERKEY_TEST_HANG_SECONDS", str(HANG_SECONDS))
+    marker = hang_on(SENTINEL, HANG_SECONDS, tmp_path, monkeypatch)
     return HangsInWorker(SENTINEL, str(marker)), marker
 
 

@@ -22,6 +22,7 @@ import click
 import pytest
 import torch
 from click.testing import CliRunner, Result
+from worker_hang import hang_on
 
 from pipeline.build import BuildConfig, SourceSpec, build
 from trainer.models import build_model, save_model
@@ -282,52 +283,11 @@ def torchrun(folder: Path, nproc: int, *args: str, timeout: float = 400) -> subp
 # --------------------------------------------------------------------------------------------
 # A verification that never returns (the approach of test_verifiers_batch.py)
 # --------------------------------------------------------------------------------------------
-# The verifier workers are fresh interpreters (``python -m verifiers.worker``): a sitecustomize.py
-# on PYTHONPATH installs a profile hook that sleeps in any Python function called with the
-# sentinel string, and writes a marker file first, which shows that the hang happened in a worker.
 HANG_SECONDS = 60.0
 HANG_SENTINEL = "\\text{hang-sentinel-trainer}"
-HANG_SITECUSTOMIZE = """
-import os, sys, threading, time
-time.sleep(float(os.environ.get("ANSWERKEY_TEST_STARTUP_SECONDS", "0")))  # a slow start-up, when asked
-_SENTINEL = os.environ.get("ANSWERKEY_TEST_HANG_SENTINEL")
-_MARKER = os.environ.get("ANSWERKEY_TEST_HANG_MARKER")
-_SECONDS = float(os.environ.get("ANSWERKEY_TEST_HANG_SECONDS", "0"))
-
-def _hang_on_sentinel(frame, event, arg):
-    if event == "call":
-        for value in frame.f_locals.values():
-            if type(value) is str and value == _SENTINEL:
-                open(_MARKER, "w").close()
-                time.sleep(_SECONDS)
-                return
-
-if _SENTINEL and _MARKER:
-    sys.setprofile(_hang_on_sentinel)
-    threading.setprofile(_hang_on_sentinel)
-"""
-
-
-def _sitecustomize(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = folder / "hang-site"
-    site.mkdir(exist_ok=True)
-    (site / "sitecustomize.py").write_text(HANG_SITECUSTOMIZE)
-    pythonpath = os.environ.get("PYTHONPATH")
-    monkeypatch.setenv("PYTHONPATH", str(site) + (os.pathsep + pythonpath if pythonpath else ""))
-
-
-def slow_start(folder: Path, monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    """Make every Python process started from now on (the verifier workers) sleep ``seconds`` first."""
-    _sitecustomize(folder, monkeypatch)
-    monkeypatch.setenv("ANSWERKEY_TEST_STARTUP_SECONDS", str(seconds))
 
 
 def inject_hang(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Make every verifier worker started from now on hang on ``HANG_SENTINEL``; returns the marker
     path that appears when one does."""
-    _sitecustomize(folder, monkeypatch)
-    marker = folder / "a-worker-hung"
-    monkeypatch.setenv("ANSWERKEY_TEST_HANG_SENTINEL", HANG_SENTINEL)
-    monkeypatch.setenv("ANSWERKEY_TEST_HANG_MARKER", str(marker))
-    monkeypatch.setenv("ANSWERKEY_TEST_HANG_SECONDS", str(HANG_SECONDS))
-    return marker
+    return hang_on(HANG_SENTINEL, HANG_SECONDS, folder, monkeypatch)
