@@ -28,8 +28,6 @@ from .models import context_length, load_model
 from .rewards import Rewarder
 from .sampler import SamplingParams, TorchSampler
 
-GREEDY = SamplingParams(temperature=0.0)
-
 
 @dataclass
 class EvalConfig:
