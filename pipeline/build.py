@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -24,20 +23,18 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .atomic import atomic_write_text, fsync_dir
-from .card import render_card
 from .checks import CheckFailed
 from .duplicates import Decontaminator, Deduplicator
 from .engines import ENGINES, engine
-from .export import FORMATS, SHARD_PATH, remove_stale_shards, write_dataset
+from .export import FORMATS, write_dataset
 from .mapcache import CACHE, MapCache, remove_cache
 from .mapping import MapJob, Mapped, MapSettings, map_item
+from .publish import PARTIAL, publish, split_counts
 from .recipes import detect_recipe, get_recipe
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
 from .sources import read_rows
 from .version import answerkey_version
 
-PARTIAL = ".partial"
 _log = logging.getLogger(__name__)
 
 
@@ -224,7 +221,7 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
             "kept": run.counts["kept"],
             "rejected": dict(sorted(run.rejected.items())),
         },
-        "splits": _split_counts(files),
+        "splits": split_counts(files),
         "sources": run.per_source,
         "config": {
             **asdict(config),
@@ -232,7 +229,7 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
         },
         "files": files,
     }
-    _publish(partial, out, manifest)
+    publish(partial, out, manifest)
     remove_cache(out)
     return manifest
 
@@ -247,39 +244,6 @@ def _file_hash(path: str) -> str | None:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _split_counts(files: dict) -> dict:
-    """Rows per split of the ``data/`` shards, by their names (``export.SHARD_PATH``)."""
-    counts: Counter = Counter()
-    for name, meta in files.items():
-        match = SHARD_PATH.fullmatch(name)
-        if match and match["folder"] == "data":
-            counts[match["split"]] += meta["rows"]
-    return dict(sorted(counts.items()))
-
-
-def _publish(partial: Path, out: Path, manifest: dict) -> None:
-    """Move the finished files into place, each by an atomic rename, the manifest last.
-
-    Shards replace those of the same name one at a time, and shards of an earlier build that this
-    one does not have are removed after: the shard folders are never missing nor hold a partly
-    written file, and the manifest, written last, names the files (and hashes) of this build.
-    """
-    folders = set()
-    for name in manifest["files"]:
-        target = out / name
-        target.parent.mkdir(exist_ok=True)
-        os.replace(partial / name, target)
-        folders.add(target.parent)
-    for folder in sorted(folders):
-        fsync_dir(folder)
-    remove_stale_shards(out, manifest["files"])
-    for name in ("rejected.jsonl", "duplicates.jsonl"):
-        (partial / name).replace(out / name)
-    atomic_write_text(out / "README.md", render_card(manifest))
-    atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-    shutil.rmtree(partial, ignore_errors=True)
 
 
 def load_config(path: str | Path) -> BuildConfig:

@@ -106,7 +106,7 @@ def _fail_before_publish(monkeypatch, config: BuildConfig) -> None:
         raise _Killed("killed before publishing")
 
     with monkeypatch.context() as patched, pytest.raises(_Killed):
-        patched.setattr(build_module, "_publish", crash)
+        patched.setattr(build_module, "publish", crash)
         build(config, progress=False)
 
 
