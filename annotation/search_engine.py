@@ -8,8 +8,9 @@ hooks therefore do nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from uuid import UUID
 
 import numpy as np
@@ -30,17 +31,14 @@ from argilla_server.search_engine import (
     TextQuery,
 )
 from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
-from annotation.sql_query import (
-    field_texts,
-    filter_condition,
-    json_path,
-    order_by,
-    text_condition,
-    text_score,
-    text_terms,
-)
+from annotation.query_time import time_bound
+from annotation.search_limits import SearchLimits
+from annotation.sql_json import member, member_items
+from annotation.sql_query import MetadataTypes, field_texts, filter_condition, order_by, text_condition, text_score
+from annotation.text_terms import text_terms
 
 
 def annotator_order_key(user_id: UUID, record_id: UUID) -> bytes:
@@ -64,9 +62,18 @@ async def _status_counts(statement: Select) -> dict:
 class SqlSearchEngine(SearchEngine):
     """Argilla's search engine contract over SQL; see the module docstring."""
 
+    def __init__(self, limits: SearchLimits | None = None) -> None:
+        self.limits = limits or SearchLimits.from_environment()
+
     @classmethod
     async def new_instance(cls) -> SqlSearchEngine:
         return cls()
+
+    @contextlib.asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A database session whose SQL is interrupted past the search time bound."""
+        async with AsyncSessionLocal() as db, time_bound(db, self.limits.seconds):
+            yield db
 
     async def close(self) -> None:
         return None
@@ -138,7 +145,7 @@ class SqlSearchEngine(SearchEngine):
         limit: int = 100,
         user_id: UUID | None = None,
     ) -> SearchResponses:
-        async with AsyncSessionLocal() as db:
+        async with self._session() as db:
             conditions, score = await self._record_conditions(db, dataset, query, filter)
             if user_id is not None and not sort and score is None:
                 ids = (await db.scalars(select(Record.id).where(*conditions))).all()
@@ -174,7 +181,7 @@ class SqlSearchEngine(SearchEngine):
         target = value or (record.vector_value_by_vector_settings(vector_settings) if record is not None else None)
         if not target:
             raise ValueError("Cannot find a vector value to apply with provided info")
-        async with AsyncSessionLocal() as db:
+        async with self._session() as db:
             conditions, _ = await self._record_conditions(db, dataset, query, filter)
             conditions.append(Vector.vector_settings_id == vector_settings.id)
             if record is not None:
@@ -194,24 +201,17 @@ class SqlSearchEngine(SearchEngine):
         return SearchResponses(items=items, total=len(items))
 
     async def compute_metrics_for(self, metadata_property: MetadataProperty) -> MetadataMetrics:
-        path = json_path(metadata_property.name)
         in_dataset = Record.dataset_id == metadata_property.dataset_id
-        async with AsyncSessionLocal() as db:
+        async with self._session() as db:
             if metadata_property.type == MetadataPropertyType.terms:
-                each = func.json_each(Record.metadata_, path).table_valued("value")
+                items = member_items(Record.metadata_, metadata_property.name)
+                counted = items.joined(select(items.value, func.count()).select_from(Record)).where(in_dataset)
                 rows = (
-                    await db.execute(
-                        select(each.c.value, func.count())
-                        .select_from(Record)
-                        .join(each, literal_column("1") == literal_column("1"))
-                        .where(in_dataset)
-                        .group_by(each.c.value)
-                        .order_by(func.count().desc(), each.c.value)
-                    )
+                    await db.execute(counted.group_by(items.value).order_by(func.count().desc(), items.value))
                 ).all()
                 values = [TermsMetrics.TermCount(term=str(term), count=count) for term, count in rows]
                 return TermsMetrics(total=sum(count for _, count in rows), values=values)
-            column = func.json_extract(Record.metadata_, path)
+            column = member(Record.metadata_, metadata_property.name)
             low, high = (await db.execute(select(func.min(column), func.max(column)).where(in_dataset))).one()
         metrics = (
             IntegerMetadataMetrics if metadata_property.type == MetadataPropertyType.integer else FloatMetadataMetrics
@@ -225,14 +225,19 @@ class SqlSearchEngine(SearchEngine):
         the text relevance score (None without words to rank by)."""
         conditions = [Record.dataset_id == dataset.id]
         score = None
-        terms = text_terms(query) if query else None
+        terms = text_terms(query.q if isinstance(query, TextQuery) else query) if query else None
         if terms:
             texts = field_texts(await self._text_field_names(db, dataset, query))
             conditions.append(text_condition(terms, texts))
             score = text_score(terms, texts) if terms.required else None  # `-word` alone ranks nothing
         if filter is not None:
-            conditions.append(filter_condition(filter))
+            conditions.append(filter_condition(filter, await self._metadata_types(db, dataset)))
         return conditions, score
+
+    @staticmethod
+    async def _metadata_types(db, dataset: Dataset) -> MetadataTypes:
+        properties = await db.scalars(select(MetadataProperty).where(MetadataProperty.dataset_id == dataset.id))
+        return {prop.name: prop.type for prop in properties}
 
     @staticmethod
     async def _text_field_names(db, dataset: Dataset, query: TextQuery | str) -> list[str]:

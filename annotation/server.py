@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 
 from annotation.home import Credentials, ServerHome
+from annotation.search_guard import SearchGuard
+from annotation.search_limits import SearchLimits
 from annotation.tuning import tune_argilla
 
 SEARCH_ENGINE_NAME = "answerkey-sql"
@@ -193,7 +195,8 @@ def _serve_locked(
             f"Argilla is starting at {api_url}\n"
             f"Log in as {credentials.username!r}; the password and API key are in {home.credentials_file}"
         )
-        _uvicorn_server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
+        guarded = SearchGuard(app, SearchLimits.from_environment())
+        _uvicorn_server(uvicorn.Config(guarded, host=host, port=port, log_level="warning")).run()
     finally:
         if worker is not None:
             worker.terminate()

@@ -1,12 +1,20 @@
-"""Argilla's search requests (text, filters, sort) as SQL over Argilla's own tables."""
+"""Argilla's search requests (text, filters, sort) as SQL over Argilla's own tables.
+
+Names of fields, questions and metadata are looked up through `annotation.sql_json` (any name,
+`难度` or `a"b` alike). A text query is one bound JSON list of terms read by `json_each`, so the
+SQL is the same size for one word or fifty. Filter values are coerced to the type of what they
+compare with (`["7"]` finds the integer metadata 7), or refused with a ValueError (HTTP 422).
+"""
 
 from __future__ import annotations
 
-import re
-from typing import Any, NamedTuple
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
-from argilla_server.enums import RecordStatus, ResponseStatusFilter, SortOrder
+from argilla_server.enums import MetadataPropertyType, RecordStatus, ResponseStatusFilter, SortOrder
 from argilla_server.models import Question, Record, Response, Suggestion
 from argilla_server.search_engine import (
     AndFilter,
@@ -18,12 +26,14 @@ from argilla_server.search_engine import (
     ResponseFilterScope,
     SuggestionFilterScope,
     TermsFilter,
-    TextQuery,
 )
-from sqlalchemy import and_, exists, false, func, literal_column, not_, or_, select, true
+from sqlalchemy import String, and_, cast, exists, false, func, literal, literal_column, not_, or_, select, true
 from sqlalchemy.sql import ColumnElement, Select
 
-_QUOTED_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
+from annotation.sql_json import Condition, member, member_matches, value_matches
+from annotation.text_terms import TextTerms
+
+MetadataTypes = Mapping[str, MetadataPropertyType]  # a dataset's metadata property types by name
 _SUGGESTION_COLUMNS = {
     "value": Suggestion.value,
     "score": Suggestion.score,
@@ -39,93 +49,100 @@ _RECORD_COLUMNS = {
 }
 
 
-def json_path(*keys: str) -> str:
-    """A SQLite JSON path for nested object keys, each quoted: `$."a"."b"`."""
-    return "$" + "".join('."' + key.replace('"', '""') + '"' for key in keys)
-
-
-class TextTerms(NamedTuple):
-    """A search box query: words and phrases every hit contains, and `-word`s none contains."""
-
-    required: list[str]
-    excluded: list[str]
-
-    def __bool__(self) -> bool:
-        return bool(self.required or self.excluded)
-
-
-def text_terms(query: TextQuery | str) -> TextTerms:
-    """Words and quoted phrases of a search box query, lower-cased, as Elasticsearch's
-    simple_query_string reads them with AND: `-word` excludes, `word*` is a prefix (matched as a
-    substring here, like every term), `+`, `|`, AND and OR are dropped."""
-    text = query.q if isinstance(query, TextQuery) else query
-    required: list[str] = []
-    excluded: list[str] = []
-    for phrase, word in _QUOTED_OR_WORD.findall(text):
-        if phrase:
-            required.append(phrase.strip().lower())
-            continue
-        if word.lower() in {"and", "or"}:
-            continue
-        chosen = excluded if word.startswith("-") else required
-        chosen.append(word.strip("+-|*").lower())
-    return TextTerms([term for term in required if term], [term for term in excluded if term])
-
-
+# ----------------------------------------------------------------------------------- text search
 def field_texts(field_names: list[str]) -> list[ColumnElement]:
-    """Each record field's decoded text (json_extract turns escaped Unicode back into text)."""
-    return [func.lower(func.coalesce(func.json_extract(Record.fields, json_path(name)), "")) for name in field_names]
+    """Each record field's text, lower-cased as SQLite does it (ASCII letters)."""
+    return [func.lower(func.coalesce(member(Record.fields, name), "")) for name in field_names]
 
 
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _terms_list(terms: list[str]) -> Any:
+    """The terms as rows of one bound JSON list."""
+    return func.json_each(literal(json.dumps(terms), String)).table_valued("value")
 
 
-def _in_any(term: str, texts: list[ColumnElement]) -> ColumnElement:
-    return or_(*(text.like(_like_pattern(term), escape="\\") for text in texts))
+def _found_in_any(term: ColumnElement, texts: list[ColumnElement]) -> ColumnElement:
+    return or_(*(func.instr(text, term) > 0 for text in texts))
 
 
 def text_condition(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElement:
     """Every required term appears in at least one of the fields, no excluded one in any."""
     if not texts:
         return false()
-    return and_(
-        true(),
-        *(_in_any(term, texts) for term in terms.required),
-        *(not_(_in_any(term, texts)) for term in terms.excluded),
+    required, excluded = _terms_list(terms.required), _terms_list(terms.excluded)
+    missing: Select = (
+        select(literal_column("1")).select_from(required).where(not_(_found_in_any(required.c.value, texts)))
     )
+    unwanted: Select = select(literal_column("1")).select_from(excluded).where(_found_in_any(excluded.c.value, texts))
+    return and_(not_(exists(missing)), not_(exists(unwanted)))
 
 
 def text_score(terms: TextTerms, texts: list[ColumnElement]) -> ColumnElement:
     """How often the required terms occur in the fields, as a relevance score."""
-    counts = [
-        (func.length(text) - func.length(func.replace(text, term, ""))) / max(len(term), 1)
-        for term in terms.required
-        for text in texts
-    ]
-    return sum(counts[1:], counts[0]) if counts else literal_column("0")
+    each = _terms_list(terms.required)
+    term = each.c.value
+    counts = [(func.length(text) - func.length(func.replace(text, term, ""))) / func.length(term) for text in texts]
+    occurrences = sum(counts[1:], counts[0]) if counts else literal_column("0")
+    return select(func.total(occurrences)).select_from(each).scalar_subquery()
 
 
-def _value_condition(column: ColumnElement, condition: TermsFilter | RangeFilter) -> ColumnElement:
+# --------------------------------------------------------------------------------- filter values
+def _number(value: Any, what: str, whole: bool = False) -> float | int:
+    """A filter value as a number, or a ValueError saying why it is not one."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: {value!r} is not a number") from None
+    if math.isnan(number):
+        raise ValueError(f"{what}: {value!r} is not a number")
+    if whole:
+        if not number.is_integer():
+            raise ValueError(f"{what}: {value!r} is not a whole number")
+        return int(number)
+    return number
+
+
+def _as_text(values: list[str]) -> Condition:
+    """Equal to one of `values` as text (an integer 3 is "3")."""
+    return lambda column: cast(column, String).in_([str(value) for value in values])
+
+
+def _as_numbers(values: list[Any], what: str, whole: bool) -> Condition:
+    numbers = [_number(value, what, whole) for value in values]
+    return lambda column: column.in_(numbers)
+
+
+def _in_range(condition: RangeFilter, what: str) -> Condition:
+    """Within the range, its bounds read as numbers."""
+    low = None if condition.ge is None else _number(condition.ge, f"{what}, ge")
+    high = None if condition.le is None else _number(condition.le, f"{what}, le")
+
+    def within(column: ColumnElement) -> ColumnElement:
+        bounds = ([column >= low] if low is not None else []) + ([column <= high] if high is not None else [])
+        return and_(true(), *bounds)
+
+    return within
+
+
+def _any_value(condition: TermsFilter | RangeFilter, what: str) -> Condition:
+    """Terms compared as text, ranges as numbers (suggestions and responses of any question)."""
     if isinstance(condition, TermsFilter):
-        return column.in_([str(value) for value in condition.values])
-    bounds = []
-    if condition.ge is not None:
-        bounds.append(column >= condition.ge)
-    if condition.le is not None:
-        bounds.append(column <= condition.le)
-    return and_(true(), *bounds)
+        return _as_text(condition.values)
+    return _in_range(condition, what)
 
 
-def _json_values_match(json_column: ColumnElement, path: str, condition: TermsFilter | RangeFilter) -> ColumnElement:
-    """A JSON value (scalar or list, as in multi-label answers) matches the terms or range."""
+def _metadata_value(condition: TermsFilter | RangeFilter, name: str, kind: MetadataPropertyType | None) -> Condition:
+    """The condition on one metadata value, its values read as the property's type."""
+    what = f"metadata {name!r}"
+    if kind in (MetadataPropertyType.integer, MetadataPropertyType.float):
+        if isinstance(condition, TermsFilter):
+            return _as_numbers(condition.values, f"{what} ({kind.value})", whole=kind == MetadataPropertyType.integer)
+        return _in_range(condition, f"{what} ({kind.value})")
     if isinstance(condition, RangeFilter):
-        return _value_condition(func.json_extract(json_column, path), condition)
-    each = func.json_each(json_column, path).table_valued("value")
-    return exists(select(literal_column("1")).select_from(each).where(_value_condition(each.c.value, condition)))
+        raise ValueError(f"{what} holds terms; a range filter needs an integer or float property")
+    return _as_text(condition.values)
 
 
+# ---------------------------------------------------------------------------------------- scopes
 def _suggestion_scalar(scope: SuggestionFilterScope) -> ColumnElement:
     """A suggestion property as one SQL value (JSON columns decoded)."""
     column = _SUGGESTION_COLUMNS.get(scope.property)
@@ -144,10 +161,11 @@ def _record_suggestions(scope: SuggestionFilterScope, column: ColumnElement) -> 
 
 
 def _suggestion_condition(scope: SuggestionFilterScope, condition: TermsFilter | RangeFilter) -> ColumnElement:
+    what = f"suggestion {scope.property} of {scope.question!r}"
     if scope.property == "value":
-        matches = _json_values_match(Suggestion.value, "$", condition)
+        matches = value_matches(Suggestion.value, _any_value(condition, what))
     else:
-        matches = _value_condition(_suggestion_scalar(scope), condition)
+        matches = _any_value(condition, what)(_suggestion_scalar(scope))
     return exists(_record_suggestions(scope, Suggestion.id).where(matches))
 
 
@@ -168,48 +186,67 @@ def _response_status_condition(scope: ResponseFilterScope, statuses: list[str]) 
     return or_(false(), *options)
 
 
+def _answer(question: str) -> ColumnElement:
+    """The current response's answer to `question`: `{"value": ...}` as JSON text."""
+    return member(Response.values, question)
+
+
 def _response_condition(scope: ResponseFilterScope, condition: TermsFilter | RangeFilter) -> ColumnElement:
     if scope.question is None:
         if scope.property != "status" or not isinstance(condition, TermsFilter):
             raise ValueError(f"cannot filter on response property {scope.property!r}")
         return _response_status_condition(scope, [str(value) for value in condition.values])
-    matches = _json_values_match(Response.values, json_path(scope.question, "value"), condition)
+    matches = member_matches(_answer(scope.question), "value", _any_value(condition, f"answer to {scope.question!r}"))
     return exists(select(Response.id).where(_owned_responses(scope), matches))
 
 
-def filter_condition(condition: Filter) -> ColumnElement:
+def _record_condition(scope: RecordFilterScope, condition: TermsFilter | RangeFilter) -> ColumnElement:
+    column = _RECORD_COLUMNS.get(str(scope.property))
+    if column is None:
+        raise ValueError(f"cannot filter on record property {scope.property!r}")
+    if isinstance(condition, TermsFilter):
+        if column is Record.status:
+            return Record.status.in_([RecordStatus(value) for value in condition.values])
+        if column is Record.id:
+            return Record.id.in_([UUID(str(value)) for value in condition.values])
+        return column.in_([str(value) for value in condition.values])
+    bounds = ([column >= condition.ge] if condition.ge is not None else []) + (
+        [column <= condition.le] if condition.le is not None else []
+    )
+    return and_(true(), *bounds)
+
+
+def filter_condition(condition: Filter, metadata_types: MetadataTypes) -> ColumnElement:
     """One SQL condition on `records` for Argilla's filter tree."""
     if isinstance(condition, AndFilter):
-        return and_(true(), *(filter_condition(part) for part in condition.filters))
+        return and_(true(), *(filter_condition(part, metadata_types) for part in condition.filters))
     scope = condition.scope
     if isinstance(scope, MetadataFilterScope):
-        return _json_values_match(Record.metadata_, json_path(scope.metadata_property), condition)
+        name = scope.metadata_property
+        return member_matches(Record.metadata_, name, _metadata_value(condition, name, metadata_types.get(name)))
     if isinstance(scope, SuggestionFilterScope):
         return _suggestion_condition(scope, condition)
     if isinstance(scope, ResponseFilterScope):
         return _response_condition(scope, condition)
     if isinstance(scope, RecordFilterScope):
-        column = _RECORD_COLUMNS.get(str(scope.property))
-        if column is None:
-            raise ValueError(f"cannot filter on record property {scope.property!r}")
-        if column is Record.status and isinstance(condition, TermsFilter):
-            return Record.status.in_([RecordStatus(value) for value in condition.values])
-        if column is Record.id and isinstance(condition, TermsFilter):
-            return Record.id.in_([UUID(str(value)) for value in condition.values])
-        return _value_condition(column, condition)
+        return _record_condition(scope, condition)
     raise ValueError(f"cannot filter on scope {scope!r}")
 
 
+# ------------------------------------------------------------------------------------------ sort
 def _sort_key(scope: Any) -> ColumnElement:
     if isinstance(scope, MetadataFilterScope):
-        return func.json_extract(Record.metadata_, json_path(scope.metadata_property))
+        return member(Record.metadata_, scope.metadata_property)
     if isinstance(scope, RecordFilterScope):
-        return _RECORD_COLUMNS[str(scope.property)]
+        column = _RECORD_COLUMNS.get(str(scope.property))
+        if column is None:
+            raise ValueError(f"cannot sort on record property {scope.property!r}")
+        return column
     if isinstance(scope, SuggestionFilterScope):
         return _record_suggestions(scope, _suggestion_scalar(scope)).limit(1).scalar_subquery()
     if isinstance(scope, ResponseFilterScope):
         value = (
-            func.avg(func.json_extract(Response.values, json_path(scope.question, "value")))
+            func.avg(func.json_extract(_answer(scope.question), "$.value"))
             if scope.question
             else func.min(Response.status)
         )
