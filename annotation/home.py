@@ -12,6 +12,11 @@ from pathlib import Path
 import platformdirs
 
 OWNER_USERNAME = "argilla"  # Argilla always names its default owner this way
+MARKER = ".answerkey-home"  # written into every home `prepare_home` creates
+
+
+class HomeError(ValueError):
+    """A folder that cannot be a server home: it holds other things, or belongs to someone else."""
 
 
 def default_home() -> Path:
@@ -65,6 +70,14 @@ class ServerHome:
     def temp_dir(self) -> Path:
         return self.path / "tmp"
 
+    @property
+    def marker(self) -> Path:
+        return self.path / MARKER
+
+    def is_home(self) -> bool:
+        """Whether the folder is an answerkey home (made by `prepare_home`, or by a server before it)."""
+        return self.marker.exists() or (self.credentials_file.exists() and self.secret_file.exists())
+
     def credentials(self, api_url: str) -> Credentials:
         """The stored owner credentials (made once, with fresh random secrets), for this URL."""
         if self.credentials_file.exists():
@@ -92,3 +105,35 @@ class ServerHome:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         return folder
+
+
+def prepare_home(path: Path) -> ServerHome:
+    """The home at `path`: a new folder made private (0700), or an existing one that is empty or
+    already an answerkey home, owned by this user. An existing folder's mode is never changed
+    (pointed at a shared folder, a chmod would lock its other users out), so the files that hold
+    secrets are made private one by one instead."""
+    home = ServerHome(path.expanduser().absolute())
+    if not home.path.exists():
+        home.path.mkdir(parents=True, mode=0o700)
+        home.path.chmod(0o700)  # a folder we made: mkdir's mode is narrowed by the umask only
+        write_private(home.marker, "a home of `answerkey annotate serve`\n")
+    elif not home.path.is_dir():
+        raise HomeError(f"--home {home.path}: not a folder")
+    elif home.path.stat().st_uid != os.geteuid():
+        raise HomeError(f"--home {home.path}: the folder belongs to another user; choose a folder of your own")
+    elif not home.is_home():
+        if any(home.path.iterdir()):
+            raise HomeError(
+                f"--home {home.path}: the folder holds other files and is not an answerkey home; "
+                "choose a new or empty folder"
+            )
+        write_private(home.marker, "a home of `answerkey annotate serve`\n")
+    _make_private(home.database)
+    return home
+
+
+def _make_private(path: Path) -> None:
+    """Create `path` readable by its owner only, or narrow it to that (SQLite's -wal and -shm
+    files take the database file's mode)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)

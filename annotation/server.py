@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import ipaddress
+import json
 import os
 import shutil
 import signal
@@ -18,26 +20,84 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from annotation.home import Credentials, ServerHome
 from annotation.search_guard import SearchGuard
-from annotation.search_limits import SearchLimits
+from annotation.search_limits import SECONDS_ENV, SearchLimits
 from annotation.tuning import tune_argilla
 
 SEARCH_ENGINE_NAME = "answerkey-sql"
+_EVERY_INTERFACE = ("0.0.0.0", "::", "")
 
 
-def server_environment(home: ServerHome, redis_url: str | None) -> dict[str, str]:
+@dataclass(frozen=True)
+class ServeOptions:
+    """How `answerkey annotate serve` listens and whom it lets in."""
+
+    host: str = "127.0.0.1"
+    port: int = 6900
+    redis_url: str | None = None
+    search_seconds: float = SearchLimits.seconds
+    oauth_file: Path | None = None  # Argilla's OAuth settings (Hugging Face sign-in); none: off
+    cors_origins: tuple[str, ...] = ()  # none: the server's own origin only
+
+    @property
+    def loopback(self) -> bool:
+        """Whether only this machine can reach the server."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    def _url(self, host: str) -> str:
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The URL scripts on this machine use (written to credentials.json)."""
+        return self._url("127.0.0.1" if self.host in _EVERY_INTERFACE else self.host)
+
+    @property
+    def share_url(self) -> str:
+        """The URL to give annotators on other machines."""
+        return self._url(socket.getfqdn() if self.host in _EVERY_INTERFACE else self.host)
+
+    def origins(self) -> list[str]:
+        """The origins allowed to call the API from a browser page of theirs (CORS)."""
+        return list(self.cors_origins) or list(dict.fromkeys([self.api_url, self.share_url]))
+
+    def network_warning(self) -> str | None:
+        """What to tell the operator when the server is reachable from the network."""
+        if self.loopback:
+            return None
+        return (
+            f"warning: --host {self.host} serves plain HTTP to the network: passwords, API keys and answers "
+            f"travel unencrypted, and anyone who reaches port {self.port} can try to log in. "
+            "Put it behind a TLS proxy (HTTPS) before annotators use it.\n"
+            f"Annotators open: {self.share_url}"
+        )
+
+
+def server_environment(home: ServerHome, options: ServeOptions, temp_dir: Path) -> dict[str, str]:
     """The `ARGILLA_*` settings of an embedded server living in `home`."""
     environment = {
         "ARGILLA_HOME_PATH": str(home.path),
         "ARGILLA_DATABASE_URL": f"sqlite+aiosqlite:///{home.database}?check_same_thread=False",
         "ARGILLA_SEARCH_ENGINE": SEARCH_ENGINE_NAME,
         "ARGILLA_AUTH_SECRET_KEY": home.auth_secret(),
+        "ARGILLA_CORS_ORIGINS": json.dumps(options.origins()),
+        # Argilla reads `.oauth.yaml` from the working directory unless told another file: a file
+        # in the just-emptied temp dir does not exist, so OAuth stays off unless --oauth names one.
+        "ARGILLA_AUTH_OAUTH_CFG": str(options.oauth_file or temp_dir / "no-oauth.yaml"),
+        SECONDS_ENV: str(options.search_seconds),
         "HF_HUB_DISABLE_TELEMETRY": "1",
     }
-    if redis_url:
-        environment["ARGILLA_REDIS_URL"] = redis_url
+    if options.redis_url:
+        environment["ARGILLA_REDIS_URL"] = options.redis_url
     return environment
 
 
@@ -50,13 +110,13 @@ def use_fakeredis() -> None:
     redis.from_url = lambda url, **kwargs: fakeredis.FakeStrictRedis(server=server, **kwargs)
 
 
-def load_argilla(home: ServerHome, redis_url: str | None, role: str = "server"):
-    """Configure this process for `home` and import Argilla's app (once per process)."""
-    home.path.mkdir(parents=True, exist_ok=True)
-    home.path.chmod(0o700)  # the database holds API keys
-    os.environ.update(server_environment(home, redis_url))
-    tempfile.tempdir = str(home.fresh_temp_dir(role))
-    if not redis_url:
+def load_argilla(home: ServerHome, options: ServeOptions, role: str = "server"):
+    """Configure this process for `home` (made by `annotation.home.prepare_home`) and import
+    Argilla's app (once per process)."""
+    temp_dir = home.fresh_temp_dir(role)
+    os.environ.update(server_environment(home, options, temp_dir))
+    tempfile.tempdir = str(temp_dir)
+    if not options.redis_url:
         use_fakeredis()
     tune_argilla()
     from argilla_server import app
@@ -118,7 +178,6 @@ class ServerError(RuntimeError):
 @contextlib.contextmanager
 def home_lock(home: ServerHome) -> Iterator[None]:
     """Hold the home for one server at a time (a second one would wipe the first's UI copy)."""
-    home.path.mkdir(parents=True, exist_ok=True)
     with open(home.path / "server.lock", "a", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -164,39 +223,34 @@ def _uvicorn_server(config):
     return Server(config)
 
 
-def serve(
-    home: ServerHome,
-    host: str = "127.0.0.1",
-    port: int = 6900,
-    redis_url: str | None = None,
-    announce: Callable[[str], None] = print,
-) -> None:
+def serve(home: ServerHome, options: ServeOptions, announce: Callable[[str], None] = print) -> None:
     """Migrate, create the owner and serve until SIGINT/SIGTERM; clean up after."""
     with home_lock(home):
-        check_port(host, port)
-        _serve_locked(home, host, port, redis_url, announce)
+        check_port(options.host, options.port)
+        _serve_locked(home, options, announce)
 
 
-def _serve_locked(
-    home: ServerHome, host: str, port: int, redis_url: str | None, announce: Callable[[str], None]
-) -> None:
+def _serve_locked(home: ServerHome, options: ServeOptions, announce: Callable[[str], None]) -> None:
     import uvicorn
 
     signal.signal(signal.SIGTERM, _stop_now)
-    api_url = f"http://{host}:{port}"
     worker = None
     try:
-        app = load_argilla(home, redis_url)
+        app = load_argilla(home, options)
         migrate()
-        credentials = home.credentials(api_url)
+        credentials = home.credentials(options.api_url)
         asyncio.run(ensure_owner(credentials))
-        worker = start_worker(home, redis_url) if redis_url else None
+        worker = start_worker(home, options.redis_url) if options.redis_url else None
         announce(
-            f"Argilla is starting at {api_url}\n"
+            f"Argilla is starting at {options.api_url}\n"
             f"Log in as {credentials.username!r}; the password and API key are in {home.credentials_file}"
         )
+        warning = options.network_warning()
+        if warning:
+            announce(warning)
         guarded = SearchGuard(app, SearchLimits.from_environment())
-        _uvicorn_server(uvicorn.Config(guarded, host=host, port=port, log_level="warning")).run()
+        config = uvicorn.Config(guarded, host=options.host, port=options.port, log_level="warning")
+        _uvicorn_server(config).run()
     finally:
         if worker is not None:
             worker.terminate()

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from annotation.home import ServerHome
-from annotation.server import load_argilla
+from annotation.server import ServeOptions, load_argilla
 
 
 def run_worker(home: ServerHome, redis_url: str) -> None:
     """Process Argilla's default and high queues until stopped."""
-    load_argilla(home, redis_url, role="worker")
+    load_argilla(home, ServeOptions(redis_url=redis_url), role="worker")
     from argilla_server.jobs.queues import DEFAULT_QUEUE, HIGH_QUEUE, REDIS_CONNECTION
     from rq import Worker
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from annotation.home import ServerHome, default_home
+from annotation.home import default_home
+from annotation.search_limits import SearchLimits
 from annotation.templates import TEMPLATES
 
 _home_option = click.option(
@@ -42,18 +43,73 @@ def annotate_command() -> None:
     """Annotators in Argilla: serve it, push tasks, draft with an LLM, check and pull answers."""
 
 
+def _origins(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each --cors value an origin: scheme://host[:port], no path; `*` is refused."""
+    from urllib.parse import urlsplit
+
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or parts.query:
+            raise click.BadParameter(
+                f"{value!r} is not an origin such as https://tool.example.org "
+                "(`*` would let every web site act with an annotator's login)",
+                ctx=ctx,
+                param=param,
+            )
+    return tuple(value.rstrip("/") for value in values)
+
+
 @annotate_command.command("serve")
 @_home_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (127.0.0.1 keeps it local).")
 @click.option("--port", type=click.IntRange(1, 65535), default=6900, show_default=True)
 @click.option("--redis", "redis_url", help="Use this Redis (and run Argilla's background worker) instead of fakeredis.")
-def serve_command(home: Path | None, host: str, port: int, redis_url: str | None) -> None:
+@click.option(
+    "--oauth",
+    "oauth_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Argilla's OAuth settings file (Hugging Face sign-in) [default: off; a .oauth.yaml here is ignored].",
+)
+@click.option(
+    "--cors",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    callback=_origins,
+    help="Let web pages from ORIGIN (e.g. https://tool.example.org) call the API; repeatable "
+    "[default: the server's own origin only].",
+)
+@click.option(
+    "--search-timeout",
+    type=click.FloatRange(min=0.1, max=3600),
+    default=SearchLimits.seconds,
+    show_default=True,
+    help="Seconds one search's SQL may run before it is stopped (HTTP 422).",
+)
+def serve_command(
+    home: Path | None,
+    host: str,
+    port: int,
+    redis_url: str | None,
+    oauth_file: Path | None,
+    cors_origins: tuple[str, ...],
+    search_timeout: float,
+) -> None:
     """Run the real Argilla server here: SQLite, no Elasticsearch, no Redis needed."""
-    from annotation.server import ServerError, serve
+    from annotation.home import HomeError, prepare_home
+    from annotation.server import ServeOptions, ServerError, serve
 
+    options = ServeOptions(
+        host=host,
+        port=port,
+        redis_url=redis_url,
+        search_seconds=search_timeout,
+        oauth_file=oauth_file.absolute() if oauth_file else None,
+        cors_origins=cors_origins,
+    )
     try:
-        serve(ServerHome(home or default_home()), host=host, port=port, redis_url=redis_url, announce=click.echo)
-    except ServerError as error:
+        serve(prepare_home(home or default_home()), options, announce=click.echo)
+    except (HomeError, ServerError) as error:
         raise click.ClickException(str(error)) from error
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -11,6 +12,8 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # `python -m answerkey` from another working directory
 
 
 def free_port() -> int:
@@ -50,13 +53,14 @@ class RunningServer:
 
 
 def start_server(
-    home: Path, port: int | None = None, timeout: float = 120, extra: tuple[str, ...] = ()
+    home: Path, port: int | None = None, timeout: float = 120, extra: tuple[str, ...] = (), cwd: Path | None = None
 ) -> RunningServer:
-    """Run `answerkey annotate serve` in a child process and wait until its API answers."""
+    """Run `answerkey annotate serve` in a child process (in `cwd`, or here) and wait until its API answers."""
     port = port or free_port()
     log = home.parent / f"{home.name}-server.log"
     command = [sys.executable, "-m", "answerkey", "annotate", "serve", "--home", str(home), "--port", str(port), *extra]
-    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=cwd, env=environment)
     server = RunningServer(home=home, port=port, process=process, log=log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

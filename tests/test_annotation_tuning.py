@@ -74,11 +74,11 @@ def scenario(home: Path) -> dict:
     """In this (child) process: a dataset, bulk upserts without and with a webhook; what happened."""
     import asyncio
 
-    from annotation.home import ServerHome
-    from annotation.server import ensure_owner, load_argilla, migrate
+    from annotation.home import prepare_home
+    from annotation.server import ServeOptions, ensure_owner, load_argilla, migrate
 
-    server_home = ServerHome(home)
-    app = load_argilla(server_home, None)
+    server_home = prepare_home(home)
+    app = load_argilla(server_home, ServeOptions())
     migrate()
     credentials = server_home.credentials("http://testserver")
     asyncio.run(ensure_owner(credentials))
