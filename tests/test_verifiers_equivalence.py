@@ -224,6 +224,16 @@ EQUAL: dict[str, list[tuple]] = {
         ("\\frac{1}{2^{99}}", "2^{-99}"),
         ("10^{-20}", "1e-20"),
     ],
+    "precise_approximations": [  # 10+ significant digits, correctly rounded
+        ("3.141592654", "\\pi"),
+        ("0.3333333333", "\\frac13"),
+        ("0.6666666667", "\\frac{2}{3}"),
+        ("1.414213562", "\\sqrt{2}"),
+    ],
+    "function_equations": [
+        ("y=\\sin x", "y=\\sin x"),
+        ("|AB|=1", "1"),
+    ],
     "type_hints": [
         ("0.5", "\\frac{1}{2}", {"answer_type": "number"}),
         ("(x+1)^2", "x^2+2x+1", {"answer_type": "expression"}),
@@ -294,6 +304,38 @@ DIFFERENT: dict[str, list[tuple]] = {
         ("1.5708", "\\frac{\\pi}{2}"),
         ("2.718", "e"),
         ("1.414", "\\sqrt{2}"),
+    ],
+    "coarse_approximations": [  # fewer than 10 significant digits, or not correctly rounded
+        ("0.33333334", "\\frac13"),
+        ("3.14159266", "\\pi"),
+        ("3.14159265", "\\pi"),
+        ("0.6666666666", "\\frac{2}{3}"),
+        ("1.41421356", "\\sqrt{2}"),
+        ("3.141592653", "\\pi"),
+    ],
+    "function_names_in_equations": [
+        ("\\sin x = \\frac12", "\\cos x = \\frac12"),
+        ("\\tan x = 1", "\\cot x = 1"),
+        ("y = \\ln x", "y = \\log_{2} x"),
+    ],
+    "letter_in_arithmetic": [
+        ("A+1", "A"),
+        ("2A", "A"),
+        ("A^2", "A"),
+        ("\\frac{A}{2}", "A"),
+        ("The answer is $B \\times 3$.", "B"),
+        ("\\boxed{C-1}", "C"),
+    ],
+    "nested_exponents": [
+        ("2^{2^{2^{2^{-200}}}}", "2^{2^{2^{2^{-201}}}}"),
+        ("2^{2^{2^{10^{-40}}}}", "16"),
+        ("e^{e^{e^{10^{-45}}}}", "e^{e}"),
+        ("\\sqrt{2}^{\\sqrt{2}^{1+10^{-50}}}", "\\sqrt{2}^{\\sqrt{2}}"),
+    ],
+    "tiny_symbolic_differences": [
+        ("x+10^{-40}", "x"),
+        ("y=x+10^{-40}", "y=x"),
+        ("x(1+10^{-60})", "x"),
     ],
     "far_down": [
         ("1/2^{98}", "1/2^{99}"),

@@ -63,6 +63,17 @@ def choice_letter(text: str) -> str | None:
     return m.group(1).upper() if m else None
 
 
+_ARITHMETIC = r"(?:[-+*/^=<>\d]|\\(?:cdot|times|div|frac|sqrt|pm)(?![a-zA-Z]))"
+_LETTER_IN_ARITHMETIC_RE = re.compile(
+    _ARITHMETIC + r"\s?[(\[{]?\s?[A-J](?![a-zA-Z])|(?<![a-zA-Z\\])[A-J]\s?[)\]}]?\s?" + _ARITHMETIC
+)
+
+
+def letter_in_arithmetic(text: str) -> bool:
+    """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
+    return _LETTER_IN_ARITHMETIC_RE.search(text.replace("$", "")) is not None
+
+
 def simplify_text(text: str) -> str:
     """A loose text form for comparing prose answers: lower case, no spaces or LaTeX markup."""
     text = clean_latex(text).lower()

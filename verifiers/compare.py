@@ -15,9 +15,10 @@ from .sandbox import sympy_equal_bounded
 
 _PROBES = 4  # random points for expressions with free symbols
 _NOISE_DIGITS = 35  # differences below 10^-35 of the working scale are rounding noise
-_PRECISE_DIGITS = 8  # a decimal with this many significant digits may stand for an exact value
+_PRECISE_DIGITS = 10  # a decimal with this many significant digits, correctly rounded, stands for an exact value
 _MAX_ALTERNATIVES = 16
-_LARGE_DIGITS = 30  # beyond 10^30, agreement is re-checked at higher precision
+_CONFIRM_DIGITS = 220  # agreement at the working precision is confirmed with this many more digits
+_GUARD_DIGITS = 15  # digits of a confirmation that rounding may spoil
 _MAX_DIGITS = 3_000
 _ORDERED_RELS = {"<", "<=", ">", ">="}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -170,25 +171,30 @@ class Comparer:
         return self.proportional(dp, dg)
 
     def proportional(self, a: Node, b: Node) -> bool:
+        """Proportional at the working precision, and still so with many more digits."""
+        return self.proportional_at(a, b, PRECISION_DIGITS, _NOISE_DIGITS) and self.proportional_at(
+            a, b, _CONFIRM_DIGITS, _CONFIRM_DIGITS - _GUARD_DIGITS
+        )
+
+    def proportional_at(self, a: Node, b: Node, digits: int, noise_digits: int) -> bool:
         ratios = []
+        noise = mpmath.mpf(10) ** -noise_digits
         for seed in range(_PROBES):
             try:
-                va, vb, scale = self.evaluate_pair(a, b, seed)
+                va, vb, scale = self.evaluate_pair(a, b, seed, digits)
             except (NotNumeric, TooLarge, ZeroDivisionError, ValueError, OverflowError):
                 continue
             if isinstance(va, tuple) or isinstance(vb, tuple):
                 return False
-            if abs(vb) <= scale * 10**-_NOISE_DIGITS:
-                if abs(va) > scale * 10**-_NOISE_DIGITS:
+            if abs(vb) <= scale * noise:
+                if abs(va) > scale * noise:
                     return False
                 continue
             ratios.append(va / vb)
         if len(ratios) < 2:
             return False
         first = ratios[0]
-        return abs(first) > 10**-_NOISE_DIGITS and all(
-            abs(r - first) <= abs(first) * 10**-_NOISE_DIGITS for r in ratios[1:]
-        )
+        return abs(first) > noise and all(abs(r - first) <= abs(first) * noise for r in ratios[1:])
 
     # -- intervals and inequalities --------------------------------------------------------
     def intervals(self, p: Node, g: Node) -> bool:
@@ -309,7 +315,7 @@ class Comparer:
         return self.numeric(p, g)
 
     def approximates(self, p: Node, g: Node, vp, vg) -> bool:
-        """A precise decimal (8+ significant digits) stands for the exact value it rounds."""
+        """A precise decimal (10+ significant digits) stands for the exact value it correctly rounds."""
         for dec_node, other_node, dec_val, other_val in ((p, g, vp, vg), (g, p, vg, vp)):
             digits = _decimal_digits(dec_node)
             if digits is None or _decimal_digits(other_node) is not None or None in (dec_val, other_val):
@@ -319,7 +325,7 @@ class Comparer:
             if (
                 significant >= _PRECISE_DIGITS
                 and not representable
-                and abs(dec_val - other_val) <= Fraction(1, 10**decimals)
+                and abs(dec_val - other_val) <= Fraction(1, 2 * 10**decimals)
             ):
                 return True
         return False
@@ -344,14 +350,16 @@ class Comparer:
                 pairs = [(a, b) for ra, rb in zip(vp, vg, strict=True) for a, b in zip(ra, rb, strict=True)]
             else:
                 pairs = [(vp, vg)]
+            approximated = False
             for a, b in pairs:
-                if not _close(a, b, scale) and not (
-                    not symbols and self.approximates(p, g, _to_fraction(a), _to_fraction(b))
-                ):
+                if _close(a, b, scale):
+                    continue
+                if symbols or not self.approximates(p, g, _to_fraction(a), _to_fraction(b)):
                     return False
+                approximated = True
             magnitude = max(max(_decimal_exponent(a), _decimal_exponent(b)) for a, b in pairs)
             magnitude = max(magnitude, math.log10(scale))
-            if magnitude > _LARGE_DIGITS and not self.close_at_precision(p, g, seed, magnitude):
+            if not approximated and not self.close_at_precision(p, g, seed, magnitude):
                 return False
             checked += 1
         if checked == 0 and symbols:
@@ -360,18 +368,22 @@ class Comparer:
         return checked > 0
 
     def close_at_precision(self, p: Node, g: Node, seed: int, magnitude: float) -> bool:
-        """Huge values can hide a difference of 1 below 50 digits: re-check with enough digits."""
-        digits = int(magnitude) + PRECISION_DIGITS
+        """Agreement confirmed with many more digits than a difference could hide below.
+
+        A difference of 1 in a huge value, or of ``10^{-40}`` deep in a nested exponent, is
+        below the working precision's noise; with ``_CONFIRM_DIGITS`` more digits it is not.
+        """
+        digits = max(int(magnitude), 0) + _CONFIRM_DIGITS
         if digits > _MAX_DIGITS:
             raise TooLarge("values too large to compare at sufficient precision")
         vp, vg, scale = self.evaluate_pair(p, g, seed, digits)
         if isinstance(vp, tuple) or isinstance(vg, tuple):
             return all(
-                _close(a, b, scale, digits - 15)
+                _close(a, b, scale, digits - _GUARD_DIGITS)
                 for ra, rb in zip(vp, vg, strict=True)
                 for a, b in zip(ra, rb, strict=True)
             )
-        return _close(vp, vg, scale, digits - 15)
+        return _close(vp, vg, scale, digits - _GUARD_DIGITS)
 
     def evaluate_pair(self, p: Node, g: Node, seed: int, digits: int = PRECISION_DIGITS):
         env: dict = {"__seed__": seed}
@@ -431,7 +443,9 @@ def _is_name(node: Node) -> bool:
     if tag == "sym":
         return True
     if tag == "func":
-        return all(_is_name(a) or a[0] == "num" for a in node[2])
+        return (node[1] == "abs" or node[1] not in _KNOWN_FUNCTIONS) and all(
+            _is_name(a) or a[0] == "num" for a in node[2]
+        )
     if tag == "mul":
         return all(f[0] == "sym" for f in node[1])
     if tag in ("div", "ratio"):

@@ -6,7 +6,7 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import Parsed, choice_letter, is_text_answer, parse_answer, simplify_text
+from .answers import Parsed, choice_letter, is_text_answer, letter_in_arithmetic, parse_answer, simplify_text
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import Deadline, TooLarge, VerifierTimeout
@@ -82,10 +82,18 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     gold_letter = choice_letter(gold_text)
     if gold_letter is None:
         return Verdict(False, "choice", None, ("", gold_text), "the gold answer is not an option letter", "error")
-    pred_letter = choice_letter(prediction) or extract_choice(prediction)
+    pred_letter = choice_letter(prediction) or _committed_letter(prediction)
     ok = pred_letter == gold_letter
     reason = f"option {pred_letter or 'none'} vs key {gold_letter}"
     return Verdict(ok, "choice", pred_letter, (pred_letter or "", gold_letter), reason)
+
+
+def _committed_letter(prediction: str) -> str | None:
+    """The option a solution chooses; none when its final answer has arithmetic around the letter."""
+    final = extract_answer(prediction)
+    if final is not None and choice_letter(final) is None and letter_in_arithmetic(final):
+        return None
+    return extract_choice(prediction)
 
 
 def _judge_text(pred_text: str, gold_text: str) -> Verdict:
