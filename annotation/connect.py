@@ -42,6 +42,11 @@ def connect(api_url: str | None = None, api_key: str | None = None, home: Path |
         raise ConnectionSettingsError(
             f"the Argilla server at {url} rejected the API key (or is not answering): {error}"
         ) from error
+    except ValueError as error:  # a 200 that is not JSON: a web page, not the API
+        raise ConnectionSettingsError(
+            f"{url} does not answer as an Argilla API ({error}); give the server's root URL, "
+            "such as http://127.0.0.1:6900"
+        ) from error
     except httpx.TransportError as error:
         raise ConnectionSettingsError(
             f"cannot reach an Argilla server at {url} ({error}); is `answerkey annotate serve` running?"

@@ -13,7 +13,8 @@ import argilla as rg
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from annotation.templates import settings_for
+from annotation.records_api import check_workspace
+from annotation.templates import settings_for, template_of
 from pipeline.schema import RowError, mapping_column, task_id
 from pipeline.sources import read_rows
 
@@ -133,9 +134,22 @@ RECORD_BUILDERS = {"sft": sft_record, "exercise": exercise_record, "review": rev
 def ensure_dataset(
     client: rg.Argilla, name: str, template: str, workspace: str | None = None, min_submitted: int = 1
 ) -> rg.Dataset:
-    """The dataset called `name`, created from its template the first time."""
+    """The dataset called `name`, created from its template the first time (a dataset of that
+    name made from another template is a PushError: its records would not fit)."""
+    try:
+        check_workspace(client, workspace)
+    except LookupError as error:
+        raise PushError(f"{error} (`answerkey annotate users add USER --workspace NAME` makes one)") from error
     existing = client.datasets(name=name, workspace=workspace)
     if existing is not None:
+        try:
+            made_from = template_of(existing)
+        except ValueError as error:
+            raise PushError(f"{error}; push to another --name") from error
+        if made_from != template:
+            raise PushError(
+                f"dataset {name!r} was made from the {made_from!r} template, not {template!r}; push to another --name"
+            )
         return existing
     dataset = rg.Dataset(name=name, workspace=workspace, settings=settings_for(template, min_submitted), client=client)
     return dataset.create()

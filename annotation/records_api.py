@@ -53,8 +53,16 @@ class RecordView:
         return sorted((a for a in self.answers if a.status == "submitted"), key=lambda a: a.updated_at)
 
 
+def check_workspace(client: rg.Argilla, workspace: str | None) -> None:
+    """A LookupError naming the workspaces there are, when `workspace` is given and is not one."""
+    if workspace is not None and client.workspaces(workspace) is None:
+        names = sorted(space.name for space in client.workspaces.list())
+        raise LookupError(f"no Argilla workspace named {workspace!r}; there are: {', '.join(names) or 'none'}")
+
+
 def find_dataset(client: rg.Argilla, name: str, workspace: str | None = None) -> rg.Dataset:
     """The dataset called `name`, or a clear error listing the ones there are."""
+    check_workspace(client, workspace)
     dataset = client.datasets(name=name, workspace=workspace)
     if dataset is None:
         names = sorted(d.name for d in client.datasets.list())

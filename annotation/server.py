@@ -192,8 +192,41 @@ def check_port(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
         try:
             probe.bind((host, port))
+        except socket.gaierror as error:
+            raise ServerError(
+                f"--host {host}: {error.strerror}; give an address of this machine (127.0.0.1 keeps it local, "
+                "0.0.0.0 is every interface)"
+            ) from error
         except OSError as error:
             raise ServerError(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port") from error
+
+
+def check_redis(redis_url: str) -> None:
+    """Fail early when `--redis` names no Redis that answers (Argilla would retry for minutes)."""
+    import redis
+
+    try:
+        redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=5).ping()
+    except ValueError as error:
+        raise ServerError(f"--redis {redis_url}: {error}") from error
+    except redis.RedisError as error:
+        raise ServerError(
+            f"--redis {redis_url}: no Redis answers there ({error}); start it, or leave --redis out "
+            "to use the built-in one"
+        ) from error
+
+
+def check_oauth(options: ServeOptions) -> None:
+    """Read the `--oauth` file now, as Argilla would at its first request (after `load_argilla`):
+    a broken file is one line here instead of a server that fails to start and exits 0."""
+    if options.oauth_file is None:
+        return
+    from argilla_server.security.settings import settings
+
+    try:
+        settings.oauth  # noqa: B018 (the property reads and checks the file)
+    except Exception as error:  # yaml, unknown provider, unknown keys: whatever Argilla refuses
+        raise ServerError(f"--oauth {options.oauth_file}: {' '.join(str(error).split())}") from error
 
 
 def _stop_now(signum: int, frame) -> None:
@@ -227,6 +260,8 @@ def serve(home: ServerHome, options: ServeOptions, announce: Callable[[str], Non
     """Migrate, create the owner and serve until SIGINT/SIGTERM; clean up after."""
     with home_lock(home):
         check_port(options.host, options.port)
+        if options.redis_url:
+            check_redis(options.redis_url)
         _serve_locked(home, options, announce)
 
 
@@ -237,6 +272,7 @@ def _serve_locked(home: ServerHome, options: ServeOptions, announce: Callable[[s
     worker = None
     try:
         app = load_argilla(home, options)
+        check_oauth(options)
         migrate()
         credentials = home.credentials(options.api_url)
         asyncio.run(ensure_owner(credentials))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import click
 from annotation.home import default_home
 from annotation.search_limits import SearchLimits
 from annotation.templates import TEMPLATES
+
+PASSWORD_LENGTH = (8, 100)  # argilla_server.api.schemas.v1.users: USER_PASSWORD_MIN/MAX_LENGTH
 
 _home_option = click.option(
     "--home",
@@ -38,7 +41,44 @@ def _client(api_url: str | None, api_key: str | None, home: Path | None):
         raise click.ClickException(str(error)) from error
 
 
-@click.group("annotate")
+class _OneLineErrors(click.Group):
+    """A group whose commands answer a server's refusal, a lost connection or a value Argilla's
+    models refuse with one line (`Error: ...`, exit 1), never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from annotation.api_errors import describe
+
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            message = describe(error)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
+
+
+def _password(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Argilla's rule for passwords, checked before anything is sent."""
+    if value is not None and not PASSWORD_LENGTH[0] <= len(value) <= PASSWORD_LENGTH[1]:
+        raise click.BadParameter(
+            f"a password has {PASSWORD_LENGTH[0]} to {PASSWORD_LENGTH[1]} characters (Argilla's rule); "
+            f"this one has {len(value)}",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
+def _workspace(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Argilla's rule for workspace names: letters, digits, `-` and `_` (they appear in URLs)."""
+    if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+        raise click.BadParameter(
+            f"{value!r}: a workspace name has only letters, digits, '-' and '_' (Argilla's rule)", ctx=ctx, param=param
+        )
+    return value
+
+
+@click.group("annotate", cls=_OneLineErrors)
 def annotate_command() -> None:
     """Annotators in Argilla: serve it, push tasks, draft with an LLM, check and pull answers."""
 
@@ -121,8 +161,16 @@ def users_command() -> None:
 @users_command.command("add")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["annotator", "admin", "owner"]), default="annotator", show_default=True)
-@click.option("--workspace", default="argilla", show_default=True, help="Workspace the user joins (made if missing).")
-@click.option("--password", help="Password [default: a generated one, printed once].")
+@click.option(
+    "--workspace",
+    default="argilla",
+    show_default=True,
+    callback=_workspace,
+    help="Workspace the user joins (made if missing).",
+)
+@click.option(
+    "--password", callback=_password, help="Password, 8-100 characters [default: a generated one, printed once]."
+)
 @_server_options
 def users_add_command(
     username: str,
@@ -140,6 +188,8 @@ def users_add_command(
     click.echo(f"user {account.username!r} ({account.role}) in workspace {workspace!r}")
     if account.password:
         click.echo(f"password: {account.password}")
+    elif password is not None or account.role != role:
+        click.echo(f"{account.username!r} existed already: its password and role are unchanged")
 
 
 @annotate_command.command("push")
@@ -151,7 +201,7 @@ def users_add_command(
     required=True,
     help="sft (prompts), exercise (problems), review (tasks sent back, e.g. from training).",
 )
-@click.option("--workspace", help="Workspace [default: the user's only one].")
+@click.option("--workspace", callback=_workspace, help="Workspace [default: the user's only one].")
 @click.option(
     "--min-submitted",
     type=click.IntRange(min=1),
@@ -187,6 +237,7 @@ def push_command(
 
     Record ids come from task ids, so pushing again updates records and never duplicates them.
     """
+    from annotation.api_errors import connection_lost
     from annotation.push import PushError, push
 
     if source is None and not blank:
@@ -205,6 +256,13 @@ def push_command(
         )
     except PushError as error:
         raise click.ClickException(str(error)) from error
+    except Exception as error:
+        if not connection_lost(error):
+            raise
+        raise click.ClickException(
+            f"the Argilla server went away during the push ({str(error) or type(error).__name__}); "
+            "run the same push again once it is back: records are updated by their ids, never duplicated"
+        ) from error
     click.echo(f"pushed {report.sent} records to {report.dataset!r}")
 
 
@@ -213,7 +271,7 @@ def push_command(
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset version folder to write."
 )
-@click.option("--workspace", help="Workspace of the dataset.")
+@click.option("--workspace", callback=_workspace, help="Workspace of the dataset.")
 @_server_options
 def pull_command(
     name: str, out: Path, workspace: str | None, api_url: str | None, api_key: str | None, home: Path | None
@@ -235,7 +293,7 @@ def pull_command(
 
 @annotate_command.command("check")
 @click.argument("name")
-@click.option("--workspace", help="Workspace of the dataset.")
+@click.option("--workspace", callback=_workspace, help="Workspace of the dataset.")
 @click.option("--watch", type=click.FloatRange(min=1), help="Check again every SECONDS until interrupted.")
 @_server_options
 def check_command(
@@ -276,7 +334,7 @@ def check_command(
     help="A local transformers causal LM checkpoint.",
 )
 @click.option("--dataset", "name", required=True, help="The sft dataset to draft responses for.")
-@click.option("--workspace", help="Workspace of the dataset.")
+@click.option("--workspace", callback=_workspace, help="Workspace of the dataset.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=8, show_default=True)
 @click.option("--max-new-tokens", type=click.IntRange(min=1), default=256, show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Draft at most N records.")
@@ -297,7 +355,10 @@ def draft_command(
     from annotation.drafting import load_drafter
 
     client = _client(api_url, api_key, home)
-    drafter = load_drafter(model_path)
+    try:
+        drafter = load_drafter(model_path)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
     try:
         count = draft_dataset(
             client,
