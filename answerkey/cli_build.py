@@ -10,8 +10,9 @@ import click
 from pipeline.build import BuildConfig, SourceSpec, build, load_config
 from pipeline.engines import ENGINES
 from pipeline.export import FORMATS
+from pipeline.recipes import RECIPES
 
-_RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
+_RECIPES = tuple(RECIPES)
 
 
 @click.command("build")
@@ -57,6 +58,16 @@ _RECIPES = ("auto", "gsm8k", "math", "cmath", "tal-scq", "generic")
     default=None,
     help="Seconds per verifier self-check step [10]; a gold over it is rejected as verifier_timeout.",
 )
+@click.option(
+    "--max-problem-chars",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Longest problem kept, in characters [100000]; a longer one is rejected as too_long.",
+)
+@click.option("--allow-empty", is_flag=True, default=None, help="Build even from an empty source file.")
+@click.option("--lang", help="Language code of every problem (default: the recipe's, or detected per problem).")
+@click.option("--license", "license_name", help="License recorded for every task (default: the recipe's).")
+@click.option("--source-name", help="Source name recorded for every task (default: the recipe's name).")
 @click.option("--problem-col", help="Column holding the problem (generic recipe).")
 @click.option("--answer-col", help="Column holding the final answer (generic recipe).")
 @click.option("--solution-col", help="Column holding a worked solution (generic recipe).")
@@ -77,6 +88,11 @@ def build_command(
     near_dup_threshold,
     keep_other_answers,
     timeout,
+    max_problem_chars,
+    allow_empty,
+    lang,
+    license_name,
+    source_name,
     problem_col,
     answer_col,
     solution_col,
@@ -99,6 +115,8 @@ def build_command(
     }
     if mapping and recipe == "auto":
         recipe = "generic"
+    overrides = {"lang": lang, "license": license_name, "source": source_name}
+    mapping.update({key: value for key, value in overrides.items() if value})
     if sources:
         config.sources = [SourceSpec(s, recipe, mapping) for s in sources]
     for key, value in {
@@ -109,6 +127,8 @@ def build_command(
         "workers": workers,
         "engine": engine_name,
         "timeout": timeout,
+        "max_problem_chars": max_problem_chars,
+        "allow_empty": allow_empty or None,
         "keep_near_duplicates_with_different_answers": None
         if keep_other_answers is None
         else keep_other_answers == "keep",

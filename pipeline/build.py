@@ -14,36 +14,40 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
 import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from tqdm import tqdm
 
-from .checks import CheckFailed
-from .duplicates import Decontaminator, Deduplicator
+from .contamination import Decontaminator
+from .duplicates import CONFLICT, Candidate, Deduplicator
 from .engines import ENGINES, engine
 from .export import FORMATS, write_dataset
 from .mapcache import CACHE, MapCache, remove_cache
 from .mapping import MapJob, Mapped, MapSettings, map_item
 from .publish import PARTIAL, publish, split_counts
-from .recipes import detect_recipe, get_recipe
+from .recipes import MAPPING, RECIPES, detect_recipe, get_recipe, recipe_for_file
 from .schema import SCHEMA_VERSION, Rejection, RowError, to_json
+from .source_check import SourceTally
 from .sources import read_rows
 from .version import answerkey_version
 
 _log = logging.getLogger(__name__)
+SPOOL = "tasks.spool"  # in .partial/: the tasks that passed the reduce, until no conflict can withdraw them
 
 
 @dataclass
 class SourceSpec:
     """One input: a path (or ``hf:NAME``), its recipe and optional column mapping / overrides.
 
-    ``rows`` lets a caller hand rows it already holds (annotations pulled from Argilla) through
-    the same door: ``path`` then only names them in origins (``NAME:row N``).
+    ``mapping`` holds the recipe's options: columns (``problem_col``, ...) and the ``source``,
+    ``license`` and ``lang`` overrides. ``rows`` lets a caller hand rows it already holds
+    (annotations pulled from Argilla) through the same door: ``path`` then only names them in
+    origins (``NAME:row N``).
     """
 
     path: str
@@ -51,10 +55,19 @@ class SourceSpec:
     mapping: dict = field(default_factory=dict)
     rows: list[dict] | None = field(default=None, repr=False)
 
+    def resolved_recipe(self) -> str:
+        """The recipe to read with: ``generic`` under ``auto`` with a column mapping, the one a
+        file's name gives away (``mgsm_en.tsv``), else as given (``auto``: per row)."""
+        if self.recipe != "auto":
+            return self.recipe
+        if set(self.mapping) & set(MAPPING):
+            return "generic"
+        return recipe_for_file(self.path) or "auto"
+
     def read(self) -> Iterator:
         """(origin, row) pairs and rejections, from the file or from ``rows``."""
         if self.rows is None:
-            return read_rows(self.path)
+            return read_rows(self.path, columns=RECIPES[self.resolved_recipe()].columns)
         return ((f"{self.path}:row {i}", row) for i, row in enumerate(self.rows))
 
 
@@ -69,8 +82,11 @@ class BuildConfig:
     test_fraction: float = 0.0
     near_duplicate_threshold: float = 0.85
     keep_near_duplicates_with_different_answers: bool = True
-    ngram: int = 13
+    ngram: int = 13  # words per decontamination passage (spaced scripts)
+    cjk_ngram: int = 20  # characters per decontamination passage (Chinese, Japanese)
     timeout: float = 10.0  # seconds per self-check step; generous, so load does not change the outcome
+    max_problem_chars: int = 100_000  # longer problems are rejected as too_long
+    allow_empty: bool = False  # an empty source file is an error unless this is set
     workers: int = 1
     engine: str = "local"
     name: str = ""
@@ -88,16 +104,19 @@ class BuildConfig:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
             raise ValueError("near_duplicate_threshold must be in (0, 1]")
-        if self.ngram < 1:
-            raise ValueError(f"ngram must be at least 1, got {self.ngram}")
+        if self.ngram < 1 or self.cjk_ngram < 1:
+            raise ValueError(f"ngram and cjk_ngram must be at least 1, got {self.ngram} and {self.cjk_ngram}")
         if self.timeout <= 0:
             raise ValueError(f"timeout must be positive, got {self.timeout}")
+        if self.max_problem_chars < 1:
+            raise ValueError(f"max_problem_chars must be at least 1, got {self.max_problem_chars}")
         for spec in [*self.sources, *[SourceSpec(p) for p in self.decontaminate]]:
             if spec.rows is None and not spec.path.startswith("hf:") and not Path(spec.path).exists():
                 raise FileNotFoundError(f"source not found: {spec.path}")
 
 
-def _eval_problems(path: str) -> Iterator[str]:
+def _eval_problems(path: str) -> Iterator[tuple[str, str]]:
+    """(origin, problem) of an evaluation set's rows, as its recipe renders them."""
     recipe = None
     for item in read_rows(path):
         if isinstance(item, Rejection):
@@ -105,7 +124,7 @@ def _eval_problems(path: str) -> Iterator[str]:
         origin, row = item
         recipe = recipe or get_recipe(detect_recipe(row))
         try:
-            yield recipe.to_exercise(origin, row).problem
+            yield origin, recipe.to_exercise(origin, row).problem
         except RowError:
             continue
 
@@ -118,13 +137,18 @@ class _Run:
         self.counts: Counter = Counter()
         self.rejected: Counter = Counter()
         self.per_source: list[dict] = []
-        self.dedup = Deduplicator(config.keep_near_duplicates_with_different_answers)
-        self.decon = Decontaminator({p: _eval_problems(p) for p in config.decontaminate}, config.ngram)
+        self.partial = partial
+        self.dedup = Deduplicator(config.keep_near_duplicates_with_different_answers, config.timeout)
+        self.withdrawn: dict[str, dict] = {}  # kept tasks a later conflict withdrew -> its record
+        eval_rows = (row for path in config.decontaminate for row in _eval_problems(path))
+        self.decon = Decontaminator(eval_rows, config.ngram, config.cjk_ngram)
         self.settings = MapSettings(
             config.timeout,
             config.test_fraction,
             config.near_duplicate_threshold,
             config.ngram if config.decontaminate else 0,
+            config.max_problem_chars,
+            config.cjk_ngram,
         )
         self.rejects = (partial / "rejected.jsonl").open("w", encoding="utf-8")
         self.duplicates = (partial / "duplicates.jsonl").open("w", encoding="utf-8")
@@ -142,7 +166,7 @@ class _Run:
 
     def jobs(self, spec: SourceSpec, stats: dict) -> Iterator[MapJob | Mapped]:
         """Raw rows of one source as map jobs; unreadable rows are rejected on the spot."""
-        recipe = "generic" if spec.recipe == "auto" and spec.mapping else spec.recipe
+        recipe = spec.resolved_recipe()
         for item in spec.read():
             self.counts["read"] += 1
             stats["read"] += 1
@@ -157,30 +181,69 @@ class _Run:
             yield MapJob(origin, row, recipe, tuple(sorted(spec.mapping.items())), self.settings)
 
     def tasks(self, mapper) -> Iterator[dict]:
-        """Mapped rows in input order through the reduce: contamination, then duplicates."""
-        for spec in self.config.sources:
-            stats: dict[str, Any] = {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
-            for mapped in self.cache.wrap(mapper)(map_item, self.jobs(spec, stats)):
-                if mapped.rejection is not None:
-                    self.reject(mapped.rejection)
+        """Mapped rows in input order through the reduce (duplicates and conflicts), then the
+        survivors, less any task a later row's conflict withdrew and the contaminated ones.
+
+        The survivors wait in a spool file: a conflict can withdraw a task kept earlier, and
+        whether a shared evaluation passage is boilerplate is known only once every row was seen."""
+        spool_path = self.partial / SPOOL
+        per_source = [
+            {"path": spec.path, "recipe": spec.recipe, "license": "", "read": 0, "kept": 0}
+            for spec in self.config.sources
+        ]
+        with spool_path.open("wb") as spool:
+            for index, spec in enumerate(self.config.sources):
+                for task, hits in self._reduce(mapper, spec, per_source[index]):
+                    pickle.dump((index, task, hits), spool, protocol=pickle.HIGHEST_PROTOCOL)
+        with spool_path.open("rb") as spool:
+            for index, task, hits in _unpickled(spool):
+                record = self.withdrawn.get(task["id"])
+                if record is not None:
+                    self._reject_task(task, CONFLICT, record["detail"], record)
                     continue
-                task = mapped.task
-                try:
-                    self.decon.check(mapped.keys)
-                    self.dedup.check(task["id"], task["answer"], mapped.keys)
-                except CheckFailed as exc:
-                    if exc.kept is not None:
-                        self.duplicates.write(
-                            to_json({"kept": exc.kept, "duplicate": task["id"], "reason": exc.reason}) + "\n"
-                        )
-                    origin = json.loads(task["lineage"])["origin"]
-                    self.reject(Rejection(origin, exc.reason, f"{origin}: {exc.detail}", to_json(task)))
+                contaminated = self.decon.contamination(hits)
+                if contaminated:
+                    self._reject_task(task, "contaminated", contaminated)
                     continue
+                stats = per_source[index]
                 stats["kept"] += 1
                 stats["license"] = stats["license"] or task["license"]
                 self.counts["kept"] += 1
                 yield task
+        spool_path.unlink()
+        for spec, stats in zip(self.config.sources, per_source, strict=True):
             self.per_source.append({**stats, "rows": stats["read"], "sha256": _file_hash(spec.path)})
+
+    def _reduce(self, mapper, spec: SourceSpec, stats: dict) -> Iterator[tuple[dict, tuple[int, ...]]]:
+        """One source's tasks that pass the duplicate check so far, with the evaluation passages
+        each shares (whether they are boilerplate is known once every row was seen)."""
+        tally = SourceTally(spec.path, allow_empty=self.config.allow_empty or spec.rows is not None)
+        for mapped in self.cache.wrap(mapper)(map_item, self.jobs(spec, stats)):
+            tally.read += 1
+            if mapped.rejection is not None:
+                tally.row_failed(mapped.failed_field, mapped.rejection)
+                self.reject(mapped.rejection)
+                continue
+            task = mapped.task
+            hits = self.decon.hits(mapped.keys.grams)
+            origin = json.loads(task["lineage"])["origin"]
+            candidate = Candidate(task["id"], origin, task["answer"], task["answer_type"], mapped.facts)
+            outcome = self.dedup.check(candidate, mapped.keys)
+            if outcome.record is not None:
+                self.duplicates.write(to_json(outcome.record) + "\n")
+            self.withdrawn.update(outcome.withdraw)
+            if outcome.reason is not None:
+                self._reject_task(task, outcome.reason, outcome.detail, outcome.record)
+                continue
+            tally.kept += 1
+            yield task, hits
+        tally.check()
+
+    def _reject_task(self, task: dict, reason: str, detail: str, record: dict | None = None) -> None:
+        """Reject a mapped task; a conflict's rejection carries the record of both rows and keys."""
+        origin = json.loads(task["lineage"])["origin"]
+        row = {**task, "conflict": record} if reason == CONFLICT else task
+        self.reject(Rejection(origin, reason, f"{origin}: {detail}", to_json(row)))
 
     def close(self) -> None:
         if self.cache.reused_rows:
@@ -195,11 +258,32 @@ class _Run:
         self.duplicates.close()
 
 
+class OutputError(ValueError):
+    """A file of the build cannot be written (a full or read-only disk) or read: nothing was published."""
+
+
 def build(config: BuildConfig, *, progress: bool = True) -> dict:
-    """Run a build; returns the manifest (also written to ``OUT/manifest.json``)."""
+    """Run a build; returns the manifest (also written to ``OUT/manifest.json``).
+
+    A source-level mistake (``SourceError``) or a disk that refuses the writes (``OutputError``)
+    stops the build with one message; the half-written ``.partial/`` is removed, and whatever
+    version the folder held stays as it was."""
     config.validate()
     out = Path(config.out)
     partial = out / PARTIAL
+    try:
+        return _build(config, out, partial, progress)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        where = Path(exc.filename) if exc.filename else out
+        verb = "write" if where == out or out in where.parents else "read"
+        raise OutputError(f"cannot {verb} {where}: {exc.strerror or exc}; nothing was published in {out}") from exc
+    except ValueError:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def _build(config: BuildConfig, out: Path, partial: Path, progress: bool) -> dict:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     run = _Run(config, partial, progress)
@@ -232,6 +316,15 @@ def build(config: BuildConfig, *, progress: bool = True) -> dict:
     publish(partial, out, manifest)
     remove_cache(out)
     return manifest
+
+
+def _unpickled(handle) -> Iterator:
+    """The objects pickled one after another into an open file."""
+    while True:
+        try:
+            yield pickle.load(handle)
+        except EOFError:
+            return
 
 
 def _file_hash(path: str) -> str | None:

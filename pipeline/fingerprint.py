@@ -1,8 +1,8 @@
 """What the map step hashes so that the reduce only looks keys up: a problem's fingerprint.
 
 The exact-duplicate key, the LSH band keys of its MinHash and the keys of its decontamination
-n-grams are all pure functions of the normalized problem text, so they are computed in the
-workers; the driver's duplicate and contamination checks are then dict lookups.
+passages (``pipeline.contamination``) are all pure functions of the problem text, so they are
+computed in the workers; the driver's duplicate and contamination checks are then dict lookups.
 
 N-grams are never built as strings: each token gets a 64-bit key (blake2b, cached per process,
 as tokens repeat across problems) and an n-gram's key is a polynomial hash of its tokens' keys
@@ -34,7 +34,7 @@ _token_keys: dict[str, int] = {}
 class Fingerprint:
     """A problem's keys: ``exact`` (its normalized text), ``bands`` (LSH band keys of its
     MinHash; empty when near duplicates are off) and ``grams`` (keys of its decontamination
-    n-grams in text order; empty without evaluation sets)."""
+    passages, distinct, in text order; empty without evaluation sets)."""
 
     exact: bytes
     bands: tuple[int, ...]
@@ -82,21 +82,15 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
     return _up[:length], _down[:length]
 
 
-def ngrams(normalized: str, n: int) -> list[tuple[int, str]]:
-    """(key, text) of each distinct ``n``-gram of normalized text, in text order."""
-    words = tokens(normalized)
-    keys = gram_keys(words, n).tolist()  # one key per n-gram; none for an empty text
-    found = dict(zip(keys, (" ".join(words[i : i + n]) for i in range(len(keys))), strict=True))
-    return list(found.items())
-
-
-def fingerprint(normalized: str, near_duplicate_threshold: float, ngram: int) -> Fingerprint:
-    """The keys of a normalized problem; ``ngram`` 0 means no decontamination n-grams."""
+def fingerprint(normalized: str, near_duplicate_threshold: float, grams: tuple[int, ...] = ()) -> Fingerprint:
+    """The keys of a normalized problem, with its decontamination passages' keys
+    (``pipeline.contamination.passages``) when there are evaluation sets."""
     words = tokens(normalized)
     bands = (
         band_keys(signature(gram_keys(words, SHINGLE).astype(np.uint32)), near_duplicate_threshold)
         if near_duplicate_threshold < 1
         else ()
     )
-    grams = tuple(dict.fromkeys(gram_keys(words, ngram).tolist())) if ngram else ()
-    return Fingerprint(hashlib.blake2b(normalized.encode(), digest_size=16).digest(), bands, grams)
+    return Fingerprint(
+        hashlib.blake2b(normalized.encode(), digest_size=16).digest(), bands, tuple(dict.fromkeys(grams))
+    )

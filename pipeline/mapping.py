@@ -7,11 +7,13 @@ up the keys computed here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .checks import CheckFailed, check_verifiable, split_of
+from .checks import CheckFailed, check_problem, check_verifiable, split_of
+from .contamination import passages
 from .fingerprint import Fingerprint, fingerprint
+from .keyfacts import KeyFacts, key_facts
 from .recipes import Recipe, get_recipe
 from .schema import Rejection, RowError, content_id, normalize_text, to_json
 
@@ -26,6 +28,8 @@ class MapSettings:
     test_fraction: float
     near_duplicate_threshold: float
     ngram: int
+    max_problem_chars: int = 100_000
+    cjk_ngram: int = 20
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Mapped:
     task: dict | None = None
     keys: Fingerprint | None = None
     rejection: Rejection | None = None
+    facts: KeyFacts | None = None
+    failed_field: str | None = None  # the field a row rejected at the recipe failed on
 
 
 def map_item(item: MapJob | Mapped) -> Mapped:
@@ -63,14 +69,16 @@ def map_row(job: MapJob) -> Mapped:
     settings = job.settings
     try:
         exercise = _recipe(job.recipe, job.mapping).to_exercise(job.origin, job.row)
-        checked = check_verifiable(exercise.answer, exercise.answer_type, settings.timeout)
+        check_problem(exercise.problem, settings.max_problem_chars)
+        checked = check_verifiable(exercise.answer, exercise.answer_type, settings.timeout, exercise.problem)
     except RowError as exc:
-        return _rejected(job, "malformed_row", str(exc))
+        return replace(_rejected(job, "malformed_row", str(exc)), failed_field=exc.field)
     except CheckFailed as exc:
         return _rejected(job, exc.reason, exc.detail)
     except Exception as exc:
         return _rejected(job, "check_error", f"{type(exc).__name__}: {exc}"[:_MAX_ERROR_CHARS])
     normalized = normalize_text(exercise.problem)
+    grams = passages(exercise.problem, settings.ngram, settings.cjk_ngram).keys if settings.ngram else ()
     tid = content_id(normalized, checked.answer)
     task = {
         "id": tid,
@@ -88,7 +96,11 @@ def map_row(job: MapJob) -> Mapped:
         "lineage": to_json({**exercise.lineage, "origin": job.origin, "original_answer": exercise.answer}),
         "verifier": to_json({"name": "answerkey", "answer_type": checked.answer_type}),
     }
-    return Mapped(task=task, keys=fingerprint(normalized, settings.near_duplicate_threshold, settings.ngram))
+    return Mapped(
+        task=task,
+        keys=fingerprint(normalized, settings.near_duplicate_threshold, grams),
+        facts=key_facts(exercise.problem, checked.answer, checked.answer_type, exercise.solution),
+    )
 
 
 def _rejected(job: MapJob, reason: str, detail: str) -> Mapped:

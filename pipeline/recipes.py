@@ -2,9 +2,10 @@
 
 ``get_recipe(name, **options)`` gives a ``Recipe``; ``recipe.to_exercise(origin, row)`` returns
 an ``Exercise`` or raises ``RowError(field, message)`` for a row that lacks what it needs.
-``source``, ``license`` and ``lang`` default per recipe and can be overridden; only ``generic``
-and ``auto`` take a column mapping (``problem_col``, ``answer_col``, ``solution_col``,
-``answer_type_col``).
+``source``, ``license`` and ``lang`` default per recipe and can be overridden; a recipe whose
+sources mix languages (TAL-SCQ, MGSM, generic tables) detects each row's from its problem text
+(``pipeline.language``). Only ``generic`` and ``auto`` take a column mapping (``problem_col``,
+``answer_col``, ``solution_col``, ``answer_type_col``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from verifiers import extract_answer
 from verifiers.extract import find_boxes
 from verifiers.verify import ANSWER_TYPES
 
+from .language import detect_language
 from .schema import Exercise, RowError, mapping_column
 
 OVERRIDES = ("source", "license", "lang")
@@ -22,7 +24,6 @@ MAPPING = ("problem_col", "answer_col", "solution_col", "answer_type_col")
 
 _CALCULATOR_RE = re.compile(r"<<[^<>]*>>")
 _THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?%?")
 _LEVEL_RE = re.compile(r"(?:Level\s*)?(\d+)")
 
 
@@ -50,11 +51,6 @@ def _pick(row: dict, columns: tuple[str, ...]) -> dict:
     return {column: row[column] for column in columns if column in row}
 
 
-def is_number(answer: str) -> bool:
-    """A plain number: integer, decimal, fraction ``a/b`` or percentage."""
-    return _NUMBER_RE.fullmatch(answer) is not None
-
-
 def last_box(solution: str) -> str | None:
     """The content of the last ``\\boxed{}`` / ``\\fbox{}`` in ``solution``, if any."""
     boxes = find_boxes(solution)
@@ -62,11 +58,15 @@ def last_box(solution: str) -> str | None:
 
 
 class Recipe:
-    """Turns raw rows into Exercises; subclasses implement ``fields(row)``."""
+    """Turns raw rows into Exercises; subclasses implement ``fields(row)``.
+
+    ``lang`` None: detected per row from the problem. ``columns``: the field names of the
+    recipe's CSV/TSV files when they have no header line."""
 
     name = ""
     license = ""
-    lang = "en"
+    lang: str | None = None
+    columns: tuple[str, ...] = ()
 
     def __init__(self, *, source: str | None = None, license: str | None = None, lang: str | None = None):
         self.source = source or self.name
@@ -75,7 +75,9 @@ class Recipe:
 
     def to_exercise(self, origin: str, row: dict) -> Exercise:
         """The Exercise for ``row`` (read at ``origin``); ``RowError`` when the row lacks a field."""
-        return Exercise(origin=origin, source=self.source, license=self.license, lang=self.lang, **self.fields(row))
+        fields = self.fields(row)
+        lang = self.lang or detect_language(fields["problem"])
+        return Exercise(origin=origin, source=self.source, license=self.license, lang=lang, **fields)
 
     def fields(self, row: dict) -> dict:
         """``problem``, ``answer`` and any of ``solution``, ``answer_type``, ``metadata``."""
@@ -85,7 +87,7 @@ class Recipe:
 class GSM8K(Recipe):
     """openai/gsm8k: ``question``; ``answer`` is the worked solution ending in ``#### N``."""
 
-    name, license = "gsm8k", "MIT"
+    name, license, lang = "gsm8k", "MIT", "en"
 
     def fields(self, row: dict) -> dict:
         problem = _text(row, "question")
@@ -106,7 +108,7 @@ class MATH(Recipe):
     ``subject`` (or the original ``type``), ``level`` (int, or ``"Level N"``) and ``unique_id``
     go to metadata."""
 
-    name, license = "math", "MIT"
+    name, license, lang = "math", "MIT", "en"
 
     def fields(self, row: dict) -> dict:
         problem = _text(row, "problem")
@@ -137,7 +139,7 @@ class CMATH(Recipe):
         return {
             "problem": _text(row, "input"),
             "answer": answer,
-            "answer_type": "number" if is_number(answer) else None,
+            "answer_type": "number",
             "metadata": _pick(row, ("grade", "reasoning_step", "num_digits")),
         }
 
@@ -146,7 +148,7 @@ class TALSCQ(Recipe):
     """math-eval/TAL-SCQ5K: Chinese single choice; the options are rendered into the prompt and
     the option letter is the answer."""
 
-    name, license, lang = "tal-scq", "MIT", "zh"
+    name, license = "tal-scq", "MIT"  # TAL-SCQ5K has Chinese and English sets: lang detected
 
     def fields(self, row: dict) -> dict:
         problem = _text(row, "problem")
@@ -154,7 +156,7 @@ class TALSCQ(Recipe):
         letter = _text(row, "answer_value").upper()
         if letter not in {key for key, _ in options}:
             raise RowError("answer_value", f"{letter!r} is not one of the options {[k for k, _ in options]}")
-        problem += "\n" + "\n".join(f"{key}. {content}" for key, content in options)
+        problem += "".join(f"\n{key}. {content}" for key, content in options)
         analysis = row.get("answer_analysis")
         solution = "\n".join(analysis) if isinstance(analysis, list) else analysis
         solution = solution.strip() if isinstance(solution, str) else ""
@@ -165,6 +167,20 @@ class TALSCQ(Recipe):
             "solution": solution or None,
             "metadata": _pick(row, ("difficulty", "knowledge_point_routes", "qid")),
         }
+
+
+_OPTION_LINE_RE = re.compile(r"([A-J])\. (.*)")
+
+
+def split_options(problem: str) -> tuple[str, dict[str, str]]:
+    """The stem of a problem and the options rendered at its end as ``TALSCQ`` renders them
+    (``\nA. content`` lines); no options for any other problem."""
+    lines = problem.split("\n")
+    options: dict[str, str] = {}
+    while len(lines) > 1 and (match := _OPTION_LINE_RE.fullmatch(lines[-1])) and match[1] not in options:
+        options[match[1]] = match[2]
+        lines.pop()
+    return "\n".join(lines), dict(reversed(options.items()))
 
 
 def _options(value) -> list[tuple[str, str]]:
@@ -179,6 +195,61 @@ def _options(value) -> list[tuple[str, str]]:
             raise RowError("answer_option_list", f"expected {{aoVal, content}} objects, got {item!r:.80}")
         options.append((_text(item, "aoVal").upper(), _optional_text(item, "content") or ""))
     return options
+
+
+class APE210K(Recipe):
+    """Chenny0808/ape210k: Chinese word problems, ``original_text`` and ``ans``, whose mixed
+    numbers are written ``5(1/3)`` and whose percentages may stand inside an expression
+    (``(1/5)/12%``). The key is the value: ``5(1/3)`` -> ``(5+1/3)``, and a percentage inside an
+    expression -> ``(12/100)``; an answer that is one percentage stays one (``50%``)."""
+
+    name, lang = "ape210k", "zh"
+
+    def fields(self, row: dict) -> dict:
+        answer = ape210k_value(_text(row, "ans"))
+        return {
+            "problem": _text(row, "original_text"),
+            "answer": answer,
+            "answer_type": "number",
+            "metadata": _pick(row, ("id", "equation")),
+        }
+
+
+_MIXED_RE = re.compile(r"(?<![\d.)])(\d+)\((\d+)/(\d+)\)")
+_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)%")
+_ONE_PERCENT_RE = re.compile(r"[+-]?\d+(?:\.\d+)?%")
+
+
+def ape210k_value(answer: str) -> str:
+    """An Ape210K answer in notation every reader takes for its value (see ``APE210K``)."""
+    answer = _MIXED_RE.sub(r"(\1+\2/\3)", answer.strip())
+    if _ONE_PERCENT_RE.fullmatch(answer):
+        return answer
+    return _PERCENT_RE.sub(r"(\1/100)", answer)
+
+
+class MGSM(Recipe):
+    """google-research/url-nlp MGSM: GSM8K problems in 11 languages; its ``mgsm_XX.tsv`` files
+    have no header (question, then the numeric answer), as Hugging Face copies have
+    ``question`` and ``answer_number`` columns."""
+
+    name, license = "mgsm", "CC BY-SA 4.0"
+    columns = ("question", "answer_number")
+
+    def fields(self, row: dict) -> dict:
+        answer = _text(row, "answer_number")
+        if _THOUSANDS_RE.fullmatch(answer):
+            answer = answer.replace(",", "")
+        return {"problem": _text(row, "question"), "answer": answer, "answer_type": "number"}
+
+
+_MGSM_FILE_RE = re.compile(r"mgsm_[a-z]{2}\.tsv", re.IGNORECASE)
+
+
+def recipe_for_file(path: str) -> str | None:
+    """The recipe a file's name gives away (``mgsm_en.tsv`` -> ``mgsm``): headerless files
+    cannot be told by their columns."""
+    return "mgsm" if _MGSM_FILE_RE.fullmatch(path.replace("\\", "/").rsplit("/", 1)[-1]) else None
 
 
 class Generic(Recipe):
@@ -234,6 +305,10 @@ def detect_recipe(row: dict) -> str:
     """The recipe that fits a row's columns; ``generic`` when none of the known formats does."""
     if "answer_option_list" in row and "answer_value" in row:
         return "tal-scq"
+    if "original_text" in row and "ans" in row:
+        return "ape210k"
+    if "question" in row and "answer_number" in row:
+        return "mgsm"
     if "input" in row and "golden" in row:
         return "cmath"
     if "question" in row and "####" in str(row.get("answer", "")):
@@ -261,7 +336,9 @@ class Auto(Recipe):
         return self._recipes[name].to_exercise(origin, row)
 
 
-RECIPES: dict[str, type[Recipe]] = {recipe.name: recipe for recipe in (GSM8K, MATH, CMATH, TALSCQ, Generic, Auto)}
+RECIPES: dict[str, type[Recipe]] = {
+    recipe.name: recipe for recipe in (GSM8K, MATH, CMATH, TALSCQ, APE210K, MGSM, Generic, Auto)
+}
 
 
 def get_recipe(name: str, **options) -> Recipe:

@@ -2,10 +2,11 @@
 
 ``read_rows`` yields ``(origin, row)`` for each row, or a ``Rejection`` for a row that cannot be
 read (a bad JSON line, a CSV row with the wrong number of fields), so nothing disappears silently.
-Origins: ``path:LINE`` (1-based, the line where the row starts) for JSONL and CSV,
-``path:row N`` (0-based, as in ``table[N]``) for parquet, and ``WHERE[:SPLIT]:row N`` for
-Hugging Face datasets. Nothing is loaded whole: text files are read line by line, parquet batch
-by batch, and Hugging Face datasets are memory-mapped Arrow tables.
+Origins: ``path:LINE`` (1-based, the line where the row starts) for JSONL, CSV and TSV,
+``path:row N`` (0-based, as in ``table[N]``) for parquet and JSON arrays, and
+``WHERE[:SPLIT]:row N`` for Hugging Face datasets. Nothing is loaded whole except a JSON array
+(a ``.json`` file whose first character is ``[``): text files are read line by line, parquet
+batch by batch, and Hugging Face datasets are memory-mapped Arrow tables.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from pathlib import Path
 
 from .schema import Rejection, to_json
 
-FORMATS = ("jsonl", "csv", "parquet", "hf")
-SUFFIXES = {".jsonl": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+FORMATS = ("jsonl", "json", "csv", "tsv", "parquet", "hf")
+SUFFIXES = {".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet"}
 HF_PREFIX = "hf:"
 BATCH_ROWS = 1024
 _ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")  # undecodable bytes under surrogateescape
@@ -32,10 +33,12 @@ class SourceError(ValueError):
     """A source that cannot be read at all: missing path, unknown format, unreadable dataset."""
 
 
-def read_rows(path: str | Path, *, fmt: str | None = None) -> Iterator[Item]:
-    """Stream the rows of ``path``: a .jsonl/.json (JSON lines), .csv or .parquet file, a folder
-    (``save_to_disk`` output or anything ``datasets.load_dataset`` reads), or ``hf:NAME[:SPLIT]``
-    / ``hf:NAME:CONFIG:SPLIT``. ``fmt`` (one of ``FORMATS``) overrides the inferred format.
+def read_rows(path: str | Path, *, fmt: str | None = None, columns: tuple[str, ...] = ()) -> Iterator[Item]:
+    """Stream the rows of ``path``: a .jsonl (JSON lines), .json (a JSON array of records, or JSON
+    lines), .csv, .tsv or .parquet file, a folder (``save_to_disk`` output or anything
+    ``datasets.load_dataset`` reads), or ``hf:NAME[:SPLIT]`` / ``hf:NAME:CONFIG:SPLIT``. ``fmt``
+    (one of ``FORMATS``) overrides the inferred format; ``columns`` names the fields of a CSV or
+    TSV file that has no header line (MGSM's TSV files).
 
     Raises ``SourceError`` at once (not on first iteration) for a missing path, an unknown format
     or a dataset that does not load."""
@@ -51,7 +54,9 @@ def read_rows(path: str | Path, *, fmt: str | None = None) -> Iterator[Item]:
             if not Path(where).exists()
             else f"{where}: not a file, cannot read it as {fmt}"
         )
-    readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}
+    if fmt in ("csv", "tsv"):
+        return _csv_rows(where, "\t" if fmt == "tsv" else ",", columns)
+    readers = {"jsonl": _jsonl_rows, "json": _json_rows, "parquet": _parquet_rows}
     return readers[fmt](where)
 
 
@@ -99,11 +104,35 @@ def _jsonl_rows(where: str) -> Iterator[Item]:
             yield origin, row
 
 
-def _csv_rows(where: str) -> Iterator[Item]:
+def _json_rows(where: str) -> Iterator[Item]:
+    """A JSON array of records (``path:row N``), or JSON lines when the file does not start with ``[``."""
+    with open(where, "rb") as handle:
+        first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if first != b"[":
+        yield from _jsonl_rows(where)
+        return
+    try:
+        records = json.loads(Path(where).read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"{where}: not a valid JSON array: {exc}") from exc
+    for index, record in enumerate(records):
+        origin = f"{where}:row {index}"
+        if isinstance(record, dict):
+            yield origin, record
+        else:
+            yield _malformed(origin, f"row {index}: not a JSON object (got {type(record).__name__})", record)
+
+
+def _csv_rows(where: str, delimiter: str, columns: tuple[str, ...]) -> Iterator[Item]:
+    """CSV or TSV rows (TSV fields are taken as written: no quoting); ``columns`` names the
+    fields of a file without a header line."""
     # surrogateescape: an invalid byte rejects its row (below) instead of stopping the whole file
     with open(where, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
-        header: list[str] | None = None
+        if delimiter == "\t":
+            reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        else:
+            reader = csv.reader(handle)
+        header: list[str] | None = list(columns) or None
         end = 0  # the last physical line consumed so far
         while True:
             start = end + 1

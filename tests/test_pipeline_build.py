@@ -253,7 +253,7 @@ def test_rows_held_in_memory_enter_through_the_same_door(tmp_path):
 def test_a_row_that_breaks_a_check_is_rejected_not_fatal(tmp_path, monkeypatch):
     from pipeline import mapping
 
-    def broken(answer, answer_type, timeout):
+    def broken(answer, answer_type, timeout, problem):
         raise RuntimeError(f"cannot check {answer}")
 
     monkeypatch.setattr(mapping, "check_verifiable", broken)
@@ -322,3 +322,61 @@ def test_cli_near_duplicate_and_timeout_flags(tmp_path, flag, kept):
     assert manifest["counts"]["kept"] == kept
     assert manifest["config"]["timeout"] == 7.0
     assert manifest["config"]["keep_near_duplicates_with_different_answers"] is (not flag)
+
+
+def test_problems_without_text_or_over_the_size_cap_are_rejected_with_their_reason(tmp_path):
+    source = tmp_path / "rows.jsonl"
+    rows = [
+        {"problem": "What is 6 times 7?", "answer": "42"},
+        {"problem": "?", "answer": "3"},
+        {"problem": "What is 1 + 1? " + "Think hard. " * 20, "answer": "2"},
+        {"problem": "What is 2/0?", "answer": "\\frac{2}{0}"},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--source", str(source), "--out", str(tmp_path / "o"), "--max-problem-chars", "100", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    rejected = {r["origin"]: r for r in map(json.loads, (tmp_path / "o" / "rejected.jsonl").read_text().splitlines())}
+    assert {origin.rsplit(":", 1)[1]: r["reason"] for origin, r in rejected.items()} == {
+        "2": "malformed_row",
+        "3": "too_long",
+        "4": "unverifiable_answer",
+    }
+    assert "no letters or digits" in rejected[f"{source}:2"]["detail"]
+    assert "over --max-problem-chars 100" in rejected[f"{source}:3"]["detail"]
+    assert "division by zero" in rejected[f"{source}:4"]["detail"]
+
+
+def test_conflicting_keys_are_rejected_together_or_settled_by_the_solution(tmp_path):
+    source = tmp_path / "rows.jsonl"
+    rows = [
+        {"problem": "What is 6 times 7?", "answer": "42", "solution": "6 times 7 is \\boxed{42}."},
+        {"problem": "What is 9 minus 4?", "answer": "5"},
+        {"problem": "what is 6 times 7?", "answer": "43", "solution": "6 times 7 is \\boxed{42}."},  # loses
+        {"problem": "What is 9 minus 4?", "answer": "6"},  # no solution settles it: both go
+        {"problem": "What is 3 plus 3?", "answer": "6"},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "o"
+    manifest = build(BuildConfig(sources=[SourceSpec(str(source))], out=str(out)), progress=False)
+    assert manifest["counts"] == {"read": 5, "kept": 2, "rejected": {"conflicting_answers": 3}}
+    assert manifest["sources"][0]["kept"] == 2
+    rejected = {
+        r["origin"].rsplit(":", 1)[1]: r for r in map(json.loads, (out / "rejected.jsonl").read_text().splitlines())
+    }
+    assert set(rejected) == {"2", "3", "4"}
+    for line in ("2", "4"):  # the unsettled pair: both rows, with both keys and ids, for a reviewer
+        row = json.loads(rejected[line]["row"])
+        assert row["problem"].lower() == "what is 9 minus 4?"
+        assert [r["answer"] for r in row["conflict"]["rows"]] == ["5", "6"]
+        assert all(r["id"] and r["origin"].startswith(str(source)) for r in row["conflict"]["rows"])
+        assert "both rejected" in rejected[line]["detail"]
+    settled = json.loads(rejected["3"]["row"])
+    assert settled["answer"] == "43" and settled["conflict"]["kept"] == settled["conflict"]["rows"][0]["id"]
+    records = [json.loads(line) for line in (out / "duplicates.jsonl").read_text().splitlines()]
+    assert [r["reason"] for r in records] == ["conflicting_answers", "conflicting_answers"]
+    assert "only its key matches its own solution" in records[0]["decision"]
+    import pyarrow.parquet as pq
+
+    assert sorted(pq.read_table(out / "data").column("answer").to_pylist()) == ["42", "6"]

@@ -162,7 +162,7 @@ def test_format_inference_and_clear_errors(tmp_path):
     assert infer_format("hf:openai/gsm8k:main:train") == "hf"
     unknown = tmp_path / "rows.xlsx"
     unknown.write_text("x")
-    with pytest.raises(SourceError, match=r"rows\.xlsx.*'\.xlsx'.*\.jsonl, \.json, \.csv, \.parquet"):
+    with pytest.raises(SourceError, match=r"rows\.xlsx.*'\.xlsx'.*\.jsonl, \.json, \.csv, \.tsv, \.parquet"):
         read_rows(unknown)
     missing = tmp_path / "missing.jsonl"
     with pytest.raises(SourceError, match=f"source not found: {missing}"):
