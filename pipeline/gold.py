@@ -99,7 +99,7 @@ def gold_problem(answer: str, answer_type: str, timeout: float) -> str | None:
     parsed = parse_answer(answer, Deadline(timeout))
     if parsed.node is None:
         return None  # the self-checks say why it does not parse
-    undefined = _undefined(parsed.node, Deadline(timeout))
+    undefined = _undefined(parsed, Deadline(timeout))
     if undefined:
         return f"is undefined ({undefined})"
     words = _leftover_words(parsed)
@@ -118,12 +118,14 @@ def _leftover_words(parsed: Parsed) -> list[str]:
     ]
 
 
-def _undefined(node: object, deadline: Deadline) -> str | None:
+def _undefined(parsed: Parsed, deadline: Deadline) -> str | None:
     """What the verifier's evaluator finds undefined in the gold's tree (a division by zero, the
     log of zero, zero to a non-positive power; free symbols at their probe values); None when
     it has a value, or no numeric value at all (a set, an equation)."""
+    if parsed.node is None:
+        return None
     try:
-        NumericEvaluator({}, deadline).value(node)
+        NumericEvaluator({}, deadline).value(parsed.node)
     except NotNumeric as exc:
         return next((why for message, why in _UNDEFINED.items() if str(exc).startswith(message)), None)
     except (TooLarge, ArithmeticError, ValueError, TypeError):
