@@ -82,8 +82,9 @@ class BuildConfig:
     test_fraction: float = 0.0
     near_duplicate_threshold: float = 0.85
     keep_near_duplicates_with_different_answers: bool = True
-    ngram: int = 13  # words per decontamination passage (spaced scripts)
-    cjk_ngram: int = 20  # characters per decontamination passage (Chinese, Japanese)
+    ngram: int = 8  # words per decontamination passage (spaced scripts)
+    cjk_ngram: int = 10  # characters per decontamination passage (Chinese, Japanese)
+    decontamination_coverage: float = 0.5  # share of an eval problem's passages that makes a copy
     timeout: float = 10.0  # seconds per self-check step; generous, so load does not change the outcome
     max_problem_chars: int = 100_000  # longer problems are rejected as too_long
     allow_empty: bool = False  # an empty source file is an error unless this is set
@@ -104,6 +105,8 @@ class BuildConfig:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
             raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        if not 0.0 < self.decontamination_coverage <= 1.0:
+            raise ValueError(f"decontamination_coverage must be in (0, 1], got {self.decontamination_coverage}")
         if self.ngram < 1 or self.cjk_ngram < 1:
             raise ValueError(f"ngram and cjk_ngram must be at least 1, got {self.ngram} and {self.cjk_ngram}")
         if self.timeout <= 0:
@@ -141,7 +144,7 @@ class _Run:
         self.dedup = Deduplicator(config.keep_near_duplicates_with_different_answers, config.timeout)
         self.withdrawn: dict[str, dict] = {}  # kept tasks a later conflict withdrew -> its record
         eval_rows = (row for path in config.decontaminate for row in _eval_problems(path))
-        self.decon = Decontaminator(eval_rows, config.ngram, config.cjk_ngram)
+        self.decon = Decontaminator(eval_rows, config.ngram, config.cjk_ngram, config.decontamination_coverage)
         self.settings = MapSettings(
             config.timeout,
             config.test_fraction,

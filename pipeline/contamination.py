@@ -6,10 +6,14 @@ characters) for Chinese and Japanese, taken from the problem text with LaTeX mar
 (``\\frac``, ``$``, braces) and the rendered options of a choice problem removed, so ``$$4$$``
 and ``A. $$4$$`` match nothing by themselves.
 
+A training row is contaminated by an evaluation problem when it shares at least ``coverage``
+(half, by default) of that problem's distinct passages: a copy, even lightly edited, shares most
+of them; a problem that merely starts the same way ("Triangle ABC has vertices ...") shares a few.
 A passage that is frequent in the training set itself is boilerplate ("m and n are relatively
-prime positive integers"), not contamination: the training rows that share each evaluation
-passage are counted during the build, and at its end a row is contaminated only by a passage
-that fewer than ``max(BOILERPLATE_MIN_ROWS, BOILERPLATE_SHARE * rows)`` training rows share.
+prime positive integers"), not contamination, and does not count: the training rows that share
+each evaluation passage are counted during the build, and at its end a passage is boilerplate
+when ``max(BOILERPLATE_MIN_ROWS, BOILERPLATE_SHARE * rows)`` training rows or more share it.
+``benchmarks/decontamination.py`` measures recall and false positives on real pairs.
 """
 
 from __future__ import annotations
@@ -61,40 +65,69 @@ def passages(problem: str, ngram: int, cjk_ngram: int) -> Passages:
 
 
 @dataclass(frozen=True)
-class EvalPassage:
-    """Where an evaluation passage comes from."""
+class EvalRow:
+    """An evaluation problem: where it is and its distinct passages."""
 
-    text: str
-    unit: str
     origin: str  # "eval.jsonl:LINE"
+    keys: tuple[int, ...]
 
 
 class Decontaminator:
     """The passages of the evaluation sets, and how many training rows share each."""
 
-    def __init__(self, eval_rows: Iterable[tuple[str, str]], ngram: int = 13, cjk_ngram: int = 20):
-        """``eval_rows``: (origin, problem) of every evaluation problem."""
-        self.index: dict[int, EvalPassage] = {}
+    def __init__(
+        self, eval_rows: Iterable[tuple[str, str]], ngram: int = 8, cjk_ngram: int = 10, coverage: float = 0.5
+    ):
+        """``eval_rows``: (origin, problem) of every evaluation problem; a training row is
+        contaminated by one whose non-boilerplate passages it shares in ``coverage`` or more."""
+        self.coverage = coverage
+        self.rows_of: dict[int, list[int]] = {}  # passage key -> the evaluation rows that have it
+        self.text_of: dict[int, tuple[str, str]] = {}  # passage key -> (text, unit)
+        self.eval_rows: list[EvalRow] = []
         for origin, problem in eval_rows:
             found = passages(problem, ngram, cjk_ngram)
+            distinct = dict.fromkeys(found.keys)
             for i, key in enumerate(found.keys):
-                self.index.setdefault(key, EvalPassage(found.text(i), found.unit, origin))
+                self.text_of.setdefault(key, (found.text(i), found.unit))
+            for key in distinct:
+                self.rows_of.setdefault(key, []).append(len(self.eval_rows))
+            self.eval_rows.append(EvalRow(origin, tuple(distinct)))
         self.shared: Counter[int] = Counter()  # passage -> training rows that share it
         self.rows = 0
+        self._own: dict[int, int] = {}  # evaluation row -> its passages that are not boilerplate
 
     def hits(self, keys: Iterable[int]) -> tuple[int, ...]:
         """The evaluation passages one training row shares (counted towards boilerplate)."""
         self.rows += 1
-        found = tuple(dict.fromkeys(key for key in keys if key in self.index))
+        self._own.clear()
+        found = tuple(dict.fromkeys(key for key in keys if key in self.rows_of))
         self.shared.update(found)
         return found
 
     def contamination(self, hits: Iterable[int]) -> str | None:
-        """Why a row with these ``hits`` is contaminated, once every row was counted; None when
-        all it shares is boilerplate."""
-        frequent = max(BOILERPLATE_MIN_ROWS, BOILERPLATE_SHARE * self.rows)
+        """Why a row with these ``hits`` is contaminated, once every row was counted: the
+        evaluation row whose passages (boilerplate left out) it shares in ``coverage`` or more;
+        None when there is none."""
+        shared: Counter[int] = Counter()
+        first: dict[int, int] = {}
         for key in hits:
-            if self.shared[key] < frequent:
-                found = self.index[key]
-                return f"shares the {found.unit} passage {found.text!r} with {found.origin}"
+            if not self._boilerplate(key):
+                for row in self.rows_of[key]:
+                    shared[row] += 1
+                    first.setdefault(row, key)
+        for row, count in shared.most_common():
+            own = self._own_passages(row)
+            if count >= self.coverage * own:
+                text, unit = self.text_of[first[row]]
+                origin = self.eval_rows[row].origin
+                return f"shares {count} of the {own} {unit} passages of {origin}, such as {text!r}"
         return None
+
+    def _boilerplate(self, key: int) -> bool:
+        return self.shared[key] >= max(BOILERPLATE_MIN_ROWS, BOILERPLATE_SHARE * self.rows)
+
+    def _own_passages(self, row: int) -> int:
+        """How many of an evaluation row's passages are not boilerplate."""
+        if row not in self._own:
+            self._own[row] = sum(1 for key in self.eval_rows[row].keys if not self._boilerplate(key))
+        return self._own[row]

@@ -29,7 +29,7 @@ class MapSettings:
     near_duplicate_threshold: float
     ngram: int
     max_problem_chars: int = 100_000
-    cjk_ngram: int = 20
+    cjk_ngram: int = 10
 
 
 @dataclass(frozen=True)

@@ -295,34 +295,37 @@ def _passage_keys(problem: str, n: int = 8) -> tuple[int, ...]:
     return passages(problem, n, 12).keys
 
 
-def test_decontamination_names_the_eval_row_and_the_shared_passage():
+def test_decontamination_names_the_eval_row_and_the_shared_passages():
     decon = Decontaminator([("gsm8k_test.jsonl:3", EVAL)], ngram=8, cjk_ngram=12)
-    copied = decon.hits(_passage_keys("Problem: Janet's ducks lay 16 eggs per day. She eats three for breakfast!"))
-    other = decon.hits(
-        _passage_keys("Janet has 16 apples and eats three every morning. How many are left after a day?")
+    copied = decon.hits(
+        _passage_keys(
+            "Problem: JANET'S ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes"
+        )
     )
-    assert other == ()
-    detail = decon.contamination(copied)
-    assert detail.startswith("shares the 8-word passage 'janet s ducks lay 16 eggs per day' with gsm8k_test.jsonl:3")
+    opening = decon.hits(_passage_keys("Janet's ducks lay 16 eggs per day. How many eggs do they lay in a week?"))
+    other = decon.hits(_passage_keys("Janet has 16 apples and eats three every morning. How many are left?"))
+    assert other == () and opening  # the opening is shared, but it is not a copy
+    assert decon.contamination(opening) is None
+    assert decon.contamination(copied) == (
+        "shares 10 of the 18 8-word passages of gsm8k_test.jsonl:3, such as 'janet s ducks lay 16 eggs per day'"
+    )
 
 
 def test_passages_frequent_in_the_training_set_are_boilerplate_not_contamination():
     boiler = "where m and n are relatively prime positive integers, find m+n"
-    decon = Decontaminator([("math500.jsonl:1", f"The probability is m/n, {boiler}.")], ngram=8, cjk_ngram=12)
-    rows = [decon.hits(_passage_keys(f"A bag holds {k} red balls; the chance is m/n, {boiler}.")) for k in range(6)]
+    evaluation = f"A coin is tossed 5 times; the chance of 3 heads is m/n, {boiler}."
+    decon = Decontaminator([("math500.jsonl:1", evaluation)], ngram=8, cjk_ngram=12)
+    rows = [decon.hits(_passage_keys(f"A die is rolled {k} times; the chance is m/n, {boiler}.")) for k in range(6)]
+    copy = decon.hits(_passage_keys(evaluation))
     assert all(rows) and all(decon.contamination(hits) is None for hits in rows)
-    copy = decon.hits(_passage_keys(f"The probability is m/n, {boiler}."))
-    assert "math500.jsonl:1" in decon.contamination(copy)  # its own passage is not boilerplate
+    assert "math500.jsonl:1" in decon.contamination(copy)  # its own passages are not boilerplate
 
 
 def test_chinese_problems_are_compared_by_characters():
-    decon = Decontaminator(
-        [("cmath_test.jsonl:7", "小明有5个苹果，又买了3个，现在一共有几个苹果？")], ngram=13, cjk_ngram=8
-    )
-    hits = decon.hits(passages("问题：小明有5个苹果，又买了3个，现在有几个？", 13, 8).keys)
-    assert decon.contamination(hits).startswith(
-        "shares the 8-character passage '小明有5个苹果又' with cmath_test.jsonl:7"
-    )
+    evaluation = "小明有5个苹果，又买了3个，现在一共有几个苹果？"
+    decon = Decontaminator([("cmath_test.jsonl:7", evaluation)], ngram=13, cjk_ngram=8)
+    hits = decon.hits(passages("问题：小明有5个苹果，又买了3个，现在一共有几个？", 13, 8).keys)
+    assert decon.contamination(hits).startswith("shares 12 of the 14 8-character passages of cmath_test.jsonl:7")
 
 
 def test_splits_are_deterministic_and_close_to_the_fraction():
