@@ -3,9 +3,12 @@
 - ``identity``: what the key says. The canonical key, except for a choice problem whose options
   are rendered into it: the chosen option's content (two problems answered "C" may mean
   different things).
-- ``variant``: which instance of a problem this is: the numbers of its stem, in order, and its
+- ``variant``: which instance of a problem this is: the content of its stem (words, CJK
+  characters, numbers, math operators and commands, in order; punctuation, layout markup such as
+  ``\\uline{~~}`` and a leading label such as "（10分）" or a contest's name left out) and its
   set of option contents. Near duplicates of the same variant are the same problem (so a
-  different key is a conflict); another variant (``f(-7)`` vs ``f(3)``) is another problem.
+  different key is a conflict); another variant (``f(-7)`` vs ``f(3)``, ``\\sin`` vs ``\\cos``,
+  COMBINATION vs PROOF) is another problem.
 - ``solution_answer``: the final answer of the row's own worked solution, if it has one, which
   settles a conflict when it agrees with exactly one of the keys.
 """
@@ -22,7 +25,18 @@ from verifiers.extract import extract_choice
 from .recipes import split_options
 from .schema import normalize_text
 
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_LAYOUT_RE = re.compile(
+    r"\\(?:uline|underline|quad|qquad|text|textbf|textit|mathrm|mbox|left|right|displaystyle|[,;:!])(?![a-zA-Z])|~"
+)
+_CONTENT_RE = re.compile(
+    r"\\[a-zA-Z]+|[\u3040-\u30ff\u4e00-\u9fff]|[^\W_\u3040-\u30ff\u4e00-\u9fff]+|[-+*/^=<>!|()\[\]]"
+)
+_BLANK_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")  # an answer blank: ( ), [ ], \uline{ }
+_LABEL_RE = re.compile(
+    r"^\s*(?:[（(][^()（）]{0,12}[分点][）)]|[（(]\d+\s*points?[）)]|(?:question|problem|题目)\s*[:：]"
+    r"|[^\n]{0,60}?\d{4}[^\n]{0,60}?(?:\s{2,}|\n))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -39,13 +53,18 @@ def key_facts(problem: str, key: str, answer_type: str, solution: str | None) ->
     stem, options = split_options(problem)
     chosen = options.get(key) if answer_type == "choice" else None
     identity = key if chosen is None else f"option: {normalize_text(chosen)}"
-    numbers = _NUMBER_RE.findall(normalize_text(stem))
     contents = sorted(normalize_text(content) for content in options.values())
-    digest = hashlib.blake2b("\x1f".join([*numbers, "\x1e", *contents]).encode(), digest_size=8).digest()
+    digest = hashlib.blake2b("\x1f".join([*content_tokens(stem), "\x1e", *contents]).encode(), digest_size=8).digest()
     final = None
     if solution:
         final = extract_choice(solution) if answer_type == "choice" else extract_answer(solution)
     return KeyFacts(identity, int.from_bytes(digest, "big"), final)
+
+
+def content_tokens(stem: str) -> list[str]:
+    """What a problem says, token by token, whatever its punctuation, layout and label."""
+    text = normalize_text(_LAYOUT_RE.sub(" ", _LABEL_RE.sub("", stem, count=1))).replace("$", " ")
+    return _CONTENT_RE.findall(_BLANK_RE.sub(" ", text))
 
 
 def solution_agrees(facts: KeyFacts, key: str, answer_type: str, timeout: float) -> bool:

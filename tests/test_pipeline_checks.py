@@ -229,8 +229,8 @@ BASE = (
     "Natalia sold clips to 48 of her friends in April, and then she sold half as many "
     "clips in May. How many clips did Natalia sell altogether in April and May?"
 )
-VARIANT = BASE.replace("Natalia", "Natalie")  # the same numbers: the same problem
-OTHER_NUMBERS = BASE.replace("48", "50")  # another variant of it: another problem
+VARIANT = "Problem: " + BASE.replace(", and", "; and")  # a label and punctuation: the same problem
+OTHER_NUMBERS = BASE.replace("48", "50")  # another variant of it (other numbers or words): another problem
 OTHER = "A train travels 60 miles per hour for 3 hours. How far does it go in total?"
 
 
@@ -276,6 +276,21 @@ def test_choice_near_duplicates_compare_option_content_not_letters():
     assert other_options.reason is None  # same letter, other options: another problem
     contradicting = _check(dedup, "d", "C", CHOICE + "\nA. 1\nB. 2\nC. 3", threshold=0.5, answer_type="choice")
     assert contradicting.reason == "conflicting_answers"
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("（10分）过年了，妈妈买了$$7$$件礼物．", "过年了，妈妈买了$$7$$件礼物．", True),  # a score label
+        ("2020第$$24$$届$$YMO$$决赛  小$$Y$$会开车吗？", "小$$Y$$会开车吗？", True),  # a contest's name
+        ("将$$1,2,3$$排成一行，第二项是（~~~ ）．", "将$$1$$，$$2$$，$$3$$排成一行，第二项是~\\uline{~~~~}~。", True),
+        ("Compute $\\sin 60^\\circ$.", "Compute $\\cos 60^\\circ$.", False),
+        ("Compute $\\sin 60^\\circ$.", "Compute $\\sin(-60^\\circ)$.", False),
+        ("Arrange the letters of the word COMBINATION.", "Arrange the letters of the word PROOF.", False),
+    ],
+)
+def test_variants_ignore_labels_punctuation_and_blanks_but_not_content(a, b, same):
+    assert (key_facts(a, "1", "number", None).variant == key_facts(b, "1", "number", None).variant) is same
 
 
 def test_a_threshold_of_one_turns_near_duplicates_off():
