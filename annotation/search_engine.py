@@ -4,17 +4,22 @@
 `SearchEngine.register`, so the real argilla-server runs with no Elasticsearch: there is no
 second copy of the records to keep in sync, and nothing to rebuild after a restart. The index
 hooks therefore do nothing.
+
+Argilla calls the engine while its request still holds a connection of its own pool (5 + 10
+overflow), so the engine reads through a pool of its own: taking a second connection from the
+same pool, 15 concurrent searches would each hold one and wait for another until the pool's
+30 s timeout (HTTP 500 for everyone, measured with `benchmarks/annotation_load.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import AsyncIterator, Iterable
 from uuid import UUID
 
 import numpy as np
-from argilla_server.database import AsyncSessionLocal
 from argilla_server.enums import MetadataPropertyType, SimilarityOrder
 from argilla_server.models import Dataset, Field, MetadataProperty, Record, Response, Suggestion, User, VectorSettings
 from argilla_server.models.database import Vector
@@ -30,8 +35,8 @@ from argilla_server.search_engine import (
     TermsMetrics,
     TextQuery,
 )
-from sqlalchemy import Select, func, literal_column, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, String, cast, func, literal, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql import ColumnElement
 
 from annotation.query_time import time_bound
@@ -41,9 +46,10 @@ from annotation.sql_query import MetadataTypes, field_texts, filter_condition, o
 from annotation.text_terms import text_terms
 
 
-def annotator_order_key(user_id: UUID, record_id: UUID) -> bytes:
-    """A per-annotator pseudo-random position: two annotators get the queue in different orders."""
-    return hashlib.blake2b(f"{user_id}:{record_id}".encode(), digest_size=8).digest()
+def annotator_order_key(user_id: UUID, stored_record_id: str) -> bytes:
+    """A per-annotator pseudo-random position: two annotators get the queue in different orders
+    (the record id as the database stores it: no UUID object made per record)."""
+    return hashlib.blake2b(f"{user_id.hex}:{stored_record_id}".encode(), digest_size=8).digest()
 
 
 def cosine_scores(query: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -52,9 +58,18 @@ def cosine_scores(query: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return (1.0 + vectors @ query / np.maximum(norms, 1e-12)) / 2.0
 
 
+@functools.cache
+def search_sessions() -> async_sessionmaker[AsyncSession]:
+    """Sessions on the engine's own connection pool to Argilla's database (see the module docstring)."""
+    from argilla_server.settings import settings
+
+    engine = create_async_engine(settings.database_url, **settings.database_engine_args)
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
 async def _status_counts(statement: Select) -> dict:
     """{"total": n, status: count, ...} from a (status, count) grouping."""
-    async with AsyncSessionLocal() as db:
+    async with search_sessions()() as db:
         counts = {str(status): count for status, count in await db.execute(statement)}
     return {"total": sum(counts.values()), **counts}
 
@@ -72,15 +87,15 @@ class SqlSearchEngine(SearchEngine):
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
         """A database session whose SQL is interrupted past the search time bound."""
-        async with AsyncSessionLocal() as db, time_bound(db, self.limits.seconds):
+        async with search_sessions()() as db, time_bound(db, self.limits.seconds):
             yield db
 
     async def close(self) -> None:
         return None
 
     async def ping(self) -> bool:
-        async with AsyncSessionLocal() as db:
-            return (await db.scalar(select(literal_column("1")))) == 1
+        async with search_sessions()() as db:
+            return (await db.scalar(select(literal(1)))) == 1
 
     async def info(self) -> dict:
         return {"distribution": "answerkey", "backend": "argilla SQL tables"}
@@ -148,10 +163,13 @@ class SqlSearchEngine(SearchEngine):
         async with self._session() as db:
             conditions, score = await self._record_conditions(db, dataset, query, filter)
             if user_id is not None and not sort and score is None:
-                ids = (await db.scalars(select(Record.id).where(*conditions))).all()
-                ordered = sorted(ids, key=lambda record_id: annotator_order_key(user_id, record_id))
-                page = [SearchResponseItem(record_id=record_id) for record_id in ordered[offset : offset + limit]]
-                return SearchResponses(items=page, total=len(ids))
+                # Core, not ORM, and the stored text, not UUIDs: a queue of thousands costs
+                # milliseconds of Python, not most of a request.
+                connection = await db.connection()
+                stored = (await connection.execute(select(cast(Record.id, String)).where(*conditions))).scalars().all()
+                ordered = sorted(stored, key=lambda record_id: annotator_order_key(user_id, record_id))
+                page = [SearchResponseItem(record_id=UUID(record_id)) for record_id in ordered[offset : offset + limit]]
+                return SearchResponses(items=page, total=len(stored))
             total = await db.scalar(select(func.count()).select_from(Record).where(*conditions))
             ranking = [score.desc()] if score is not None and not sort else []
             rows = await db.execute(
