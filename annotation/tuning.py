@@ -23,6 +23,13 @@ off, giving Argilla's stock behaviour on SQLite, the reference the benchmark mea
    our search engine does not need it, but the bulk endpoint's answer lists each record's
    suggestions and responses from it, and webhooks need it.
 
+4. Passwords checked off the event loop. A login's bcrypt check takes about 0.2 s of CPU, and
+   Argilla runs it inside its async handler, so every other request waits meanwhile: 20
+   annotators logging in at once stalled the whole server for about 4 s
+   (`benchmarks/annotation_load.py`). bcrypt releases the GIL, so in a worker thread the check
+   runs beside the loop (on the other core, if there is one). Same answers, same dummy check for
+   unknown users.
+
 The SDK's batch size made no difference once these are applied (256 and 500 per request alike).
 
 The patches replace names in argilla-server 2.8.0 (pinned exactly in pyproject.toml);
@@ -31,6 +38,7 @@ The patches replace names in argilla-server 2.8.0 (pinned exactly in pyproject.t
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 
@@ -51,6 +59,7 @@ def tune_argilla() -> None:
     set_sqlite_pragmas()
     cache_settings_adapters()
     notify_bulk_record_events_only_when_watched()
+    check_passwords_off_the_event_loop()
 
 
 def set_sqlite_pragmas() -> None:
@@ -122,3 +131,24 @@ def notify_bulk_record_events_only_when_watched() -> None:
     records_bulk._preload_records_relationships_before_index = preload_and_check_webhooks
     records_bulk.notify_record_event_v1 = notify_if_watched
     records_bulk._answerkey_tuned = True
+
+
+def check_passwords_off_the_event_loop() -> None:
+    """`accounts.authenticate_user` with its bcrypt work in a worker thread (see the docstring, 4)."""
+    from argilla_server.contexts import accounts
+
+    if getattr(accounts, "_answerkey_tuned", False):
+        return
+    stock = accounts.authenticate_user
+
+    @functools.wraps(stock)
+    async def authenticate_user(db, username: str, password: str):
+        user = await accounts.get_user_by_username(db, username)
+        if user is None:
+            await asyncio.to_thread(accounts._dummy_verify)  # as long as a real check: no user-name probe
+            return None
+        matches = await asyncio.to_thread(accounts.verify_password, password, user.password_hash)
+        return user if matches else None
+
+    accounts.authenticate_user = authenticate_user
+    accounts._answerkey_tuned = True

@@ -83,6 +83,7 @@ def scenario(home: Path) -> dict:
     credentials = server_home.credentials("http://testserver")
     asyncio.run(ensure_owner(credentials))
     from argilla_server.bulk import records_bulk
+    from argilla_server.contexts import accounts
     from argilla_server.jobs.queues import HIGH_QUEUE
     from argilla_server.models.database import MetadataProperty, Question
     from fastapi.testclient import TestClient
@@ -121,9 +122,15 @@ def scenario(home: Path) -> dict:
             "question": "answerkey" in (Question.parsed_settings.fget.__doc__ or ""),
             "metadata": "answerkey" in (MetadataProperty.parsed_settings.fget.__doc__ or ""),
             "bulk": getattr(records_bulk, "_answerkey_tuned", False),
+            "login": getattr(accounts, "_answerkey_tuned", False),
         },
     }
     with TestClient(app) as api:
+        logins = [(credentials.username, credentials.password), (credentials.username, "wrong"), ("nobody", "x")]
+        outcome["logins"] = [
+            api.post("/api/v1/token", data={"username": name, "password": password}).status_code
+            for name, password in logins
+        ]
         api.headers["X-Argilla-Api-Key"] = credentials.api_key
 
         def post(path: str, body: dict) -> dict:
@@ -179,10 +186,12 @@ def run_scenario(tmp_path: Path, tuned: bool) -> dict:
 @pytest.mark.server  # two real Argilla apps, in child processes
 def test_bulk_upsert_answers_and_notifies_as_stock(tmp_path):
     tuned, stock = run_scenario(tmp_path, True), run_scenario(tmp_path, False)
-    assert tuned["patched"] == {"question": True, "metadata": True, "bulk": True}
+    assert tuned["patched"] == {"question": True, "metadata": True, "bulk": True, "login": True}
     for model, examples in (("Question", QUESTION_SETTINGS), ("MetadataProperty", METADATA_SETTINGS)):
         assert tuned["settings_parsed_as_stock"][model] == {"same": [True] * len(examples), "rejects_invalid": True}
-    assert stock["patched"] == {"question": False, "metadata": False, "bulk": False}
+    assert stock["patched"] == {"question": False, "metadata": False, "bulk": False, "login": False}
+    # Logins (checked in a worker thread when tuned) answer as stock: right, wrong, unknown user.
+    assert tuned["logins"] == stock["logins"] == [201, 401, 401]
     # Metadata is still validated through the (cached) settings.
     assert tuned["invalid_metadata"] == [422, True]
     # The bulk answer still lists each record's suggestions; no webhook, no job.
