@@ -2,7 +2,8 @@
 
 The output folder holds ``data/`` shards, ``README.md`` (dataset card), ``manifest.json``,
 ``rejected.jsonl`` (each rejected row with its reason) and ``duplicates.jsonl`` (which kept task
-each duplicate matched). Everything is written into ``.partial/`` first and moved into place at the end,
+each duplicate matched, with both keys; each conflict between keys, with both rows and the
+decision). Everything is written into ``.partial/`` first and moved into place at the end,
 each file atomically. The map step's results are cached in ``OUT/.cache/map/`` a segment at a
 time (``mapcache.py``): a build killed at any point and run again maps only the segments it had not
 finished, runs the reduce over every row again and, being deterministic, writes byte-identical

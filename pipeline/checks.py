@@ -1,4 +1,5 @@
-"""The per-row checks of an exercise: its gold answer is verifiable; and its split, by id hash."""
+"""The per-row checks of an exercise: its problem says something and fits the size cap, its gold
+answer is an answer key the verifier can check; and its split, by id hash."""
 
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ from .schema import RowError
 class CheckFailed(Exception):
     """An exercise fails a check: ``reason`` is the short code counted in the manifest."""
 
-    def __init__(self, reason: str, detail: str, kept: str | None = None):
+    def __init__(self, reason: str, detail: str):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
-        self.kept = kept  # for duplicates: the id of the task that was kept
 
 
 @dataclass(frozen=True)
