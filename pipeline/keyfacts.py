@@ -34,7 +34,8 @@ _CONTENT_RE = re.compile(
 _BLANK_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")  # an answer blank: ( ), [ ], \uline{ }
 _LABEL_RE = re.compile(
     r"^\s*(?:[（(][^()（）]{0,12}[分点][）)]|[（(]\d+\s*points?[）)]|(?:question|problem|题目)\s*[:：]"
-    r"|[^\n]{0,60}?\d{4}[^\n]{0,60}?(?:\s{2,}|\n))",
+    r"|[^\n]{0,60}?(?:\d{4}|AMC)[^\n]{0,60}?(?:届|年|赛|题|杯|AMC|League|Olympi|Question|Grade|Primary)"
+    r"[^\n]{0,30}?(?:\s{2,}|\n))",
     re.IGNORECASE,
 )
 

@@ -284,6 +284,7 @@ def test_choice_near_duplicates_compare_option_content_not_letters():
         ("（10分）过年了，妈妈买了$$7$$件礼物．", "过年了，妈妈买了$$7$$件礼物．", True),  # a score label
         ("2020第$$24$$届$$YMO$$决赛  小$$Y$$会开车吗？", "小$$Y$$会开车吗？", True),  # a contest's name
         ("将$$1,2,3$$排成一行，第二项是（~~~ ）．", "将$$1$$，$$2$$，$$3$$排成一行，第二项是~\\uline{~~~~}~。", True),
+        ("Find 2004 mod 7.  Say why.", "Find 2005 mod 7.  Say why.", False),  # a year-like number is no label
         ("Compute $\\sin 60^\\circ$.", "Compute $\\cos 60^\\circ$.", False),
         ("Compute $\\sin 60^\\circ$.", "Compute $\\sin(-60^\\circ)$.", False),
         ("Arrange the letters of the word COMBINATION.", "Arrange the letters of the word PROOF.", False),
