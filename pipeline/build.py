@@ -120,9 +120,12 @@ class BuildConfig:
 
 
 def _eval_problems(path: str) -> Iterator[tuple[str, str]]:
-    """(origin, problem) of an evaluation set's rows, as its recipe renders them."""
-    recipe = None
-    for item in read_rows(path):
+    """(origin, problem) of an evaluation set's rows, as its recipe renders them (the recipe its
+    file name gives away, as for ``mgsm_en.tsv``, or the one its first row's columns fit)."""
+    spec = SourceSpec(path)
+    name = spec.resolved_recipe()
+    recipe = None if name == "auto" else get_recipe(name)
+    for item in spec.read():
         if isinstance(item, Rejection):
             continue
         origin, row = item

@@ -63,6 +63,25 @@ def test_tsv_with_a_header_and_headerless_mgsm_files(tmp_path):
     assert sorted((r["answer"], r["lang"], r["source"]) for r in rows) == [("1234", "de", "mgsm"), ("13", "de", "mgsm")]
 
 
+def test_a_headerless_mgsm_file_is_read_as_such_as_an_evaluation_set(tmp_path):
+    mgsm = tmp_path / "mgsm_en.tsv"
+    mgsm.write_text("A robe takes 2 bolts of blue fiber and half that much white fiber. How many bolts in total?\t3\n")
+    source = tmp_path / "rows.jsonl"
+    rows = [
+        {
+            "problem": "A robe takes 2 bolts of blue fiber and half that much white fiber. How many bolts?",
+            "answer": "3",
+        },
+        *RECORDS,
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    config = BuildConfig(sources=[SourceSpec(str(source))], out=str(tmp_path / "o"), decontaminate=[str(mgsm)])
+    manifest = build(config, progress=False)
+    assert manifest["counts"] == {"read": 4, "kept": 3, "rejected": {"contaminated": 1}}
+    [rejected] = [json.loads(line) for line in (tmp_path / "o" / "rejected.jsonl").read_text().splitlines()]
+    assert f"passages of {mgsm}:1, such as 'a robe takes 2 bolts of blue fiber'" in rejected["detail"]
+
+
 def test_an_empty_source_stops_the_build_unless_allowed(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n", encoding="utf-8")
