@@ -166,8 +166,9 @@ def render_card(manifest: dict) -> str:
         _front_matter(manifest),
         f"# {manifest['name']}",
         "Math exercises turned into answer-checked tasks by answerkey: every gold answer parses "
-        "under its answer type and its verifier accepts it; duplicates, and problems of the "
-        f"evaluation sets in the configuration, are removed. Format `{fmt}`: {_WHAT[fmt]}",
+        "as one defined value of its type and its verifier accepts it; duplicates, problems whose "
+        "copies disagree on the key, and copies of the evaluation sets in the configuration are "
+        f"removed. Format `{fmt}`: {_WHAT[fmt]}",
         "## Sources and licenses",
         _table(("source", "recipe", "license", "rows"), sources),
         "## Counts",
