@@ -71,6 +71,7 @@ def map_row(job: MapJob) -> Mapped:
         exercise = _recipe(job.recipe, job.mapping).to_exercise(job.origin, job.row)
         check_problem(exercise.problem, settings.max_problem_chars)
         checked = check_verifiable(exercise.answer, exercise.answer_type, settings.timeout, exercise.problem)
+        facts = key_facts(exercise.problem, checked.answer, checked.answer_type, exercise.solution)
     except RowError as exc:
         return replace(_rejected(job, "malformed_row", str(exc)), failed_field=exc.field)
     except CheckFailed as exc:
@@ -99,7 +100,7 @@ def map_row(job: MapJob) -> Mapped:
     return Mapped(
         task=task,
         keys=fingerprint(normalized, settings.near_duplicate_threshold, grams),
-        facts=key_facts(exercise.problem, checked.answer, checked.answer_type, exercise.solution),
+        facts=facts,
     )
 
 
