@@ -178,3 +178,13 @@ def test_a_read_only_output_folder_is_one_clear_error(tmp_path):
         out.chmod(0o755)
     assert list(out.iterdir()) == []
     assert Path(source).exists()
+
+
+def test_an_output_path_that_cannot_be_a_folder_is_one_clear_error(tmp_path):
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder\n")
+    result = _cli("--source", str(source), "--out", str(blocker / "out"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Error: cannot write {blocker / 'out'}" in result.output and "nothing was published" in result.output
