@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/verifiers_vs_math_verify.py --plot build/verifiers_vs_math_verify.png
 	$(PY) benchmarks/pipeline_throughput.py --rows 100000
 	$(PY) benchmarks/argilla_push.py
+	$(PY) benchmarks/annotation_load.py
 	$(PY) benchmarks/trainer_vs_trl.py --json build/trainer_vs_trl.json --plot build/trainer_vs_trl.png
 	$(PY) benchmarks/demo_seeds.py --seeds 0 1 2 --json build/demo_seeds.json
 
