@@ -46,11 +46,11 @@ class _OneLineErrors(click.Group):
     models refuse with one line (`Error: ...`, exit 1), never a traceback."""
 
     def invoke(self, ctx: click.Context):
-        from annotation.api_errors import describe
-
         try:
             return super().invoke(ctx)
         except Exception as error:
+            from annotation.api_errors import describe  # the SDK loads only when something failed
+
             message = describe(error)
             if message is None:
                 raise
