@@ -18,6 +18,7 @@ import argilla as rg
 
 from annotation.agreement import agree
 from annotation.edits import edit_distance, edit_ratio
+from annotation.key_review import ReviewOutcome, is_key_review, write_reviewed_version
 from annotation.push import BLANK_PROBLEM, ensure_dataset, log_records
 from annotation.records_api import Answer, RecordView, find_dataset, first_value, iter_records
 from annotation.sft_version import conversation_id, write_sft_version
@@ -38,12 +39,19 @@ class PullReport:
     in_review: int
     kept: int
     drafts: dict | None = None
+    review: ReviewOutcome | None = None  # a review of flagged answer keys: what the decisions did
 
     def summary(self) -> str:
         line = (
             f"{self.template}: {self.records} records: {self.pulled} pulled ({self.kept} kept after checks), "
             f"{self.pending} pending, {self.in_review} awaiting review"
         )
+        if self.review:
+            r = self.review
+            line += (
+                f"\nkeys: {r.kept} kept, {r.replaced} replaced, {r.dropped} dropped, {r.invalid} replacements "
+                f"failed the key checks (see manifest changes); the rest of {r.parent} unchanged"
+            )
         if self.drafts:
             line += (
                 f"\ndrafts: {self.drafts['with_draft']} responses had one, {self.drafts['unchanged']} kept it as is, "
@@ -184,9 +192,12 @@ def pull_exercises(
 
 
 def pull_review(client: rg.Argilla, dataset: rg.Dataset, out: Path, progress: bool) -> PullReport:
-    """Items a reviewer settled (e.g. sent back from training) -> checked tasks at `out`."""
+    """Items a reviewer settled -> checked tasks at `out`; flagged keys -> the next version of their dataset."""
+    views = list(iter_records(client, dataset))
+    if is_key_review(views):
+        return pull_key_review(views, dataset.name, out)
     rows, records, pending = [], 0, 0
-    for record in iter_records(client, dataset):
+    for record in views:
         records += 1
         decisions = record.submitted()
         if not decisions:
@@ -194,6 +205,15 @@ def pull_review(client: rg.Argilla, dataset: rg.Dataset, out: Path, progress: bo
             continue
         rows.append(exercise_row(record, [], decisions[-1].value("final_answer"), decisions[-1], dataset.name))
     return build_exercises(rows, dataset.name, out, progress, PullReport("review", records, len(rows), pending, 0, 0))
+
+
+def pull_key_review(views: list[RecordView], name: str, out: Path) -> PullReport:
+    """Decisions on flagged answer keys -> their dataset's next version (`manifest.json` lists the changes)."""
+    outcome = write_reviewed_version(views, name, out)
+    decided = len(views) - outcome.pending
+    report = PullReport("review", len(views), decided, outcome.pending, 0, outcome.rows, review=outcome)
+    atomic_write_text(out / "pull.json", json.dumps(asdict(report), indent=2) + "\n")
+    return report
 
 
 def build_exercises(rows: list[dict], name: str, out: Path, progress: bool, report: PullReport) -> PullReport:

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from annotation.records_api import check_workspace
+from annotation.key_review import flag_record, is_flag, review_items
 from annotation.templates import settings_for, template_of
 from pipeline.schema import RowError, mapping_column, task_id
 from pipeline.sources import read_rows
@@ -196,8 +197,12 @@ def push(
     """Push `source` (a dataset version or a prompts file) into dataset `name`; safe to repeat."""
     if template not in RECORD_BUILDERS:
         raise PushError(f"unknown template {template!r}; choose one of {', '.join(RECORD_BUILDERS)}")
-    build = partial(review_record, reason=reason) if template == "review" else RECORD_BUILDERS[template]
-    records = [build(row) for row in read_tasks(source)] if source is not None else []
+    rows = list(read_tasks(source)) if source is not None else []
+    if template == "review" and rows and all(is_flag(row) for row in rows):
+        records = [flag_record(item) for item in review_items(rows)]  # calibrate's flags.jsonl
+    else:
+        build = partial(review_record, reason=reason) if template == "review" else RECORD_BUILDERS[template]
+        records = [build(row) for row in rows]
     if blank:
         if template != "exercise":
             raise PushError("--blank makes empty exercise records; use it with --template exercise")

@@ -44,11 +44,22 @@ reinforcement learning checks model solutions against.
 """
 
 REVIEW_GUIDELINES = """\
-**English.** Annotators disagreed on these answers (or training sent the item back). Read the
-problem and the candidate answers, then write the final answer that settles it.
+**English.** Each item needs a person: annotators disagreed on its answer, or a model's attempts
+put its answer key in doubt (`reason` says which; "evidence" shows what the model did).
+Read the problem and the candidate answers, then decide:
+- **keep**: the current answer key is right;
+- **replace**: the key is wrong; write the right final answer (the model's majority answer is pre-filled);
+- **drop**: the problem itself is broken (ambiguous, missing information): remove the task.
+For a disagreement, choose **replace** and write the final answer that settles it.
 
-**中文。** 标注者对这些答案意见不一（或训练过程将其退回）。阅读题目和候选答案，写出最终裁定的答案。
+**中文。** 每一项都需要人来判断：标注者的答案不一致，或模型的多次解答让答案键值得怀疑
+（`reason` 说明原因，"evidence" 展示模型的解答）。阅读题目和候选答案后选择：
+- **keep（保留）**：当前答案正确；
+- **replace（替换）**：答案错误，写出正确的最终答案（已预填模型的多数答案）；
+- **drop（删除）**：题目本身有问题（有歧义、缺条件），删除该题。
+如果是标注分歧，选择 replace 并写出最终裁定的答案。
 """
+REVIEW_DECISIONS = ["keep", "replace", "drop"]
 
 
 def sft_settings(min_submitted: int = 1) -> rg.Settings:
@@ -106,12 +117,18 @@ def review_settings() -> rg.Settings:
         fields=[
             rg.TextField(name="problem", title="Problem", use_markdown=True),
             rg.TextField(name="candidates", title="Candidate answers", use_markdown=True),
+            rg.TextField(name="evidence", title="Evidence (model samples)", use_markdown=True, required=False),
         ],
         questions=[
-            rg.TextQuestion(name="final_answer", title="Final answer"),
+            rg.LabelQuestion(name="decision", title="Decision on the answer key", labels=REVIEW_DECISIONS),
+            rg.TextQuestion(name="final_answer", title="Final answer (to replace the key)", required=False),
             rg.TextQuestion(name="notes", title="Notes", required=False),
         ],
-        metadata=[rg.TermsMetadataProperty(name="from_dataset"), rg.TermsMetadataProperty(name="reason")],
+        metadata=[
+            rg.TermsMetadataProperty(name="from_dataset"),
+            rg.TermsMetadataProperty(name="reason"),
+            rg.TermsMetadataProperty(name="parent_version"),
+        ],
         distribution=rg.TaskDistribution(min_submitted=1),
     )
 

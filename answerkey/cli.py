@@ -44,6 +44,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "Train on the exported datasets: pretrain, SFT, RL, evaluate.",
         extra="train",
     ),
+    "calibrate": LazyCommand(
+        "answerkey.cli_calibrate:calibrate_command",
+        "Pass rates of a model on a task set, the answer keys it doubts, and a review queue.",
+        extra="train",
+    ),
     "demo": LazyCommand(
         "answerkey.cli_demo:demo_command",
         "How an assistant is taught: pretrain, SFT and RL of a tiny model on a CPU, measured.",

@@ -215,6 +215,19 @@ def sft_command(
 @click.option("--workers", type=_POSITIVE, default=2, show_default=True, help="Verifier processes.")
 @click.option("--reward-timeout", type=_RATE, default=2.0, show_default=True, help="Seconds per verification.")
 @click.option("--split", default="train", show_default=True)
+@click.option(
+    "--min-pass",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Train only on tasks whose calibrated pass rate is at least this (see `answerkey calibrate`).",
+)
+@click.option("--max-pass", type=click.FloatRange(0, 1), default=1.0, show_default=True, help="... and at most this.")
+@click.option(
+    "--review-failures",
+    metavar="NAME",
+    help="After the run, send the tasks the model never solved to the Argilla review dataset NAME.",
+)
 @_common
 def rl_command(
     model: Path,
@@ -244,6 +257,9 @@ def rl_command(
     workers: int,
     reward_timeout: float,
     split: str,
+    min_pass: float,
+    max_pass: float,
+    review_failures: str | None,
     seed: int,
     resume: bool,
     save_every: int | None,
@@ -271,6 +287,8 @@ def rl_command(
         beta=beta,
         seed=seed,
         split=split,
+        min_pass=min_pass,
+        max_pass=max_pass,
         epsilon_low=epsilon_low,
         epsilon_high=epsilon_high,
         std_scaling=not no_std_scaling,
@@ -289,6 +307,10 @@ def rl_command(
         rft_lr=rft_lr,
     )
     _summary(_run(grpo if algo == "grpo" else rft, config), out, algo)
+    if review_failures:
+        from answerkey.review_queue import review_never_solved
+
+        review_never_solved(out, tasks, review_failures)
 
 
 @train_command.command("eval")

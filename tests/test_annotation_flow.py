@@ -171,6 +171,7 @@ def test_agreement_review_and_settlement(argilla_server, tmp_path):
     assert len(list(review.records)) == 1  # sending to review again does not duplicate
 
     item.responses.add(rg.Response("final_answer", "4", user_id=client.me.id, status="submitted"))
+    item.responses.add(rg.Response("decision", "replace", user_id=client.me.id, status="submitted"))
     review.records.log([item])
     assert "0 awaiting review" in cli(argilla_server, "pull", name, "--out", str(out))
     settled = {t["problem"]: t for t in tasks_of(out)}
@@ -298,6 +299,7 @@ def test_items_sent_back_from_training_are_settled_in_review(argilla_server, gsm
     assert {r.metadata["reason"] for r in records} == {"rl_failure"}
     settled = records[0]
     settled.responses.add(rg.Response("final_answer", "17", user_id=client.me.id, status="submitted"))
+    settled.responses.add(rg.Response("decision", "replace", user_id=client.me.id, status="submitted"))
     dataset.records.log([settled])
     out = tmp_path / "settled"
     assert f"{len(records)} records: 1 pulled" in cli(argilla_server, "pull", name, "--out", str(out))

@@ -35,6 +35,7 @@ class Task:
     answer: str
     answer_type: str | None
     source: str
+    difficulty: float | None = None  # the pass rate ``answerkey calibrate`` measured, when it did
 
 
 @dataclass(frozen=True)
@@ -122,17 +123,26 @@ def _assistant(text: str) -> dict[str, str]:
     return {"role": "assistant", "content": text}
 
 
+def splits(folder: str | Path, sub: str = "data") -> list[str]:
+    """The splits a dataset folder holds, by its shard names."""
+    return sorted(_shards(Path(folder), sub))
+
+
 def rl_tasks(folder: str | Path, split: str = "train") -> list[Task]:
     """Practice problems with their keys: ``prompt``, ``answer`` and optional ``answer_type``."""
     root = Path(folder)
-    rows = read_split(root, split)
-    where = f"{root}/data"
+    return tasks_from_rows(read_split(root, split), f"{root}/data")
+
+
+def tasks_from_rows(rows: list[dict], where: str) -> list[Task]:
+    """The tasks of dataset rows (``where`` names them in errors)."""
     _require(rows, ("prompt", "answer"), where, "RL and evaluation")
     tasks = []
     for i, row in enumerate(rows):
         answer = row["answer"]
         if not isinstance(answer, str) or not answer.strip():
             raise TrainerError(f"{where} row {i} (id {row.get('id')}): field 'answer' is empty")
+        difficulty = row.get("difficulty")
         tasks.append(
             Task(
                 id=str(row.get("id") or i),
@@ -140,6 +150,23 @@ def rl_tasks(folder: str | Path, split: str = "train") -> list[Task]:
                 answer=answer,
                 answer_type=row.get("answer_type") or None,
                 source=str(row.get("source") or "unknown"),
+                difficulty=float(difficulty) if difficulty is not None else None,
             )
         )
     return tasks
+
+
+def in_pass_range(tasks: list[Task], min_pass: float, max_pass: float, where: str) -> list[Task]:
+    """The tasks whose measured pass rate lies in [min_pass, max_pass] (``answerkey calibrate`` measures it)."""
+    if (min_pass, max_pass) == (0.0, 1.0):
+        return tasks
+    unmeasured = sum(t.difficulty is None for t in tasks)
+    if unmeasured:
+        raise TrainerError(
+            f"{where}: --min-pass/--max-pass need a pass rate per task, but {unmeasured} of {len(tasks)} tasks have "
+            "no 'difficulty'; run `answerkey calibrate` on this dataset first"
+        )
+    kept = [t for t in tasks if t.difficulty is not None and min_pass <= t.difficulty <= max_pass]
+    if not kept:
+        raise TrainerError(f"{where}: no task has a pass rate in [{min_pass}, {max_pass}]")
+    return kept

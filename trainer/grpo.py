@@ -21,7 +21,7 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
 from .chat import encode_prompt
-from .data import Task, manifest_hash, rl_tasks
+from .data import Task, in_pass_range, manifest_hash, rl_tasks
 from .errors import TrainerError
 from .models import context_length, load_model, save_model
 from .optim import make_optimizer, make_schedule
@@ -51,6 +51,8 @@ class RLConfig:
     beta: float = 0.0
     seed: int = 0
     split: str = "train"
+    min_pass: float = 0.0  # train only on tasks whose calibrated pass rate lies in [min_pass, max_pass]
+    max_pass: float = 1.0
     epsilon_low: float = 0.2
     epsilon_high: float = 0.28
     std_scaling: bool = True
@@ -95,6 +97,15 @@ def check_rl_config(config: RLConfig, world: Dist) -> None:
         raise TrainerError("--group-size must be at least 2 for grpo (advantages are relative to the group)")
     if config.loss_aggregation not in ("token", "sequence"):
         raise TrainerError(f"--loss-aggregation must be token or sequence, not {config.loss_aggregation!r}")
+    if not 0.0 <= config.min_pass <= config.max_pass <= 1.0:
+        raise TrainerError(
+            f"--min-pass {config.min_pass} and --max-pass {config.max_pass}: need 0 <= min-pass <= max-pass <= 1"
+        )
+
+
+def training_tasks(config: RLConfig) -> list[Task]:
+    """The tasks of the run: the split, limited to the calibrated pass-rate range when one is given."""
+    return in_pass_range(rl_tasks(config.tasks, config.split), config.min_pass, config.max_pass, config.tasks)
 
 
 def encode_tasks(tokenizer: Any, tasks: list[Task], context: int, max_new_tokens: int) -> list[list[int]]:
@@ -199,7 +210,7 @@ def grpo(config: RLConfig) -> list[dict]:
     check_rl_config(config, world)
     seed_everything(config.seed)
     model, tokenizer = load_model(config.model)
-    tasks = rl_tasks(config.tasks, config.split)
+    tasks = training_tasks(config)
     prompts = encode_tasks(tokenizer, tasks, context_length(model), config.max_new_tokens)
     reference = copy.deepcopy(model).eval().requires_grad_(False) if config.beta > 0 else None
     optimizer = make_optimizer(model, config.lr)

@@ -16,9 +16,18 @@ import torch
 from tqdm.auto import tqdm
 
 from .chat import Encoded
-from .data import Task, manifest_hash, rl_tasks
+from .data import Task, manifest_hash
 from .errors import TrainerError
-from .grpo import ROLLOUTS, RLConfig, Sample, check_rl_config, encode_tasks, rollout_record, score_groups
+from .grpo import (
+    ROLLOUTS,
+    RLConfig,
+    Sample,
+    check_rl_config,
+    encode_tasks,
+    rollout_record,
+    score_groups,
+    training_tasks,
+)
 from .models import context_length, load_model
 from .plots import plot_run
 from .rewards import Rewarder
@@ -53,7 +62,7 @@ def rft(config: RLConfig) -> list[dict]:
     check_rl_config(config, world)
     seed_everything(config.seed)
     model, tokenizer = load_model(config.model)
-    tasks = rl_tasks(config.tasks, config.split)
+    tasks = training_tasks(config)
     prompts = encode_tasks(tokenizer, tasks, context_length(model), config.max_new_tokens)
     run = RunDir(config.out, world)
     run.start_metrics(0)
