@@ -13,8 +13,8 @@ import argilla as rg
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from annotation.records_api import check_workspace
 from annotation.key_review import flag_record, is_flag, review_items
+from annotation.records_api import check_workspace
 from annotation.templates import settings_for, template_of
 from pipeline.schema import RowError, mapping_column, task_id
 from pipeline.sources import read_rows
