@@ -13,6 +13,26 @@ from typing import Any
 import httpx
 import pydantic
 from argilla._exceptions import ArgillaAPIError
+from argilla._exceptions._api import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    InternalServerError,
+    NotFoundError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+)
+
+# The SDK raises some of these itself, with its own message and no status (it then says 500).
+_STATUS = {
+    BadRequestError: 400,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+    UnprocessableEntityError: 422,
+    InternalServerError: 500,
+}
 
 
 def connection_lost(error: BaseException) -> bool:
@@ -37,7 +57,11 @@ def describe(error: BaseException) -> str | None:
             "is `answerkey annotate serve` still running?"
         )
     if isinstance(error, ArgillaAPIError):
-        return f"the Argilla server refused the request (HTTP {error.status_code}): {_api_reason(error)}"
+        status = _STATUS.get(type(error), error.status_code)
+        return f"the Argilla server refused the request (HTTP {status}): {_api_reason(error)}"
+    if isinstance(error, httpx.HTTPStatusError):
+        reply = error.response
+        return f"the Argilla server refused the request (HTTP {reply.status_code}): {_reason(reply.text)}"
     if isinstance(error, pydantic.ValidationError):
         return "; ".join(_validation_item(item) for item in error.errors())
     return None
@@ -55,17 +79,24 @@ def _validation_item(item: Any) -> str:
 
 
 def _api_reason(error: ArgillaAPIError) -> str:
-    """The server's reason, read from the JSON body the SDK puts after `Details: `."""
-    raw = str(error.args[0] if error.args else "").partition("Details: ")[2]
+    """The server's reason, from the JSON body the SDK puts after `Details: `, or the SDK's own
+    message when it raised the error itself."""
+    message = str(error.args[0] if error.args else "")
+    _, found, raw = message.partition("Details: ")
+    return _reason(raw) if found else " ".join(message.split()) or type(error).__name__
+
+
+def _reason(raw: str) -> str:
+    """The reason in an Argilla error body (`{"detail": ...}`), or the body itself."""
     try:
         detail = json.loads(raw)["detail"]
     except (ValueError, KeyError, TypeError):
-        return raw.strip() or type(error).__name__
+        return " ".join(raw.split())[:300] or "no reason given"
     if isinstance(detail, str):
         return detail
     params = detail.get("params", {}) if isinstance(detail, dict) else {}
     if isinstance(params, dict) and isinstance(params.get("errors"), list):
         return "; ".join(_validation_item(item) for item in params["errors"] if isinstance(item, dict))
-    if isinstance(params, dict) and params.get("message"):
-        return str(params["message"])
+    if isinstance(params, dict) and (params.get("message") or params.get("detail")):
+        return str(params.get("message") or params["detail"])
     return json.dumps(detail, ensure_ascii=False)

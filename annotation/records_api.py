@@ -72,8 +72,13 @@ def find_dataset(client: rg.Argilla, name: str, workspace: str | None = None) ->
 
 def usernames(client: rg.Argilla) -> dict[str, str]:
     """User id -> username, for every user the caller may see."""
-    listing = client.http_client.get("/api/v1/users").json()["items"]
-    return {user["id"]: user["username"] for user in listing}
+    listing = client.http_client.get("/api/v1/users")
+    if listing.status_code == 403:
+        raise LookupError(
+            "reading every annotator's answers needs an owner's or admin's API key; this one is an annotator's"
+        )
+    listing.raise_for_status()
+    return {user["id"]: user["username"] for user in listing.json()["items"]}
 
 
 def iter_records(client: rg.Argilla, dataset: rg.Dataset) -> Iterator[RecordView]:

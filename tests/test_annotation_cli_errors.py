@@ -92,6 +92,17 @@ def test_server_refusals_connection_losses_and_model_errors_read_as_one_line():
     )
     forbidden = ForbiddenError('Forbidden. Details: {"detail": "Operation not allowed"}', status_code=403)
     assert describe(forbidden) == "the Argilla server refused the request (HTTP 403): Operation not allowed"
+    nested = {"detail": {"code": "argilla.api.errors::ForbiddenOperationError", "params": {"detail": "Not allowed"}}}
+    forbidden = ForbiddenError(f"Forbidden. Details: {json.dumps(nested)}", status_code=403)
+    assert describe(forbidden) == "the Argilla server refused the request (HTTP 403): Not allowed"
+    by_the_sdk = ForbiddenError("User 'ann' is not authorized to create a dataset\n            with role 'annotator'.")
+    assert describe(by_the_sdk) == (  # the SDK's own message, its status from the class (it says 500)
+        "the Argilla server refused the request (HTTP 403): User 'ann' is not authorized to create a dataset "
+        "with role 'annotator'."
+    )
+    reply = httpx.Response(403, text='{"detail": "Operation not allowed"}', request=httpx.Request("GET", "http://x/"))
+    raw = httpx.HTTPStatusError("403", request=reply.request, response=reply)
+    assert describe(raw) == "the Argilla server refused the request (HTTP 403): Operation not allowed"
     request = httpx.Request("PUT", "http://127.0.0.1:6900/api/v1/datasets/x/records/bulk")
     lost = httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
     assert describe(lost) == (
@@ -175,7 +186,7 @@ def test_a_bad_prompts_file_names_file_line_and_field(argilla_server, tmp_path, 
     assert message in one_error_line(result)
 
 
-def test_an_annotator_cannot_add_users_and_is_told_so(argilla_server):
+def test_an_annotator_key_is_told_what_it_may_not_do(argilla_server, tmp_path):
     name = unique("ann")
     output = annotate("users", "add", name, "--password", "ann-pass-123", server=argilla_server).output
     assert "password: ann-pass-123" in output
@@ -183,11 +194,27 @@ def test_an_annotator_cannot_add_users_and_is_told_so(argilla_server):
         f"{argilla_server.url}/api/v1/token", data={"username": name, "password": "ann-pass-123"}, timeout=30
     ).json()["access_token"]
     me = httpx.get(f"{argilla_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    result = CliRunner().invoke(
-        main,
-        ["annotate", "users", "add", unique("x"), "--api-url", argilla_server.url, "--api-key", me.json()["api_key"]],
-    )
-    assert re.search(r"the Argilla server refused the request \(HTTP 403\)", one_error_line(result))
+    as_annotator = ["--api-url", argilla_server.url, "--api-key", me.json()["api_key"]]
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text('{"prompt": "What is 2+2?"}\n')
+    dataset = unique("sft")
+    assert annotate("push", str(prompts), "--name", dataset, "--template", "sft", server=argilla_server).exit_code == 0
+    exercises = unique("ex")
+    blank = annotate("push", "--name", exercises, "--template", "exercise", "--blank", "1", server=argilla_server)
+    assert blank.exit_code == 0
+
+    cases = [
+        (["users", "add", unique("x")], r"refused the request \(HTTP 403\): Operation not allowed"),
+        (
+            ["push", str(prompts), "--name", unique("y"), "--template", "sft"],
+            r"\(HTTP 403\): User .* is not authorized",
+        ),
+        (["pull", dataset, "--out", str(tmp_path / "o")], "needs an owner's or admin's API key"),
+        (["check", exercises], "needs an owner's or admin's API key"),
+    ]
+    for args, pattern in cases:
+        result = CliRunner().invoke(main, ["annotate", *args, *as_annotator])
+        assert re.search(pattern, one_error_line(result)), (args, result.output)
 
 
 def test_adding_an_existing_user_says_nothing_changed(argilla_server):
