@@ -33,6 +33,12 @@ _RANGE = click.FloatRange(0, 1)
     default=None,
     help="Samples that must agree on a non-key answer to flag the key [more than half of k].",
 )
+@click.option(
+    "--max-key-matches",
+    type=click.IntRange(min=0),
+    default=None,
+    help="... and at most this many samples match the key [no limit].",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Tasks per batch.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
 @click.option(
@@ -53,6 +59,7 @@ def calibrate_command(
     max_pass: float,
     split: str | None,
     min_agree: int | None,
+    max_key_matches: int | None,
     batch_size: int,
     engine: str,
     workers: int,
@@ -79,6 +86,7 @@ def calibrate_command(
         max_pass=max_pass,
         split=split,
         min_agree=min_agree,
+        max_key_matches=max_key_matches,
         prompts_per_batch=batch_size,
         engine=engine,
         workers=workers,

@@ -22,6 +22,7 @@ from answerkey.cli import main
 from trainer.calibrate import (
     Attempt,
     CalibrateConfig,
+    SuspectRule,
     TaskCalibration,
     answer_groups,
     answer_pairs,
@@ -97,19 +98,20 @@ def calibration(attempts: list[Attempt], key: str = "7") -> TaskCalibration:
 
 def test_a_key_is_suspect_only_when_enough_samples_agree_on_another_answer():
     agreeing = calibration([attempt("8", False, 0)] * 5 + [attempt("7", True, 1)] * 3)
-    [flag] = flags_of(agreeing, agree=5, problem="p", version="v")
+    [flag] = flags_of(agreeing, SuspectRule(5), problem="p", version="v")
     assert (flag.kind, flag.majority_answer, flag.majority_count, flag.correct) == ("key_suspect", "8", 5, 3)
     assert flag.solutions == ["8", "8"] and flag.problem == "p" and flag.version == "v"
-    assert list(flags_of(agreeing, agree=6, problem="p", version="v")) == []
+    assert list(flags_of(agreeing, SuspectRule(6), problem="p", version="v")) == []
+    assert list(flags_of(agreeing, SuspectRule(5, max_key_matches=2), problem="p", version="v")) == []  # 3 matched
     right = calibration([attempt("7", True, 0)] * 6 + [attempt("8", False, 1)] * 2)
-    assert list(flags_of(right, agree=5, problem="p", version="v")) == []
+    assert list(flags_of(right, SuspectRule(5), problem="p", version="v")) == []
 
 
 def test_a_verdict_is_suspect_on_a_timeout_or_a_missed_final_answer():
     timed_out = attempt("7", False, 0, status="timeout")
     missed = attempt(None, False, None, text="so the total is \\boxed{7}")
     result = calibration([timed_out, missed, attempt("7", True, 0)])
-    [flag] = flags_of(result, agree=8, problem="p", version="v")
+    [flag] = flags_of(result, SuspectRule(8), problem="p", version="v")
     assert flag.kind == "verifier_suspect"
     assert "timeout" in flag.detail and "no answer extracted" in flag.detail
     assert ends_with_answer("The answer is 12.") and ends_with_answer("共3元")
@@ -238,3 +240,42 @@ def test_ray_spreads_the_batches_with_the_same_result(mostly_seven, keyed, tmp_p
     spread = calibrate(config(mostly_seven, keyed, tmp_path / "ray", prompts_per_batch=2, engine="ray", workers=2))
     assert [r.summary() for r in spread.results] == [r.summary() for r in local.results]
     assert summaries(tmp_path / "ray") == summaries(tmp_path / "local")
+
+
+# ---------------------------------------------------------------------------------------------
+# benchmarks/key_audit.py: planted slips and their scoring
+# ---------------------------------------------------------------------------------------------
+def key_audit():
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "benchmarks" / "key_audit.py"
+    spec = importlib.util.spec_from_file_location("key_audit", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["key_audit"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_planted_slips_are_plausible_and_always_wrong():
+    import random
+
+    audit = key_audit()
+    rng = random.Random(0)
+    for value in (0, 7, 12, 45, 100, 3021, -8):
+        for slip, wrong in audit.slips(value, rng):
+            assert wrong != value and not verify(str(wrong), str(value)).correct
+            assert slip in ("off_by_one", "digits_swapped", "wrong_step")
+    assert ("digits_swapped", 54) in audit.slips(45, rng)
+
+
+def test_the_audit_finds_exactly_the_planted_keys_when_the_model_knows_the_answers(always_seven, tmp_path):
+    audit = key_audit()
+    tasks = keyed_tasks(tmp_path / "tasks", ["7"] * 10)
+    planted = audit.corrupt(tasks, tmp_path / "corrupted", share=0.3, seed=1)
+    assert len(planted) == 3 and all(p.right == "7" and p.wrong != "7" for p in planted)
+    manifest = json.loads((tmp_path / "corrupted" / "manifest.json").read_text())
+    assert {c["id"] for c in manifest["changes"]} == {p.id for p in planted}
+    report = calibrate(config(always_seven, tmp_path / "corrupted", tmp_path / "calibrated", temperature=0.0, k=4))
+    found = audit.score(report, planted, 4, SuspectRule(3))
+    assert (found.flagged, found.caught, found.recall, found.precision) == (3, 3, 1.0, 1.0)

@@ -59,6 +59,7 @@ class CalibrateConfig:
     max_pass: float = 1.0
     split: str | None = None  # None: every split of the version
     min_agree: int | None = None  # None: more than half of k
+    max_key_matches: int | None = None  # key_suspect only if at most this many samples match the key
     prompts_per_batch: int = 16
     engine: str = "local"
     workers: int = 2
@@ -70,6 +71,10 @@ class CalibrateConfig:
     def agree(self) -> int:
         """Samples that must agree on a wrong answer for ``key_suspect``."""
         return self.min_agree if self.min_agree is not None else self.k // 2 + 1
+
+    @property
+    def rule(self) -> SuspectRule:
+        return SuspectRule(self.agree, self.max_key_matches)
 
     def check(self) -> None:
         if self.k < 1 or self.prompts_per_batch < 1:
@@ -85,6 +90,19 @@ class CalibrateConfig:
         """What decides the samples: a resumed run must agree on these."""
         keys = ("model", "tasks", "k", "temperature", "max_new_tokens", "split", "prompts_per_batch", "seed")
         return {key: getattr(self, key) for key in keys}
+
+
+@dataclass(frozen=True)
+class SuspectRule:
+    """When a key is suspect: at least ``agree`` samples agree on one answer that is not the key,
+    and at most ``max_key_matches`` samples match the key (None: no limit)."""
+
+    agree: int
+    max_key_matches: int | None = None
+
+    def suspects(self, result: TaskCalibration) -> bool:
+        enough = result.majority_count >= self.agree and not result.majority_correct
+        return enough and (self.max_key_matches is None or result.correct <= self.max_key_matches)
 
 
 @dataclass(frozen=True)
@@ -203,7 +221,7 @@ def summarize_task(
     )
 
 
-def flags_of(result: TaskCalibration, agree: int, problem: str, version: str) -> Iterator[Flag]:
+def flags_of(result: TaskCalibration, rule: SuspectRule, problem: str, version: str) -> Iterator[Flag]:
     """The flags a task's attempts raise (``problem`` and ``version`` go with them to the review)."""
 
     def flag(kind: str, detail: str, solutions: list[str]) -> Flag:
@@ -221,7 +239,7 @@ def flags_of(result: TaskCalibration, agree: int, problem: str, version: str) ->
             solutions=solutions[:2],
         )
 
-    if result.majority_count >= agree and not result.majority_correct:
+    if rule.suspects(result):
         solutions = [a.text for a in result.attempts if a.group is not None and a.extracted == result.majority_answer]
         yield flag(
             "key_suspect",
@@ -431,7 +449,7 @@ def calibrate(config: CalibrateConfig) -> CalibrationReport:
     results = [r for n in range(len(batches)) for r in work.load(n)]
     problems = {r["id"]: r.get("problem") or r.get("prompt") or "" for r in rows}
     version = str(out.resolve())
-    flags = [f for r in results for f in flags_of(r, config.agree, problems[r.id], version)]
+    flags = [f for r in results for f in flags_of(r, config.rule, problems[r.id], version)]
     kept, dropped = _write_version(parent, out, results, config)
     _write_outputs(out, results, flags)
     shutil.rmtree(out / WORK, ignore_errors=True)
@@ -449,6 +467,8 @@ def _write_version(
         "temperature": config.temperature,
         "max_new_tokens": config.max_new_tokens,
         "seed": config.seed,
+        "min_agree": config.agree,
+        "max_key_matches": config.max_key_matches,
         "min_pass": config.min_pass,
         "max_pass": config.max_pass,
         "split": config.split,

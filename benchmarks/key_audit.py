@@ -1,0 +1,191 @@
+"""Does ``answerkey calibrate`` find wrong answer keys? Measured by planting them.
+
+Takes the demo's practice set and RL model (``answerkey demo --out DIR``; run here when DIR has
+none), corrupts a share of the keys (5% by default) with the slips people make when they write a
+key: off by one, two digits swapped, a wrong step (a value off by ten, or a step repeated). The
+corrupted set is written as a real dataset version (its manifest lists every planted change);
+then ``calibrate`` runs on it for each k, and the ``key_suspect`` flags are scored against the
+planted list:
+
+- recall: the share of corrupted keys that were flagged;
+- precision: the share of flagged keys that were corrupted (the rest are right keys on which the
+  model agrees with itself on a wrong answer).
+
+Each k is a separate calibration (its own samples). The flags are also recomputed from the same
+samples for every ``--min-agree`` threshold, which is how the default (more than half of k) was
+chosen. Prints a table, writes ``key_audit.json`` and ``key_audit.png`` under ``--out``.
+
+    .venv/bin/python benchmarks/key_audit.py --demo runs/demo --ks 4 8 16 --out build/key-audit
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.derive import Derivation, read_version, write_derived
+from trainer.calibrate import CalibrateConfig, CalibrationReport, SuspectRule, calibrate, flags_of
+from verifiers import verify
+
+
+@dataclass(frozen=True)
+class Planted:
+    """One corrupted key: the task, the right key, the wrong one and the kind of slip."""
+
+    id: str
+    right: str
+    wrong: str
+    slip: str
+
+
+def slips(value: int, rng: random.Random) -> list[tuple[str, int]]:
+    """Plausible wrong values for an integer key, each with the name of its slip."""
+    digits = str(abs(value))
+    candidates = [("off_by_one", value + rng.choice((-1, 1)))]
+    swaps = [i for i in range(len(digits) - 1) if digits[i] != digits[i + 1]]
+    if swaps:
+        i = rng.choice(swaps)
+        swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+        candidates.append(("digits_swapped", int(swapped) * (-1 if value < 0 else 1)))
+    candidates.append(("wrong_step", value + rng.choice((-10, 10)) if abs(value) >= 10 else value * 2 or 2))
+    return [(slip, wrong) for slip, wrong in candidates if wrong != value]
+
+
+def corrupt(practice: Path, out: Path, share: float, seed: int) -> list[Planted]:
+    """Write ``practice`` with a share of its integer keys corrupted to ``out``; the planted list."""
+    parent = read_version(practice)
+    rng = random.Random(seed)
+    integer_rows = [r for r in parent.rows if r["answer"].lstrip("-").isdigit()]
+    chosen = {r["id"] for r in rng.sample(integer_rows, round(share * len(parent.rows)))}
+    planted, rows = [], []
+    for row in parent.rows:
+        if row["id"] in chosen:
+            slip, wrong = rng.choice(slips(int(row["answer"]), rng))
+            assert not verify(str(wrong), row["answer"]).correct
+            planted.append(Planted(row["id"], row["answer"], str(wrong), slip))
+            row = {**row, "answer": str(wrong)}
+        rows.append(row)
+    changes = [{"id": p.id, "old_answer": p.right, "new_answer": p.wrong, "slip": p.slip} for p in planted]
+    write_derived(parent, out, rows, [], Derivation("corruption", {"share": share, "seed": seed}, changes))
+    return planted
+
+
+@dataclass(frozen=True)
+class Score:
+    k: int
+    min_agree: int
+    max_key_matches: int | None
+    flagged: int
+    caught: int
+    planted: int
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.planted if self.planted else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.caught / self.flagged if self.flagged else 1.0
+
+
+def score(report: CalibrationReport, planted: list[Planted], k: int, rule: SuspectRule) -> Score:
+    wrong = {p.id for p in planted}
+    flagged = {f.id for r in report.results for f in flags_of(r, rule, "", "") if f.kind == "key_suspect"}
+    return Score(k, rule.agree, rule.max_key_matches, len(flagged), len(flagged & wrong), len(wrong))
+
+
+def is_default(s: Score) -> bool:
+    return s.min_agree == s.k // 2 + 1 and s.max_key_matches is None
+
+
+def ensure_demo(demo: Path) -> None:
+    if (demo / "models" / "rl" / "config.json").is_file() and (demo / "data" / "practice").is_dir():
+        return
+    from answerkey.demo import DemoConfig, run_demo
+
+    print(f"no demo run in {demo}: running `answerkey demo --out {demo}` first")
+    run_demo(DemoConfig(out=demo))
+
+
+def plot(scores: list[Score], path: Path, model: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    default = [s for s in scores if is_default(s)]
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    ax.plot([s.k for s in default], [s.recall for s in default], "o-", label="recall")
+    ax.plot([s.k for s in default], [s.precision for s in default], "s-", label="precision")
+    ax.axhline(0.9, color="gray", lw=0.8, ls="--")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks([s.k for s in default], [str(s.k) for s in default])
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("samples per task (k); flag when more than half agree on a non-key answer")
+    ax.set_title(f"planted wrong keys found by calibrate ({model})", fontsize=10)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--demo", type=Path, default=Path("runs/demo"), help="An `answerkey demo` output folder.")
+    parser.add_argument("--ks", type=int, nargs="+", default=[4, 8, 16])
+    parser.add_argument("--share", type=float, default=0.05, help="Share of the keys to corrupt.")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("build/key-audit"))
+    args = parser.parse_args()
+
+    ensure_demo(args.demo)
+    model = args.demo / "models" / "rl"
+    corrupted = args.out / "corrupted"
+    planted = corrupt(args.demo / "data" / "practice", corrupted, args.share, args.seed)
+    print(f"planted {len(planted)} wrong keys in {corrupted} ({', '.join(sorted({p.slip for p in planted}))})")
+    scores, runs = [], []
+    for k in args.ks:
+        began = time.perf_counter()
+        config = CalibrateConfig(
+            model=str(model), tasks=str(corrupted), out=str(args.out / f"k{k}"), k=k, max_new_tokens=48,
+            workers=args.workers, seed=args.seed, prompts_per_batch=64,
+        )  # fmt: skip
+        report = calibrate(config)
+        seconds = time.perf_counter() - began
+        mean_pass = sum(r.pass_rate for r in report.results) / len(report.results)
+        runs.append({"k": k, "seconds": round(seconds, 1), "tasks": len(report.results), "mean_pass_rate": mean_pass})
+        rules = [SuspectRule(agree, most) for agree in range(max(2, k // 4), k + 1) for most in (None, 0)]
+        scores += [score(report, planted, k, rule) for rule in rules]
+        print(f"k={k}: {len(report.results)} tasks in {seconds:.0f} s, mean pass rate {mean_pass:.3f}")
+
+    print(
+        f"\n{'k':>3} {'min agree':>9} {'key matches':>11} {'flagged':>7} {'caught':>6} {'recall':>7} {'precision':>9}"
+    )
+    for s in scores:
+        mark = "  <- default" if is_default(s) else ""
+        most = "any" if s.max_key_matches is None else f"<= {s.max_key_matches}"
+        print(
+            f"{s.k:>3} {s.min_agree:>9} {most:>11} {s.flagged:>7} {s.caught:>6} {s.recall:>7.1%} "
+            f"{s.precision:>9.1%}{mark}"
+        )
+    by_slip = {slip: sum(p.slip == slip for p in planted) for slip in sorted({p.slip for p in planted})}
+    result = {
+        "model": str(model),
+        "planted": len(planted),
+        "by_slip": by_slip,
+        "runs": runs,
+        "scores": [{**s.__dict__, "recall": s.recall, "precision": s.precision} for s in scores],
+    }
+    (args.out / "key_audit.json").write_text(json.dumps(result, indent=2) + "\n")
+    plot(scores, args.out / "key_audit.png", "the demo's RL model")
+    print(f"\n-> {args.out / 'key_audit.json'}, {args.out / 'key_audit.png'}")
+
+
+if __name__ == "__main__":
+    main()
