@@ -64,7 +64,7 @@ class ServeOptions:
     @property
     def share_url(self) -> str:
         """The URL to give annotators on other machines."""
-        return self._url(socket.getfqdn() if self.host in _EVERY_INTERFACE else self.host)
+        return self._url(network_name() if self.host in _EVERY_INTERFACE else self.host)
 
     def origins(self) -> list[str]:
         """The origins allowed to call the API from a browser page of theirs (CORS)."""
@@ -80,6 +80,22 @@ class ServeOptions:
             "Put it behind a TLS proxy (HTTPS) before annotators use it.\n"
             f"Annotators open: {self.share_url}"
         )
+
+
+def network_name() -> str:
+    """How other machines can reach this one: its full domain name when it has one, else the
+    address of the interface the default route leaves by (a UDP `connect` sends nothing), else
+    its host name."""
+    fqdn = socket.getfqdn()
+    if "." in fqdn and not fqdn.startswith("localhost"):
+        return fqdn
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never answered, only routed
+            address = probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+    return address if not ipaddress.ip_address(address).is_loopback else socket.gethostname()
 
 
 def server_environment(home: ServerHome, options: ServeOptions, temp_dir: Path) -> dict[str, str]:

@@ -7,9 +7,9 @@ against real embedded servers, two starts in all.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
-import socket
 import stat
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from argilla_fixture import start_server
 from click.testing import CliRunner
 
 from annotation.home import MARKER, HomeError, ServerHome, prepare_home
-from annotation.server import ServeOptions, server_environment
+from annotation.server import ServeOptions, network_name, server_environment
 from answerkey.cli import main as cli
 
 EVIL_ORIGIN = "https://evil.example"
@@ -117,7 +117,7 @@ def test_loopback_hosts_need_no_warning(host):
 @pytest.mark.parametrize(
     "host, share_url",
     [
-        ("0.0.0.0", f"http://{socket.getfqdn()}:7000"),
+        ("0.0.0.0", f"http://{network_name()}:7000"),
         ("192.0.2.10", "http://192.0.2.10:7000"),
         ("2001:db8::1", "http://[2001:db8::1]:7000"),
         ("annotate.example.org", "http://annotate.example.org:7000"),
@@ -130,6 +130,16 @@ def test_other_hosts_get_a_warning_and_the_url_to_share(host, share_url):
     assert "plain HTTP" in warning and "TLS proxy" in warning
     assert warning.endswith(f"Annotators open: {share_url}")
     assert options.share_url in options.origins()
+
+
+def test_the_name_to_share_is_not_a_loopback_one():
+    name = network_name()
+    assert name and not name.startswith("localhost")
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return  # a host name
+    assert not address.is_loopback
 
 
 def test_the_environment_never_points_argilla_at_the_working_directory_oauth(tmp_path):
@@ -185,7 +195,7 @@ def test_a_server_on_every_interface_warns_and_stays_closed(tmp_path):
     try:
         log = server.log.read_text()
         assert "serves plain HTTP to the network" in log and "TLS proxy" in log
-        assert f"Annotators open: http://{socket.getfqdn()}:{server.port}" in log
+        assert f"Annotators open: http://{network_name()}:{server.port}" in log
         assert server.credentials["api_url"] == server.url  # scripts here still use loopback
         assert providers(server.url) == []
         assert allowed_origin(server.url, EVIL_ORIGIN) is None
