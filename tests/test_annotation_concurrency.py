@@ -4,11 +4,16 @@ on another's database connection (`benchmarks/annotation_load.py` measures the s
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import threading
 import time
 import uuid
 
 import httpx
+import pytest
+from argilla_fixture import ROOT
 
 from annotation.push import ensure_dataset, log_records, sft_record
 
@@ -75,3 +80,14 @@ def test_submissions_at_once_all_answer_within_the_bound(argilla_server):
     assert slowest < BOUND, f"the slowest of {AT_ONCE} submissions took {slowest:.1f} s"
     statuses = {record.status for record in dataset.records}
     assert statuses == {"completed"}  # each record's status was updated after its submission
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_the_load_benchmark_at_a_small_size_loses_nothing():
+    command = [sys.executable, str(ROOT / "benchmarks" / "annotation_load.py")]
+    command += ["--annotators", "4", "--seconds", "5", "--records", "100"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    reconciled = re.search(r"submitted (\d+) responses; pull wrote \1: 0 lost, 0 extra", result.stdout)
+    assert reconciled and int(reconciled.group(1)) > 0, result.stdout
