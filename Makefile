@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/annotation_load.py
 	$(PY) benchmarks/trainer_vs_trl.py --json build/trainer_vs_trl.json --plot build/trainer_vs_trl.png
 	$(PY) benchmarks/demo_seeds.py --seeds 0 1 2 --json build/demo_seeds.json
+	$(PY) benchmarks/key_audit.py --demo build/demo-seeds/seed-0 --ks 4 8 16 --out build/key-audit
 
 clean:
 	rm -rf $(VENV) build *.egg-info
