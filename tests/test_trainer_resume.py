@@ -117,3 +117,38 @@ def test_grpo_killed_and_resumed(tmp_path_factory, tmp_path):
     expected = read_jsonl(tmp_path / "uninterrupted" / "rollouts.jsonl")
     assert len(got) == steps * 4 * 4
     assert_same_metrics(got, expected)
+
+
+@pytest.mark.slow
+def test_rft_killed_between_rounds_and_resumed(tmp_path_factory, tmp_path):
+    data = shared(tmp_path_factory)
+    rounds, rft_steps = 3, 6
+    args = [
+        "rl", "--algo", "rft", "--model", str(data.sft), "--tasks", str(data.data), "--rounds", str(rounds),
+        "--rft-steps", str(rft_steps), "--group-size", "4", "--prompts-per-step", "16", "--max-new-tokens", "20",
+        "--select", "one", "--seed", "4", "--workers", "1", "--threads", "1", "--quiet",
+    ]  # fmt: skip
+    resumed = tmp_path / "resumed"
+    process = start_train(tmp_path, *args, "--out", str(resumed), log=tmp_path / "rft.log")
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline and process.poll() is None and not (resumed / "rft_state.json").exists():
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        code = process.wait()
+    assert code == -signal.SIGKILL, (tmp_path / "rft.log").read_text()
+    assert json.loads((resumed / "rft_state.json").read_text())["rounds_done"] < rounds
+    result = invoke(*args, "--out", str(resumed), "--resume")
+    assert result.exit_code == 0, result.output
+    result = invoke(*args, "--out", str(tmp_path / "uninterrupted"))
+    assert result.exit_code == 0, result.output
+    got, expected = read_jsonl(resumed / "metrics.jsonl"), read_jsonl(tmp_path / "uninterrupted" / "metrics.jsonl")
+    assert [m["step"] for m in got] == list(range(1, rounds * rft_steps + 1))
+    assert_same_metrics(got, expected)
+    rollouts = read_jsonl(resumed / "rollouts.jsonl")
+    assert_same_metrics(rollouts, read_jsonl(tmp_path / "uninterrupted" / "rollouts.jsonl"))
+    assert sorted({r["step"] for r in rollouts}) == [0, rft_steps, 2 * rft_steps]
+    assert state_dicts_equal(tmp_path / "uninterrupted", resumed)
+    finished = invoke(*args, "--out", str(resumed), "--resume")  # every round done: nothing to do
+    assert finished.exit_code == 0 and "nothing to do" in finished.output

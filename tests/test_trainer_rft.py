@@ -141,8 +141,8 @@ def test_rft_without_a_correct_sample_is_an_error(tmp_path_factory, tmp_path):
         rft(config)
 
 
-def test_rft_refuses_resume_and_unknown_selections(tmp_path_factory, tmp_path):
-    with pytest.raises(TrainerError, match="cannot be resumed"):
+def test_rft_refuses_a_resume_with_nothing_to_resume_and_unknown_selections(tmp_path_factory, tmp_path):
+    with pytest.raises(TrainerError, match="nothing to resume"):
         rft(_config(tmp_path_factory, tmp_path, trained=False, resume=True))
     with pytest.raises(TrainerError, match="--select must be one of all, shortest, one"):
         rft(_config(tmp_path_factory, tmp_path, trained=False, select="best"))

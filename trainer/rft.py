@@ -5,15 +5,24 @@ verifies them, keeps the correct ones, drops duplicate texts, selects ``all`` of
 ``shortest`` per task, or ``one`` at random per task, and fine-tunes on the selection with the
 supervised loop. ``rounds`` repeats this with the improved model (online RFT / expert iteration).
 Every sample goes to ``rollouts.jsonl``; its ``step`` is the last optimizer step before it was drawn.
+
+A run resumes round by round: after each round the model is saved and ``rft_state.json`` records
+the rounds done, the logged steps and the selection RNG. ``--resume`` starts the next round from
+that model (a round cut short by a kill is done again, from its start, as it would have been).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
+
+from pipeline.atomic import atomic_write_text
 
 from .chat import Encoded
 from .data import Task, manifest_hash
@@ -36,6 +45,31 @@ from .sampler import SamplingParams, TorchSampler
 from .supervised import SupervisedConfig, train_supervised
 
 SELECTIONS = ("all", "shortest", "one")
+STATE = "rft_state.json"
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """Where a run stands after its last whole round."""
+
+    rounds_done: int
+    steps: int  # optimizer steps logged so far
+    select_rng: list  # random.Random.getstate(), as JSON
+
+    @classmethod
+    def read(cls, run: Path) -> RoundState | None:
+        path = run / STATE
+        return cls(**json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+    def write(self, run: RunDir) -> None:
+        if run.world.main:
+            atomic_write_text(run.path / STATE, json.dumps(asdict(self)) + "\n")
+
+    def rng(self) -> random.Random:
+        rng = random.Random()
+        version, internal, gauss = self.select_rng
+        rng.setstate((version, tuple(internal), gauss))
+        return rng
 
 
 def select(samples: list[Sample], how: str, rng: random.Random) -> list[Sample]:
@@ -56,23 +90,28 @@ def rft(config: RLConfig) -> list[dict]:
     """Run rejection-sampling fine-tuning; returns the per-step metrics of every round."""
     if config.select not in SELECTIONS:
         raise TrainerError(f"--select must be one of {', '.join(SELECTIONS)}, not {config.select!r}")
-    if config.resume:
-        raise TrainerError("rft runs cannot be resumed yet; start the run again (grpo, sft and pretrain resume)")
     world = setup_distributed()
     check_rl_config(config, world)
     seed_everything(config.seed)
-    model, tokenizer = load_model(config.model)
+    state = RoundState.read(Path(config.out)) if config.resume else None
+    if config.resume and state is None:
+        raise TrainerError(f"{config.out}: nothing to resume (no {STATE}: no round of an rft run finished there)")
+    # resumed: the model the last whole round saved in the run folder, and the RNG it left
+    model, tokenizer = load_model(config.out if state else config.model)
     tasks = training_tasks(config)
     prompts = encode_tasks(tokenizer, tasks, context_length(model), config.max_new_tokens)
     run = RunDir(config.out, world)
-    run.start_metrics(0)
-    run.truncate(ROLLOUTS, -1)  # a fresh run keeps none (its first samples are logged as step 0)
-    run.write_run("rl", config, manifest_hash(config.tasks), {"tasks": len(tasks)})
+    done, steps = (state.rounds_done, state.steps) if state else (0, 0)
+    run.start_metrics(steps)
+    # a round's samples are logged at the step before it: keep those of the whole rounds only
+    run.truncate(ROLLOUTS, steps - config.rft_steps if state else -1)
+    if not state:
+        run.write_run("rl", config, manifest_hash(config.tasks), {"tasks": len(tasks)})
     params = SamplingParams(config.max_new_tokens, config.temperature, config.top_p, config.top_k)
-    rng = random.Random(config.seed)
+    rng = state.rng() if state else random.Random(config.seed)
     history: list[dict] = []
     with Rewarder(config.workers, config.reward_timeout, config.format_reward) as rewarder:
-        for round_index in range(config.rounds):
+        for round_index in range(done, config.rounds):
             began = time.perf_counter()
             mine = list(range(world.rank, len(tasks), world.world))
             scored = _sample_all(
@@ -121,7 +160,7 @@ def rft(config: RLConfig) -> list[dict]:
                 "kept_samples": len(examples),
                 "kl": None,
             }
-            run.append(ROLLOUTS, gather([rollout_record(len(history), s) for g in scored for s in g], world))
+            run.append(ROLLOUTS, gather([rollout_record(steps, s) for g in scored for s in g], world))
             if not examples:
                 raise TrainerError(
                     f"round {round_index + 1}: no correct sample to fine-tune on "
@@ -136,7 +175,7 @@ def rft(config: RLConfig) -> list[dict]:
                 progress=config.progress,
                 save_every=config.rft_steps,
             )
-            steps = train_supervised(
+            trained = train_supervised(
                 model,
                 tokenizer,
                 examples,
@@ -144,10 +183,12 @@ def rft(config: RLConfig) -> list[dict]:
                 run,
                 world,
                 f"rft round {round_index + 1}",
-                first_step=len(history),
+                first_step=steps,
                 extra=round_metrics,
             )
-            history.extend(steps)
+            history.extend(trained)
+            steps += len(trained)
+            RoundState(round_index + 1, steps, list(rng.getstate())).write(run)
     if world.main:
         plot_run(run.path)
     return history
