@@ -36,8 +36,9 @@ _RANGE = click.FloatRange(0, 1)
 @click.option(
     "--max-key-matches",
     type=click.IntRange(min=0),
-    default=None,
-    help="... and at most this many samples match the key [no limit].",
+    default=0,
+    show_default=True,
+    help="... and at most this many samples match the key (k: no limit).",
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Tasks per batch.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
@@ -59,7 +60,7 @@ def calibrate_command(
     max_pass: float,
     split: str | None,
     min_agree: int | None,
-    max_key_matches: int | None,
+    max_key_matches: int,
     batch_size: int,
     engine: str,
     workers: int,

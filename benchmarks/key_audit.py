@@ -78,7 +78,7 @@ def corrupt(practice: Path, out: Path, share: float, seed: int) -> list[Planted]
 class Score:
     k: int
     min_agree: int
-    max_key_matches: int | None
+    max_key_matches: int
     flagged: int
     caught: int
     planted: int
@@ -99,7 +99,7 @@ def score(report: CalibrationReport, planted: list[Planted], k: int, rule: Suspe
 
 
 def is_default(s: Score) -> bool:
-    return s.min_agree == s.k // 2 + 1 and s.max_key_matches is None
+    return s.min_agree == s.k // 2 + 1 and s.max_key_matches == 0
 
 
 def ensure_demo(demo: Path) -> None:
@@ -125,7 +125,7 @@ def plot(scores: list[Score], path: Path, model: str) -> None:
     ax.set_xscale("log", base=2)
     ax.set_xticks([s.k for s in default], [str(s.k) for s in default])
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("samples per task (k); flag when more than half agree on a non-key answer")
+    ax.set_xlabel("samples per task (k); flagged: more than half agree on a non-key answer, none matches the key")
     ax.set_title(f"planted wrong keys found by calibrate ({model})", fontsize=10)
     ax.legend()
     ax.grid(alpha=0.3)
@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--demo", type=Path, default=Path("runs/demo"), help="An `answerkey demo` output folder.")
     parser.add_argument("--ks", type=int, nargs="+", default=[4, 8, 16])
     parser.add_argument("--share", type=float, default=0.05, help="Share of the keys to corrupt.")
+    parser.add_argument("--temperature", type=float, default=1.0, help="Sampling temperature of calibrate.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("build/key-audit"))
@@ -153,14 +154,14 @@ def main() -> None:
     for k in args.ks:
         began = time.perf_counter()
         config = CalibrateConfig(
-            model=str(model), tasks=str(corrupted), out=str(args.out / f"k{k}"), k=k, max_new_tokens=48,
-            workers=args.workers, seed=args.seed, prompts_per_batch=64,
+            model=str(model), tasks=str(corrupted), out=str(args.out / f"k{k}"), k=k, temperature=args.temperature,
+            max_new_tokens=48, workers=args.workers, seed=args.seed, prompts_per_batch=64,
         )  # fmt: skip
         report = calibrate(config)
         seconds = time.perf_counter() - began
         mean_pass = sum(r.pass_rate for r in report.results) / len(report.results)
         runs.append({"k": k, "seconds": round(seconds, 1), "tasks": len(report.results), "mean_pass_rate": mean_pass})
-        rules = [SuspectRule(agree, most) for agree in range(max(2, k // 4), k + 1) for most in (None, 0)]
+        rules = [SuspectRule(agree, most) for agree in range(max(2, k // 4), k + 1) for most in (0, k)]
         scores += [score(report, planted, k, rule) for rule in rules]
         print(f"k={k}: {len(report.results)} tasks in {seconds:.0f} s, mean pass rate {mean_pass:.3f}")
 
@@ -169,7 +170,7 @@ def main() -> None:
     )
     for s in scores:
         mark = "  <- default" if is_default(s) else ""
-        most = "any" if s.max_key_matches is None else f"<= {s.max_key_matches}"
+        most = "any" if s.max_key_matches == s.k else f"<= {s.max_key_matches}"
         print(
             f"{s.k:>3} {s.min_agree:>9} {most:>11} {s.flagged:>7} {s.caught:>6} {s.recall:>7.1%} "
             f"{s.precision:>9.1%}{mark}"
@@ -177,6 +178,7 @@ def main() -> None:
     by_slip = {slip: sum(p.slip == slip for p in planted) for slip in sorted({p.slip for p in planted})}
     result = {
         "model": str(model),
+        "temperature": args.temperature,
         "planted": len(planted),
         "by_slip": by_slip,
         "runs": runs,

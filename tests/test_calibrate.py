@@ -98,11 +98,12 @@ def calibration(attempts: list[Attempt], key: str = "7") -> TaskCalibration:
 
 def test_a_key_is_suspect_only_when_enough_samples_agree_on_another_answer():
     agreeing = calibration([attempt("8", False, 0)] * 5 + [attempt("7", True, 1)] * 3)
-    [flag] = flags_of(agreeing, SuspectRule(5), problem="p", version="v")
+    [flag] = flags_of(agreeing, SuspectRule(5, max_key_matches=8), problem="p", version="v")
     assert (flag.kind, flag.majority_answer, flag.majority_count, flag.correct) == ("key_suspect", "8", 5, 3)
     assert flag.solutions == ["8", "8"] and flag.problem == "p" and flag.version == "v"
-    assert list(flags_of(agreeing, SuspectRule(6), problem="p", version="v")) == []
+    assert list(flags_of(agreeing, SuspectRule(6, max_key_matches=8), problem="p", version="v")) == []
     assert list(flags_of(agreeing, SuspectRule(5, max_key_matches=2), problem="p", version="v")) == []  # 3 matched
+    assert list(flags_of(agreeing, SuspectRule(5), problem="p", version="v")) == []  # by default none may match
     right = calibration([attempt("7", True, 0)] * 6 + [attempt("8", False, 1)] * 2)
     assert list(flags_of(right, SuspectRule(5), problem="p", version="v")) == []
 

@@ -59,7 +59,7 @@ class CalibrateConfig:
     max_pass: float = 1.0
     split: str | None = None  # None: every split of the version
     min_agree: int | None = None  # None: more than half of k
-    max_key_matches: int | None = None  # key_suspect only if at most this many samples match the key
+    max_key_matches: int = 0  # key_suspect only if at most this many samples match the key
     prompts_per_batch: int = 16
     engine: str = "local"
     workers: int = 2
@@ -95,14 +95,16 @@ class CalibrateConfig:
 @dataclass(frozen=True)
 class SuspectRule:
     """When a key is suspect: at least ``agree`` samples agree on one answer that is not the key,
-    and at most ``max_key_matches`` samples match the key (None: no limit)."""
+    and at most ``max_key_matches`` samples match the key (k: no limit). The defaults (more than
+    half agree, none matches) come from ``benchmarks/key_audit.py``: requiring that no sample
+    matched the key roughly doubles the share of flags that are real, for a few points of recall."""
 
     agree: int
-    max_key_matches: int | None = None
+    max_key_matches: int = 0
 
     def suspects(self, result: TaskCalibration) -> bool:
         enough = result.majority_count >= self.agree and not result.majority_correct
-        return enough and (self.max_key_matches is None or result.correct <= self.max_key_matches)
+        return enough and result.correct <= self.max_key_matches
 
 
 @dataclass(frozen=True)

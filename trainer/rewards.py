@@ -40,7 +40,9 @@ class Rewarder:
 
     def score(self, texts: Sequence[str], tasks: Sequence[Task], finished: Sequence[bool]) -> list[Scored]:
         verdicts = self.pool.verify(
-            [(t, task.answer, task.answer_type) for t, task in zip(texts, tasks, strict=True)], timeout=self.timeout
+            [(t, task.answer, task.answer_type) for t, task in zip(texts, tasks, strict=True)],
+            timeout=self.timeout,
+            progress=False,  # the trainer's own bar shows the progress of a step
         )
         return [self._scored(v, done) for v, done in zip(verdicts, finished, strict=True)]
 
