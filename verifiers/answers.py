@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .limits import MAX_ANSWER_CHARS, Deadline
+from .nodes import Node, Word, contains
 from .normalize import clean_latex
-from .parser import Node, ParseError, contains_tag, parse
+from .parser import ParseError, parse
 from .words import english_number, replace_chinese_numbers
 
 _CHOICE_RE = re.compile(
@@ -86,9 +87,23 @@ _TRAILING_LABEL_RE = re.compile(
 )
 
 
+_MERIDIEM_RE = re.compile(
+    r"(?<!\d)(\d{1,2}):(\d{2})\s*([aApP])\.?\s*[mM]\.?(?![a-zA-Z])|(?<!\d)(\d{1,2}):(\d{2})\s*(上午|下午|晚上)"
+)
+
+
+def _to_24_hours(m: re.Match) -> str:
+    """``3:05 PM`` -> ``15:05``, ``12:00 am`` -> ``00:00`` (two-digit hours: an exact 24-hour time)."""
+    hours, minutes, marker = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.groups()[3:]
+    afternoon = marker.lower() == "p" or marker in ("下午", "晚上")
+    h = int(hours) % 12 + (12 if afternoon else 0)
+    return f"{h:02d}:{minutes}"
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """Clean an answer for parsing; returns the text and whether it was a percentage."""
     text = clean_latex(_TRAILING_LABEL_RE.sub("", text))
+    text = _MERIDIEM_RE.sub(_to_24_hours, text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{_SCALES[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         text = replace_chinese_numbers(text)
@@ -137,6 +152,6 @@ def _parse(text: str, deadline: Deadline | None) -> Parsed:
         node = parse(cleaned, deadline)
     except ParseError as exc:
         return Parsed(cleaned, None, percent, error=str(exc))
-    if contains_tag(node, "word"):
+    if contains(node, Word):
         return Parsed(cleaned, None, percent, error="answer is prose")
     return Parsed(cleaned, node, percent)

@@ -7,7 +7,7 @@ from fractions import Fraction
 from .answers import choice_letter, is_text_answer, parse_answer, simplify_text
 from .evaluate import NotExact, NotNumeric, exact_value
 from .limits import Deadline
-from .parser import Node
+from .nodes import ListOf, Matrix, Node, Rel, Seq, SetOf, Union
 
 _MAX_PRINTED_BITS = 12_000  # Python prints integers up to 4,300 digits; keep such golds as written
 
@@ -42,17 +42,17 @@ def infer_answer_type(answer: str, timeout: float = 1.0) -> str:
         raise ValueError(f"the answer does not parse: {parsed.error or 'empty'}")
     if parsed.percent or _exact(node, Deadline(timeout)) is not None:
         return "number"
-    tag = node[0]
-    if tag in ("set", "list"):
-        return "set"
-    if tag == "seq":
-        return "interval" if node[1] + node[2] in ("(]", "[)") else "tuple"
-    if tag == "union":
-        return "interval"
-    if tag == "matrix":
-        return "matrix"
-    if tag == "rel":
-        return "equation" if all(op == "=" for op in node[1]) else "interval"
+    match node:
+        case SetOf() | ListOf():
+            return "set"
+        case Seq(opener, closer):
+            return "interval" if opener + closer in ("(]", "[)") else "tuple"
+        case Union():
+            return "interval"
+        case Matrix():
+            return "matrix"
+        case Rel(ops):
+            return "equation" if all(op == "=" for op in ops) else "interval"
     return "expression"
 
 

@@ -1,4 +1,8 @@
-"""Judging two parsed answers equal: the cheapest sound method first, structure by structure."""
+"""Judging two parsed answers equal: the cheapest sound method first, structure by structure.
+
+Every comparison returns its own :class:`Outcome`, so the method reported is the one that
+decided (two equal sets are reported as ``set`` whatever compared their members).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,37 @@ import mpmath
 
 from .evaluate import PRECISION_DIGITS, NotExact, NotNumeric, NumericEvaluator, exact_value
 from .limits import Deadline, TooLarge
-from .parser import Node, contains_tag
+from .nodes import (
+    HUNDRED,
+    INF,
+    NEG_INF,
+    Add,
+    ClockTime,
+    Div,
+    Func,
+    Intersection,
+    Limit,
+    ListOf,
+    Matrix,
+    Mul,
+    NamedSet,
+    Neg,
+    Node,
+    Num,
+    PlusMinus,
+    Ratio,
+    Rel,
+    Seq,
+    SetOf,
+    Sum,
+    Sym,
+    Union,
+    children,
+    contains,
+    with_children,
+)
 from .sandbox import sympy_equal_bounded
+from .vocabulary import KNOWN_FUNCTION_NAMES
 
 _PROBES = 4  # random points for expressions with free symbols
 _NOISE_DIGITS = 35  # differences below 10^-35 of the working scale are rounding noise
@@ -20,19 +53,46 @@ _MAX_ALTERNATIVES = 16
 _CONFIRM_DIGITS = 220  # agreement at the working precision is confirmed with this many more digits
 _GUARD_DIGITS = 15  # digits of a confirmation that rounding may spoil
 _MAX_DIGITS = 3_000
+_MAX_MEMBERS = 64
 _ORDERED_RELS = {"<", "<=", ">", ">="}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
-_STRUCTURES = {"seq", "list", "set", "rel", "union", "ratio"}
-NEG_INF, POS_INF = ("neg", ("const", "inf")), ("const", "inf")
+_STRUCTURES = (Seq, ListOf, SetOf, Rel, Union, Intersection, Ratio, ClockTime, NamedSet)
+_EQUALITIES = ("=", "~")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """Whether two answers match, by which method, and why."""
 
     correct: bool
     method: str
-    reason: str
+    reason: str = ""
+
+    @staticmethod
+    def of(correct: bool, method: str, prefix: str = "") -> Outcome:
+        verb = "equal" if correct else "not equal"
+        return Outcome(correct, method, f"{prefix}{verb} by {method} comparison")
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """One piece of a set of reals: ``lo..hi`` with each end open or closed."""
+
+    lo: Node
+    hi: Node
+    lo_closed: bool
+    hi_closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Points:
+    """Isolated members of a set of reals: ``\\{1, 2\\}``."""
+
+    items: tuple[Node, ...]
+
+
+Piece = Interval | Points
+REALS = Seq("(", ")", (NEG_INF, INF))
 
 
 class Comparer:
@@ -40,135 +100,159 @@ class Comparer:
 
     def __init__(self, deadline: Deadline):
         self.deadline = deadline
-        self.method = "exact"
 
     # -- entry -----------------------------------------------------------------------------
     def answers(self, pred: Node, gold: Node, pred_pct: bool, gold_pct: bool) -> Outcome:
         """Compare whole answers, percent marks included (25% = 25 = 0.25)."""
-        if pred_pct == gold_pct:
-            ok = self.same(pred, gold)
-            return self._outcome(ok)
-        hundred = ("num", Fraction(100), None)
-        if gold_pct:
-            ok = self.same(pred, gold) or self.same(("mul", (pred, hundred)), gold)
-        else:
-            ok = self.same(pred, gold) or self.same(("div", pred, hundred), gold)
-        return self._outcome(ok, "percent: ")
-
-    def _outcome(self, ok: bool, prefix: str = "") -> Outcome:
-        verb = "equal" if ok else "not equal"
-        return Outcome(ok, self.method, f"{prefix}{verb} by {self.method} comparison")
+        plain = self.same(pred, gold)
+        if pred_pct == gold_pct or plain.correct:
+            return Outcome.of(plain.correct, plain.method, "" if pred_pct == gold_pct else "percent: ")
+        scaled = self.same(Mul((pred, HUNDRED)), gold) if gold_pct else self.same(Div(pred, HUNDRED), gold)
+        return Outcome.of(scaled.correct, scaled.method, "percent: ")
 
     # -- structure -------------------------------------------------------------------------
-    def same(self, p: Node, g: Node) -> bool:
+    def same(self, p: Node, g: Node) -> Outcome:
         self.deadline.check()
-        if self.kind(p) == "equation" and self.kind(g) == "equation" and self.equations(p, g):
-            return True
+        if self.kind(p) == "equation" and self.kind(g) == "equation":
+            equation = self.equations(p, g)
+            if equation.correct:
+                return equation
         p, g = self.value_of(p), self.value_of(g)
         if p == g:
-            return True
+            return Outcome(True, "exact")
         gk, pk = self.kind(g), self.kind(p)
-        if gk == "equation" or pk == "equation":
-            return False
-        if (
-            gk == "inequality"
-            or pk == "inequality"
-            or gk == "union"
-            or pk == "union"
-            or self.is_interval(g)
-            or self.is_interval(p)
-        ):
+        if "equation" in (gk, pk):
+            return Outcome(False, "equation")
+        if {gk, pk} & {"inequality", "union"} or self.is_interval(g) or self.is_interval(p):
             return self.intervals(p, g)
-        if gk == "collection" or pk == "collection":
+        if "collection" in (gk, pk):
             return self.collections(p, g)
-        if gk == "tuple" or pk == "tuple":
-            return gk == pk and self.tuples(p, g)
-        if gk == "ratio" or pk == "ratio":
-            return (
-                gk == pk and len(p[1]) == len(g[1]) and all(self.scalars(a, b) for a, b in zip(p[1], g[1], strict=True))
-            )
+        if "tuple" in (gk, pk):
+            return self.tuples(p, g) if gk == pk else Outcome(False, "tuple")
+        if "time" in (gk, pk):
+            return self.times(p, g)
+        if "ratio" in (gk, pk):
+            return self.ratios(p, g) if gk == pk else Outcome(False, "ratio")
         return self.scalars(p, g)
 
     def kind(self, node: Node) -> str:
-        tag = node[0]
-        if tag == "rel":
-            if all(op in ("=", "~") for op in node[1]):
-                return "equation"
-            if node[1] == ("in",):
+        match node:
+            case Rel(ops):
+                if all(op in _EQUALITIES for op in ops):
+                    return "equation"
+                if ops == ("in",) or all(op in _ORDERED_RELS or op == "!=" for op in ops):
+                    return "inequality"
+                return "relation"
+            case ListOf(items) if items and all(self.kind(item) == "inequality" for item in items):
                 return "inequality"
-            return "inequality" if all(op in _ORDERED_RELS or op == "!=" for op in node[1]) else "relation"
-        if tag in ("list", "set") or contains_tag(node, "pm"):
-            return "collection"
-        if tag == "seq":
-            return "tuple"
-        if tag in ("union", "ratio"):
-            return tag
-        return "scalar"
+            case ListOf() | SetOf():
+                return "collection"
+            case Seq():
+                return "tuple"
+            case Union() | Intersection():
+                return "union"
+            case Ratio():
+                return "ratio"
+            case ClockTime():
+                return "time"
+            case NamedSet():
+                return "named set"
+        return "collection" if contains(node, PlusMinus) else "scalar"
 
     def value_of(self, node: Node) -> Node:
-        """``x = 3`` -> ``3``, ``x = 1+2 = 3`` -> ``3``, ``(p,q) = (3,2)`` -> ``(3,2)``."""
-        if node[0] == "rel" and node[1] == ("in",) and _is_name(node[2][0]):
-            return node[2][1]
-        if node[0] != "rel" or not all(op in ("=", "~") for op in node[1]):
-            if node[0] in ("list", "set"):
-                return (node[0], tuple(self.value_of(item) for item in node[1]))
-            if node[0] == "seq":
-                return (*node[:3], tuple(self.value_of(item) for item in node[3]))
-            return node
-        ops, operands = node[1], node[2]
-        if not (_is_name(operands[0]) or (_is_constant(operands[0]) and len(operands) > 1)):
-            return node
-        last_equal = max((i for i, op in enumerate(ops) if op == "="), default=None)
-        return operands[last_equal + 1] if last_equal is not None else operands[-1]
+        """``x = 3`` -> ``3``, ``x = 1+2 = 3`` -> ``3``, ``(p,q) = (3,2)`` -> ``(3,2)``, ``\\emptyset`` -> ``{}``."""
+        match node:
+            case Rel(("in",), (name, value)) if _is_name(name):
+                return self.value_of(value)
+            case Rel(ops, operands) if all(op in _EQUALITIES for op in ops):
+                if not (_is_name(operands[0]) or (_is_constant(operands[0]) and len(operands) > 1)):
+                    return node
+                last_equal = max((i for i, op in enumerate(ops) if op == "="), default=None)
+                return operands[last_equal + 1] if last_equal is not None else operands[-1]
+            case ListOf(items):
+                return ListOf(tuple(self.value_of(item) for item in items))
+            case SetOf(items):
+                return SetOf(tuple(self.value_of(item) for item in items))
+            case Seq(opener, closer, items):
+                return Seq(opener, closer, tuple(self.value_of(item) for item in items))
+            case NamedSet("empty"):
+                return SetOf(())
+            case NamedSet("reals"):
+                return REALS
+        return node
 
     def is_interval(self, node: Node) -> bool:
         return (
-            node[0] == "seq"
-            and len(node[3]) == 2
-            and (node[1] + node[2] in ("(]", "[)") or any(_is_infinite(x) for x in node[3]))
+            isinstance(node, Seq)
+            and len(node.items) == 2
+            and (node.opener + node.closer in ("(]", "[)") or any(_is_infinite(x) for x in node.items))
         )
 
     # -- collections -----------------------------------------------------------------------
     def members(self, node: Node) -> list[Node]:
-        if node[0] in ("list", "set"):
+        if isinstance(node, (ListOf, SetOf)):
             out: list[Node] = []
-            for item in node[1]:
+            for item in node.items:
                 out.extend(self.members(self.value_of(item)))
             return out
         return _expand_pm(node)
 
-    def collections(self, p: Node, g: Node) -> bool:
+    def collections(self, p: Node, g: Node) -> Outcome:
         """Unordered comparison; repeated members count once."""
-        self.method = "set"
         pm, gm = _unique(self.members(p)), _unique(self.members(g))
-        if len(pm) > 64 or len(gm) > 64:
-            return False
+        if len(pm) > _MAX_MEMBERS or len(gm) > _MAX_MEMBERS:
+            return Outcome(False, "set", "too many members to compare")
         matched_p, matched_g = set(), set()
         for i, a in enumerate(pm):
             for j, b in enumerate(gm):
-                if self.same(a, b):
-                    self.method = "set"
+                if self.same(a, b).correct:
                     matched_p.add(i)
                     matched_g.add(j)
-        return len(matched_p) == len(pm) and len(matched_g) == len(gm)
+        return Outcome(len(matched_p) == len(pm) and len(matched_g) == len(gm), "set")
 
-    def tuples(self, p: Node, g: Node) -> bool:
-        self.method = "tuple"
-        if len(p[3]) != len(g[3]) or p[1:3] != g[1:3]:
-            return False
-        ok = all(self.same(a, b) for a, b in zip(p[3], g[3], strict=True))
-        self.method = "tuple"
-        return ok
+    def tuples(self, p: Node, g: Node) -> Outcome:
+        assert isinstance(p, Seq) and isinstance(g, Seq)
+        ok = (
+            len(p.items) == len(g.items)
+            and (p.opener, p.closer) == (g.opener, g.closer)
+            and all(self.same(a, b).correct for a, b in zip(p.items, g.items, strict=True))
+        )
+        return Outcome(ok, "tuple")
+
+    def times(self, p: Node, g: Node) -> Outcome:
+        """Clock times: the same minute of the day (of half a day when either may be 12-hour).
+
+        Against a ratio, ``h:mm`` is read as the ratio ``h : mm``.
+        """
+        if isinstance(p, ClockTime) and isinstance(g, ClockTime):
+            same = p.minutes == g.minutes
+            if not (p.exact and g.exact):
+                same = same or p.minutes % 720 == g.minutes % 720
+            return Outcome(same, "time")
+        if isinstance(p, (ClockTime, Ratio)) and isinstance(g, (ClockTime, Ratio)):
+            return self.ratios(_as_ratio(p), _as_ratio(g))
+        return Outcome(False, "time")
+
+    def ratios(self, p: Node, g: Node) -> Outcome:
+        """``10:4`` = ``5:2``: the parts are proportional (``a_k g_0 = a_0 g_k`` for every k)."""
+        assert isinstance(p, Ratio) and isinstance(g, Ratio)
+        if len(p.parts) != len(g.parts):
+            return Outcome(False, "ratio")
+        p0, g0 = p.parts[0], g.parts[0]
+        ok = all(
+            self.scalars(Mul((a, g0)), Mul((p0, b))).correct for a, b in zip(p.parts[1:], g.parts[1:], strict=True)
+        )
+        return Outcome(ok and not self.scalars(p0, Num(Fraction(0))).correct, "ratio")
 
     # -- equations -------------------------------------------------------------------------
-    def equations(self, p: Node, g: Node) -> bool:
+    def equations(self, p: Node, g: Node) -> Outcome:
         """Equal when each side's ``lhs - rhs`` is a non-zero multiple of the other's."""
-        self.method = "equation"
-        if len(p[2]) != 2 or len(g[2]) != 2:
-            return False
-        dp = ("add", (p[2][0], ("neg", p[2][1])))
-        dg = ("add", (g[2][0], ("neg", g[2][1])))
-        return self.proportional(dp, dg)
+        assert isinstance(p, Rel) and isinstance(g, Rel)
+        if len(p.operands) != 2 or len(g.operands) != 2:
+            return Outcome(False, "equation")
+        dp = Add((p.operands[0], Neg(p.operands[1])))
+        dg = Add((g.operands[0], Neg(g.operands[1])))
+        return Outcome(self.proportional(dp, dg), "equation")
 
     def proportional(self, a: Node, b: Node) -> bool:
         """Proportional at the working precision, and still so with many more digits."""
@@ -197,59 +281,70 @@ class Comparer:
         return abs(first) > noise and all(abs(r - first) <= abs(first) * noise for r in ratios[1:])
 
     # -- intervals and inequalities --------------------------------------------------------
-    def intervals(self, p: Node, g: Node) -> bool:
-        self.method = "interval"
+    def intervals(self, p: Node, g: Node) -> Outcome:
         ip, ig = self.interval_parts(p), self.interval_parts(g)
         if ip is None or ig is None:
-            return p[0] == "rel" and g[0] == "rel" and self.relations(p, g)
+            if isinstance(p, Rel) and isinstance(g, Rel):
+                return self.relations(p, g)
+            return Outcome(False, "interval")
         if len(ip) != len(ig):
-            return False
+            return Outcome(False, "interval")
         remaining = list(ig)
         for part in ip:
             for k, other in enumerate(remaining):
-                if self.same_interval(part, other):
+                if self.same_piece(part, other):
                     del remaining[k]
                     break
             else:
-                return False
-        self.method = "interval"
-        return True
+                return Outcome(False, "interval")
+        return Outcome(True, "interval")
 
-    def same_interval(self, a: tuple, b: tuple) -> bool:
-        if a[0] == "points" or b[0] == "points":
-            return a[0] == b[0] and self.collections(("set", a[1]), ("set", b[1]))
-        return a[2] == b[2] and a[3] == b[3] and self.scalars(a[0], b[0]) and self.scalars(a[1], b[1])
+    def same_piece(self, a: Piece, b: Piece) -> bool:
+        if isinstance(a, Points) or isinstance(b, Points):
+            return (
+                isinstance(a, Points)
+                and isinstance(b, Points)
+                and self.collections(SetOf(a.items), SetOf(b.items)).correct
+            )
+        return (
+            a.lo_closed == b.lo_closed
+            and a.hi_closed == b.hi_closed
+            and self.scalars(a.lo, b.lo).correct
+            and self.scalars(a.hi, b.hi).correct
+        )
 
-    def interval_parts(self, node: Node) -> list[tuple] | None:
-        """A union of ``(lo, hi, lo_closed, hi_closed)`` intervals and ``("points", items)``."""
-        tag = node[0]
-        if tag == "union":
-            parts: list[tuple] = []
-            for part in node[1]:
-                sub = self.interval_parts(part)
-                if sub is None:
-                    return None
-                parts.extend(sub)
-            return parts
-        if tag == "seq" and len(node[3]) == 2:
-            return [(node[3][0], node[3][1], node[1] == "[", node[2] == "]")]
-        if tag == "set":
-            return [("points", node[1])]
-        if tag == "rel":
-            return self.inequality_interval(node)
+    def interval_parts(self, node: Node) -> list[Piece] | None:
+        """A set of reals as a union of intervals and points; None when it is not one."""
+        match node:
+            case Union(parts):
+                pieces: list[Piece] = []
+                for part in parts:
+                    sub = self.interval_parts(part)
+                    if sub is None:
+                        return None
+                    pieces.extend(sub)
+                return pieces
+            case Seq(opener, closer, (lo, hi)):
+                return [Interval(lo, hi, opener == "[", closer == "]")]
+            case SetOf(()):
+                return []
+            case SetOf(items):
+                return [Points(items)]
+            case Rel():
+                return self.inequality_interval(node)
         return None
 
-    def inequality_interval(self, node: Node) -> list[tuple] | None:
-        ops, operands = node[1], node[2]
+    def inequality_interval(self, node: Rel) -> list[Piece] | None:
+        ops, operands = node.ops, node.operands
         if ops == ("in",):
-            return self.interval_parts(operands[1])
+            return self.interval_parts(self.value_of(operands[1]))
         if len(ops) == 2 and ops[0] in _ORDERED_RELS and ops[1] in _ORDERED_RELS and _is_name(operands[1]):
             lo_op, hi_op = ops
             if lo_op.startswith(">"):
                 operands, lo_op, hi_op = operands[::-1], _FLIP[hi_op], _FLIP[lo_op]
             if not (lo_op.startswith("<") and hi_op.startswith("<")):
                 return None
-            return [(operands[0], operands[2], lo_op == "<=", hi_op == "<=")]
+            return [Interval(operands[0], operands[2], lo_op == "<=", hi_op == "<=")]
         if len(ops) != 1:
             return None
         op, (left, right) = ops[0], operands
@@ -260,10 +355,10 @@ class Comparer:
             return None
         op, bound = solved
         if op == "!=":
-            return [(NEG_INF, bound, False, False), (bound, POS_INF, False, False)]
+            return [Interval(NEG_INF, bound, False, False), Interval(bound, INF, False, False)]
         if op.startswith("<"):
-            return [(NEG_INF, bound, False, op == "<=")]
-        return [(bound, POS_INF, op == ">=", False)]
+            return [Interval(NEG_INF, bound, False, op == "<=")]
+        return [Interval(bound, INF, op == ">=", False)]
 
     def solve_linear(self, left: Node, right: Node, op: str) -> tuple[str, Node] | None:
         """Solve ``left op right`` for its one variable when it is linear with a rational slope."""
@@ -271,7 +366,7 @@ class Comparer:
         if len(names) != 1:
             return None
         var = next(iter(names))
-        diff = ("add", (left, ("neg", right)))
+        diff = Add((left, Neg(right)))
         try:
             at0 = exact_value(_substitute(diff, var, Fraction(0)), self.deadline)
             at1 = exact_value(_substitute(diff, var, Fraction(1)), self.deadline)
@@ -283,42 +378,49 @@ class Comparer:
         slope = at1 - at0
         if slope == 0 or at2 - at1 != slope:
             return None
-        bound = ("num", -at0 / slope, None)
+        bound = Num(-at0 / slope)
         return (_FLIP.get(op, op) if slope < 0 else op), bound
 
-    def relations(self, p: Node, g: Node) -> bool:
+    def relations(self, p: Rel, g: Rel) -> Outcome:
         """Relations compared term by term after orienting both the same way."""
-        self.method = "relation"
         po, go = _orient(p), _orient(g)
-        return (
-            po[0] == go[0]
-            and len(po[1]) == len(go[1])
-            and all(self.scalars(a, b) for a, b in zip(po[1], go[1], strict=True))
+        ok = (
+            po.ops == go.ops
+            and len(po.operands) == len(go.operands)
+            and all(self.scalars(a, b).correct for a, b in zip(po.operands, go.operands, strict=True))
         )
+        return Outcome(ok, "relation")
 
     # -- scalars ---------------------------------------------------------------------------
-    def scalars(self, p: Node, g: Node) -> bool:
-        """Exact rational arithmetic first, then high-precision numbers, then probing."""
+    def scalars(self, p: Node, g: Node) -> Outcome:
+        """Exact rational arithmetic first, then high-precision numbers, then probing, then sympy."""
         if p == g:
-            return True
-        if p[0] in _STRUCTURES or g[0] in _STRUCTURES:
-            return False
+            return Outcome(True, "exact")
+        if isinstance(p, _STRUCTURES) or isinstance(g, _STRUCTURES):
+            return Outcome(False, "structure")
         if not _symbols(p) and not _symbols(g):
             try:
                 ep, eg = exact_value(p, self.deadline), exact_value(g, self.deadline)
-                self.method = "numeric"
-                return ep == eg or self.approximates(p, g, ep, eg)
+                return Outcome(ep == eg or self.approximates(p, g, ep, eg), "numeric")
             except NotExact:
                 pass
             except NotNumeric:
-                return False
-        return self.numeric(p, g)
+                return Outcome(False, "numeric")
+        if contains(p, (Limit, Sum)) or contains(g, (Limit, Sum)):
+            numeric = self.numeric(p, g)
+            if numeric.correct or numeric.method != "sympy-needed":
+                return numeric
+            return Outcome(sympy_equal_bounded(p, g, self.deadline), "sympy")
+        numeric = self.numeric(p, g)
+        if numeric.method == "sympy-needed":
+            return Outcome(bool(_symbols(p) | _symbols(g)) and sympy_equal_bounded(p, g, self.deadline), "sympy")
+        return numeric
 
-    def approximates(self, p: Node, g: Node, vp, vg) -> bool:
+    def approximates(self, p: Node, g: Node, vp: Fraction | None, vg: Fraction | None) -> bool:
         """A precise decimal (10+ significant digits) stands for the exact value it correctly rounds."""
         for dec_node, other_node, dec_val, other_val in ((p, g, vp, vg), (g, p, vg, vp)):
             digits = _decimal_digits(dec_node)
-            if digits is None or _decimal_digits(other_node) is not None or None in (dec_val, other_val):
+            if digits is None or _decimal_digits(other_node) is not None or dec_val is None or other_val is None:
                 continue
             decimals, significant = digits
             representable = (other_val * 10**decimals).denominator == 1
@@ -330,9 +432,13 @@ class Comparer:
                 return True
         return False
 
-    def numeric(self, p: Node, g: Node) -> bool:
+    def numeric(self, p: Node, g: Node) -> Outcome:
+        """Values at the same probe points (symbols bound to pseudo-random values).
+
+        Method ``sympy-needed`` when no probe could be evaluated: only sympy can decide.
+        """
         symbols = _symbols(p) | _symbols(g)
-        self.method = "symbolic" if symbols else "numeric"
+        method = "symbolic" if symbols else "numeric"
         checked = 0
         for seed in range(_PROBES if symbols else 1):
             try:
@@ -340,13 +446,13 @@ class Comparer:
             except (NotNumeric, ZeroDivisionError, ValueError, OverflowError):
                 continue
             if isinstance(vp, tuple) or isinstance(vg, tuple):
-                self.method = "matrix"
+                method = "matrix"
                 if (
                     not (isinstance(vp, tuple) and isinstance(vg, tuple))
                     or len(vp) != len(vg)
                     or len(vp[0]) != len(vg[0])
                 ):
-                    return False
+                    return Outcome(False, method)
                 pairs = [(a, b) for ra, rb in zip(vp, vg, strict=True) for a, b in zip(ra, rb, strict=True)]
             else:
                 pairs = [(vp, vg)]
@@ -355,17 +461,14 @@ class Comparer:
                 if _close(a, b, scale):
                     continue
                 if symbols or not self.approximates(p, g, _to_fraction(a), _to_fraction(b)):
-                    return False
+                    return Outcome(False, method)
                 approximated = True
             magnitude = max(max(_decimal_exponent(a), _decimal_exponent(b)) for a, b in pairs)
             magnitude = max(magnitude, math.log10(scale))
             if not approximated and not self.close_at_precision(p, g, seed, magnitude):
-                return False
+                return Outcome(False, method)
             checked += 1
-        if checked == 0 and symbols:
-            self.method = "sympy"
-            return sympy_equal_bounded(p, g, self.deadline)
-        return checked > 0
+        return Outcome(checked > 0, method if checked else "sympy-needed")
 
     def close_at_precision(self, p: Node, g: Node, seed: int, magnitude: float) -> bool:
         """Agreement confirmed with many more digits than a difference could hide below.
@@ -428,126 +531,97 @@ def _to_fraction(x) -> Fraction | None:
 
 def _decimal_digits(node: Node) -> tuple[int, int] | None:
     """(decimals, significant digits) of a decimal literal, possibly negated."""
-    if node[0] == "neg":
-        node = node[1]
-    if node[0] != "num" or node[2] is None:
+    if isinstance(node, Neg):
+        node = node.operand
+    if not isinstance(node, Num) or node.decimals is None:
         return None
-    decimals = node[2]
-    digits = str(abs(node[1].numerator * 10**decimals // node[1].denominator)).lstrip("0")
+    decimals = node.decimals
+    digits = str(abs(node.value.numerator * 10**decimals // node.value.denominator)).lstrip("0")
     return decimals, len(digits)
 
 
 def _is_name(node: Node) -> bool:
-    """A left-hand side that names the answer: ``x``, ``a_3``, ``f(x)``, ``|AB|``, ``(p,q)``."""
-    tag = node[0]
-    if tag == "sym":
-        return True
-    if tag == "func":
-        return (node[1] == "abs" or node[1] not in _KNOWN_FUNCTIONS) and all(
-            _is_name(a) or a[0] == "num" for a in node[2]
-        )
-    if tag == "mul":
-        return all(f[0] == "sym" for f in node[1])
-    if tag in ("div", "ratio"):
-        parts = node[1:] if tag == "div" else node[1]
-        return all(_is_name(x) for x in parts)
-    if tag == "seq":
-        return all(_is_name(x) for x in node[3])
+    """A left-hand side that names the answer: ``x``, ``a_3``, ``f(x)``, ``|AB|``, ``(p,q)``.
+
+    A known function is no name: ``\\sin x = \\frac12`` is an equation, not the value 1/2.
+    """
+    match node:
+        case Sym():
+            return True
+        case Func(name, args):
+            return (name == "abs" or name not in KNOWN_FUNCTION_NAMES) and all(
+                _is_name(a) or isinstance(a, Num) for a in args
+            )
+        case Mul(factors):
+            return all(isinstance(f, Sym) for f in factors)
+        case Div(a, b):
+            return _is_name(a) and _is_name(b)
+        case Ratio(items) | Seq(_, _, items):
+            return all(_is_name(x) for x in items)
     return False
 
 
 def _is_constant(node: Node) -> bool:
-    return not _symbols(node) and node[0] not in ("seq", "set", "list", "matrix")
+    return not _symbols(node) and not isinstance(node, (Seq, SetOf, ListOf, Matrix))
 
 
 def _is_infinite(node: Node) -> bool:
-    return node in (POS_INF, NEG_INF)
+    return node in (INF, NEG_INF)
 
 
-def _symbols(node) -> set[str]:
-    if not isinstance(node, tuple) or not node:
-        return set()
-    if node[0] == "sym":
-        return {node[1]} if node[1] not in ("e", "i") else set()
-    if node[0] == "func" and node[1] not in _KNOWN_FUNCTIONS:
-        return {node[1] + "()"} | set().union(*(_symbols(a) for a in node[2]))
+def _symbols(node: Node) -> set[str]:
+    """Free symbols, and unknown functions as ``f()`` (``e`` and ``i`` are constants)."""
     out: set[str] = set()
-    for part in node:
-        if isinstance(part, tuple):
-            out |= _symbols(part)
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        match current:
+            case Sym(name) if name not in ("e", "i"):
+                out.add(name)
+            case Func(name) if name not in KNOWN_FUNCTION_NAMES:
+                out.add(name + "()")
+            case Sum(_, var) | Limit(_, var):
+                inner = _symbols(current.body) - {var}
+                out |= inner | set().union(*(_symbols(c) for c in children(current)[1:]))
+                continue
+        stack.extend(children(current))
     return out
 
 
-_KNOWN_FUNCTIONS = {
-    "sin",
-    "cos",
-    "tan",
-    "sec",
-    "csc",
-    "cot",
-    "arcsin",
-    "arccos",
-    "arctan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "ln",
-    "log",
-    "exp",
-    "lg",
-    "abs",
-    "floor",
-    "ceil",
-    "binom",
-    "asin",
-    "acos",
-    "atan",
-    "arcsec",
-    "arccsc",
-    "arccot",
-}
+def _substitute(node: Node, var: str, value: Fraction) -> Node:
+    if node == Sym(var):
+        return Num(value)
+    return with_children(node, tuple(_substitute(c, var, value) for c in children(node)))
 
 
-def _substitute(node, var: str, value: Fraction):
-    if not isinstance(node, tuple):
-        return node
-    if node == ("sym", var):
-        return ("num", value, None)
-    return tuple(_substitute(part, var, value) if isinstance(part, tuple) else part for part in node)
-
-
-def _orient(node: Node) -> tuple[tuple[str, ...], tuple[Node, ...]]:
-    ops, operands = node[1], node[2]
-    if ops and ops[0] in (">", ">="):
-        return tuple(_FLIP[o] for o in reversed(ops)), tuple(reversed(operands))
-    return ops, operands
+def _orient(node: Rel) -> Rel:
+    if node.ops and node.ops[0] in (">", ">="):
+        return Rel(tuple(_FLIP[o] for o in reversed(node.ops)), tuple(reversed(node.operands)))
+    return node
 
 
 def _expand_pm(node: Node) -> list[Node]:
-    """All sign choices of ``±`` in a node (``1 ± √2`` -> ``[1 + √2, 1 - √2]``)."""
-    if not contains_tag(node, "pm"):
+    """All sign choices of ``±`` in a node (``1 ± √2`` -> ``[1 + √2, 1 - √2]``), at most 16."""
+    if not contains(node, PlusMinus):
         return [node]
-    out = [node]
-    while any(contains_tag(n, "pm") for n in out) and len(out) <= _MAX_ALTERNATIVES:
-        nxt: list[Node] = []
-        for n in out:
-            nxt.extend(_split_first_pm(n) if contains_tag(n, "pm") else [n])
-        out = nxt
-    return out[:_MAX_ALTERNATIVES]
+    if isinstance(node, PlusMinus):
+        rights = _expand_pm(node.right)
+        lefts = [None] if node.left is None else _expand_pm(node.left)
+        out: list[Node] = []
+        for left in lefts:
+            for right in rights:
+                out.extend([right, Neg(right)] if left is None else [Add((left, right)), Add((left, Neg(right)))])
+        return out[:_MAX_ALTERNATIVES]
+    variants: list[tuple[Node, ...]] = [()]
+    for child in children(node):
+        variants = [(*v, alt) for v in variants for alt in _expand_pm(child)][:_MAX_ALTERNATIVES]
+    return [with_children(node, v) for v in variants]
 
 
-def _split_first_pm(node):
-    if not isinstance(node, tuple):
-        return [node, node]
-    if node and node[0] == "pm":
-        a, b = node[1], node[2]
-        if a is None:
-            return [b, ("neg", b)]
-        return [("add", (a, b)), ("add", (a, ("neg", b)))]
-    for i, part in enumerate(node):
-        if isinstance(part, tuple) and contains_tag(part, "pm"):
-            return [(*node[:i], alt, *node[i + 1 :]) for alt in _split_first_pm(part)]
-    return [node, node]
+def _as_ratio(node: ClockTime | Ratio) -> Ratio:
+    if isinstance(node, Ratio):
+        return node
+    return Ratio((Num(Fraction(node.minutes // 60)), Num(Fraction(node.minutes % 60))))
 
 
 def _unique(items: list[Node]) -> list[Node]:

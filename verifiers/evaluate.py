@@ -14,7 +14,8 @@ from fractions import Fraction
 import mpmath
 
 from .limits import MAX_EXACT_BITS, MAX_EXPONENT, MAX_FACTORIAL, Deadline, TooLarge
-from .parser import Node
+from .nodes import Add, Based, Const, Div, Fact, Func, Matrix, Mul, Neg, Node, Num, Pct, Pow, Sum, Sym
+from .vocabulary import FUNCTIONS
 
 PRECISION_DIGITS = 50
 _MAX_MAGNITUDE_BITS = 1_000_000
@@ -54,50 +55,44 @@ def _exact_root(q: Fraction, n: int) -> Fraction:
 def exact_value(node: Node, deadline: Deadline) -> Fraction:
     """The exact rational value of a constant expression, or :class:`NotExact`."""
     deadline.check()
-    tag = node[0]
-    if tag == "num":
-        return node[1]
-    if tag == "neg":
-        return -exact_value(node[1], deadline)
-    if tag == "add":
-        return sum((exact_value(t, deadline) for t in node[1]), Fraction(0))
-    if tag == "mul":
-        out = Fraction(1)
-        for f in node[1]:
-            out *= exact_value(f, deadline)
-            if _bits(out) > MAX_EXACT_BITS:
+    match node:
+        case Num(value):
+            return value
+        case Neg(x):
+            return -exact_value(x, deadline)
+        case Add(terms):
+            return sum((exact_value(t, deadline) for t in terms), Fraction(0))
+        case Mul(factors):
+            out = Fraction(1)
+            for f in factors:
+                out *= exact_value(f, deadline)
+                if _bits(out) > MAX_EXACT_BITS:
+                    raise NotExact
+            return out
+        case Div(num, den):
+            divisor = exact_value(den, deadline)
+            if divisor == 0:
+                raise NotNumeric("division by zero")
+            return exact_value(num, deadline) / divisor
+        case Pow(base, exponent):
+            return _exact_pow(exact_value(base, deadline), exact_value(exponent, deadline))
+        case Fact(x):
+            n = exact_value(x, deadline)
+            if n.denominator != 1 or n < 0 or n > MAX_FACTORIAL:
                 raise NotExact
-        return out
-    if tag == "div":
-        den = exact_value(node[2], deadline)
-        if den == 0:
-            raise NotNumeric("division by zero")
-        return exact_value(node[1], deadline) / den
-    if tag == "pow":
-        return _exact_pow(exact_value(node[1], deadline), exact_value(node[2], deadline))
-    if tag == "fact":
-        n = exact_value(node[1], deadline)
-        if n.denominator != 1 or n < 0:
-            raise NotExact
-        if n > MAX_FACTORIAL:
-            raise NotExact
-        return Fraction(math.factorial(int(n)))
-    if tag == "based":
-        return Fraction(_based_int(node[1], node[2]))
-    if tag == "func" and node[1] in ("abs", "floor", "ceil", "binom"):
-        args = [exact_value(a, deadline) for a in node[2]]
-        if node[1] == "abs":
-            return abs(args[0])
-        if node[1] == "floor":
-            return Fraction(math.floor(args[0]))
-        if node[1] == "ceil":
-            return Fraction(math.ceil(args[0]))
-        n, k = args
-        if n.denominator != 1 or k.denominator != 1 or not 0 <= k <= n <= MAX_FACTORIAL:
-            raise NotExact
-        return Fraction(math.comb(int(n), int(k)))
-    if tag == "pct":
-        return exact_value(node[1], deadline) / 100
+            return Fraction(math.factorial(int(n)))
+        case Based(digits, base):
+            return Fraction(based_int(digits, base))
+        case Func("abs" | "floor" | "ceil" as name, (x,)):
+            v = exact_value(x, deadline)
+            return abs(v) if name == "abs" else Fraction(math.floor(v) if name == "floor" else math.ceil(v))
+        case Func("binom", (n_node, k_node)):
+            n, k = exact_value(n_node, deadline), exact_value(k_node, deadline)
+            if n.denominator != 1 or k.denominator != 1 or not 0 <= k <= n <= MAX_FACTORIAL:
+                raise NotExact
+            return Fraction(math.comb(int(n), int(k)))
+        case Pct(x):
+            return exact_value(x, deadline) / 100
     raise NotExact
 
 
@@ -117,7 +112,8 @@ def _exact_pow(base: Fraction, exponent: Fraction) -> Fraction:
     return _exact_pow(root, Fraction(exponent.numerator))
 
 
-def _based_int(digits: str, base: int) -> int:
+def based_int(digits: str, base: int) -> int:
+    """The value of a numeral written in base 2-36."""
     if not 2 <= base <= 36:
         raise NotNumeric("bad base")
     try:
@@ -173,61 +169,62 @@ class NumericEvaluator:
 
     def _value(self, node: Node):
         ctx = self.ctx
-        tag = node[0]
-        if tag == "num":
-            q = node[1]
-            return ctx.mpf(q.numerator) / q.denominator
-        if tag == "const":
-            return {"pi": ctx.pi, "e": ctx.e, "i": ctx.mpc(0, 1), "inf": ctx.inf}[node[1]]
-        if tag == "sym":
-            if node[1] in self.env:
-                return self.env[node[1]]
-            if node[1] == "e":
-                return ctx.e
-            if node[1] == "i":
-                return ctx.mpc(0, 1)
-            return self.env.setdefault(node[1], self.probe_value(node[1]))
-        if tag == "neg":
-            return _map(self.value(node[1]), lambda v: -v)
-        if tag == "add":
-            values = [self.value(t) for t in node[1]]
-            for v in values:
-                if not isinstance(v, tuple) and not ctx.isinf(v):
-                    self.scale = max(self.scale, float(abs(v)) if abs(v) < 1e300 else 1e300)
-            out = values[0]
-            for v in values[1:]:
-                out = _combine(out, v, lambda a, b: a + b)
-            return out
-        if tag == "mul":
-            out = self.value(node[1][0])
-            for f in node[1][1:]:
-                out = _multiply(out, self.value(f))
-            return out
-        if tag == "div":
-            den = self.value(node[2])
-            if isinstance(den, tuple) or den == 0:
-                raise NotNumeric("division by zero or by a matrix")
-            return _map(self.value(node[1]), lambda v: v / den)
-        if tag == "pow":
-            return self._power(self.value(node[1]), self.value(node[2]))
-        if tag == "fact":
-            n = self.value(node[1])
-            if isinstance(n, tuple) or ctx.im(n) != 0 or ctx.re(n) < 0 or n != ctx.nint(n):
-                raise NotNumeric("factorial of a non-natural number")
-            if ctx.re(n) > 10**7:
-                raise TooLarge("factorial too large")
-            return ctx.factorial(ctx.re(n))
-        if tag == "pct":
-            return _map(self.value(node[1]), lambda v: v / 100)
-        if tag == "func":
-            return self._function(node[1], node[2])
-        if tag == "based":
-            return ctx.mpf(_based_int(node[1], node[2]))
-        if tag == "matrix":
-            return tuple(tuple(self.scalar(c) for c in row) for row in node[1])
-        if tag == "sum":
-            return self._sum(node)
-        raise NotNumeric(f"no numeric value for {tag}")
+        match node:
+            case Num(q):
+                return ctx.mpf(q.numerator) / q.denominator
+            case Const(name):
+                return self.constant(name)
+            case Sym(name):
+                if name in self.env:
+                    return self.env[name]
+                if name in ("e", "i"):
+                    return self.constant(name)
+                return self.env.setdefault(name, self.probe_value(name))
+            case Neg(x):
+                return _map(self.value(x), lambda v: -v)
+            case Add(terms):
+                values = [self.value(t) for t in terms]
+                for v in values:
+                    if not isinstance(v, tuple) and not ctx.isinf(v):
+                        self.scale = max(self.scale, float(abs(v)) if abs(v) < 1e300 else 1e300)
+                out = values[0]
+                for v in values[1:]:
+                    out = _combine(out, v, lambda a, b: a + b)
+                return out
+            case Mul(factors):
+                out = self.value(factors[0])
+                for f in factors[1:]:
+                    out = _multiply(out, self.value(f))
+                return out
+            case Div(num, den):
+                divisor = self.value(den)
+                if isinstance(divisor, tuple) or divisor == 0:
+                    raise NotNumeric("division by zero or by a matrix")
+                return _map(self.value(num), lambda v: v / divisor)
+            case Pow(base, exponent):
+                return self._power(self.value(base), self.value(exponent))
+            case Fact(x):
+                n = self.value(x)
+                if isinstance(n, tuple) or ctx.im(n) != 0 or ctx.re(n) < 0 or n != ctx.nint(n):
+                    raise NotNumeric("factorial of a non-natural number")
+                if ctx.re(n) > 10**7:
+                    raise TooLarge("factorial too large")
+                return ctx.factorial(ctx.re(n))
+            case Pct(x):
+                return _map(self.value(x), lambda v: v / 100)
+            case Func(name, args):
+                return self._function(name, args)
+            case Based(digits, base):
+                return ctx.mpf(based_int(digits, base))
+            case Matrix(rows):
+                return tuple(tuple(self.scalar(c) for c in row) for row in rows)
+            case Sum():
+                return self._sum(node)
+        raise NotNumeric(f"no numeric value for {type(node).__name__}")
+
+    def constant(self, name: str):
+        ctx = self.ctx
+        return {"pi": ctx.pi, "e": ctx.e, "i": ctx.mpc(0, 1), "inf": ctx.inf}[name]
 
     def scalar(self, node: Node):
         v = self.value(node)
@@ -268,53 +265,29 @@ class NumericEvaluator:
                 return -magnitude if q.numerator % 2 else magnitude
         return ctx.power(base, exponent)
 
-    def _function(self, name: str, args: tuple):
+    def _function(self, name: str, args: tuple[Node, ...]):
         ctx = self.ctx
         values = [self.scalar(a) for a in args]
-        simple = {
-            "sin": ctx.sin,
-            "cos": ctx.cos,
-            "tan": ctx.tan,
-            "sec": ctx.sec,
-            "csc": ctx.csc,
-            "cot": ctx.cot,
-            "arcsin": ctx.asin,
-            "asin": ctx.asin,
-            "arccos": ctx.acos,
-            "acos": ctx.acos,
-            "arctan": ctx.atan,
-            "atan": ctx.atan,
-            "sinh": ctx.sinh,
-            "cosh": ctx.cosh,
-            "tanh": ctx.tanh,
-            "exp": ctx.exp,
-            "ln": ctx.ln,
-            "log": ctx.ln,
-            "lg": ctx.log10,
-            "abs": abs,
-            "arcsec": ctx.asec,
-            "arccsc": ctx.acsc,
-            "arccot": ctx.acot,
-            "floor": ctx.floor,
-            "ceil": ctx.ceil,
-        }
-        if name in simple and len(values) == 1:
+        known = FUNCTIONS.get(name)
+        if known is not None and len(values) == 1:
             x = values[0]
             if name in ("exp", "sinh", "cosh") and abs(ctx.re(x)) > 10**5:
                 raise TooLarge("exponential too large")
-            if name in ("ln", "log", "lg") and x == 0:
+            if name in ("ln", "log10") and x == 0:
                 raise NotNumeric("log of zero")
             try:
-                return simple[name](x)
+                return abs(x) if name == "abs" else getattr(ctx, known.mpmath)(x)
             except (ZeroDivisionError, ValueError) as exc:
                 raise NotNumeric(str(exc)) from exc
         if name == "binom" and len(values) == 2:
             return ctx.binomial(values[0], values[1])
         return self.unknown_function(name, values)
 
-    def _sum(self, node: Node):
-        _, body, var, lo, hi = node
-        lo_v, hi_v = self.scalar(lo), self.scalar(hi)
+    def _sum(self, node: Sum):
+        body, var = node.body, node.var
+        lo_v, hi_v = self.scalar(node.lo), self.scalar(node.hi)
+        if self.ctx.isinf(lo_v) or self.ctx.isinf(hi_v):
+            raise NotNumeric("an infinite sum is left to sympy")
         start, stop = int(ctx_round(lo_v)), int(ctx_round(hi_v))
         if stop - start > _MAX_SUM_TERMS:
             raise TooLarge("sum too long")

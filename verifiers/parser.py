@@ -1,23 +1,73 @@
-"""A small LaTeX / plain-math parser that builds expression trees without ever calling ``eval``.
+"""A small LaTeX / plain-math parser that builds typed trees (:mod:`verifiers.nodes`), never ``eval``.
 
-Nodes are tuples whose first item is a tag:
-``("num", Fraction, decimals|None)`` a literal (decimals: digits after the point, for decimals),
-``("sym", name)``, ``("const", "pi"|"e"|"i"|"inf")``, ``("add", terms)``, ``("mul", factors)``,
-``("neg", x)``, ``("div", a, b)``, ``("pow", a, b)``, ``("func", name, args)``, ``("fact", x)``,
-``("pct", x)``, ``("pm", a|None, b)`` (a ± b), ``("seq", open, close, items)`` a bracketed list,
-``("set", items)``, ``("list", items)`` a bare list, ``("union", parts)``, ``("matrix", rows)``,
-``("rel", ops, operands)`` a chain of relations, ``("ratio", parts)``, ``("based", digits, base)``,
-``("word", text)`` a word of prose, ``("sum", body, var, lo, hi)``.
+Grammar (lowest precedence first; ``{}`` repeats, ``[]`` is optional)::
+
+    answer     := list {";" list}                        # groups: ListOf of Seq
+    list       := relation {"," relation}                # ListOf
+    relation   := union {relop union}                    # Rel: = < > <= >= != ~ in
+    union      := ratio {("\\cup" | "\\cap") ratio}      # Union / Intersection
+    ratio      := sum {":" sum}                          # Ratio
+    sum        := term {("+" | "-" | "\\pm" | "\\mp") term} # Add, Neg, PlusMinus
+    term       := unary {["*" | "\\cdot" | "\\times" | "/" | "\\div"] unary}   # Mul, Div;
+                                                         # juxtaposition multiplies (2x)
+    unary      := ("-" | "+" | "\\pm") unary | power
+    power      := postfix ["^" exponent]                 # Pow
+    postfix    := primary {"!" | "%" | "'" | "_" index}  # Fact, Pct, Based (52_8), Sym (a_1)
+    primary    := number [scientific] | word | command | "(" items ")" | "[" items "]"
+                | "{" list "}" | "|" sum "|"
+    command    := "\\frac" arg arg | "\\sqrt" ["[" sum "]"] arg | function | constant | greek
+                | "\\sum_{var=lo}^{hi}" term | "\\lim_{var \\to point}" term | "\\emptyset" | ...
+    function   := name ["^" exponent] ["_" base] argument   # names from verifiers.vocabulary
+
+Mixed numbers are read as sums, not products: ``7\\frac{3}{4}``, ``7 3/4``, ``4又5/11`` (once
+``又`` is a space), and Ape210K's ``5(1/3)``. A trailing ``%`` binds to its own number.
 """
 
 from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import NamedTuple
 
 from .limits import MAX_DEPTH, MAX_NODES, Deadline
-
-Node = tuple
+from .nodes import (
+    Add,
+    Based,
+    ClockTime,
+    Const,
+    Div,
+    Fact,
+    Func,
+    Intersection,
+    Limit,
+    ListOf,
+    Matrix,
+    Mul,
+    NamedSet,
+    Neg,
+    Node,
+    Num,
+    Pct,
+    PlusMinus,
+    Pow,
+    Ratio,
+    Rel,
+    Seq,
+    SetOf,
+    Sum,
+    Sym,
+    Union,
+    Word,
+)
+from .vocabulary import (
+    BLACKBOARD_SETS,
+    CONSTANTS,
+    EMPTY_SET_COMMANDS,
+    FUNCTION_LETTERS,
+    FUNCTION_SPELLINGS,
+    GREEK,
+    WHOLE_WORDS,
+)
 
 _TOKEN_RE = re.compile(
     r"""
@@ -31,68 +81,6 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
-FUNCTIONS = {
-    "sin",
-    "cos",
-    "tan",
-    "sec",
-    "csc",
-    "cot",
-    "arcsin",
-    "arccos",
-    "arctan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "ln",
-    "log",
-    "exp",
-    "lg",
-    "arcsec",
-    "arccsc",
-    "arccot",
-    "asin",
-    "acos",
-    "atan",
-}
-_CONSTANTS = {"pi": "pi", "infty": "inf", "infinity": "inf", "imath": "i", "varpi": "pi"}
-_GREEK = {
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "varepsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "vartheta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "varphi",
-    "chi",
-    "psi",
-    "omega",
-    "Gamma",
-    "Delta",
-    "Theta",
-    "Lambda",
-    "Xi",
-    "Pi",
-    "Sigma",
-    "Phi",
-    "Psi",
-    "Omega",
-}
 _REL_CMDS = {
     "\\le": "<=",
     "\\ge": ">=",
@@ -105,7 +93,6 @@ _REL_CMDS = {
     "\\cong": "=",
 }
 _REL_OPS = {"=": "=", "<": "<", ">": ">"}
-_FUNC_LETTERS = set("fghFGHPQWpq")
 _IGNORED_CMDS = {
     "\\circ",
     "\\degree",
@@ -136,47 +123,81 @@ _IGNORED_CMDS = {
 _ENV_RE = re.compile(r"\\begin\s*\{(\w+\*?)\}(?:\{[^{}]*\})?(.*?)\\end\s*\{\1\}", re.DOTALL)
 
 
+_MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix", "array", "smallmatrix", "Vmatrix"}
+_PRIMARY_CMDS = {
+    "\\frac",
+    "\\sqrt",
+    "\\lbrace",
+    "\\matrixref",
+    "\\binom",
+    "\\sum",
+    "\\lim",
+    "\\mathrm",
+    "\\lfloor",
+    "\\lceil",
+    "\\vert",
+    "\\|",
+    "\\lvert",
+    *EMPTY_SET_COMMANDS,
+}
+_MAX_NUMBER_CHARS = 4000
+# \mathbb{R} reaches the parser as one command, \mathbbR (see verifiers.answers.prepare).
+_SET_CMDS = {f"\\mathbb{letter}": name for letter, name in BLACKBOARD_SETS.items()}
+
+
 class ParseError(ValueError):
     """The text is not an expression this parser understands."""
 
 
-def tokenize(text: str) -> list[tuple[str, str]]:
-    """Split cleaned text into (kind, value) tokens; spaces are kept as a flag on the next token."""
-    tokens: list[tuple[str, str]] = []
+class Token(NamedTuple):
+    kind: str  # num, cmd, word, op
+    value: str
+
+
+def tokenize(text: str) -> list[Token | None]:
+    """Split cleaned text into tokens; ``None`` marks a run of spaces before the next token."""
+    tokens: list[Token | None] = []
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
         assert kind is not None  # every alternative of _TOKEN_RE is a named group
         value = m.group(kind)
         if kind == "space":
-            tokens.append(("space", " "))
+            tokens.append(None)
         elif kind == "other":
             if "\u4e00" <= value <= "\u9fff":
-                tokens.append(("word", value))
+                tokens.append(Token("word", value))
             else:
                 raise ParseError(f"unexpected character {value!r}")
-        elif kind == "word" and len(value) == 2 and value != "pi":
-            tokens.extend((("word", value[0]), ("word", value[1])))
+        elif kind == "word" and len(value) == 2 and value not in WHOLE_WORDS:
+            tokens.extend((Token("word", value[0]), Token("word", value[1])))
         else:
-            tokens.append((kind, value))
+            tokens.append(Token(kind, value))
     return tokens
+
+
+def _is_integer(node: Node) -> bool:
+    return isinstance(node, Num) and node.decimals is None and node.value.denominator == 1
+
+
+def _items(node: Node) -> tuple[Node, ...]:
+    return node.items if isinstance(node, ListOf) else (node,)
 
 
 class Parser:
     """Recursive-descent / precedence parser over tokens, bounded in depth, size and time."""
 
     def __init__(self, text: str, deadline: Deadline | None = None):
-        self.matrices: list[Node] = []
+        self.matrices: list[Matrix] = []
         self.deadline = deadline
         text = _ENV_RE.sub(self._stash_matrix, text)
-        raw = tokenize(text)
-        self.tokens: list[tuple[str, str]] = []
-        self.spaced: list[bool] = []
+        self.tokens: list[Token] = []
+        self.spaced: list[bool] = []  # whether spaces came before each token
         space = False
-        for kind, value in raw:
-            if kind == "space":
+        for token in tokenize(text):
+            if token is None:
                 space = True
                 continue
-            self.tokens.append((kind, value))
+            self.tokens.append(token)
             self.spaced.append(space)
             space = False
         self.pos = 0
@@ -186,16 +207,7 @@ class Parser:
     # -- matrices --------------------------------------------------------------------------
     def _stash_matrix(self, m: re.Match) -> str:
         env, body = m.group(1), m.group(2)
-        if env.rstrip("*") not in {
-            "pmatrix",
-            "bmatrix",
-            "matrix",
-            "vmatrix",
-            "Bmatrix",
-            "array",
-            "smallmatrix",
-            "Vmatrix",
-        }:
+        if env.rstrip("*") not in _MATRIX_ENVS:
             return body
         rows = []
         for row in re.split(r"\\\\", body):
@@ -205,15 +217,15 @@ class Parser:
             rows.append(tuple(Parser(cell, self.deadline).parse_expression_only() for cell in row.split("&")))
         if not rows or len({len(r) for r in rows}) != 1:
             raise ParseError("ragged matrix")
-        self.matrices.append(("matrix", tuple(rows)))
+        self.matrices.append(Matrix(tuple(rows)))
         return f" \\matrixref{{{len(self.matrices) - 1}}} "
 
     # -- token helpers ---------------------------------------------------------------------
-    def peek(self, offset: int = 0) -> tuple[str, str] | None:
+    def peek(self, offset: int = 0) -> Token | None:
         i = self.pos + offset
         return self.tokens[i] if i < len(self.tokens) else None
 
-    def next(self) -> tuple[str, str]:
+    def next(self) -> Token:
         if self.pos >= len(self.tokens):
             raise ParseError("unexpected end of input")
         tok = self.tokens[self.pos]
@@ -222,12 +234,16 @@ class Parser:
 
     def at(self, *values: str) -> bool:
         tok = self.peek()
-        return tok is not None and tok[1] in values
+        return tok is not None and tok.value in values
+
+    def at_spaced(self) -> bool:
+        """Whether spaces stand before the next token."""
+        return self.pos < len(self.spaced) and self.spaced[self.pos]
 
     def expect(self, value: str) -> None:
         tok = self.next()
-        if tok[1] != value:
-            raise ParseError(f"expected {value!r}, found {tok[1]!r}")
+        if tok.value != value:
+            raise ParseError(f"expected {value!r}, found {tok.value!r}")
 
     def node(self, n: Node) -> Node:
         self.nodes += 1
@@ -252,15 +268,15 @@ class Parser:
                 break
             groups.append(self.parse_list({";"}))
         if (token := self.peek()) is not None:
-            raise ParseError(f"unexpected {token[1]!r}")
+            raise ParseError(f"unexpected {token.value!r}")
         if len(groups) == 1:
             return groups[0]
-        return self.node(("list", tuple(("seq", "(", ")", g[1]) if g[0] == "list" else g for g in groups)))
+        return self.node(ListOf(tuple(Seq("(", ")", g.items) if isinstance(g, ListOf) else g for g in groups)))
 
     def parse_expression_only(self) -> Node:
         node = self.parse_list(set())
         if (token := self.peek()) is not None:
-            raise ParseError(f"unexpected {token[1]!r}")
+            raise ParseError(f"unexpected {token.value!r}")
         return node
 
     def parse_list(self, stops: set[str]) -> Node:
@@ -270,7 +286,7 @@ class Parser:
             if self.peek() is None or self.at(*stops):
                 break
             items.append(self.parse_relation())
-        return items[0] if len(items) == 1 else self.node(("list", tuple(items)))
+        return items[0] if len(items) == 1 else self.node(ListOf(tuple(items)))
 
     def parse_relation(self) -> Node:
         operands = [self.parse_union()]
@@ -279,7 +295,7 @@ class Parser:
             tok = self.peek()
             if tok is None:
                 break
-            op = _REL_OPS.get(tok[1]) or _REL_CMDS.get(tok[1])
+            op = _REL_OPS.get(tok.value) or _REL_CMDS.get(tok.value)
             if op is None:
                 break
             self.next()
@@ -290,41 +306,60 @@ class Parser:
             operands.append(self.parse_union())
         if not ops:
             return operands[0]
-        return self.node(("rel", tuple(ops), tuple(operands)))
+        return self.node(Rel(tuple(ops), tuple(operands)))
 
     def parse_union(self) -> Node:
-        parts = [self.parse_ratio()]
-        while self.at("\\cup"):
-            self.next()
+        node = self.parse_ratio()
+        parts = [node]
+        while self.at("\\cup", "\\cap"):
+            kind = Union if self.next().value == "\\cup" else Intersection
+            if len(parts) > 1 and not isinstance(node, kind):
+                raise ParseError("mixed \\cup and \\cap need brackets")
             parts.append(self.parse_ratio())
-        return parts[0] if len(parts) == 1 else self.node(("union", tuple(parts)))
+            node = self.node(kind(tuple(parts)))
+        return node
 
     def parse_ratio(self) -> Node:
+        start = self.pos
         parts = [self.parse_sum()]
         while self.at(":"):
             self.next()
             parts.append(self.parse_sum())
-        return parts[0] if len(parts) == 1 else self.node(("ratio", tuple(parts)))
+        if len(parts) == 1:
+            return parts[0]
+        return self.clock_time(start) or self.node(Ratio(tuple(parts)))
+
+    def clock_time(self, start: int) -> ClockTime | None:
+        """``h:mm`` (three tokens, two-digit minutes, hours 0-24) is also a clock time."""
+        if self.pos != start + 3:
+            return None
+        hours, minutes = self.tokens[start].value, self.tokens[start + 2].value
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2):
+            return None
+        h, m = int(hours), int(minutes)
+        if h > 24 or m > 59:
+            return None
+        return ClockTime(60 * h + m, exact=h == 0 or h > 12 or hours.startswith("0"))
 
     def parse_sum(self) -> Node:
         self.enter()
         terms = [self.parse_term()]
         while self.at("+", "-", "\\pm", "\\mp"):
-            op = self.next()[1]
+            op = self.next().value
             term = self.parse_term()
             if op == "+":
                 terms.append(term)
             elif op == "-":
-                terms.append(self.node(("neg", term)))
+                terms.append(self.node(Neg(term)))
             else:
-                left = terms[0] if len(terms) == 1 else self.node(("add", tuple(terms)))
-                terms = [self.node(("pm", left, term if op == "\\pm" else ("neg", term)))]
+                left = terms[0] if len(terms) == 1 else self.node(Add(tuple(terms)))
+                terms = [self.node(PlusMinus(left, term if op == "\\pm" else Neg(term)))]
         self.depth -= 1
-        return terms[0] if len(terms) == 1 else self.node(("add", tuple(terms)))
+        return terms[0] if len(terms) == 1 else self.node(Add(tuple(terms)))
 
     def parse_term(self) -> Node:
         factors = [self.parse_unary()]
-        mixed = self.mixed_fraction(factors[0])
+        mixed = self.mixed_number(factors[0])
         if mixed is not None:
             factors = [mixed]
         while True:
@@ -333,75 +368,99 @@ class Parser:
                 factors.append(self.parse_unary())
             elif self.at("/", "\\div"):
                 self.next()
-                left = factors[0] if len(factors) == 1 else self.node(("mul", tuple(factors)))
-                factors = [self.node(("div", left, self.parse_unary()))]
+                left = factors[0] if len(factors) == 1 else self.node(Mul(tuple(factors)))
+                factors = [self.node(Div(left, self.parse_unary()))]
             elif self.starts_primary():
                 factors.append(self.parse_power())
             else:
                 break
-        return factors[0] if len(factors) == 1 else self.node(("mul", tuple(factors)))
+        return factors[0] if len(factors) == 1 else self.node(Mul(tuple(factors)))
 
-    def mixed_fraction(self, whole: Node) -> Node | None:
-        """MATH's mixed numbers: ``7\\frac{3}{4}`` is 7 + 3/4, not 7 * 3/4 (and ``-2\\frac{1}{4}`` is -9/4)."""
-        if whole[0] == "neg":
-            inner = self.mixed_fraction(whole[1])
-            return None if inner is None else self.node(("neg", inner))
-        if whole[0] != "num" or whole[2] is not None or whole[1].denominator != 1 or not self.at("\\frac"):
+    def mixed_number(self, whole: Node) -> Node | None:
+        """``7\\frac{3}{4}``, ``7 3/4`` and ``5(1/3)`` are 7 + 3/4 and 5 + 1/3 (``-2\\frac{1}{4}`` is -9/4)."""
+        if isinstance(whole, Neg):
+            inner = self.mixed_number(whole.operand)
+            return None if inner is None else self.node(Neg(inner))
+        if not _is_integer(whole):
             return None
         start = self.pos
-        self.next()
-        try:
-            num = self.parse_group() if self.at("{") else self.atom_token()
-            den = self.parse_group() if self.at("{") else self.atom_token()
-        except ParseError:
+        fraction = self.proper_fraction()
+        if fraction is None:
             self.pos = start
             return None
-        if num[0] == "num" and den[0] == "num" and num[2] is None and den[2] is None and 0 < num[1] < den[1]:
-            return self.node(("add", (whole, ("div", num, den))))
-        self.pos = start
+        return self.node(Add((whole, fraction)))
+
+    def proper_fraction(self) -> Div | None:
+        """A proper fraction of integers right after a whole number, in one of the mixed forms."""
+        try:
+            if self.at("\\frac"):
+                self.next()
+                num = self.parse_group() if self.at("{") else self.atom_token()
+                den = self.parse_group() if self.at("{") else self.atom_token()
+            elif self.at_spaced() and self.at_plain_fraction(0):
+                num, den = self.plain_fraction()
+            elif self.at("(") and not self.at_spaced() and self.at_plain_fraction(1) and self.at_close(4):
+                self.next()
+                num, den = self.plain_fraction()
+                self.expect(")")
+            else:
+                return None
+        except ParseError:
+            return None
+        if isinstance(num, Num) and isinstance(den, Num) and _is_integer(num) and _is_integer(den):
+            return Div(num, den) if 0 < num.value < den.value else None
         return None
+
+    def plain_fraction(self) -> tuple[Num, Num]:
+        numerator = self.number(self.next().value)
+        self.expect("/")
+        return numerator, self.number(self.next().value)
+
+    def at_plain_fraction(self, offset: int) -> bool:
+        """``3/4`` as three tokens of integers (not followed by more of a term)."""
+        a, slash, b = self.peek(offset), self.peek(offset + 1), self.peek(offset + 2)
+        return (
+            a is not None
+            and b is not None
+            and slash is not None
+            and a.kind == "num"
+            and b.kind == "num"
+            and slash.value == "/"
+            and a.value.isdigit()
+            and b.value.isdigit()
+        )
+
+    def at_close(self, offset: int) -> bool:
+        tok = self.peek(offset)
+        return tok is not None and tok.value == ")"
 
     def starts_primary(self) -> bool:
         tok = self.peek()
         if tok is None:
             return False
-        kind, value = tok
-        if kind in ("num", "word"):
+        if tok.kind in ("num", "word"):
             return True
-        if kind == "cmd":
-            name = value[1:]
+        if tok.kind == "cmd":
+            name = tok.value[1:]
             return (
-                name in FUNCTIONS
-                or name in _CONSTANTS
-                or name in _GREEK
-                or value
-                in (
-                    "\\frac",
-                    "\\sqrt",
-                    "\\lbrace",
-                    "\\matrixref",
-                    "\\binom",
-                    "\\sum",
-                    "\\mathrm",
-                    "\\lfloor",
-                    "\\lceil",
-                    "\\vert",
-                    "\\|",
-                    "\\lvert",
-                )
+                name in FUNCTION_SPELLINGS
+                or name in CONSTANTS
+                or name in GREEK
+                or tok.value in _PRIMARY_CMDS
+                or tok.value in _SET_CMDS
             )
-        return value in ("(", "[", "{")
+        return tok.value in ("(", "[", "{")
 
     def parse_unary(self) -> Node:
         if self.at("-"):
             self.next()
-            return self.node(("neg", self.parse_unary()))
+            return self.node(Neg(self.parse_unary()))
         if self.at("+"):
             self.next()
             return self.parse_unary()
         if self.at("\\pm", "\\mp"):
             self.next()
-            return self.node(("pm", None, self.parse_unary()))
+            return self.node(PlusMinus(None, self.parse_unary()))
         return self.parse_power()
 
     def parse_power(self) -> Node:
@@ -414,7 +473,7 @@ class Parser:
                 self.depth -= 1
                 return self.parse_postfix(base)
             exponent = self.parse_exponent()
-            base = self.parse_postfix(self.node(("pow", base, exponent)))
+            base = self.parse_postfix(self.node(Pow(base, exponent)))
         self.depth -= 1
         return base
 
@@ -423,26 +482,26 @@ class Parser:
             return self.parse_group()
         if self.at("-"):
             self.next()
-            return self.node(("neg", self.parse_exponent()))
+            return self.node(Neg(self.parse_exponent()))
         tok = self.peek()
-        if tok and tok[0] == "num" and len(tok[1]) > 1 and tok[1].isdigit():
+        if tok and tok.kind == "num" and len(tok.value) > 1 and tok.value.isdigit():
             # x^23 in LaTeX means x^2 3; plain-text answers mean x^23.
             self.next()
-            return self.number(tok[1])
+            return self.number(tok.value)
         return self.parse_power()
 
     def parse_postfix(self, node: Node) -> Node:
         while True:
             if self.at("!") and not self.at_op_pair("!", "="):
                 self.next()
-                node = self.node(("fact", node))
+                node = self.node(Fact(node))
             elif self.at("%"):
                 self.next()
-                node = self.node(("pct", node))
+                node = self.node(Pct(node))
             elif self.at("'"):
                 self.next()
-                node = self.node(("func", "prime", (node,)))
-            elif self.at("_") and node[0] in ("sym", "num", "func"):
+                node = self.node(Func("prime", (node,)))
+            elif self.at("_") and isinstance(node, (Sym, Num, Func)):
                 self.next()
                 node = self.subscript(node)
             else:
@@ -450,30 +509,33 @@ class Parser:
 
     def at_op_pair(self, first: str, second: str) -> bool:
         nxt = self.peek(1)
-        return self.at(first) and nxt is not None and nxt[1] == second
+        return self.at(first) and nxt is not None and nxt.value == second
 
-    def subscript(self, node: Node) -> Node:
+    def subscript(self, node: Sym | Num | Func) -> Node:
         index = self.parse_group() if self.at("{") else self.atom_token()
-        if node[0] == "num" and node[2] is None and index[0] == "num":
-            return self.node(("based", str(node[1]), int(index[1])))
-        if node[0] == "sym":
-            if index[0] in ("num", "sym", "word"):
-                label = str(index[1]) if index[0] == "num" else index[1]
-                return self.node(("sym", f"{node[1]}_{label}"))
-            if index[0] == "mul" and all(f[0] == "sym" for f in index[1]):
-                return self.node(("sym", node[1] + "_" + "".join(f[1] for f in index[1])))
-            return self.node(("func", node[1] + "_", (index,)))
+        if _is_integer(node) and isinstance(index, Num):
+            assert isinstance(node, Num)
+            return self.node(Based(str(node.value.numerator), int(index.value)))
+        if isinstance(node, Sym):
+            match index:
+                case Num(value):
+                    return self.node(Sym(f"{node.name}_{value}"))
+                case Sym(name) | Word(name):
+                    return self.node(Sym(f"{node.name}_{name}"))
+                case Mul(factors) if all(isinstance(f, Sym) for f in factors):
+                    return self.node(Sym(node.name + "_" + "".join(f.name for f in factors)))  # type: ignore[union-attr]
+            return self.node(Func(node.name + "_", (index,)))
         raise ParseError("unsupported subscript")
 
     def atom_token(self) -> Node:
         """A single-token argument, as in ``\\frac12``, ``x_1`` or ``\\frac\\pi 2``."""
-        if (token := self.peek()) is not None and token[0] == "cmd":
+        if (token := self.peek()) is not None and token.kind == "cmd":
             return self.parse_primary()
         kind, value = self.next()
         if kind == "num":
             return self.number(value[0]) if len(value) > 1 and value.isdigit() else self.number(value)
         if kind == "word":
-            return self.node(("sym", value[0]))
+            return self.node(Sym(value[0]))
         raise ParseError(f"bad subscript {value!r}")
 
     def parse_group(self) -> Node:
@@ -484,13 +546,13 @@ class Parser:
         self.depth -= 1
         return inner
 
-    def number(self, text: str) -> Node:
+    def number(self, text: str) -> Num:
+        if len(text) > _MAX_NUMBER_CHARS:
+            raise ParseError("number too long")
         if "." in text:
             decimals = len(text.split(".")[1])
-            return self.node(("num", Fraction(text), decimals if decimals else None))
-        if len(text) > 4000:
-            raise ParseError("number too long")
-        return self.node(("num", Fraction(int(text)), None))
+            return self.node(Num(Fraction(text), decimals if decimals else None))  # type: ignore[return-value]
+        return self.node(Num(Fraction(int(text))))  # type: ignore[return-value]
 
     def parse_primary(self) -> Node:
         self.enter()
@@ -503,9 +565,7 @@ class Parser:
         kind, value = self.next()
         if kind == "num":
             node = self.number(value)
-            if self.at_scientific():
-                node = self.scientific(node)
-            return node
+            return self.scientific(node) if self.at_scientific() else node
         if kind == "word":
             return self.word(value)
         if kind == "cmd":
@@ -515,110 +575,116 @@ class Parser:
         if value == "{":
             self.pos -= 1
             inner = self.parse_group()
-            return self.node(("set", inner[1])) if inner[0] == "list" else inner
+            return self.node(SetOf(inner.items)) if isinstance(inner, ListOf) else inner
         if value == "|":
             inner = self.parse_sum()
             self.expect("|")
-            return self.node(("func", "abs", (inner,)))
+            return self.node(Func("abs", (inner,)))
         raise ParseError(f"unexpected {value!r}")
 
     def at_scientific(self) -> bool:
         tok, nxt = self.peek(), self.peek(1)
-        if tok is None or tok[0] != "word" or tok[1] not in ("e", "E") or self.spaced[self.pos]:
+        if tok is None or tok.kind != "word" or tok.value not in ("e", "E") or self.at_spaced():
             return False
-        if nxt is not None and nxt[0] == "num":
+        if nxt is not None and nxt.kind == "num":
             return True
         after = self.peek(2)
-        return nxt is not None and nxt[1] in "+-" and after is not None and after[0] == "num"
+        return nxt is not None and nxt.value in "+-" and after is not None and after.kind == "num"
 
-    def scientific(self, mantissa: Node) -> Node:
+    def scientific(self, mantissa: Num) -> Node:
         self.next()
         sign = 1
         if self.at("+", "-"):
-            sign = -1 if self.next()[1] == "-" else 1
-        exponent = int(self.next()[1])
-        ten = ("num", Fraction(10), None)
-        return self.node(("mul", (mantissa, ("pow", ten, ("num", Fraction(sign * exponent), None)))))
+            sign = -1 if self.next().value == "-" else 1
+        exponent = int(self.next().value)
+        return self.node(Mul((mantissa, Pow(Num(Fraction(10)), Num(Fraction(sign * exponent))))))
 
     def word(self, value: str) -> Node:
-        if value in FUNCTIONS:
-            return self.function(value)
-        if value in ("pi",):
-            return self.node(("const", "pi"))
-        if len(value) <= 2 and value.isascii():
-            if len(value) == 2:
-                return self.node(("mul", (("sym", value[0]), ("sym", value[1]))))
+        if value in FUNCTION_SPELLINGS:
+            return self.function(FUNCTION_SPELLINGS[value])
+        if value == "pi":
+            return self.node(Const("pi"))
+        if len(value) == 1 and value.isascii():
             return self.letter(value)
-        return self.node(("word", value))
+        return self.node(Word(value))
 
     def letter(self, value: str) -> Node:
-        if value in _FUNC_LETTERS and self.at("(") and not self.spaced[self.pos]:
+        if value in FUNCTION_LETTERS and self.at("(") and not self.at_spaced():
             self.next()
             args = self.parse_list({")"})
             self.expect(")")
-            return self.node(("func", value, args[1] if args[0] == "list" else (args,)))
-        return self.node(("sym", value))
+            return self.node(Func(value, _items(args)))
+        return self.node(Sym(value))
 
     def command(self, value: str) -> Node:
         name = value[1:]
-        if name in _CONSTANTS:
-            return self.node(("const", _CONSTANTS[name]))
-        if name in _GREEK:
-            return self.node(("sym", name))
-        if name in FUNCTIONS:
-            return self.function(name)
+        if name in CONSTANTS:
+            return self.node(Const(CONSTANTS[name]))
+        if name in GREEK:
+            return self.node(Sym(name))
+        if name in FUNCTION_SPELLINGS:
+            return self.function(FUNCTION_SPELLINGS[name], log_base=name == "log")
+        if value in EMPTY_SET_COMMANDS:
+            return self.node(NamedSet("empty"))
+        if value in _SET_CMDS:
+            return self.node(NamedSet(_SET_CMDS[value]))
         if value == "\\frac" or value == "\\binom":
             a = self.parse_group() if self.at("{") else self.atom_token()
             b = self.parse_group() if self.at("{") else self.atom_token()
-            return self.node(("div", a, b) if value == "\\frac" else ("func", "binom", (a, b)))
+            return self.node(Div(a, b) if value == "\\frac" else Func("binom", (a, b)))
         if value == "\\sqrt":
-            index = None
-            if self.at("["):
-                self.next()
-                index = self.parse_sum()
-                self.expect("]")
-            radicand = self.parse_group() if self.at("{") else self.parse_primary()
-            root = ("num", Fraction(1, 2), None) if index is None else ("div", ("num", Fraction(1), None), index)
-            return self.node(("pow", radicand, root))
+            return self.root()
         if value == "\\lbrace":
             if self.at("\\rbrace"):
                 self.next()
-                return self.node(("set", ()))
+                return self.node(SetOf(()))
             inner = self.parse_list({"\\rbrace"})
             self.expect("\\rbrace")
-            return self.node(("set", inner[1] if inner[0] == "list" else (inner,)))
+            return self.node(SetOf(_items(inner)))
         if value in ("\\lfloor", "\\lceil"):
             inner = self.parse_sum()
             self.expect("\\rfloor" if value == "\\lfloor" else "\\rceil")
-            return self.node(("func", "floor" if value == "\\lfloor" else "ceil", (inner,)))
+            return self.node(Func("floor" if value == "\\lfloor" else "ceil", (inner,)))
         if value in ("\\vert", "\\lvert", "\\|"):
             inner = self.parse_sum()
             self.expect({"\\vert": "\\vert", "\\lvert": "\\rvert", "\\|": "\\|"}[value])
-            return self.node(("func", "abs", (inner,)))
+            return self.node(Func("abs", (inner,)))
         if value == "\\matrixref":
             index = self.parse_group()
-            return self.matrices[int(index[1])]
+            assert isinstance(index, Num)
+            return self.matrices[int(index.value)]
         if value == "\\sum":
             return self.summation()
+        if value == "\\lim":
+            return self.limit()
         if value in _IGNORED_CMDS:
             if self.at("{"):
                 return self.parse_group()
             return self.parse_primary()
         raise ParseError(f"unsupported command {value}")
 
-    def function(self, name: str) -> Node:
+    def root(self) -> Node:
+        index: Node | None = None
+        if self.at("["):
+            self.next()
+            index = self.parse_sum()
+            self.expect("]")
+        radicand = self.parse_group() if self.at("{") else self.parse_primary()
+        exponent = Num(Fraction(1, 2)) if index is None else Div(Num(Fraction(1)), index)
+        return self.node(Pow(radicand, exponent))
+
+    def function(self, name: str, log_base: bool = False) -> Node:
         power = None
         if self.at("^"):
             self.next()
             power = self.parse_exponent()
-        if self.at("_") and name == "log":
+        if self.at("_") and log_base:
             self.next()
             base = self.parse_group() if self.at("{") else self.atom_token()
             arg = self.function_argument()
-            return self.node(("div", ("func", "ln", (arg,)), ("func", "ln", (base,))))
-        arg = self.function_argument()
-        node = self.node(("func", name, (arg,)))
-        return self.node(("pow", node, power)) if power is not None else node
+            return self.node(Div(Func("ln", (arg,)), Func("ln", (base,))))
+        node = self.node(Func(name, (self.function_argument(),)))
+        return self.node(Pow(node, power)) if power is not None else node
 
     def function_argument(self) -> Node:
         if self.at("("):
@@ -626,33 +692,47 @@ class Parser:
         factors = [self.parse_power()]
         while self.starts_primary() and not self.at_function():
             factors.append(self.parse_power())
-        return factors[0] if len(factors) == 1 else self.node(("mul", tuple(factors)))
+        return factors[0] if len(factors) == 1 else self.node(Mul(tuple(factors)))
 
     def at_function(self) -> bool:
         tok = self.peek()
-        return tok is not None and tok[1].lstrip("\\") in FUNCTIONS
+        return tok is not None and tok.value.lstrip("\\") in FUNCTION_SPELLINGS
 
     def summation(self) -> Node:
         self.expect("_")
         lower = self.parse_group()
         self.expect("^")
         upper = self.parse_group() if self.at("{") else self.atom_token()
-        if lower[0] != "rel" or lower[1] != ("=",) or lower[2][0][0] != "sym":
-            raise ParseError("unsupported summation")
-        body = self.parse_term()
-        return self.node(("sum", body, lower[2][0][1], lower[2][1], upper))
+        match lower:
+            case Rel(("=",), (Sym(var), lo)):
+                return self.node(Sum(self.parse_term(), var, lo, upper))
+        raise ParseError("unsupported summation")
+
+    def limit(self) -> Node:
+        """``\\lim_{x \\to a} body`` (``\\rightarrow`` too)."""
+        self.expect("_")
+        self.expect("{")
+        var = self.next()
+        if var.kind != "word" or len(var.value) != 1:
+            raise ParseError("unsupported limit variable")
+        if not self.at("\\to", "\\rightarrow"):
+            raise ParseError("expected \\to in a limit")
+        self.next()
+        point = self.parse_sum()
+        self.expect("}")
+        return self.node(Limit(self.parse_term(), var.value, point))
 
     def bracket(self, opener: str) -> Node:
         self.enter()
         if self.at(")", "]"):
-            closer = self.next()[1]
+            closer = self.next().value
             self.depth -= 1
-            return self.node(("seq", opener, closer, ()))
+            return self.node(Seq(opener, closer, ()))
         items = [self.parse_relation()]
         while self.at(",", ";"):
             self.next()
             items.append(self.parse_relation())
-        closer = self.next()[1]
+        closer = self.next().value
         if closer not in (")", "]"):
             raise ParseError(f"unclosed {opener!r}")
         self.depth -= 1
@@ -660,20 +740,11 @@ class Parser:
             return items[0]
         if len(items) == 1:
             raise ParseError("mismatched brackets")
-        return self.node(("seq", opener, closer, tuple(items)))
-
-
-def contains_tag(node, tag: str) -> bool:
-    """Whether a tree has a node with this tag anywhere (``"pm"``, ``"word"``, ...)."""
-    if not isinstance(node, tuple) or not node:
-        return False
-    if node[0] == tag:
-        return True
-    return any(contains_tag(part, tag) for part in node if isinstance(part, tuple))
+        return self.node(Seq(opener, closer, tuple(items)))
 
 
 def parse(text: str, deadline: Deadline | None = None) -> Node:
-    """Parse cleaned answer text into a node tree; raises :class:`ParseError`."""
+    """Parse cleaned answer text into a typed tree; raises :class:`ParseError`."""
     try:
         return Parser(text, deadline).parse()
     except RecursionError as exc:

@@ -15,31 +15,14 @@ import select
 import subprocess
 import sys
 import threading
-from fractions import Fraction
 
 from .limits import Deadline, VerifierTimeout
+from .nodes import to_json
 
 MEMORY_MB = 1024
 _MAX_IDLE = 4
 _idle: list[subprocess.Popen[str]] = []
 _lock = threading.Lock()
-
-
-def encode(node) -> object:
-    """A parse tree as JSON-ready lists (fractions as ``{"q": [n, d]}``)."""
-    if isinstance(node, Fraction):
-        return {"q": [node.numerator, node.denominator]}
-    if isinstance(node, tuple):
-        return [encode(x) for x in node]
-    return node
-
-
-def decode(data) -> object:
-    if isinstance(data, dict):
-        return Fraction(*data["q"])
-    if isinstance(data, list):
-        return tuple(decode(x) for x in data)
-    return data
 
 
 def _start() -> subprocess.Popen[str]:
@@ -66,7 +49,7 @@ def sympy_equal_bounded(pred, gold, deadline: Deadline) -> bool:
         proc = _start()
     stdin, stdout = proc.stdin, proc.stdout
     assert stdin is not None and stdout is not None  # _start opens both as pipes
-    stdin.write(json.dumps([encode(pred), encode(gold)]) + "\n")
+    stdin.write(json.dumps([to_json(pred), to_json(gold)]) + "\n")
     stdin.flush()
     ready, _, _ = select.select([stdout], [], [], max(deadline.remaining(), 0.0))
     if not ready:

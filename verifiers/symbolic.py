@@ -3,41 +3,19 @@
 Trees from :mod:`verifiers.parser` are turned into sympy objects by constructors (``Add``,
 ``Rational``, ``factorial`` ...), never by ``sympify``/``parse_expr`` (which call ``eval``).
 Used for expressions numeric probing cannot evaluate, such as factorials and binomials of
-symbolic integers (``\\binom{2n}{n}`` vs ``\\frac{(2n)!}{(n!)^2}``). sympy's simplification has
-no time bound of its own, so :mod:`verifiers.sandbox` runs this in a killable process.
+symbolic integers (``\\binom{2n}{n}`` vs ``\\frac{(2n)!}{(n!)^2}``), limits and
+infinite sums. sympy's simplification has no time bound of its own, so :mod:`verifiers.sandbox`
+runs this in a killable process.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import sympy
 
+from .evaluate import based_int
 from .limits import MAX_EXACT_BITS, MAX_EXPONENT, MAX_FACTORIAL, TooLarge
-
-_FUNCTIONS = {
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "sec": sympy.sec,
-    "csc": sympy.csc,
-    "cot": sympy.cot,
-    "arcsin": sympy.asin,
-    "asin": sympy.asin,
-    "arccos": sympy.acos,
-    "acos": sympy.acos,
-    "arctan": sympy.atan,
-    "atan": sympy.atan,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "tanh": sympy.tanh,
-    "exp": sympy.exp,
-    "ln": sympy.log,
-    "log": sympy.log,
-    "abs": sympy.Abs,
-    "floor": sympy.floor,
-    "ceil": sympy.ceiling,
-}
+from .nodes import Add, Based, Const, Div, Fact, Func, Limit, Mul, Neg, Node, Num, Pct, Pow, Sum, Sym
+from .vocabulary import FUNCTIONS
 
 
 def _bits(number: sympy.Number) -> int:
@@ -47,50 +25,56 @@ def _bits(number: sympy.Number) -> int:
     return int(abs(number.p)).bit_length() + int(number.q).bit_length()
 
 
-def to_sympy(node) -> sympy.Expr:
+def to_sympy(node: Node) -> sympy.Expr:
     """A sympy expression for a parse tree, built without evaluating any text."""
-    tag = node[0]
-    if tag == "num":
-        q: Fraction = node[1]
-        return sympy.Rational(q.numerator, q.denominator)
-    if tag == "sym":
-        if node[1] == "e":
+    match node:
+        case Num(q):
+            return sympy.Rational(q.numerator, q.denominator)
+        case Sym("e") | Const("e"):
             return sympy.E
-        if node[1] == "i":
+        case Sym("i") | Const("i"):
             return sympy.I
-        return sympy.Symbol(node[1])
-    if tag == "const":
-        return {"pi": sympy.pi, "e": sympy.E, "i": sympy.I, "inf": sympy.oo}[node[1]]
-    if tag == "neg":
-        return -to_sympy(node[1])
-    if tag == "add":
-        return sympy.Add(*(to_sympy(t) for t in node[1]))
-    if tag == "mul":
-        return sympy.Mul(*(to_sympy(f) for f in node[1]))
-    if tag == "div":
-        return to_sympy(node[1]) / to_sympy(node[2])
-    if tag == "pow":
-        base, exponent = to_sympy(node[1]), to_sympy(node[2])
-        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise TooLarge("exponent too large")
-        small = not (base.is_Number and exponent.is_Number) or abs(exponent) * _bits(base) <= MAX_EXACT_BITS
-        return sympy.Pow(base, exponent, evaluate=bool(small))
-    if tag == "fact":
-        arg = to_sympy(node[1])
-        return sympy.factorial(arg, evaluate=not arg.is_Number or abs(arg) <= MAX_FACTORIAL)
-    if tag == "pct":
-        return to_sympy(node[1]) / 100
-    if tag == "func":
-        args = [to_sympy(a) for a in node[2]]
-        if node[1] == "binom" and len(args) == 2:
+        case Sym(name):
+            return sympy.Symbol(name)
+        case Const("pi"):
+            return sympy.pi
+        case Const("inf"):
+            return sympy.oo
+        case Neg(x):
+            return -to_sympy(x)
+        case Add(terms):
+            return sympy.Add(*(to_sympy(t) for t in terms))
+        case Mul(factors):
+            return sympy.Mul(*(to_sympy(f) for f in factors))
+        case Div(num, den):
+            return to_sympy(num) / to_sympy(den)
+        case Pow(base_node, exponent_node):
+            base, exponent = to_sympy(base_node), to_sympy(exponent_node)
+            if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+                raise TooLarge("exponent too large")
+            small = not (base.is_Number and exponent.is_Number) or abs(exponent) * _bits(base) <= MAX_EXACT_BITS
+            return sympy.Pow(base, exponent, evaluate=bool(small))
+        case Fact(x):
+            arg = to_sympy(x)
+            return sympy.factorial(arg, evaluate=not arg.is_Number or abs(arg) <= MAX_FACTORIAL)
+        case Pct(x):
+            return to_sympy(x) / 100
+        case Based(digits, base):
+            return sympy.Integer(based_int(digits, base))
+        case Func("binom", (n, k)):
+            args = [to_sympy(n), to_sympy(k)]
             return sympy.binomial(*args, evaluate=not all(a.is_Number for a in args))
-        if node[1] in _FUNCTIONS and len(args) == 1:
-            return _FUNCTIONS[node[1]](args[0])
-        return sympy.Function(node[1])(*args)
-    if tag == "sum":
-        _, body, var, lo, hi = node
-        return sympy.Sum(to_sympy(body), (sympy.Symbol(var), to_sympy(lo), to_sympy(hi)))
-    raise TypeError(f"no sympy form for {tag}")
+        case Func(name, (x,)) if name in FUNCTIONS:
+            known = FUNCTIONS[name]
+            extra = () if known.sympy_base is None else (known.sympy_base,)
+            return getattr(sympy, known.sympy)(to_sympy(x), *extra)
+        case Func(name, args):
+            return sympy.Function(name)(*(to_sympy(a) for a in args))
+        case Sum(body, var, lo, hi):
+            return sympy.Sum(to_sympy(body), (sympy.Symbol(var), to_sympy(lo), to_sympy(hi)))
+        case Limit(body, var, point):
+            return sympy.Limit(to_sympy(body), sympy.Symbol(var), to_sympy(point))
+    raise TypeError(f"no sympy form for {type(node).__name__}")
 
 
 def _integer_symbols(expr: sympy.Expr) -> sympy.Expr:
@@ -101,8 +85,10 @@ def _integer_symbols(expr: sympy.Expr) -> sympy.Expr:
     return expr.subs({sympy.Symbol(n): sympy.Symbol(n, integer=True, nonnegative=True) for n in names})
 
 
-def sympy_equal(pred, gold) -> bool:
+def sympy_equal(pred: Node, gold: Node) -> bool:
     """Whether two trees are provably equal; ``False`` when sympy cannot show it."""
     difference = _integer_symbols(to_sympy(pred) - to_sympy(gold))
+    if difference.has(sympy.Sum, sympy.Limit):
+        difference = difference.doit()
     simplified = sympy.simplify(sympy.combsimp(difference))
     return simplified == 0

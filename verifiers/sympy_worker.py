@@ -6,7 +6,7 @@ import json
 import sys
 
 from .limits import limit_memory
-from .sandbox import decode
+from .nodes import tree_from_json
 
 
 def main() -> None:
@@ -15,7 +15,7 @@ def main() -> None:
     from .symbolic import sympy_equal
 
     for line in sys.stdin:
-        pred, gold = (decode(x) for x in json.loads(line))
+        pred, gold = (tree_from_json(x) for x in json.loads(line))
         try:
             answer = sympy_equal(pred, gold)
         except Exception:

@@ -10,6 +10,7 @@ from .answers import Parsed, choice_letter, is_text_answer, letter_in_arithmetic
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import Deadline, TooLarge, VerifierTimeout
+from .nodes import Num
 from .normalize import clean_latex
 from .verdict import Verdict
 
@@ -125,7 +126,7 @@ def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome
         return outcome
     for a, b in ((pred, gold), (gold, pred)):
         if _DECIMAL_COMMA_RE.match(a.text) and "." in b.text and "," not in b.text:
-            alt = ("num", Fraction(a.text.replace(",", ".")), None)
+            alt = Num(Fraction(a.text.replace(",", ".")))
             p_node, g_node = (alt, gold_node) if a is pred else (pred_node, alt)
             second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
             if second.correct:

@@ -1,0 +1,209 @@
+"""The one vocabulary the parser, evaluator, symbolic converter and comparer all read.
+
+Functions (each spelling mapped to one canonical name, with its mpmath and sympy names),
+constants, Greek letters, named sets, units, number words and text answers. Adding a spelling
+here teaches every stage at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function the verifiers know: its canonical name and how mpmath and sympy call it."""
+
+    name: str
+    mpmath: str  # attribute of an mpmath context
+    sympy: str  # attribute of the sympy module
+    sympy_base: int | None = None  # a second sympy argument (``log(x, 10)`` for lg)
+
+
+_KNOWN = [
+    Function("sin", "sin", "sin"),
+    Function("cos", "cos", "cos"),
+    Function("tan", "tan", "tan"),
+    Function("sec", "sec", "sec"),
+    Function("csc", "csc", "csc"),
+    Function("cot", "cot", "cot"),
+    Function("arcsin", "asin", "asin"),
+    Function("arccos", "acos", "acos"),
+    Function("arctan", "atan", "atan"),
+    Function("arcsec", "asec", "asec"),
+    Function("arccsc", "acsc", "acsc"),
+    Function("arccot", "acot", "acot"),
+    Function("sinh", "sinh", "sinh"),
+    Function("cosh", "cosh", "cosh"),
+    Function("tanh", "tanh", "tanh"),
+    Function("exp", "exp", "exp"),
+    Function("ln", "ln", "log"),
+    Function("log10", "log10", "log", 10),
+    Function("abs", "fabs", "Abs"),
+    Function("floor", "floor", "floor"),
+    Function("ceil", "ceil", "ceiling"),
+]
+FUNCTIONS: dict[str, Function] = {f.name: f for f in _KNOWN}
+# Every spelling of a function, as a word or a LaTeX command name, to its canonical name.
+FUNCTION_SPELLINGS: dict[str, str] = {
+    **{f.name: f.name for f in _KNOWN if f.name not in ("abs", "floor", "ceil", "log10")},
+    "asin": "arcsin",
+    "acos": "arccos",
+    "atan": "arctan",
+    "log": "ln",  # log without a base is natural in MATH's and most solutions' usage
+    "lg": "log10",
+    "arcctg": "arccot",
+    "tg": "tan",
+    "ctg": "cot",
+}
+# Functions of two arguments, or whose value is only defined on integers.
+OTHER_FUNCTIONS = {"binom"}
+KNOWN_FUNCTION_NAMES = set(FUNCTIONS) | OTHER_FUNCTIONS
+# Letters that name a function when followed directly by "(": f(x), g(2), P(x).
+FUNCTION_LETTERS = set("fghFGHPQWpq")
+
+CONSTANTS: dict[str, str] = {"pi": "pi", "varpi": "pi", "infty": "inf", "infinity": "inf", "imath": "i"}
+# Two-letter words the tokenizer keeps whole (other two-letter words are products: xy).
+WHOLE_WORDS = {"pi", "ln", "lg", "tg"}
+
+GREEK = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Phi",
+    "Psi",
+    "Omega",
+}
+
+# Named sets: LaTeX commands, blackboard letters (after \mathbb is unwrapped) and words.
+EMPTY_SET_COMMANDS = {"\\emptyset", "\\varnothing", "\\O"}
+BLACKBOARD_SETS = {"R": "reals", "N": "naturals", "Z": "integers", "Q": "rationals", "C": "complexes"}
+NAMED_SET_WORDS = {
+    "emptyset": "empty",
+    "empty set": "empty",
+    "the empty set": "empty",
+    "no solution": "empty",
+    "no solutions": "empty",
+    "无解": "empty",
+    "空集": "empty",
+    "all real numbers": "reals",
+    "real numbers": "reals",
+    "the reals": "reals",
+    "全体实数": "reals",
+    "实数集": "reals",
+    "natural numbers": "naturals",
+    "自然数集": "naturals",
+    "integers": "integers",
+    "整数集": "integers",
+}
+
+UNITS = (
+    "square|sq|cubic|centimeters?|centimetres?|cm|mm|km|meters?|metres?|inch(?:es)?|in|feet|foot|ft|"
+    "yards?|yd|miles?|mi|kilograms?|kg|grams?|gm|pounds?|lbs?|ounces?|oz|seconds?|sec|s|minutes?|"
+    "min|mins|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?|dollars?|cents?|euros?|yuan|rmb|usd|"
+    "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|people|persons?|students?|points?|"
+    "apples?|books?|pieces?|times|ways?|m|g|l"
+)
+# Chinese units: one character or a compound (每小时45千米, 45千米/小时); dropped like English units.
+CHINESE_UNITS = (
+    "千米|公里|厘米|毫米|分米|米|千克|公斤|克|吨|升|毫升|小时|分钟|秒|天|周|年|月|元|角|分|个|只|本|支|张|"
+    "人|件|条|块|棵|辆|次|页|箱|盒|台|瓶|朵|头|匹|道|岁|度|平方米|平方厘米|立方米|立方厘米|公顷"
+)
+
+EN_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+EN_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# Scale words after a numeral: 3 million, 2.5万.
+SCALE_EXPONENTS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "万": 4, "亿": 8}
+
+ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
+ZH_LARGE = {"万": 10**4, "亿": 10**8}
+
+# Short text answers that mean the same in any spelling: each to its canonical word.
+TEXT_ANSWERS = {
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "t": "yes",
+    "correct": "yes",
+    "right": "yes",
+    "是": "yes",
+    "是的": "yes",
+    "对": "yes",
+    "正确": "yes",
+    "成立": "yes",
+    "能": "yes",
+    "可以": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "f": "no",
+    "incorrect": "no",
+    "wrong": "no",
+    "否": "no",
+    "不是": "no",
+    "不对": "no",
+    "错误": "no",
+    "错": "no",
+    "不成立": "no",
+    "不能": "no",
+    "不可以": "no",
+}
