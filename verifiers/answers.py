@@ -10,28 +10,21 @@ from .limits import MAX_ANSWER_CHARS, Deadline
 from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
+from .vocabulary import BLACKBOARD_SETS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
 from .words import english_number, replace_chinese_numbers
 
 _CHOICE_RE = re.compile(
     r"^\s*(?:\\text\s*\{\s*)?(?:option|choice|选项|选)?\s*[(\[]?\s*([A-J])\s*[)\]]?\s*\}?\s*[.:)]?\s*$",
     re.IGNORECASE,
 )
-_UNITS = (
-    "square|sq|cubic|centimeters?|centimetres?|cm|mm|km|meters?|metres?|inch(?:es)?|in|feet|foot|ft|"
-    "yards?|yd|miles?|mi|kilograms?|kg|grams?|gm|pounds?|lbs?|ounces?|oz|seconds?|sec|s|minutes?|"
-    "min|mins|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?|dollars?|cents?|euros?|yuan|rmb|usd|"
-    "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|people|persons?|students?|points?|"
-    "apples?|books?|pieces?|times|ways?|m|g|l"
-)
 _UNIT_RE = re.compile(
     r"(?<=[\d}).%])\s*(?:(?<![a-zA-Z])(?:"
-    + _UNITS
+    + UNITS
     + r")\b\.?\s*(?:\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)",
     re.IGNORECASE,
 )
 _CURRENCY_RE = re.compile(r"\$|US\$|€|£|¥|￥|\\euro|\\pounds|\\yen|(?<![a-zA-Z])(?:Rs\.?|USD|EUR)(?![a-zA-Z])")
 _PERCENT_WORDS_RE = re.compile(r"\s*\b(?:percent(?:age)?|per\s*cent|pct)\b", re.IGNORECASE)
-_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "万": 4, "亿": 8, "k": 3}
 _SCALE_RE = re.compile(r"(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE)
 _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
 _CONNECTIVES_RE = re.compile(
@@ -76,10 +69,30 @@ def letter_in_arithmetic(text: str) -> bool:
 
 
 def simplify_text(text: str) -> str:
-    """A loose text form for comparing prose answers: lower case, no spaces or LaTeX markup."""
+    """A loose text form for comparing prose answers: lower case, no spaces or LaTeX markup.
+
+    Yes/no answers take one canonical word (``True``, ``Yes, it can.``, ``是``, ``正确`` -> ``yes``).
+    """
     text = clean_latex(text).lower()
-    text = re.sub(r"[\s{}\\.;:!?\"'`]+", "", text)
-    return text
+    loose = re.sub(r"[\s{}\\.;:!?\"'`,，。！]+", "", text)
+    return _yes_or_no(text, loose) or loose
+
+
+_SENTENCE_WORD_RE = re.compile(r"[a-z]+")
+_MAX_SENTENCE_CHARS = 80
+
+
+def _yes_or_no(text: str, loose: str) -> str | None:
+    """``yes``/``no`` for a bare yes/no answer, or a short English sentence with only one of them."""
+    if loose in TEXT_ANSWERS:
+        return TEXT_ANSWERS[loose]
+    if len(text) > _MAX_SENTENCE_CHARS:
+        return None
+    found = {TEXT_ANSWERS[w] for w in _SENTENCE_WORD_RE.findall(text) if len(w) > 1 and w in TEXT_ANSWERS}
+    negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't)\b", text)
+    if len(found) != 1 or (negated and "yes" in found):
+        return None
+    return found.pop()
 
 
 _TRAILING_LABEL_RE = re.compile(
@@ -100,11 +113,22 @@ def _to_24_hours(m: re.Match) -> str:
     return f"{h:02d}:{minutes}"
 
 
+# Named sets reach the parser as one command each (\mathbbR), before clean_latex unwraps \mathbb{R} to R.
+_BLACKBOARD_RE = re.compile(
+    r"\\mathbb\s*\{\s*([" + "".join(BLACKBOARD_SETS) + r"])\s*\}|\\mathbb\s+([RNZQC])(?![a-zA-Z])"
+)
+_SET_SYMBOLS = {"ℝ": "R", "ℕ": "N", "ℤ": "Z", "ℚ": "Q", "ℂ": "C"}
+_SET_SYMBOL_RE = re.compile("[" + "".join(_SET_SYMBOLS) + "]")
+_PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*%\s*")
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """Clean an answer for parsing; returns the text and whether it was a percentage."""
+    text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1)} ", text).replace("∅", " \\emptyset ")
+    text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = clean_latex(_TRAILING_LABEL_RE.sub("", text))
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
-    text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{_SCALES[m.group(2).lower()]}}}", text)
+    text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         text = replace_chinese_numbers(text)
         text = _CJK_RE.sub(" ", text)
@@ -117,7 +141,7 @@ def prepare(text: str) -> tuple[str, bool]:
     text = re.sub(r"(?:\s*,){2,}", ",", _CONNECTIVES_RE.sub(", ", text))
     text = _LEADING_RE.sub("", text)
     text = text.lstrip(" ,;:").rstrip(" .,;:")
-    percent = bool(re.search(r"%\s*$", text)) and text.count("%") == 1
+    percent = _PERCENT_NUMBER_RE.fullmatch(text) is not None  # 5/4-100% keeps its % on the 100
     if percent:
         text = text.rstrip()[:-1].rstrip()
     return text, percent
@@ -148,6 +172,8 @@ def _parse(text: str, deadline: Deadline | None) -> Parsed:
     cleaned, percent = prepare(text)
     if not cleaned:
         return Parsed(cleaned, None, percent, error="empty answer")
+    if len(cleaned) > 1 and cleaned.lower() in TEXT_ANSWERS:  # "No" is no product N*o
+        return Parsed(cleaned, None, percent, error="answer is prose")
     try:
         node = parse(cleaned, deadline)
     except ParseError as exc:

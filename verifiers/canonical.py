@@ -7,7 +7,7 @@ from fractions import Fraction
 from .answers import choice_letter, is_text_answer, parse_answer, simplify_text
 from .evaluate import NotExact, NotNumeric, exact_value
 from .limits import Deadline
-from .nodes import ListOf, Matrix, Node, Rel, Seq, SetOf, Union
+from .nodes import Based, ListOf, Matrix, Node, Rel, Seq, SetOf, Union
 
 _MAX_PRINTED_BITS = 12_000  # Python prints integers up to 4,300 digits; keep such golds as written
 
@@ -57,12 +57,14 @@ def infer_answer_type(answer: str, timeout: float = 1.0) -> str:
 
 
 def canonical_answer(answer: str, timeout: float = 1.0) -> str:
-    """The simplest faithful form: ``7\\frac{3}{4}`` -> ``31/4``, ``\\text{(B)}`` -> ``B``."""
+    """The simplest faithful form: ``7\\frac{3}{4}`` -> ``31/4``, ``\\text{(B)}`` -> ``B``, ``52_8`` stays."""
     if choice_letter(answer) and any(c.isupper() for c in answer):
         return choice_letter(answer) or answer
     parsed = parse_answer(answer, Deadline(timeout))
     if parsed.node is None:
         return answer.strip()
+    if isinstance(parsed.node, Based):
+        return parsed.text  # a base-n key keeps its base: a plain numeral is read in that base
     value = _exact(parsed.node, Deadline(timeout))
     if value is not None:
         return _format(value) + ("%" if parsed.percent else "")

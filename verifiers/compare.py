@@ -19,6 +19,7 @@ from .nodes import (
     INF,
     NEG_INF,
     Add,
+    Based,
     ClockTime,
     Div,
     Func,
@@ -32,6 +33,7 @@ from .nodes import (
     Node,
     Num,
     PlusMinus,
+    Pow,
     Ratio,
     Rel,
     Seq,
@@ -118,6 +120,8 @@ class Comparer:
             if equation.correct:
                 return equation
         p, g = self.value_of(p), self.value_of(g)
+        if isinstance(g, Based) and isinstance(p, Num) and p.decimals is None and p.value.denominator == 1:
+            p = Based(str(p.value.numerator), g.base)  # digits read in the base the key names
         if p == g:
             return Outcome(True, "exact")
         gk, pk = self.kind(g), self.kind(p)
@@ -167,8 +171,11 @@ class Comparer:
             case Rel(ops, operands) if all(op in _EQUALITIES for op in ops):
                 if not (_is_name(operands[0]) or (_is_constant(operands[0]) and len(operands) > 1)):
                     return node
+                # x = 1+2 = 3 -> 3; an approximation after the value is not the answer: 2√2 ≈ 2.83 -> 2√2
                 last_equal = max((i for i, op in enumerate(ops) if op == "="), default=None)
-                return operands[last_equal + 1] if last_equal is not None else operands[-1]
+                if last_equal is not None:
+                    return operands[last_equal + 1]
+                return operands[1] if _is_name(operands[0]) else operands[0]
             case ListOf(items):
                 return ListOf(tuple(self.value_of(item) for item in items))
             case SetOf(items):
@@ -326,6 +333,8 @@ class Comparer:
                 return pieces
             case Seq(opener, closer, (lo, hi)):
                 return [Interval(lo, hi, opener == "[", closer == "]")]
+            case ListOf(items) if self.kind(node) == "inequality":
+                return self.joined_inequalities(items)
             case SetOf(()):
                 return []
             case SetOf(items):
@@ -333,6 +342,43 @@ class Comparer:
             case Rel():
                 return self.inequality_interval(node)
         return None
+
+    def joined_inequalities(self, items: tuple[Node, ...]) -> list[Piece] | None:
+        """Inequalities joined by "or"/"and" (both read as a list): ``x < -1, x > 1`` is a union;
+        two that overlap, ``x > 1, x < 3``, can only mean "and": their intersection."""
+        pieces = [self.interval_parts(item) for item in items]
+        if any(p is None for p in pieces):
+            return None
+        if len(pieces) == 2:
+            first, second = pieces
+            assert first is not None and second is not None
+            if len(first) == 1 and len(second) == 1:
+                a, b = first[0], second[0]
+                if isinstance(a, Interval) and isinstance(b, Interval):
+                    both = self.intersection(a, b)
+                    if both is not None:
+                        return [both]
+        return [piece for p in pieces if p is not None for piece in p]
+
+    def intersection(self, a: Interval, b: Interval) -> Interval | None:
+        """The overlap of two intervals with numeric ends; None when they do not overlap."""
+        ev = NumericEvaluator({}, self.deadline)
+        try:
+            ends = [ev.scalar(x) for x in (a.lo, b.lo, a.hi, b.hi)]
+            if any(ev.ctx.im(x) != 0 for x in ends):
+                return None
+        except (NotNumeric, TooLarge, ZeroDivisionError, ValueError):
+            return None
+        a_lo, b_lo, a_hi, b_hi = ends
+        lo, lo_closed = (a.lo, a.lo_closed) if a_lo > b_lo else (b.lo, b.lo_closed)
+        if a_lo == b_lo:
+            lo_closed = a.lo_closed and b.lo_closed
+        hi, hi_closed = (a.hi, a.hi_closed) if a_hi < b_hi else (b.hi, b.hi_closed)
+        if a_hi == b_hi:
+            hi_closed = a.hi_closed and b.hi_closed
+        if max(a_lo, b_lo) >= min(a_hi, b_hi):
+            return None
+        return Interval(lo, hi, lo_closed, hi_closed)
 
     def inequality_interval(self, node: Rel) -> list[Piece] | None:
         ops, operands = node.ops, node.operands
@@ -530,14 +576,28 @@ def _to_fraction(x) -> Fraction | None:
 
 
 def _decimal_digits(node: Node) -> tuple[int, int] | None:
-    """(decimals, significant digits) of a decimal literal, possibly negated."""
+    """(decimals, significant digits) of a decimal literal, possibly negated or in scientific
+    notation (``1.234567890 \\times 10^{5}`` has 4 decimals and 10 significant digits)."""
     if isinstance(node, Neg):
         node = node.operand
+    shift = 0
+    match node:
+        case Mul((Num() as mantissa, Pow(Num(ten), exponent))) if ten == 10 and _integer_literal(exponent) is not None:
+            node, shift = mantissa, _integer_literal(exponent) or 0
     if not isinstance(node, Num) or node.decimals is None:
         return None
     decimals = node.decimals
     digits = str(abs(node.value.numerator * 10**decimals // node.value.denominator)).lstrip("0")
-    return decimals, len(digits)
+    return decimals - shift, len(digits)
+
+
+def _integer_literal(node: Node) -> int | None:
+    match node:
+        case Num(value, None) if value.denominator == 1:
+            return int(value)
+        case Neg(Num(value, None)) if value.denominator == 1:
+            return -int(value)
+    return None
 
 
 def _is_name(node: Node) -> bool:
