@@ -532,8 +532,13 @@ class Parser:
         if (token := self.peek()) is not None and token.kind == "cmd":
             return self.parse_primary()
         kind, value = self.next()
+        if kind == "num" and len(value) > 1 and value.isdigit():
+            self.pos -= 1  # \frac12: one digit is the argument, the rest stays for the next one
+            self.tokens[self.pos] = Token("num", value[1:])
+            self.spaced[self.pos] = False
+            return self.number(value[0])
         if kind == "num":
-            return self.number(value[0]) if len(value) > 1 and value.isdigit() else self.number(value)
+            return self.number(value)
         if kind == "word":
             return self.node(Sym(value[0]))
         raise ParseError(f"bad subscript {value!r}")

@@ -1,0 +1,148 @@
+"""The comparer on its own: tree vs tree, and the method of the comparison that decided."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from verifiers.compare import Comparer, Outcome
+from verifiers.limits import Deadline
+from verifiers.nodes import (
+    INF,
+    NEG_INF,
+    Add,
+    Based,
+    ClockTime,
+    Div,
+    Func,
+    ListOf,
+    Mul,
+    NamedSet,
+    Neg,
+    Num,
+    PlusMinus,
+    Pow,
+    Ratio,
+    Rel,
+    Seq,
+    SetOf,
+    Sym,
+    Union,
+)
+from verifiers.parser import parse
+
+
+def n(value, decimals=None) -> Num:
+    return Num(Fraction(value), decimals)
+
+
+X = Sym("x")
+
+
+def compare(p, g, p_pct=False, g_pct=False) -> Outcome:
+    return Comparer(Deadline(10.0)).answers(p, g, p_pct, g_pct)
+
+
+@pytest.mark.parametrize(
+    "p, g, method",
+    [
+        (n(7), n(7), "exact"),
+        (Div(n(1), n(2)), n("0.5", 1), "numeric"),
+        (Pow(n(8), n(Fraction(1, 2))), Mul((n(2), Pow(n(2), n(Fraction(1, 2))))), "numeric"),
+        (Pow(Add((X, n(1))), n(2)), Add((Pow(X, n(2)), Mul((n(2), X)), n(1))), "symbolic"),
+        (SetOf((n(1), n(2))), SetOf((n(2), Div(n(2), n(2)))), "set"),  # members compared numerically
+        (Seq("(", ")", (n(1), Div(n(4), n(2)))), Seq("(", ")", (n(1), n(2))), "tuple"),
+        (Rel((">",), (X, n(2))), Seq("(", ")", (n(2), INF)), "interval"),
+        (
+            Rel(("=",), (Sym("y"), Add((Mul((n(2), X)), n(1))))),
+            Rel(("=",), (Add((n(1), Mul((n(2), X)))), Sym("y"))),
+            "equation",
+        ),
+        (Ratio((n(10), n(4))), Ratio((n(5), n(2))), "ratio"),
+        (ClockTime(900, True), ClockTime(180, False), "time"),
+        (PlusMinus(None, n(3)), SetOf((n(3), Neg(n(3)))), "set"),
+    ],
+)
+def test_equal_trees_and_the_deciding_method(p, g, method):
+    outcome = compare(p, g)
+    assert outcome.correct, outcome
+    assert outcome.method == method, outcome
+    assert method in outcome.reason
+
+
+@pytest.mark.parametrize(
+    "p, g",
+    [
+        (n(7), n(8)),
+        (SetOf((n(1), n(2))), SetOf((n(1), n(2), n(3)))),
+        (Seq("(", ")", (n(1), n(2))), Seq("(", ")", (n(2), n(1)))),
+        (Seq("(", ")", (n(1), n(2))), SetOf((n(1), n(2)))),
+        (Ratio((n(2), n(3))), Ratio((n(3), n(2)))),
+        (ClockTime(60, False), ClockTime(720, False)),  # 1:00 vs 12:00
+        (ClockTime(180, True), ClockTime(900, True)),  # 3 AM vs 3 PM
+        (Rel((">",), (X, n(2))), Rel((">=",), (X, n(2)))),
+    ],
+)
+def test_different_trees(p, g):
+    assert not compare(p, g).correct
+
+
+def test_a_known_function_does_not_name_the_answer():
+    sin_eq = Rel(("=",), (Func("sin", (X,)), Div(n(1), n(2))))
+    cos_eq = Rel(("=",), (Func("cos", (X,)), Div(n(1), n(2))))
+    assert not compare(sin_eq, cos_eq).correct
+    named = Rel(("=",), (Func("g", (X,)), Add((Mul((n(2), X)), n(1)))))
+    assert compare(named, Add((Mul((n(2), X)), n(1)))).correct
+
+
+def test_tiny_differences_are_not_rounding_noise():
+    tiny = Pow(n(10), Neg(n(40)))
+    assert not compare(Add((X, tiny)), X).correct
+    deep = Pow(n(2), Pow(n(2), Pow(n(2), Pow(n(2), Neg(n(200))))))
+    deeper = Pow(n(2), Pow(n(2), Pow(n(2), Pow(n(2), Neg(n(201))))))
+    assert not compare(deep, deeper).correct
+    assert compare(deep, deep).correct
+
+
+@pytest.mark.parametrize(
+    "decimal, exact, expected",
+    [
+        ("3.141592654", parse("\\pi"), True),  # 10 significant digits, correctly rounded
+        ("3.141592653", parse("\\pi"), False),  # truncated, not rounded
+        ("3.14159266", parse("\\pi"), False),  # 9 digits
+        ("0.33333334", Div(n(1), n(3)), False),
+        ("0.3333333333", Div(n(1), n(3)), True),
+    ],
+)
+def test_approximations_need_ten_correctly_rounded_digits(decimal, exact, expected):
+    literal = n(decimal, len(decimal.split(".")[1]))
+    assert compare(literal, exact).correct is expected
+    assert compare(exact, literal).correct is expected
+
+
+def test_percent_flags():
+    assert compare(n(25), n(25), False, True).correct
+    assert compare(n("0.25", 2), n(25), False, True).correct
+    assert not compare(n("2.5", 1), n(25), False, True).correct
+
+
+def test_base_n_keys_read_a_plain_numeral_in_their_base():
+    assert compare(n(52), Based("52", 8)).correct
+    assert not compare(n(42), Based("52", 8)).correct
+    assert compare(Based("101", 2), n(5)).correct
+
+
+def test_named_sets():
+    assert compare(NamedSet("empty"), SetOf(())).correct
+    assert compare(NamedSet("reals"), Seq("(", ")", (NEG_INF, INF))).correct
+    assert not compare(NamedSet("naturals"), NamedSet("integers")).correct
+
+
+def test_inequalities_joined_by_or_and_and():
+    outside = ListOf((Rel(("<",), (X, Neg(n(1)))), Rel((">",), (X, n(1)))))
+    union = Union((Seq("(", ")", (NEG_INF, Neg(n(1)))), Seq("(", ")", (n(1), INF))))
+    assert compare(outside, union).correct
+    between = ListOf((Rel((">",), (X, n(1))), Rel(("<",), (X, n(3)))))
+    assert compare(between, Seq("(", ")", (n(1), n(3)))).correct
+    assert not compare(between, union).correct
