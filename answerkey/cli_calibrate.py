@@ -40,6 +40,11 @@ _RANGE = click.FloatRange(0, 1)
     show_default=True,
     help="... and at most this many samples match the key (k: no limit).",
 )
+@click.option(
+    "--count-unsound",
+    is_flag=True,
+    help="Count every agreeing sample, also those whose written arithmetic is wrong (48+54=92).",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Tasks per batch.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
 @click.option(
@@ -61,6 +66,7 @@ def calibrate_command(
     split: str | None,
     min_agree: int | None,
     max_key_matches: int,
+    count_unsound: bool,
     batch_size: int,
     engine: str,
     workers: int,
@@ -88,6 +94,7 @@ def calibrate_command(
         split=split,
         min_agree=min_agree,
         max_key_matches=max_key_matches,
+        sound_only=not count_unsound,
         prompts_per_batch=batch_size,
         engine=engine,
         workers=workers,

@@ -79,6 +79,7 @@ class Score:
     k: int
     min_agree: int
     max_key_matches: int
+    sound_only: bool
     flagged: int
     caught: int
     planted: int
@@ -95,11 +96,11 @@ class Score:
 def score(report: CalibrationReport, planted: list[Planted], k: int, rule: SuspectRule) -> Score:
     wrong = {p.id for p in planted}
     flagged = {f.id for r in report.results for f in flags_of(r, rule, "", "") if f.kind == "key_suspect"}
-    return Score(k, rule.agree, rule.max_key_matches, len(flagged), len(flagged & wrong), len(wrong))
+    return Score(k, rule.agree, rule.max_key_matches, rule.sound_only, len(flagged), len(flagged & wrong), len(wrong))
 
 
 def is_default(s: Score) -> bool:
-    return s.min_agree == s.k // 2 + 1 and s.max_key_matches == 0
+    return s.min_agree == s.k // 2 + 1 and s.max_key_matches == 0 and s.sound_only
 
 
 def ensure_demo(demo: Path) -> None:
@@ -125,7 +126,7 @@ def plot(scores: list[Score], path: Path, model: str) -> None:
     ax.set_xscale("log", base=2)
     ax.set_xticks([s.k for s in default], [str(s.k) for s in default])
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("samples per task (k); flagged: more than half agree on a non-key answer, none matches the key")
+    ax.set_xlabel("samples per task (k); default rule (see calibrate --help)")
     ax.set_title(f"planted wrong keys found by calibrate ({model})", fontsize=10)
     ax.legend()
     ax.grid(alpha=0.3)
@@ -161,7 +162,12 @@ def main() -> None:
         seconds = time.perf_counter() - began
         mean_pass = sum(r.pass_rate for r in report.results) / len(report.results)
         runs.append({"k": k, "seconds": round(seconds, 1), "tasks": len(report.results), "mean_pass_rate": mean_pass})
-        rules = [SuspectRule(agree, most) for agree in range(max(2, k // 4), k + 1) for most in (0, k)]
+        rules = [
+            SuspectRule(agree, most, sound)
+            for agree in range(max(2, k // 4), k + 1)
+            for most in (0, k)
+            for sound in (True, False)
+        ]
         scores += [score(report, planted, k, rule) for rule in rules]
         print(f"k={k}: {len(report.results)} tasks in {seconds:.0f} s, mean pass rate {mean_pass:.3f}")
 
@@ -172,7 +178,8 @@ def main() -> None:
         mark = "  <- default" if is_default(s) else ""
         most = "any" if s.max_key_matches == s.k else f"<= {s.max_key_matches}"
         print(
-            f"{s.k:>3} {s.min_agree:>9} {most:>11} {s.flagged:>7} {s.caught:>6} {s.recall:>7.1%} "
+            f"{s.k:>3} {s.min_agree:>9} {most:>11} {'sound' if s.sound_only else 'all':>8} {s.flagged:>7} "
+            f"{s.caught:>6} {s.recall:>7.1%} "
             f"{s.precision:>9.1%}{mark}"
         )
     by_slip = {slip: sum(p.slip == slip for p in planted) for slip in sorted({p.slip for p in planted})}

@@ -92,6 +92,7 @@ def calibration(attempts: list[Attempt], key: str = "7") -> TaskCalibration:
         majority_count=len(members),
         majority_correct=any(a.correct for a in members),
         statuses={},
+        majority_sound=sum(a.sound for a in members),
         attempts=attempts,
     )
 
@@ -106,6 +107,19 @@ def test_a_key_is_suspect_only_when_enough_samples_agree_on_another_answer():
     assert list(flags_of(agreeing, SuspectRule(5), problem="p", version="v")) == []  # by default none may match
     right = calibration([attempt("7", True, 0)] * 6 + [attempt("8", False, 1)] * 2)
     assert list(flags_of(right, SuspectRule(5), problem="p", version="v")) == []
+
+
+def test_agreement_on_work_whose_written_arithmetic_is_wrong_does_not_doubt_the_key():
+    unsound = Attempt("8×6=48 and 9×6=54, so 48+54=92.", True, False, "ok", "", "92", 0, 3, 1)
+    sound = Attempt("8×6=48 and 9×6=54, so 48+54=102.", True, False, "ok", "", "102", 1, 3, 0)
+    model_error = calibration([unsound] * 6 + [sound] * 2, key="102")
+    assert model_error.majority_sound == 0
+    assert list(flags_of(model_error, SuspectRule(5), problem="p", version="v")) == []
+    [flag] = flags_of(model_error, SuspectRule(5, sound_only=False), problem="p", version="v")
+    assert "0 with every written step right" in flag.detail
+    wrong_key = calibration([sound] * 6 + [unsound] * 2, key="92")
+    [flag] = flags_of(wrong_key, SuspectRule(5), problem="p", version="v")
+    assert flag.majority_answer == "102" and flag.solutions[0] == sound.text
 
 
 def test_a_verdict_is_suspect_on_a_timeout_or_a_missed_final_answer():

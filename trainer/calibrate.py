@@ -34,6 +34,7 @@ from tqdm.auto import tqdm
 from pipeline.atomic import atomic_write_text
 from pipeline.derive import Derivation, Version, read_version, write_derived
 from pipeline.schema import Rejection, mapping_column, to_json
+from verifiers.steps import check_steps
 
 from .data import Task, tasks_from_rows
 from .errors import TrainerError
@@ -60,6 +61,7 @@ class CalibrateConfig:
     split: str | None = None  # None: every split of the version
     min_agree: int | None = None  # None: more than half of k
     max_key_matches: int = 0  # key_suspect only if at most this many samples match the key
+    sound_only: bool = True  # ... counting only samples whose written arithmetic holds
     prompts_per_batch: int = 16
     engine: str = "local"
     workers: int = 2
@@ -74,7 +76,7 @@ class CalibrateConfig:
 
     @property
     def rule(self) -> SuspectRule:
-        return SuspectRule(self.agree, self.max_key_matches)
+        return SuspectRule(self.agree, self.max_key_matches, self.sound_only)
 
     def check(self) -> None:
         if self.k < 1 or self.prompts_per_batch < 1:
@@ -95,15 +97,19 @@ class CalibrateConfig:
 @dataclass(frozen=True)
 class SuspectRule:
     """When a key is suspect: at least ``agree`` samples agree on one answer that is not the key,
-    and at most ``max_key_matches`` samples match the key (k: no limit). The defaults (more than
-    half agree, none matches) come from ``benchmarks/key_audit.py``: requiring that no sample
-    matched the key roughly doubles the share of flags that are real, for a few points of recall."""
+    and at most ``max_key_matches`` samples match the key (k: no limit). With ``sound_only`` only
+    samples whose written arithmetic holds count towards the agreement (a model that agrees with
+    itself on ``48+54=92`` is wrong, not the key). The defaults come from
+    ``benchmarks/key_audit.py``: each of the last two conditions raises the share of flags that
+    are real for a few points of recall."""
 
     agree: int
     max_key_matches: int = 0
+    sound_only: bool = True
 
     def suspects(self, result: TaskCalibration) -> bool:
-        enough = result.majority_count >= self.agree and not result.majority_correct
+        agreeing = result.majority_sound if self.sound_only else result.majority_count
+        enough = agreeing >= self.agree and not result.majority_correct
         return enough and result.correct <= self.max_key_matches
 
 
@@ -118,6 +124,13 @@ class Attempt:
     reason: str
     extracted: str | None
     group: int | None  # which equivalence group of answers it belongs to (None: no answer)
+    steps_checked: int = 0  # arithmetic steps written in the text (``6×8=48``), checked
+    steps_failed: int = 0  # ... and found wrong
+
+    @property
+    def sound(self) -> bool:
+        """No written step of its work is wrong."""
+        return not self.steps_failed
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,7 @@ class TaskCalibration:
     majority_count: int
     majority_correct: bool
     statuses: dict[str, int]
+    majority_sound: int = 0  # samples of the majority whose written arithmetic holds
     attempts: list[Attempt] = field(default_factory=list)
 
     @property
@@ -201,10 +215,22 @@ def summarize_task(
     task: Task, completions: Sequence[Completion], scored: Sequence[Scored], groups: Sequence[int | None]
 ) -> TaskCalibration:
     """A task's calibration from its sampled completions, their verdicts and answer groups."""
-    attempts = [
-        Attempt(c.text, c.finished, s.correct, s.status, s.reason, s.extracted, g)
-        for c, s, g in zip(completions, scored, groups, strict=True)
-    ]
+    attempts = []
+    for completion, verdict, group in zip(completions, scored, groups, strict=True):
+        steps = check_steps(completion.text)
+        attempts.append(
+            Attempt(
+                completion.text,
+                completion.finished,
+                verdict.correct,
+                verdict.status,
+                verdict.reason,
+                verdict.extracted,
+                group,
+                steps.checked,
+                steps.failed,
+            )
+        )
     sizes = Counter(a.group for a in attempts if a.group is not None)
     majority, count = sizes.most_common(1)[0] if sizes else (None, 0)
     members = [a for a in attempts if majority is not None and a.group == majority]
@@ -219,6 +245,7 @@ def summarize_task(
         majority_count=count,
         majority_correct=any(a.correct for a in members),
         statuses=dict(sorted(Counter(a.status for a in attempts).items())),
+        majority_sound=sum(a.sound for a in members),
         attempts=attempts,
     )
 
@@ -242,12 +269,13 @@ def flags_of(result: TaskCalibration, rule: SuspectRule, problem: str, version: 
         )
 
     if rule.suspects(result):
-        solutions = [a.text for a in result.attempts if a.group is not None and a.extracted == result.majority_answer]
-        yield flag(
-            "key_suspect",
-            f"{result.majority_count} of {result.k} samples agree on {result.majority_answer!r}, not the key",
-            solutions,
+        agreeing = [a for a in result.attempts if a.group is not None and a.extracted == result.majority_answer]
+        agreeing.sort(key=lambda a: not a.sound)  # show work that holds first
+        detail = (
+            f"{result.majority_count} of {result.k} samples agree on {result.majority_answer!r}, not the key "
+            f"({result.majority_sound} with every written step right); {result.correct} matched the key"
         )
+        yield flag("key_suspect", detail, [a.text for a in agreeing])
     odd = [a for a in result.attempts if a.status != "ok" or (a.extracted is None and ends_with_answer(a.text))]
     if odd:
         reasons = sorted({f"{a.status}: {a.reason}" if a.status != "ok" else "no answer extracted" for a in odd})
@@ -471,6 +499,7 @@ def _write_version(
         "seed": config.seed,
         "min_agree": config.agree,
         "max_key_matches": config.max_key_matches,
+        "sound_only": config.sound_only,
         "min_pass": config.min_pass,
         "max_pass": config.max_pass,
         "split": config.split,
