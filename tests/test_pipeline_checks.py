@@ -99,7 +99,6 @@ def test_keys_keep_a_base_and_an_asked_for_decimal(answer, problem, key):
     assert verify(checked.answer, answer).correct
 
 
-@pytest.mark.xfail(strict=True, reason="verifier gap: 5(1/3) is read as 5*(1/3) = 5/3, not the mixed number 16/3")
 def test_a_mixed_number_in_parentheses_is_stored_as_its_value():
     assert check_verifiable("5(1/3)", "number").answer == "16/3"
 
