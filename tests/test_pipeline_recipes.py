@@ -96,9 +96,6 @@ def test_ape210k_keys_are_the_values_of_mixed_numbers_and_percentages():
     assert exercises[0].metadata["equation"] == "x=5(1/3)-2"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="verifier gap: a percentage inside an expression, (1/5)/12%, is read as (1/5)/12 percent"
-)
 def test_a_percentage_inside_an_expression_is_read_as_its_value():
     assert check_verifiable("(1/5)/12%", "number").answer == "5/3"
 
