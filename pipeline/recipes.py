@@ -54,7 +54,7 @@ def _pick(row: dict, columns: tuple[str, ...]) -> dict:
 def last_box(solution: str) -> str | None:
     """The content of the last ``\\boxed{}`` / ``\\fbox{}`` in ``solution``, if any."""
     boxes = find_boxes(solution)
-    return (boxes[-1][2].strip() or None) if boxes else None
+    return (boxes[-1].content.strip() or None) if boxes else None
 
 
 class Recipe:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .answers import choice_letter
-from .limits import MAX_TEXT_CHARS
+from .limits import MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
 
 _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
@@ -37,7 +38,12 @@ _MARKER_RE = re.compile(
 )
 _MATH_START_RE = re.compile(r"^\s*(?:\*\*)?\s*(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
 _CLOSERS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
-_MATH_SEGMENT_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Each segment's content stops at the next opener of its own kind, so no attempt rescans text
+# another attempt has scanned: linear on any input (an unclosed ``\\(`` does not read to the end).
+_MATH_SEGMENT_RE = re.compile(
+    r"\$\$((?:[^$]|\$(?!\$))+?)\$\$|\$([^$]+?)\$"
+    r"|\\\(((?:[^\\]|\\(?![()]))+?)\\\)|\\\[((?:[^\\]|\\(?![\[\]]))+?)\\\]"
+)
 _SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(r"(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
@@ -109,39 +115,61 @@ def _prepare(text: str) -> str:
     return text.strip()
 
 
-def find_boxes(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every ``\\boxed{...}`` / ``\\fbox{...}``, nested braces included."""
+_BOX_TOKEN_RE = re.compile(r"[^\s$]{1,200}")  # ``\\boxed 5``: a short unbraced argument
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """One ``\\boxed{...}`` / ``\\fbox{...}`` in ``source``: positions only, its content sliced on use.
+
+    Nested boxes overlap, so copying every content would be quadratic in the nesting depth.
+    """
+
+    source: str
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+
+    @property
+    def content(self) -> str:
+        return self.source[self.inner_start : self.inner_end]
+
+
+def find_boxes(text: str) -> list[Box]:
+    """Every ``\\boxed{...}`` / ``\\fbox{...}`` in order, nested braces included; one pass."""
+    if "\\boxed" not in text and "\\fbox" not in text:
+        return []
     boxes = []
-    pairs = brace_pairs(text) if "\\boxed" in text or "\\fbox" in text else {}
+    pairs = brace_pairs(text)
     for m in _BOX_RE.finditer(text):
         i = m.end()
         if i < len(text) and text[i] == "{":
             close = pairs.get(i, -1)
-            if close < 0:
-                continue
-            boxes.append((m.start(), close + 1, text[i + 1 : close]))
+            if close >= 0:
+                boxes.append(Box(text, m.start(), close + 1, i + 1, close))
         else:
-            token = re.match(r"[^\s$]+", text[i:])
+            token = _BOX_TOKEN_RE.match(text, i)
             if token:
-                boxes.append((m.start(), i + token.end(), token.group(0)))
+                boxes.append(Box(text, m.start(), token.end(), i, token.end()))
     return boxes
 
 
-def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> tuple[int, str]:
+def _last_box_group(text: str, boxes: list[Box]) -> tuple[int, str]:
     """The last box, joined with boxes just before it that list further answers."""
-    group = [boxes[-1]]
+    group = [boxes[-1]]  # last first
     for prev in reversed(boxes[:-1]):
-        gap = text[prev[1] : group[0][0]]
+        gap = text[prev.end : group[-1].start]
         if (
-            prev[1] > group[0][0]
+            prev.end > group[-1].start
             or len(gap) > 60
             or "\n\n" in gap
             or _REVISION_RE.search(gap)
             or not _is_connective_gap(gap, True)
         ):
             break
-        group.insert(0, prev)
-    return group[0][0], ", ".join(b[2].strip() for b in group)
+        group.append(prev)
+    return group[-1].start, ", ".join(b.content.strip() for b in reversed(group))
 
 
 def _math_at_start(rest: str) -> str | None:
@@ -152,7 +180,7 @@ def _math_at_start(rest: str) -> str | None:
     start = m.end()
     if opener in ("\\boxed", "\\fbox"):
         boxes = find_boxes(rest[m.start(1) :])
-        return boxes[0][2] if boxes else None
+        return boxes[0].content if boxes else None
     close = _find_unescaped(rest, _CLOSERS[opener], start)
     return rest[start:close] if close > start else None
 
@@ -236,7 +264,7 @@ def extract_answer(text: str, *, fallback: bool = True) -> str | None:
     text = _prepare(text)
     boxes = find_boxes(text)
     box_start, box_answer = _last_box_group(text, boxes) if boxes else (-1, None)
-    for m in reversed(list(_MARKER_RE.finditer(text))):
+    for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
         if m.start() < box_start:
             break
         answer = _after_marker(text, m.end())
@@ -273,7 +301,7 @@ def extract_choice(text: str) -> str | None:
     text = _prepare(text)
     boxes = find_boxes(text)
     if boxes:
-        letter = choice_letter(boxes[-1][2])
+        letter = choice_letter(boxes[-1].content)
         if letter:
             return letter
     found = [next(g for g in m.groups() if g) for m in _LETTER_RE.finditer(text)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from .cache import text_cache
+from .limits import CLEAN_CACHE_CHARS, MAX_ANSWER_CHARS
 
 _UNICODE_MATH = {
     "²": "^2",
@@ -132,8 +134,11 @@ def brace_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
+# Linear: the groups repeat possessively (no backtracking into a long run), and a match may not
+# start inside a run (right after a digit and a separator), so each run is scanned once.
 _THOUSANDS_RE = re.compile(
-    r"(?<![\d.])(-?[1-9]\d{0,2})((?:(?:,\s?\\!\s?|\s?\{\s*,\s*\}\s?|,|\\,|\\ | )\d{3})+)(?![\d])(?!,\d)"
+    r"(?<![\d.}!])(?<!\d,)(?<!\d )(?<!\d\\,)(?<!\d\\ )(?<!\} )(?<!! )"
+    r"(-?[1-9]\d{0,2})((?:(?:,\s?\\!\s?|\s?\{\s*,\s*\}\s?|,|\\,|\\ | )\d{3})++)(?![\d])(?!,\d)"
 )
 
 
@@ -162,7 +167,7 @@ def repair_double_escapes(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=16384)
+@text_cache(max_chars=CLEAN_CACHE_CHARS, max_entry_chars=2 * MAX_ANSWER_CHARS)
 def clean_latex(text: str) -> str:
     """Strip math delimiters, sizing and spacing commands, and text wrappers."""
     text = unicode_to_ascii_math(repair_double_escapes(text))

@@ -9,7 +9,7 @@ from fractions import Fraction
 from .answers import Parsed, choice_letter, is_text_answer, letter_in_arithmetic, parse_answer, simplify_text
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
-from .limits import Deadline, TooLarge, VerifierTimeout
+from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Num
 from .normalize import clean_latex
 from .verdict import Verdict
@@ -26,8 +26,9 @@ def verify(prediction: str, gold: str, *, answer_type: str | None = None, timeou
     if not isinstance(prediction, str) or not isinstance(gold, str):
         raise TypeError("prediction and gold must be strings")
     start = time.perf_counter()
+    deadline = Deadline(timeout)  # before any work: the clock covers the input checks too
     try:
-        verdict = _judge(prediction, gold, answer_type, Deadline(timeout))
+        verdict = _judge(bounded_text(prediction), bounded_text(gold), answer_type, deadline)
     except VerifierTimeout as exc:
         verdict = Verdict(False, "none", None, ("", ""), str(exc), "timeout")
     except TooLarge as exc:
@@ -38,6 +39,16 @@ def verify(prediction: str, gold: str, *, answer_type: str | None = None, timeou
     return Verdict(
         verdict.correct, verdict.method, verdict.extracted, verdict.normalized, verdict.reason, verdict.status, elapsed
     )
+
+
+def bounded_text(text: str) -> str:
+    """The last ``MAX_TEXT_CHARS`` of ``text`` (the answer is at the end), lone surrogates dropped.
+
+    Every later scan is linear in this length, and a lone surrogate (``"\\ud800"``, not a character
+    on its own) cannot reach an encoder (a worker's output, a JSON file) and fail there.
+    """
+    text = text[-MAX_TEXT_CHARS:]
+    return text.encode("utf-8", "ignore").decode("utf-8")
 
 
 def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:

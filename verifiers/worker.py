@@ -24,7 +24,7 @@ def main() -> None:
     for line in sys.stdin:
         index, prediction, gold, answer_type, timeout = json.loads(line)
         verdict = verify(prediction, gold, answer_type=answer_type, timeout=timeout)
-        out.write(json.dumps([index, verdict.to_dict()], ensure_ascii=False) + "\n")
+        out.write(json.dumps([index, verdict.to_dict()]) + "\n")
         out.flush()
 
 

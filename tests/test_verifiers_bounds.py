@@ -1,0 +1,160 @@
+"""Bounded means bounded: hostile shapes at growing sizes return within their timeout.
+
+Each shape is an input a hostile user (or a broken model) sends: separators, boxes, unclosed math
+openers, markers, braces and digits repeated many times. Every call must return within
+``TIMEOUT`` plus a margin for the interpreter's own overhead, alone and from eight threads at once
+(a long C-level loop in one thread holds the GIL and would stall the others' deadlines), and
+memory must not grow with the number of different inputs seen.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+from conftest import STATUSES, describe
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verifiers import verify, verify_batch
+from verifiers.cache import text_cache
+from verifiers.limits import CLEAN_CACHE_CHARS
+from verifiers.normalize import clean_latex
+
+TIMEOUT = 1.0
+# What a call may take beyond its timeout: the interpreter's overhead and, from eight threads, the
+# wait for the GIL. An input whose work is not bounded takes tens of seconds (it did before).
+MARGIN = 1.5
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A hostile input family: ``make(n)`` is the input at size ``n``; ``gold`` is the key."""
+
+    name: str
+    make: Callable[[int], str]
+    gold: str = "1"
+
+
+SHAPES = [
+    Shape("thousands separators", lambda n: "1" + ",234" * n + ",12"),
+    Shape("spaced separators", lambda n: "1" + " 234" * n + " 12"),
+    Shape("boxed repeated", lambda n: r"\boxed" * n),
+    Shape("boxed nested", lambda n: r"\boxed{" * n + "1" + "}" * n),
+    Shape("unclosed inline math", lambda n: "word \\( " * n),
+    Shape("unclosed display math", lambda n: "word \\[ " * n),
+    Shape("dollars", lambda n: "$" * n),
+    Shape("dollar pairs", lambda n: "$1$ " * n),
+    Shape("markers", lambda n: "the answer is " * n),
+    Shape("chinese markers", lambda n: "答案是" * n),
+    Shape("open braces", lambda n: "{" * n),
+    Shape("open parens", lambda n: "(" * n + "1"),
+    Shape("nested fractions", lambda n: r"\frac{" * n + "1" + "}{2}" * n),
+    Shape("long sum", lambda n: "+".join(["1"] * n)),
+    Shape("digits", lambda n: "9" * n),
+    Shape("exponent tower", lambda n: "2^" * n + "2"),
+    Shape("factorials", lambda n: "9" + "!" * n),
+    Shape("backslashes", lambda n: "\\" * n),
+    Shape("lone surrogates", lambda n: "\ud800" * n + "12", "12"),
+    Shape("text wrappers", lambda n: r"\text{" * n + "1" + "}" * n),
+]
+SIZES = [1_000, 10_000, 66_000]
+
+
+def _timed(pred: str, gold: str) -> tuple[float, str]:
+    began = time.perf_counter()
+    verdict = verify(pred, gold, timeout=TIMEOUT)
+    assert verdict.status in STATUSES, describe(verdict)
+    return time.perf_counter() - began, verdict.status
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.name)
+def test_hostile_shape_returns_within_its_timeout(shape, size):
+    for pred, gold in ((shape.make(size), shape.gold), (shape.gold, shape.make(size))):
+        seconds, _ = _timed(pred, gold)
+        assert seconds < TIMEOUT + MARGIN, f"{shape.name} x{size}: {seconds:.1f} s"
+
+
+def test_hostile_shapes_from_eight_threads_each_return_within_the_timeout():
+    inputs = [(shape.make(size), shape.gold) for shape in SHAPES for size in SIZES]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda pair: _timed(*pair), inputs * 2))
+    slow = [
+        (pair[0][:30], round(s, 1)) for pair, (s, _) in zip(inputs * 2, results, strict=True) if s > TIMEOUT + MARGIN
+    ]
+    assert not slow, f"calls over {TIMEOUT + MARGIN} s: {slow}"
+
+
+def test_a_hostile_thread_does_not_stall_an_ordinary_call_in_another():
+    hostile = [shape.make(66_000) for shape in SHAPES] * 3
+    with ThreadPoolExecutor(8) as pool:
+        busy = [pool.submit(verify, text, "1", timeout=TIMEOUT) for text in hostile]
+        ordinary = [_timed("1+10^{-60}", "1") for _ in range(5)]
+        for future in busy:
+            future.result()
+    assert all(status == "ok" for _, status in ordinary)
+    assert max(seconds for seconds, _ in ordinary) < TIMEOUT + MARGIN
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_many_different_answers_leave_memory_bounded():
+    """clean_latex's memo holds at most its character budget however many answers pass through."""
+    verify("warm up", "1")
+    gc.collect()
+    before = _rss_mb()
+    for i in range(2_000):  # 2,000 x ~5,600 characters cached: 1.4 times the budget
+        verify(f"{i} " + "x + " * 700, "1", timeout=TIMEOUT)
+    gc.collect()
+    assert clean_latex.cache_chars() <= CLEAN_CACHE_CHARS  # type: ignore[attr-defined]
+    assert clean_latex.cache_chars() > CLEAN_CACHE_CHARS // 2  # type: ignore[attr-defined]  # it was filled
+    assert _rss_mb() - before < 150, f"RSS grew {_rss_mb() - before:.0f} MB"
+
+
+def test_text_cache_evicts_the_least_recently_used_and_skips_oversized_entries():
+    calls: list[str] = []
+
+    @text_cache(max_chars=1_000, max_entry_chars=300)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    for i in range(10):
+        upper(f"{i:03d}" + "a" * 97)  # 200 characters held per entry
+    assert upper.cache_chars() == 1_000  # type: ignore[attr-defined]  # the last five
+    upper("009" + "a" * 97)
+    assert len(calls) == 10  # a hit
+    upper("000" + "a" * 97)
+    assert len(calls) == 11  # evicted long ago: computed again
+    upper("b" * 200)  # 400 characters with its value: never kept
+    upper("b" * 200)
+    assert calls[-2:] == ["b" * 200] * 2
+    assert upper.cache_chars() <= 1_000  # type: ignore[attr-defined]
+
+
+def test_a_lone_surrogate_does_not_kill_a_batch_worker():
+    pairs = [("\ud800" + "12", "12"), ("12", "\udfff12"), ("7", "7")]
+    verdicts = verify_batch(pairs, workers=1, progress=False)
+    assert [v.status for v in verdicts] == ["ok", "ok", "ok"]
+    assert verdicts[2].correct
+
+
+TOKENS = [*"0123456789+-*/^(){}[],. $\\_!=<>xyzab答案是元", r"\frac", r"\boxed{", r"\(", "the answer is "]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(TOKENS), max_size=400).map(lambda tokens: "".join(tokens) * 50),
+    st.sampled_from(["1", r"\frac{1}{2}", "x^2+1", "3元", "(1,2)", "A"]),
+)
+def test_fuzzed_text_returns_within_its_timeout(pred, gold):
+    seconds, _ = _timed(pred, gold)
+    assert seconds < TIMEOUT + MARGIN, f"{seconds:.1f} s on {pred[:60]!r}"
