@@ -11,7 +11,7 @@ from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
 from .vocabulary import BLACKBOARD_SETS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
-from .words import english_number, replace_chinese_numbers
+from .words import english_number, number_in_sentence, replace_chinese_numbers
 
 _CHOICE_RE = re.compile(
     r"^\s*(?:\\text\s*\{\s*)?(?:option|choice|选项|选)?\s*[(\[]?\s*([A-J])\s*[)\]]?\s*\}?\s*[.:)]?\s*$",
@@ -133,6 +133,8 @@ def prepare(text: str) -> tuple[str, bool]:
         text = replace_chinese_numbers(text)
         text = _CJK_RE.sub(" ", text)
     words = english_number(text)
+    if words is None and not _CJK_RE.search(text):
+        words = number_in_sentence(text)
     if words is not None:
         text = str(words)
     text = _CURRENCY_RE.sub(" ", text)

@@ -245,11 +245,16 @@ class Comparer:
         assert isinstance(p, Ratio) and isinstance(g, Ratio)
         if len(p.parts) != len(g.parts):
             return Outcome(False, "ratio")
-        p0, g0 = p.parts[0], g.parts[0]
-        ok = all(
-            self.scalars(Mul((a, g0)), Mul((p0, b))).correct for a, b in zip(p.parts[1:], g.parts[1:], strict=True)
-        )
-        return Outcome(ok and not self.scalars(p0, Num(Fraction(0))).correct, "ratio")
+        # The pivot is the key's first non-zero part, so 0:4 = 0:1 (and 0:4 != 1:0, 0:0 is no ratio).
+        pivot = next((k for k, part in enumerate(g.parts) if not self.is_zero(part)), None)
+        if pivot is None or self.is_zero(p.parts[pivot]):
+            return Outcome(False, "ratio")
+        pk, gk = p.parts[pivot], g.parts[pivot]
+        ok = all(self.scalars(Mul((a, gk)), Mul((pk, b))).correct for a, b in zip(p.parts, g.parts, strict=True))
+        return Outcome(ok, "ratio")
+
+    def is_zero(self, node: Node) -> bool:
+        return self.scalars(node, Num(Fraction(0))).correct
 
     # -- equations -------------------------------------------------------------------------
     def equations(self, p: Node, g: Node) -> Outcome:
@@ -394,6 +399,10 @@ class Comparer:
         if len(ops) != 1:
             return None
         op, (left, right) = ops[0], operands
+        if isinstance(right, Func) and right.name == "abs" and not isinstance(left, Func):
+            left, right, op = right, left, _FLIP.get(op, op)
+        if isinstance(left, Func) and left.name == "abs" and len(left.args) == 1 and op in _ORDERED_RELS:
+            return self.abs_inequality(left.args[0], op, right)
         if _is_name(right) and not _is_name(left):
             left, right, op = right, left, _FLIP.get(op, op)
         solved = self.solve_linear(left, right, op)
@@ -405,6 +414,25 @@ class Comparer:
         if op.startswith("<"):
             return [Interval(NEG_INF, bound, False, op == "<=")]
         return [Interval(bound, INF, op == ">=", False)]
+
+    def abs_inequality(self, inner: Node, op: str, bound: Node) -> list[Piece] | None:
+        """``|u| < c`` is ``-c < u < c``; ``|u| > c`` is ``u < -c`` or ``u > c`` (c a positive constant)."""
+        try:
+            if _symbols(bound) or exact_value(bound, self.deadline) <= 0:
+                return None
+        except (NotExact, NotNumeric):
+            return None
+        below = self.inequality_interval(Rel((_FLIP[op],), (inner, Neg(bound))))
+        above = self.inequality_interval(Rel((op,), (inner, bound)))
+        if below is None or above is None or len(below) != 1 or len(above) != 1:
+            return None
+        low, high = below[0], above[0]
+        if op.startswith(">"):
+            return [low, high]
+        if not (isinstance(low, Interval) and isinstance(high, Interval)):
+            return None
+        both = self.intersection(low, high)
+        return [both] if both is not None else None
 
     def solve_linear(self, left: Node, right: Node, op: str) -> tuple[str, Node] | None:
         """Solve ``left op right`` for its one variable when it is linear with a rational slope."""

@@ -33,7 +33,13 @@ _MARKER_RE = re.compile(
     r"|\banswer\b\s*(?=\$|\\\[|\\\()"
     r"|####\s*"
     r"|(?:最终)?答案\s*(?:应该是|应为|为|是|:|：)\s*|答\s*[:：]\s*"
-    r"|(?:所以|因此|综上所述|综上|故)\s*[,，:：]?\s*",
+    r"|(?:所以|因此|综上所述|综上|故)\s*[,，:：]?\s*"
+    # Russian, French, German, Spanish, Japanese
+    r"|(?:окончательный\s+)?ответ\s*(?:[:：—]|равен|равна|будет)\s*"
+    r"|r[ée]ponse\s+(?:finale\s+)?est\s*:?\s*|r[ée]ponse\s*(?:finale\s*)?:\s*"
+    r"|antwort\s+(?:ist|lautet)\s*:?\s*|antwort\s*:\s*"
+    r"|respuesta\s+(?:final\s+)?es\s*:?\s*|respuesta\s*(?:final\s*)?:\s*"
+    r"|答え\s*(?:は|[:：])\s*",
     re.IGNORECASE,
 )
 _MATH_START_RE = re.compile(r"^\s*(?:\*\*)?\s*(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
@@ -47,7 +53,7 @@ _MATH_SEGMENT_RE = re.compile(
 _SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(r"(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
-_PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}")
+_PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z\u0400-\u04ff]{3,}")  # Latin or Cyrillic
 _MATH_WORDS = {
     "thousand",
     "million",
@@ -89,7 +95,7 @@ _REFUSAL_RE = re.compile(
     r"|无法|不能确定|不确定",
     re.I,
 )
-_TRAILING_JUNK_RE = re.compile(r"\s*(?:I hope it is correct\.?|希望.*)$", re.I)
+_TRAILING_JUNK_RE = re.compile(r"\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$", re.I)
 _LETTER_RE = re.compile(
     r"(?i:answer|option|choice)\s*(?i:is|:)?\s*(?i:option\s*)?[(\[]?\s*([A-J])(?![a-zA-Z])"
     r"|(?:答案|选项|选择?|应选)\s*(?:为|是|:|：)?\s*[(\[（]?\s*([A-Ja-j])(?![a-zA-Z])"
@@ -250,18 +256,61 @@ def _tighten(answer: str) -> str | None:
     return answer
 
 
+_CODE_FENCE = "```"
+_CODE_LANGUAGES = {"python", "py", "python3", "ipython"}
+
+
+def drop_code_blocks(text: str) -> str:
+    """Tool-integrated reasoning: fenced ````python`` blocks are the model's program, not its answer.
+
+    Their printed output (````output``) stays. One left-to-right pass of ``str.find``.
+    """
+    if _CODE_FENCE not in text:
+        return text
+    kept, i = [], 0
+    while (start := text.find(_CODE_FENCE, i)) >= 0:
+        info_end = text.find("\n", start)
+        language = text[start + 3 : info_end].strip().lower() if info_end >= 0 else ""
+        close = text.find(_CODE_FENCE, info_end + 1) if info_end >= 0 else -1
+        if close < 0:
+            break
+        kept.append(text[i:start] if language in _CODE_LANGUAGES else text[i : close + 3])
+        i = close + 3
+    kept.append(text[i:])
+    return "".join(kept)
+
+
 _CODE_RE = re.compile(r"__\w+__|\blambda\b|\bimport\s|\b(?:eval|exec|compile|getattr|open)\s*\(|os\.system")
 
 
-def extract_answer(text: str, *, fallback: bool = True) -> str | None:
+def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> str | None:
     """The final answer in a solution: last ``\\boxed{}``, answer markers, or the last number.
 
-    Text that looks like program code (``__import__``, ``lambda``) is not an answer. With
-    ``fallback=False`` only a box or an answer marker counts (for answer keys).
+    Text that looks like program code (``__import__``, ``lambda``) outside fenced code blocks is
+    not an answer. With ``fallback=False`` only a box or an answer marker counts (for answer keys).
+    With ``value=True`` (the key is a value, not an option) a final option choice (``故选D``,
+    ``The answer is (B)``) gives way to the answer found before it.
     """
-    if not text or not text.strip() or _CODE_RE.search(text[-MAX_TEXT_CHARS:]):
+    if not text or not text.strip():
+        return None
+    text = drop_code_blocks(text[-MAX_TEXT_CHARS:])
+    if _CODE_RE.search(text):
         return None
     text = _prepare(text)
+    answer, start = _final_answer(text, fallback)
+    if value and answer is not None and start > 0 and choice_letter(answer):
+        before = _CHOICE_VERB_RE.sub("", text[:start]).rstrip(" ,，;；:：")
+        earlier, _ = _final_answer(before, fallback)
+        if earlier is not None and not choice_letter(earlier):
+            return earlier
+    return answer
+
+
+_CHOICE_VERB_RE = re.compile(r"(?:故|所以|因此|答案|应)?\s{0,3}选(?:项|择)?\s{0,3}[为是:：]?\s{0,3}$")
+
+
+def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
+    """The final answer of prepared text and where its marker or box starts (-1: the fallback)."""
     boxes = find_boxes(text)
     box_start, box_answer = _last_box_group(text, boxes) if boxes else (-1, None)
     for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
@@ -269,10 +318,10 @@ def extract_answer(text: str, *, fallback: bool = True) -> str | None:
             break
         answer = _after_marker(text, m.end())
         if answer and answer.strip():
-            return answer.strip()
+            return answer.strip(), m.start()
     if box_answer is not None:
-        return box_answer.strip()
-    return _fallback(text) if fallback else None
+        return box_answer.strip(), box_start
+    return (_fallback(text) if fallback else None), -1
 
 
 def _fallback(text: str) -> str | None:

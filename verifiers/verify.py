@@ -55,7 +55,7 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     gold_text = extract_answer(gold, fallback=False) or gold.strip()
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
-    pred_text = extract_answer(prediction)
+    pred_text = extract_answer(prediction, value=True)
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)

@@ -1,0 +1,167 @@
+"""Answer forms of issue 11, by category: each form right, and a near miss of it wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifiers import extract_answer, verify
+from verifiers.extract import drop_code_blocks
+from verifiers.words import chinese_integer, number_in_sentence
+
+TIR = (
+    "Let me compute the area with Python.\n```python\nside = 12\nprint(side * side)\n```\n"
+    "```output\n144\n```\nThe area is {final}"
+)
+TIR_IMPORT = "```python\nfrom sympy import symbols, solve\nx = symbols('x')\nprint(solve(x**2 - 144))\n```\n"
+
+
+def case(prediction: str, gold: str, expected: bool, name: str):
+    return pytest.param(prediction, gold, expected, id=name)
+
+
+CHOICE_AFTER_VALUE = [
+    case("由上可得 x=3，所以 f(3)=9，故选D", "9", True, "zh-gu-xuan-value"),
+    case("计算得面积为12，所以选C", "12", True, "zh-suoyi-xuan-value"),
+    case("计算得面积为12，答案选B", "12", True, "zh-daan-xuan-value"),
+    case("计算得面积为 $\\frac{3}{2}$，故选\\boxed{A}", "3/2", True, "zh-boxed-letter-value"),
+    case("The area is 12, so the answer is (B).", "12", True, "en-answer-letter-value"),
+    case("计算得面积为12，所以选C", "13", False, "zh-other-value"),
+    case("计算得面积为12，所以选C", "C", True, "zh-letter-key"),
+    case("计算得面积为12，所以选C", "D", False, "zh-other-letter-key"),
+    case("The area is 12, so the answer is (B).", "B", True, "en-letter-key"),
+]
+
+MARKERS = [
+    case("Решим уравнение: 2x = 24. Ответ: 12", "12", True, "ru-otvet"),
+    case("Итак, ответ: $\\frac{1}{2}$.", "1/2", True, "ru-otvet-latex"),
+    case("Ответ: 12 рублей", "12", True, "ru-otvet-unit"),
+    case("Ответ: 13", "12", False, "ru-otvet-wrong"),
+    case("On résout 2x = 14. Donc, la réponse est 7.", "7", True, "fr-la-reponse-est"),
+    case("Réponse : $7$", "7", True, "fr-reponse-colon"),
+    case("La réponse finale est 8.", "7", False, "fr-wrong"),
+    case("Wir lösen 5x = 25. Die Antwort ist 5.", "5", True, "de-antwort-ist"),
+    case("Antwort: $5$", "5", True, "de-antwort-colon"),
+    case("Die Antwort lautet 6.", "5", False, "de-wrong"),
+    case("2x = 16 を解くと、x = 8。答え：8", "8", True, "ja-kotae-colon"),
+    case("よって答えは8です。", "8", True, "ja-kotae-wa"),
+    case("よって答えは9です。", "8", False, "ja-wrong"),
+    case("Resolviendo 3x = 27, la respuesta es 9.", "9", True, "es-la-respuesta-es"),
+    case("Respuesta: $9$", "9", True, "es-respuesta-colon"),
+    case("Respuesta final: 10", "9", False, "es-wrong"),
+]
+
+TOOL_INTEGRATED = [
+    case(TIR.format(final="\\(\\boxed{144}\\)."), "144", True, "paren-boxed"),
+    case(TIR.format(final="$\\boxed{144}$"), "144", True, "dollar-boxed"),
+    case(TIR_IMPORT + "```output\n[-12, 12]\n```\nSo $x = \\boxed{\\pm 12}$", "\\pm 12", True, "import-in-code"),
+    case(TIR_IMPORT + "```output\n[-12, 12]\n```\n\\(\\boxed{144}\\)", "144", True, "import-then-box"),
+    case(TIR.format(final="\\(\\boxed{145}\\)."), "144", False, "wrong-box"),
+    case("Use `__import__('os')` here: \\boxed{144}", "144", False, "code-outside-fence"),
+]
+
+UNITS = [
+    case("速度是每小时45千米", "45", True, "zh-per-hour-km"),
+    case("速度为45千米/小时", "45", True, "zh-km-per-hour"),
+    case("The speed is 45 km/h.", "45", True, "en-km-h"),
+    case("The speed is $45\\text{ km/h}$.", "45", True, "en-text-km-h"),
+    case("速度为54千米/小时", "45", False, "zh-digits-swapped"),
+    case("The speed is 46 km/h.", "45", False, "en-off-by-one"),
+]
+
+ABS_INEQUALITIES = [
+    case("|x|>1", "(-\\infty,-1)\\cup(1,\\infty)", True, "abs-gt-union"),
+    case("|x|\\ge 1", "(-\\infty,-1]\\cup[1,\\infty)", True, "abs-ge-union"),
+    case("|x|<1", "(-1,1)", True, "abs-lt-interval"),
+    case("|2x-1|\\le 3", "[-1,2]", True, "abs-linear-closed"),
+    case("|1-x|<2", "-1<x<3", True, "abs-negative-slope"),
+    case("|x|>1", "x<-1 \\text{ or } x>1", True, "abs-vs-or"),
+    case("|x|<1", "[-1,1]", False, "abs-open-vs-closed"),
+    case("|x|>2", "(-\\infty,-1)\\cup(1,\\infty)", False, "abs-other-bound"),
+    case("|x|\\ge 1", "(-\\infty,-1)\\cup(1,\\infty)", False, "abs-ge-vs-open"),
+]
+
+NUMBER_WORDS = [
+    case("There are twelve apples.", "12", True, "en-sentence"),
+    case("It takes one hundred and five minutes.", "105", True, "en-hundred-and"),
+    case("The answer is twenty-five.", "25", True, "en-marker"),
+    case("有十二个苹果", "12", True, "zh-sentence"),
+    case("There are twelve apples.", "13", False, "en-other-number"),
+    case("There are more than twelve apples.", "12", False, "en-more-than"),
+    case("There are twelve apples and three pears.", "12", False, "en-two-numbers"),
+    case("one half", "1", False, "en-fraction-word"),
+    case("有十三个苹果", "12", False, "zh-other-number"),
+]
+
+COLLOQUIAL_CHINESE = [
+    case("一百五", "150", True, "yibaiwu"),
+    case("百五", "150", True, "baiwu"),
+    case("两百五", "250", True, "liangbaiwu"),
+    case("三千二", "3200", True, "qianer"),
+    case("两万五", "25000", True, "wanwu"),
+    case("一共有一百五十个", "150", True, "full-form"),
+    case("一百零五", "150", False, "ling-is-105"),
+    case("一百五", "105", False, "not-105"),
+    case("十五", "150", False, "shi-unit-is-ones"),
+]
+
+RATIOS = [
+    case("0:4", "0:1", True, "zero-first-reduced"),
+    case("0:1", "0:4", True, "zero-first-reversed"),
+    case("3:0", "1:0", True, "zero-second"),
+    case("2:3:0", "4:6:0", True, "three-parts-zero"),
+    case("0:4", "1:0", False, "zero-swapped"),
+    case("0:0", "0:1", False, "all-zero"),
+    case("2:3:0", "4:6:1", False, "three-parts-differ"),
+]
+
+
+@pytest.mark.parametrize(
+    ("prediction", "gold", "expected"),
+    CHOICE_AFTER_VALUE
+    + MARKERS
+    + TOOL_INTEGRATED
+    + UNITS
+    + ABS_INEQUALITIES
+    + NUMBER_WORDS
+    + COLLOQUIAL_CHINESE
+    + RATIOS,
+)
+def test_form(prediction: str, gold: str, expected: bool) -> None:
+    assert verify(prediction, gold).correct is expected
+
+
+def test_value_reading_skips_only_a_final_choice() -> None:
+    text = "计算得面积为12，所以选C"
+    assert extract_answer(text) == "选C"
+    assert extract_answer(text, value=True) == "12"
+    assert extract_answer("面积为12", value=True) == "12"
+
+
+def test_code_blocks_dropped_output_kept() -> None:
+    text = TIR.format(final="\\(\\boxed{144}\\)")
+    dropped = drop_code_blocks(text)
+    assert "print" not in dropped and "```output\n144\n```" in dropped
+    assert drop_code_blocks("```python\nunclosed") == "```python\nunclosed"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("一百五", 150), ("三千二", 3200), ("一亿五", 150_000_000), ("一百零五", 105), ("一百五十", 150), ("二十五", 25)],
+)
+def test_chinese_integer_colloquial(text: str, value: int) -> None:
+    assert chinese_integer(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("There are twelve apples.", 12),
+        ("She read three hundred pages", 300),
+        ("twelve apples and three pears", None),
+        ("at least twelve", None),
+        ("12 apples", None),
+        ("Tuesday", None),
+    ],
+)
+def test_number_in_sentence(text: str, value: int | None) -> None:
+    assert number_in_sentence(text) == value
