@@ -114,6 +114,23 @@ RATIOS = [
     case("2:3:0", "4:6:1", False, "three-parts-differ"),
 ]
 
+FOUND_BY_THE_CASE_FILE = [
+    case("所以概率为 $\\frac{1}{6}$，故选 $\\boxed{A}$", "1/6", True, "zh-choice-in-math-value"),
+    case("所以概率为 $\\frac{1}{6}$，故选 $\\boxed{A}$", "1/3", False, "zh-choice-in-math-other-value"),
+    case("The train leaves at 3:00 PM.", "15:00", True, "en-time-in-sentence"),
+    case("The train leaves at 4:00 PM.", "15:00", False, "en-other-time-in-sentence"),
+    case("火车在下午3:00出发。", "15:00", True, "zh-time-in-sentence"),
+    case("下午3:00", "03:00", False, "zh-afternoon-prefix-not-morning"),
+    case("晚上8:30", "20:30", True, "zh-evening-prefix"),
+    case("x=2 或 x=3", "2, 3", True, "zh-or-list"),
+    case("x=2 或 x=4", "2, 3", False, "zh-or-list-wrong"),
+    case("a=1 和 b=2", "1, 2", True, "zh-and-list"),
+    case("(-\\infty,+\\infty)", "\\mathbb R", True, "mathbb-space-reals"),
+    case("(0,+\\infty)", "\\mathbb R", False, "mathbb-space-not-reals"),
+    case("forty percent", "40\\%", True, "en-percent-words"),
+    case("forty percent", "4\\%", False, "en-percent-words-wrong"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -124,7 +141,8 @@ RATIOS = [
     + ABS_INEQUALITIES
     + NUMBER_WORDS
     + COLLOQUIAL_CHINESE
-    + RATIOS,
+    + RATIOS
+    + FOUND_BY_THE_CASE_FILE,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -102,12 +102,18 @@ _TRAILING_LABEL_RE = re.compile(
 
 _MERIDIEM_RE = re.compile(
     r"(?<!\d)(\d{1,2}):(\d{2})\s*([aApP])\.?\s*[mM]\.?(?![a-zA-Z])|(?<!\d)(\d{1,2}):(\d{2})\s*(上午|下午|晚上)"
+    r"|(上午|下午|晚上)\s*(\d{1,2}):(\d{2})(?!\d)"
 )
 
 
 def _to_24_hours(m: re.Match) -> str:
     """``3:05 PM`` -> ``15:05``, ``12:00 am`` -> ``00:00`` (two-digit hours: an exact 24-hour time)."""
-    hours, minutes, marker = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.groups()[3:]
+    if m.group(1):
+        hours, minutes, marker = m.group(1), m.group(2), m.group(3)
+    elif m.group(4):
+        hours, minutes, marker = m.group(4), m.group(5), m.group(6)
+    else:
+        marker, hours, minutes = m.group(7), m.group(8), m.group(9)
     afternoon = marker.lower() == "p" or marker in ("下午", "晚上")
     h = int(hours) % 12 + (12 if afternoon else 0)
     return f"{h:02d}:{minutes}"
@@ -117,6 +123,8 @@ def _to_24_hours(m: re.Match) -> str:
 _BLACKBOARD_RE = re.compile(
     r"\\mathbb\s*\{\s*([" + "".join(BLACKBOARD_SETS) + r"])\s*\}|\\mathbb\s+([RNZQC])(?![a-zA-Z])"
 )
+# 或/和/及 between two answers (x=2 或 x=3) is a list, read before the other Chinese is dropped.
+_ZH_CONNECTIVE_RE = re.compile(r"(?<=[0-9a-zA-Z)\]}])\s*(?:或|和|及)\s*(?=[0-9a-zA-Z(\[{\\-])")
 _SET_SYMBOLS = {"ℝ": "R", "ℕ": "N", "ℤ": "Z", "ℚ": "Q", "ℂ": "C"}
 _SET_SYMBOL_RE = re.compile("[" + "".join(_SET_SYMBOLS) + "]")
 _PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*%\s*")
@@ -124,21 +132,22 @@ _PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*%\s*")
 
 def prepare(text: str) -> tuple[str, bool]:
     """Clean an answer for parsing; returns the text and whether it was a percentage."""
-    text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1)} ", text).replace("∅", " \\emptyset ")
+    text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = clean_latex(_TRAILING_LABEL_RE.sub("", text))
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
-        text = replace_chinese_numbers(text)
+        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
         text = _CJK_RE.sub(" ", text)
-    words = english_number(text)
-    if words is None and not _CJK_RE.search(text):
+    text = _PERCENT_WORDS_RE.sub("%", text)
+    body, percent_sign = (text.rstrip()[:-1], "%") if text.rstrip().endswith("%") else (text, "")
+    words = english_number(body)  # forty percent -> 40%
+    if words is None and not percent_sign:
         words = number_in_sentence(text)
     if words is not None:
-        text = str(words)
+        text = f"{words}{percent_sign}"
     text = _CURRENCY_RE.sub(" ", text)
-    text = _PERCENT_WORDS_RE.sub("%", text)
     text = _UNIT_RE.sub(" ", text)
     text = re.sub(r"(?:\s*,){2,}", ",", _CONNECTIVES_RE.sub(", ", text))
     text = _LEADING_RE.sub("", text)

@@ -52,7 +52,10 @@ _MATH_SEGMENT_RE = re.compile(
 )
 _SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
-_NUMBER_RE = re.compile(r"(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
+_NUMBER_RE = re.compile(
+    r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
+    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+"
+)
 _PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z\u0400-\u04ff]{3,}")  # Latin or Cyrillic
 _MATH_WORDS = {
     "thousand",
@@ -306,7 +309,9 @@ def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> 
     return answer
 
 
-_CHOICE_VERB_RE = re.compile(r"(?:故|所以|因此|答案|应)?\s{0,3}选(?:项|择)?\s{0,3}[为是:：]?\s{0,3}$")
+_CHOICE_VERB_RE = re.compile(
+    r"(?:故|所以|因此|答案|应)?\s{0,3}选(?:项|择)?\s{0,3}[为是:：]?\s{0,3}(?:\$|\\\(|\\\[)?\s{0,3}$"
+)
 
 
 def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
