@@ -61,6 +61,10 @@ TREES = [
     ("\\sqrt{2}", Pow(n(2), n(Fraction(1, 2)))),
     ("\\sin x", Func("sin", (X,))),
     ("sin(x)", Func("sin", (X,))),
+    ("\\sin(x)^2", Pow(Func("sin", (X,)), n(2))),  # a power after the brackets is the function's
+    ("\\sin^2 x", Pow(Func("sin", (X,)), n(2))),
+    ("\\sin x^2", Func("sin", (Pow(X, n(2)),))),  # without brackets the argument takes it
+    ("\\ln(x)!", Fact(Func("ln", (X,)))),
     ("\\arcsin x", Func("arcsin", (X,))),
     ("asin(x)", Func("arcsin", (X,))),  # one canonical name per function
     ("ln(x)", Func("ln", (X,))),  # plain ln is the function, not l*n

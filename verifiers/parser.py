@@ -692,8 +692,8 @@ class Parser:
         return self.node(Pow(node, power)) if power is not None else node
 
     def function_argument(self) -> Node:
-        if self.at("("):
-            return self.parse_power()
+        if self.at("("):  # \sin(x)^2 is (\sin x)^2: a power or ! after the brackets is the function's
+            return self.parse_primary()
         factors = [self.parse_power()]
         while self.starts_primary() and not self.at_function():
             factors.append(self.parse_power())
