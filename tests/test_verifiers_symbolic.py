@@ -1,6 +1,7 @@
 """sympy as the last resort: symbolic integers, no eval, and a hard bound from any thread."""
 
 import builtins
+import os
 import subprocess
 import sys
 import time
@@ -51,7 +52,7 @@ def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
 
     def silent_helper():
         proc = subprocess.Popen(
-            [sys.executable, "-c", "import time; time.sleep(60)"],
+            [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(60)"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -67,6 +68,72 @@ def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
         sympy_equal_bounded(a, b, Deadline(0.5))
     assert time.perf_counter() - begin < 5
     assert started and started[0].poll() is not None  # killed, not left running
+
+
+def test_a_helper_that_does_not_start_is_killed_and_reported(monkeypatch):
+    started = []
+
+    def mute_helper():
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(60)"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(sandbox, "_start", mute_helper)
+    monkeypatch.setattr(sandbox, "_idle", [])
+    monkeypatch.setattr(sandbox, "STARTUP_SECONDS", 0.5)
+    a, b = parse_answer(r"(n+5)!").node, parse_answer(r"(n+5)\cdot(n+4)!").node
+    with pytest.raises(VerifierTimeout, match="did not start"):
+        sympy_equal_bounded(a, b, Deadline(30.0))
+    assert started[0].poll() is not None
+
+
+def test_a_helpers_start_up_is_not_charged_to_the_items_deadline(monkeypatch):
+    monkeypatch.setattr(sandbox, "_idle", [])  # no warm helper: this call starts one
+    verdict = verify(r"(n+5)!", r"(n+5)\cdot(n+4)!", timeout=0.2)  # less than sympy's import
+    assert (verdict.correct, verdict.method, verdict.status) == (True, "sympy", "ok"), verdict
+
+
+def test_warm_up_leaves_a_ready_helper(monkeypatch):
+    monkeypatch.setattr(sandbox, "_idle", [])
+    sandbox.warm_up(1)
+    for _ in range(600):
+        if sandbox._idle:
+            break
+        time.sleep(0.1)
+    [helper] = sandbox._idle
+    assert helper.poll() is None
+
+
+def _burn(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+@pytest.mark.slow  # keeps every core busy for a while
+def test_the_same_pair_gets_the_same_verdict_on_a_busy_machine(monkeypatch):
+    import multiprocessing
+
+    pairs = [(r"(n+5)!", r"(n+5)\cdot(n+4)!"), (r"\binom{n}{2}", r"\frac{n(n-1)}{2}"), (r"\sin(x)^2", r"1-\cos(x)^2")]
+    quiet = [verify(p, g).correct for p, g in pairs]
+    burners = [
+        multiprocessing.get_context("spawn").Process(target=_burn, args=(60.0,))
+        for _ in range(4 * (os.cpu_count() or 1))
+    ]
+    for burner in burners:
+        burner.start()
+    try:
+        monkeypatch.setattr(sandbox, "_idle", [])  # cold: every helper starts on the busy machine
+        busy = [verify(p, g).correct for p, g in pairs]  # the default 2 s deadline
+    finally:
+        for burner in burners:
+            burner.kill()
+    assert quiet == busy == [True, True, True]
 
 
 def test_sandbox_answers_within_a_deadline():

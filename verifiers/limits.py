@@ -43,6 +43,10 @@ class Deadline:
     def remaining(self) -> float:
         return self.expires - time.perf_counter()
 
+    def extend(self, seconds: float) -> None:
+        """Move the deadline later: time that was spent on something other than the item."""
+        self.expires += seconds
+
 
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space (a runaway allocation becomes a MemoryError)."""
