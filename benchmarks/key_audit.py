@@ -12,7 +12,7 @@ planted list:
   model agrees with itself on a wrong answer).
 
 Each k is a separate calibration (its own samples). The flags are also recomputed from the same
-samples for every ``--min-agree`` threshold, which is how the default (more than half of k) was
+samples for every ``--min-agree`` threshold, which is how the default (k // 4 + 1) was
 chosen. Prints a table, writes ``key_audit.json`` and ``key_audit.png`` under ``--out``.
 
     .venv/bin/python benchmarks/key_audit.py --demo runs/demo --ks 4 8 16 --out build/key-audit
@@ -100,7 +100,7 @@ def score(report: CalibrationReport, planted: list[Planted], k: int, rule: Suspe
 
 
 def is_default(s: Score) -> bool:
-    return s.min_agree == s.k // 2 + 1 and s.max_key_matches == 0 and s.sound_only
+    return s.min_agree == s.k // 4 + 1 and s.max_key_matches == 0 and s.sound_only
 
 
 def ensure_demo(demo: Path) -> None:
@@ -163,10 +163,7 @@ def main() -> None:
         mean_pass = sum(r.pass_rate for r in report.results) / len(report.results)
         runs.append({"k": k, "seconds": round(seconds, 1), "tasks": len(report.results), "mean_pass_rate": mean_pass})
         rules = [
-            SuspectRule(agree, most, sound)
-            for agree in range(max(2, k // 4), k + 1)
-            for most in (0, k)
-            for sound in (True, False)
+            SuspectRule(agree, most, sound) for agree in range(1, k + 1) for most in (0, k) for sound in (True, False)
         ]
         scores += [score(report, planted, k, rule) for rule in rules]
         print(f"k={k}: {len(report.results)} tasks in {seconds:.0f} s, mean pass rate {mean_pass:.3f}")

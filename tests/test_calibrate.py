@@ -80,21 +80,7 @@ def attempt(extracted: str | None, correct: bool, group: int | None, status: str
 
 
 def calibration(attempts: list[Attempt], key: str = "7") -> TaskCalibration:
-    majority = max({a.group for a in attempts if a.group is not None}, key=[a.group for a in attempts].count)
-    members = [a for a in attempts if a.group == majority]
-    return TaskCalibration(
-        id="t1",
-        source="s",
-        key=key,
-        k=len(attempts),
-        correct=sum(a.correct for a in attempts),
-        majority_answer=members[0].extracted,
-        majority_count=len(members),
-        majority_correct=any(a.correct for a in members),
-        statuses={},
-        majority_sound=sum(a.sound for a in members),
-        attempts=attempts,
-    )
+    return TaskCalibration.of("t1", "s", key, attempts)
 
 
 def test_a_key_is_suspect_only_when_enough_samples_agree_on_another_answer():
@@ -116,10 +102,24 @@ def test_agreement_on_work_whose_written_arithmetic_is_wrong_does_not_doubt_the_
     assert model_error.majority_sound == 0
     assert list(flags_of(model_error, SuspectRule(5), problem="p", version="v")) == []
     [flag] = flags_of(model_error, SuspectRule(5, sound_only=False), problem="p", version="v")
-    assert "0 with every written step right" in flag.detail
+    assert flag.detail.startswith("6 of 8 samples agree on '92'")
     wrong_key = calibration([sound] * 6 + [unsound] * 2, key="92")
     [flag] = flags_of(wrong_key, SuspectRule(5), problem="p", version="v")
     assert flag.majority_answer == "102" and flag.solutions[0] == sound.text
+
+
+def test_the_vote_is_taken_over_the_sound_samples_when_the_unsound_ones_outnumber_them():
+    unsound = Attempt("8×6=48 and 9×6=54, so 48+54=92.", True, False, "ok", "", "92", 0, 3, 1)
+    sound = Attempt("8×6=48 and 9×6=54, so 48+54=102.", True, False, "ok", "", "102", 1, 3, 0)
+    wrong_key = calibration([unsound] * 4 + [sound] * 3 + [attempt("7", False, 2)], key="95")
+    assert (wrong_key.majority_answer, wrong_key.majority_count, wrong_key.majority_sound) == ("92", 4, 0)
+    assert (wrong_key.sound_answer, wrong_key.sound_count, wrong_key.sound_correct) == ("102", 3, False)
+    [flag] = flags_of(wrong_key, SuspectRule(3), problem="p", version="v")
+    assert (flag.majority_answer, flag.majority_count) == ("102", 3)  # the review is pre-filled with 102
+    assert flag.detail.startswith("3 of 8 samples with every written step right agree on '102'")
+    assert list(flags_of(wrong_key, SuspectRule(4), problem="p", version="v")) == []
+    [flag] = flags_of(wrong_key, SuspectRule(4, sound_only=False), problem="p", version="v")
+    assert flag.majority_answer == "92"
 
 
 def test_a_verdict_is_suspect_on_a_timeout_or_a_missed_final_answer():

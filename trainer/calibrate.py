@@ -59,7 +59,7 @@ class CalibrateConfig:
     min_pass: float = 0.0
     max_pass: float = 1.0
     split: str | None = None  # None: every split of the version
-    min_agree: int | None = None  # None: more than half of k
+    min_agree: int | None = None  # None: a quarter of k, plus one (benchmarks/key_audit.py)
     max_key_matches: int = 0  # key_suspect only if at most this many samples match the key
     sound_only: bool = True  # ... counting only samples whose written arithmetic holds
     prompts_per_batch: int = 16
@@ -72,7 +72,7 @@ class CalibrateConfig:
     @property
     def agree(self) -> int:
         """Samples that must agree on a wrong answer for ``key_suspect``."""
-        return self.min_agree if self.min_agree is not None else self.k // 2 + 1
+        return self.min_agree if self.min_agree is not None else self.k // 4 + 1
 
     @property
     def rule(self) -> SuspectRule:
@@ -107,9 +107,13 @@ class SuspectRule:
     max_key_matches: int = 0
     sound_only: bool = True
 
+    def vote(self, result: TaskCalibration) -> Vote:
+        """The vote this rule reads: over the sound samples, or over all."""
+        return result.sound_vote if self.sound_only else result.vote
+
     def suspects(self, result: TaskCalibration) -> bool:
-        agreeing = result.majority_sound if self.sound_only else result.majority_count
-        enough = agreeing >= self.agree and not result.majority_correct
+        vote = self.vote(result)
+        enough = vote.count >= self.agree and not vote.correct
         return enough and result.correct <= self.max_key_matches
 
 
@@ -147,16 +151,72 @@ class TaskCalibration:
     majority_correct: bool
     statuses: dict[str, int]
     majority_sound: int = 0  # samples of the majority whose written arithmetic holds
+    # The largest group among the sound samples only: a model's right answers are often scattered
+    # among unsound samples, so the majority over all samples can miss them.
+    sound_answer: str | None = None
+    sound_count: int = 0
+    sound_correct: bool = False
     attempts: list[Attempt] = field(default_factory=list)
 
     @property
     def pass_rate(self) -> float:
         return self.correct / self.k
 
+    @classmethod
+    def of(cls, id: str, source: str, key: str, attempts: list[Attempt]) -> TaskCalibration:
+        """A task's calibration from its verified, grouped attempts."""
+        majority = Vote.of(attempts)
+        sound = Vote.of([a for a in attempts if a.sound])
+        return cls(
+            id=id,
+            source=source,
+            key=key,
+            k=len(attempts),
+            correct=sum(a.correct for a in attempts),
+            majority_answer=majority.answer,
+            majority_count=majority.count,
+            majority_correct=majority.correct,
+            statuses=dict(sorted(Counter(a.status for a in attempts).items())),
+            majority_sound=sum(a.sound for a in attempts if majority.group is not None and a.group == majority.group),
+            sound_answer=sound.answer,
+            sound_count=sound.count,
+            sound_correct=sound.correct,
+            attempts=attempts,
+        )
+
+    @property
+    def vote(self) -> Vote:
+        return Vote(None, self.majority_answer, self.majority_count, self.majority_correct)
+
+    @property
+    def sound_vote(self) -> Vote:
+        return Vote(None, self.sound_answer, self.sound_count, self.sound_correct)
+
     def summary(self) -> dict:
         """The ``calibration.jsonl`` line: everything but the attempts' texts."""
         row = {k: v for k, v in asdict(self).items() if k != "attempts"}
         return {**row, "pass_rate": self.pass_rate}
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The largest group of equivalent answers among some samples: the group (None in a vote read
+    back from a summary), its commonest spelling, its size, and whether it is the key's group."""
+
+    group: int | None
+    answer: str | None
+    count: int
+    correct: bool
+
+    @classmethod
+    def of(cls, attempts: Sequence[Attempt]) -> Vote:
+        sizes = Counter(a.group for a in attempts if a.group is not None)
+        if not sizes:
+            return cls(None, None, 0, False)
+        group, count = sizes.most_common(1)[0]
+        members = [a for a in attempts if a.group == group]
+        answer = Counter(a.extracted for a in members).most_common(1)[0][0]
+        return cls(group, answer, count, any(a.correct for a in members))
 
 
 @dataclass(frozen=True)
@@ -231,37 +291,21 @@ def summarize_task(
                 steps.failed,
             )
         )
-    sizes = Counter(a.group for a in attempts if a.group is not None)
-    majority, count = sizes.most_common(1)[0] if sizes else (None, 0)
-    members = [a for a in attempts if majority is not None and a.group == majority]
-    answer = Counter(a.extracted for a in members).most_common(1)[0][0] if members else None
-    return TaskCalibration(
-        id=task.id,
-        source=task.source,
-        key=task.answer,
-        k=len(attempts),
-        correct=sum(a.correct for a in attempts),
-        majority_answer=answer,
-        majority_count=count,
-        majority_correct=any(a.correct for a in members),
-        statuses=dict(sorted(Counter(a.status for a in attempts).items())),
-        majority_sound=sum(a.sound for a in members),
-        attempts=attempts,
-    )
+    return TaskCalibration.of(task.id, task.source, task.answer, attempts)
 
 
 def flags_of(result: TaskCalibration, rule: SuspectRule, problem: str, version: str) -> Iterator[Flag]:
     """The flags a task's attempts raise (``problem`` and ``version`` go with them to the review)."""
 
-    def flag(kind: str, detail: str, solutions: list[str]) -> Flag:
+    def flag(kind: str, detail: str, solutions: list[str], vote: Vote) -> Flag:
         return Flag(
             kind=kind,
             id=result.id,
             problem=problem,
             version=version,
             key=result.key,
-            majority_answer=result.majority_answer,
-            majority_count=result.majority_count,
+            majority_answer=vote.answer,
+            majority_count=vote.count,
             k=result.k,
             correct=result.correct,
             detail=detail,
@@ -269,17 +313,20 @@ def flags_of(result: TaskCalibration, rule: SuspectRule, problem: str, version: 
         )
 
     if rule.suspects(result):
-        agreeing = [a for a in result.attempts if a.group is not None and a.extracted == result.majority_answer]
+        vote = rule.vote(result)
+        agreeing = [a for a in result.attempts if a.group is not None and a.extracted == vote.answer]
         agreeing.sort(key=lambda a: not a.sound)  # show work that holds first
+        which = " with every written step right" if rule.sound_only else ""
         detail = (
-            f"{result.majority_count} of {result.k} samples agree on {result.majority_answer!r}, not the key "
-            f"({result.majority_sound} with every written step right); {result.correct} matched the key"
+            f"{vote.count} of {result.k} samples{which} agree on {vote.answer!r}, not the key "
+            f"({result.majority_count} agree on the commonest answer {result.majority_answer!r} over all samples); "
+            f"{result.correct} matched the key"
         )
-        yield flag("key_suspect", detail, [a.text for a in agreeing])
+        yield flag("key_suspect", detail, [a.text for a in agreeing], vote)
     odd = [a for a in result.attempts if a.status != "ok" or (a.extracted is None and ends_with_answer(a.text))]
     if odd:
         reasons = sorted({f"{a.status}: {a.reason}" if a.status != "ok" else "no answer extracted" for a in odd})
-        yield flag("verifier_suspect", "; ".join(reasons), [a.text for a in odd])
+        yield flag("verifier_suspect", "; ".join(reasons), [a.text for a in odd], result.vote)
 
 
 def ends_with_answer(text: str) -> bool:
