@@ -78,6 +78,10 @@ ABS_INEQUALITIES = [
     case("|x|<1", "[-1,1]", False, "abs-open-vs-closed"),
     case("|x|>2", "(-\\infty,-1)\\cup(1,\\infty)", False, "abs-other-bound"),
     case("|x|\\ge 1", "(-\\infty,-1)\\cup(1,\\infty)", False, "abs-ge-vs-open"),
+    case("[-2,-1)\\cup(1,2]", "1<|x|\\le 2", True, "abs-between"),
+    case("3 > |x| > 1", "(-3,-1)\\cup(1,3)", True, "abs-between-reversed"),
+    case("[-2,-1]\\cup[1,2]", "1<|x|\\le 2", False, "abs-between-closed-vs-open"),
+    case("1\\le|z|\\le 3/2", "[1,3/2]", False, "abs-between-not-one-interval"),
 ]
 
 NUMBER_WORDS = [
@@ -129,6 +133,10 @@ FOUND_BY_THE_CASE_FILE = [
     case("(0,+\\infty)", "\\mathbb R", False, "mathbb-space-not-reals"),
     case("forty percent", "40\\%", True, "en-percent-words"),
     case("forty percent", "4\\%", False, "en-percent-words-wrong"),
+    case("所以 $z$ 的取值范围是 $[1,2]$。", "1\\le z\\le 2", True, "zh-name-then-value"),
+    case("所以 $a$ 的值为 $3$。", "3", True, "zh-name-value-wei"),
+    case("所以 $a$ 的值为 $3$。", "4", False, "zh-name-value-wrong"),
+    case("So the value of $a$ is $3$.", "3", True, "en-name-then-value"),
 ]
 
 

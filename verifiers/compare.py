@@ -395,6 +395,9 @@ class Comparer:
                 operands, lo_op, hi_op = operands[::-1], _FLIP[hi_op], _FLIP[lo_op]
             if not (lo_op.startswith("<") and hi_op.startswith("<")):
                 return None
+            middle = operands[1]
+            if isinstance(middle, Func) and middle.name == "abs" and len(middle.args) == 1:
+                return self.abs_between(middle.args[0], operands[0], _FLIP[lo_op], hi_op, operands[2])
             return [Interval(operands[0], operands[2], lo_op == "<=", hi_op == "<=")]
         if len(ops) != 1:
             return None
@@ -433,6 +436,17 @@ class Comparer:
             return None
         both = self.intersection(low, high)
         return [both] if both is not None else None
+
+    def abs_between(self, inner: Node, lo: Node, lo_op: str, hi_op: str, hi: Node) -> list[Piece] | None:
+        """``a <= |u| <= b``: the two pieces of ``|u| >= a`` that lie inside ``|u| <= b``."""
+        outer = self.abs_inequality(inner, lo_op, lo)
+        within = self.abs_inequality(inner, hi_op, hi)
+        if outer is None or within is None or len(within) != 1 or not isinstance(within[0], Interval):
+            return None
+        pieces = [self.intersection(piece, within[0]) for piece in outer if isinstance(piece, Interval)]
+        if len(pieces) != 2 or any(piece is None for piece in pieces):
+            return None
+        return [piece for piece in pieces if piece is not None]
 
     def solve_linear(self, left: Node, right: Node, op: str) -> tuple[str, Node] | None:
         """Solve ``left op right`` for its one variable when it is linear with a rational slope."""

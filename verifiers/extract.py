@@ -217,6 +217,9 @@ def _after_marker(text: str, end: int) -> str | None:
     sentence = re.sub(r"\\?\"\s*$", "", _first_sentence(rest))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
+    named = _named_value(sentence)
+    if named is not None:
+        return named
     math = _math_at_start(rest)
     if math is not None:
         return math
@@ -230,6 +233,14 @@ def _after_marker(text: str, end: int) -> str | None:
     if math is not None:
         return math
     return _tighten(sentence)
+
+
+def _named_value(sentence: str) -> str | None:
+    """``$z$ 的取值范围是 $X$`` / ``$a$ 的值为 $3$``: the math after the copula, not the name before it."""
+    copulas = list(_COPULA_RE.finditer(sentence))
+    if not copulas or not _is_prose(_MATH_SEGMENT_RE.sub(" ", sentence[: copulas[-1].start()])):
+        return None
+    return _math_at_start(sentence[copulas[-1].end() :])
 
 
 _TEXT_COMMAND_RE = re.compile(r"\\(?:text|mbox|textnormal|mathrm|textrm|textbf|operatorname)\s*\{[^{}]*\}")
