@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from verifiers import verify, verify_batch
 from verifiers.cache import text_cache
 from verifiers.limits import CLEAN_CACHE_CHARS
+from verifiers.long_answers import strip_outer_groups
 from verifiers.normalize import clean_latex
 
 TIMEOUT = 1.0
@@ -158,3 +159,40 @@ TOKENS = [*"0123456789+-*/^(){}[],. $\\_!=<>xyzab答案是元", r"\frac", r"\box
 def test_fuzzed_text_returns_within_its_timeout(pred, gold):
     seconds, _ = _timed(pred, gold)
     assert seconds < TIMEOUT + MARGIN, f"{seconds:.1f} s on {pred[:60]!r}"
+
+
+DIGITS = "7" * 100_000
+WELL_FORMED = [
+    ("(" * 3000 + "1" + ")" * 3000, "1", True),
+    ("(" * 3000 + "2" + ")" * 3000, "1", False),
+    ("{" * 3000 + "2" + "}" * 3000, "2", True),
+    ("+".join(["1"] * 20_000), "20000", True),
+    ("+".join(["1"] * 20_000), "19999", False),
+    ("1-2+3" + "+1" * 5_000, "5002", True),
+    (DIGITS, DIGITS, True),
+    (DIGITS, DIGITS[:-1] + "8", False),
+]
+
+
+@pytest.mark.parametrize("pred, gold, expected", WELL_FORMED, ids=lambda v: str(v)[:12])
+def test_well_formed_long_answers_get_the_right_verdict_within_the_bound(pred, gold, expected):
+    began = time.perf_counter()
+    verdict = verify(pred, gold, timeout=TIMEOUT)
+    assert time.perf_counter() - began < TIMEOUT + MARGIN
+    assert verdict.correct is expected, describe(verdict)
+
+
+@pytest.mark.parametrize(
+    "text, stripped",
+    [
+        ("((x))", "x"),
+        ("(1)+(2)", "(1)+(2)"),
+        ("((1)+(2))", "(1)+(2)"),
+        ("((1", "((1"),
+        ("{[1]}", "[1]"),
+        ("(" * 5000 + "a" + ")" * 5000, "a"),
+        ("x", "x"),
+    ],
+)
+def test_strip_outer_groups(text, stripped):
+    assert strip_outer_groups(text) == stripped

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .limits import MAX_ANSWER_CHARS, Deadline
+from .long_answers import flat_sum, strip_outer_groups
 from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
@@ -165,13 +166,19 @@ def parse_answer(text: str, deadline: Deadline | None = None) -> Parsed:
     their parse is already bounded by the parser's size and depth limits.
     """
     if len(text) > MAX_ANSWER_CHARS:
-        return Parsed(text[:80], None, error="answer too long to parse")
+        text = strip_outer_groups(text)
+    if len(text) > MAX_ANSWER_CHARS:
+        total = flat_sum(text, deadline)
+        if total is not None:
+            return Parsed(text[:80], total)
+        return Parsed(text[:80], None, error=TOO_LONG)
     if len(text) <= _CACHED_CHARS:
         return _parse_cached(text)
     return _parse(text, deadline)
 
 
 _CACHED_CHARS = 500
+TOO_LONG = "answer too long to parse"
 
 
 @lru_cache(maxsize=16384)

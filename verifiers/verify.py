@@ -6,7 +6,7 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import Parsed, choice_letter, is_text_answer, letter_in_arithmetic, parse_answer, simplify_text
+from .answers import TOO_LONG, Parsed, choice_letter, is_text_answer, letter_in_arithmetic, parse_answer, simplify_text
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
@@ -59,7 +59,10 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)
-    if gold_parsed.node is not None and _exact_form(pred_text) == _exact_form(gold_text):
+    # Identical text is the same answer, however long (a 100,000-digit number against itself).
+    if (gold_parsed.node is not None or gold_parsed.error == TOO_LONG) and _exact_form(pred_text) == _exact_form(
+        gold_text
+    ):
         return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     if gold_parsed.node is None:
         if answer_type == "text" or is_text_answer(gold_parsed):
