@@ -47,21 +47,24 @@ def test_to_sympy_never_evaluates_text(monkeypatch):
     assert expr.subs(x, 0) == 1 / sympy.sqrt(2) + 6
 
 
-def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
-    started = []
+def _fake_helpers(monkeypatch, script: str) -> list[subprocess.Popen]:
+    """Make the sandbox start ``python -c script`` as its helpers (no idle ones); the list of those started."""
+    started: list[subprocess.Popen] = []
 
-    def silent_helper():
+    def start():
         proc = subprocess.Popen(
-            [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(60)"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
+            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         started.append(proc)
         return proc
 
-    monkeypatch.setattr(sandbox, "_start", silent_helper)
+    monkeypatch.setattr(sandbox, "_start", start)
     monkeypatch.setattr(sandbox, "_idle", [])
+    return started
+
+
+def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
+    started = _fake_helpers(monkeypatch, "import time; print('ready', flush=True); time.sleep(60)")
     a, b = parse_answer(r"(n+5)!").node, parse_answer(r"(n+5)\cdot(n+4)!").node
     begin = time.perf_counter()
     with pytest.raises(VerifierTimeout):
@@ -71,20 +74,7 @@ def test_a_helper_that_does_not_answer_in_time_is_killed(monkeypatch):
 
 
 def test_a_helper_that_does_not_start_is_killed_and_reported(monkeypatch):
-    started = []
-
-    def mute_helper():
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "import time; time.sleep(60)"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        started.append(proc)
-        return proc
-
-    monkeypatch.setattr(sandbox, "_start", mute_helper)
-    monkeypatch.setattr(sandbox, "_idle", [])
+    started = _fake_helpers(monkeypatch, "import time; time.sleep(60)")
     monkeypatch.setattr(sandbox, "STARTUP_SECONDS", 0.5)
     a, b = parse_answer(r"(n+5)!").node, parse_answer(r"(n+5)\cdot(n+4)!").node
     with pytest.raises(VerifierTimeout, match="did not start"):
