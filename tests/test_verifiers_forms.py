@@ -84,6 +84,34 @@ ABS_INEQUALITIES = [
     case("1\\le|z|\\le 3/2", "[1,3/2]", False, "abs-between-not-one-interval"),
 ]
 
+# A lower bound every |u| meets is no bound (0 <= |x| < 3 is |x| < 3); |u| > 0 is u != 0.
+ABS_LOWER_BOUNDS = [
+    case("0 \\le |x| < 3", "(-3,3)", True, "zero-le-abs-lt"),
+    case("0 <= |x| < 3", "(-3,3)", True, "zero-le-abs-lt-ascii"),
+    case("-1 < |x| < 3", "(-3,3)", True, "negative-lower-bound"),
+    case("3 > |x| \\ge 0", "(-3,3)", True, "zero-lower-bound-reversed"),
+    case("|x|<3, |x|\\ge 0", "(-3,3)", True, "redundant-bound-joined"),
+    case("|x| < 3 \\text{ and } |x| \\ge 0", "(-3,3)", True, "redundant-bound-and"),
+    case("|x| \\ge 0", "(-\\infty,+\\infty)", True, "abs-ge-zero-reals"),
+    case("0 \\le |2x-1| < 3", "(-1,2)", True, "zero-le-linear-abs"),
+    case("1 \\le |2x-1| \\le 3", "[-1,0]\\cup[1,2]", True, "linear-abs-between"),
+    case("0 < |x| < 3", "(-3,0)\\cup(0,3)", True, "zero-lt-abs-punctured"),
+    case("所以 $0\\le|x|<3$。", "(-3,3)", True, "zh-zero-le-abs-lt"),
+    case("所以不等式的解集为 $-1<|x|<3$。", "(-3,3)", True, "zh-negative-lower-bound"),
+    case("Therefore, $0 \\le |x| < 3$.", "(-3,3)", True, "en-zero-le-abs-lt"),
+    case("0 \\le |x| < 3", "[-3,3)", False, "zero-le-read-as-closed"),
+    case("0 \\le |x| < 3", "0 \\le x < 3", False, "zero-le-read-as-bound-on-x"),
+    case("0 \\le |x| < 3", "[0,3)", False, "zero-le-half-interval"),
+    case("-1 < |x| < 3", "(-1,3)", False, "negative-bound-read-on-x"),
+    case("0 < |x| < 3", "(-3,3)", False, "zero-lt-is-punctured"),
+    case("0 \\le |2x-1| < 3", "(-2,1)", False, "linear-abs-other-interval"),
+    case("1 \\le |2x-1| \\le 3", "[-1,2]", False, "linear-abs-between-not-one-interval"),
+    case("所以 $0\\le|x|<3$。", "[0,3)", False, "zh-zero-le-half-interval"),
+    # -2 meets 1 < |x| <= 2: the set is [-2,-1) U (1,2], so an open -2 misses a member.
+    case("1 < |x| <= 2", "(-2,-1) \\cup (1,2]", False, "abs-between-open-at-minus-two"),
+    case("1 < |x| <= 2", "[-2,-1) \\cup (1,2]", True, "abs-between-closed-at-minus-two"),
+]
+
 NUMBER_WORDS = [
     case("There are twelve apples.", "12", True, "en-sentence"),
     case("It takes one hundred and five minutes.", "105", True, "en-hundred-and"),
@@ -147,6 +175,7 @@ FOUND_BY_THE_CASE_FILE = [
     + TOOL_INTEGRATED
     + UNITS
     + ABS_INEQUALITIES
+    + ABS_LOWER_BOUNDS
     + NUMBER_WORDS
     + COLLOQUIAL_CHINESE
     + RATIOS

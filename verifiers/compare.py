@@ -389,14 +389,19 @@ class Comparer:
         ops, operands = node.ops, node.operands
         if ops == ("in",):
             return self.interval_parts(self.value_of(operands[1]))
-        if len(ops) == 2 and ops[0] in _ORDERED_RELS and ops[1] in _ORDERED_RELS and _is_name(operands[1]):
+        if (
+            len(ops) == 2
+            and ops[0] in _ORDERED_RELS
+            and ops[1] in _ORDERED_RELS
+            and (_is_name(operands[1]) or _is_abs(operands[1]))
+        ):
             lo_op, hi_op = ops
             if lo_op.startswith(">"):
                 operands, lo_op, hi_op = operands[::-1], _FLIP[hi_op], _FLIP[lo_op]
             if not (lo_op.startswith("<") and hi_op.startswith("<")):
                 return None
             middle = operands[1]
-            if isinstance(middle, Func) and middle.name == "abs" and len(middle.args) == 1:
+            if isinstance(middle, Func) and _is_abs(middle):
                 return self.abs_between(middle.args[0], operands[0], _FLIP[lo_op], hi_op, operands[2])
             return [Interval(operands[0], operands[2], lo_op == "<=", hi_op == "<=")]
         if len(ops) != 1:
@@ -419,32 +424,43 @@ class Comparer:
         return [Interval(bound, INF, op == ">=", False)]
 
     def abs_inequality(self, inner: Node, op: str, bound: Node) -> list[Piece] | None:
-        """``|u| < c`` is ``-c < u < c``; ``|u| > c`` is ``u < -c`` or ``u > c`` (c a positive constant)."""
+        """``|u| < c`` is ``-c < u < c``; ``|u| > c`` is ``u < -c`` or ``u > c`` (c a constant).
+
+        A lower bound that every ``|u|`` meets (``|u| >= 0``, ``|u| > -1``) is all the reals and
+        ``|u| > 0`` is ``u != 0`` (``u`` linear); an upper bound no ``|u|`` meets (``|u| < 0``) is
+        not read.
+        """
         try:
-            if _symbols(bound) or exact_value(bound, self.deadline) <= 0:
+            if _symbols(bound):
                 return None
+            c = exact_value(bound, self.deadline)
         except (NotExact, NotNumeric):
             return None
+        if c < 0 or (c == 0 and not op.startswith(">")):
+            bound = Num(Fraction(0))  # the pieces below only check that u is linear
         below = self.inequality_interval(Rel((_FLIP[op],), (inner, Neg(bound))))
         above = self.inequality_interval(Rel((op,), (inner, bound)))
         if below is None or above is None or len(below) != 1 or len(above) != 1:
             return None
         low, high = below[0], above[0]
         if op.startswith(">"):
+            if c < 0 or (c == 0 and op == ">="):
+                return [Interval(NEG_INF, INF, False, False)]
             return [low, high]
-        if not (isinstance(low, Interval) and isinstance(high, Interval)):
+        if c <= 0 or not (isinstance(low, Interval) and isinstance(high, Interval)):
             return None
         both = self.intersection(low, high)
         return [both] if both is not None else None
 
     def abs_between(self, inner: Node, lo: Node, lo_op: str, hi_op: str, hi: Node) -> list[Piece] | None:
-        """``a <= |u| <= b``: the two pieces of ``|u| >= a`` that lie inside ``|u| <= b``."""
+        """``a <= |u| <= b``: the pieces of ``|u| >= a`` (two, or all the reals when ``a <= 0``)
+        that lie inside ``|u| <= b``."""
         outer = self.abs_inequality(inner, lo_op, lo)
         within = self.abs_inequality(inner, hi_op, hi)
         if outer is None or within is None or len(within) != 1 or not isinstance(within[0], Interval):
             return None
         pieces = [self.intersection(piece, within[0]) for piece in outer if isinstance(piece, Interval)]
-        if len(pieces) != 2 or any(piece is None for piece in pieces):
+        if len(pieces) != len(outer) or any(piece is None for piece in pieces):
             return None
         return [piece for piece in pieces if piece is not None]
 
@@ -661,6 +677,11 @@ def _is_name(node: Node) -> bool:
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
     return False
+
+
+def _is_abs(node: Node) -> bool:
+    """``|u|`` of one argument (``|2x-1|`` as well as ``|x|``)."""
+    return isinstance(node, Func) and node.name == "abs" and len(node.args) == 1
 
 
 def _is_constant(node: Node) -> bool:
