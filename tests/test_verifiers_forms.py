@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verifiers import extract_answer, verify
-from verifiers.extract import drop_code_blocks
+from verifiers.extract import drop_code_blocks, find_boxes
 from verifiers.words import chinese_integer, number_in_sentence
 
 TIR = (
@@ -112,6 +112,40 @@ ABS_LOWER_BOUNDS = [
     case("1 < |x| <= 2", "[-2,-1) \\cup (1,2]", True, "abs-between-closed-at-minus-two"),
 ]
 
+# A key is written by hand: its boxes apart only by separator symbols or part labels are all parts
+# of the answer, and a last box never closed runs to the end (a model's unclosed box stays unread).
+KEY_BOXES = [
+    case("${35 cm,4}$", "$\\boxed{35 cm} ++++++ \\boxed{4}$", True, "key-boxes-symbol-gap"),
+    case("35 cm and 4", "$\\boxed{35 cm} ++++++ \\boxed{4}$", True, "key-boxes-symbol-gap-words"),
+    case("35 cm", "$\\boxed{35 cm} ++++++ \\boxed{4}$", False, "key-boxes-one-part-missing"),
+    case("${35 cm,5}$", "$\\boxed{35 cm} ++++++ \\boxed{4}$", False, "key-boxes-one-part-wrong"),
+    case("3, 4", "\\boxed{3} | \\boxed{4}", True, "key-boxes-bar"),
+    case("4", "\\boxed{3} | \\boxed{4}", False, "key-boxes-bar-one-part"),
+    case("3, 4", "(1) $\\boxed{3}$；(2) $\\boxed{4}$", True, "zh-key-boxes-part-labels"),
+    case("所以 (2) 的答案为 $4$", "(1) $\\boxed{3}$；(2) $\\boxed{4}$", False, "zh-key-parts-pred-one"),
+    case("6", "\\boxed{5} \\to \\boxed{6}", True, "key-boxes-arrow-not-joined"),
+    case("5, 6", "\\boxed{5} \\to \\boxed{6}", False, "key-boxes-arrow-not-a-list"),
+    case("W(x)=1orW(x)=-1", "\\boxed{W(n) = 1 \\text{ and } W(n) = -1", True, "key-unclosed-box-functions"),
+    case("W(x)=1", "\\boxed{W(n) = 1 \\text{ and } W(n) = -1", False, "key-unclosed-box-one-function"),
+    case("W(x)=1orW(x)=2", "\\boxed{W(n) = 1 \\text{ and } W(n) = -1", False, "key-unclosed-box-wrong-function"),
+    case("0.5", "$\\boxed{\\frac{1}{2}$.", True, "key-unclosed-box-fraction"),
+    case("1/3", "$\\boxed{\\frac{1}{2}$.", False, "key-unclosed-box-other-fraction"),
+    case("0.5", "所以答案为 $\\boxed{\\frac{1}{2}$。", True, "zh-key-unclosed-box"),
+    case("0.25", "所以答案为 $\\boxed{\\frac{1}{2}$。", False, "zh-key-unclosed-box-other"),
+    case("The answer is \\boxed{12", "12", False, "prediction-unclosed-box-unread"),
+    case(
+        "解：(1) 面积为12，(2) 周长为14。故答案为 $12$，$14$。",
+        "(1) $\\boxed{12}$；(2) $\\boxed{14}$",
+        True,
+        "zh-comma-between-math",
+    ),
+    case("故答案为 $12$，$15$。", "(1) $\\boxed{12}$；(2) $\\boxed{14}$", False, "zh-comma-between-math-wrong"),
+    case("x=1orx=2", "1, 2", True, "glued-or-lowercase"),
+    case("x=1orx=3", "1, 2", False, "glued-or-lowercase-wrong"),
+    case("所以 $x=1$ 或 $x=-1$", "\\boxed{x=1 \\text{ or } x=-1", True, "zh-or-vs-unclosed-key"),
+    case("所以 $x=1$", "\\boxed{x=1 \\text{ or } x=-1", False, "zh-one-root-vs-unclosed-key"),
+]
+
 NUMBER_WORDS = [
     case("There are twelve apples.", "12", True, "en-sentence"),
     case("It takes one hundred and five minutes.", "105", True, "en-hundred-and"),
@@ -176,6 +210,7 @@ FOUND_BY_THE_CASE_FILE = [
     + UNITS
     + ABS_INEQUALITIES
     + ABS_LOWER_BOUNDS
+    + KEY_BOXES
     + NUMBER_WORDS
     + COLLOQUIAL_CHINESE
     + RATIOS
@@ -190,6 +225,28 @@ def test_value_reading_skips_only_a_final_choice() -> None:
     assert extract_answer(text) == "选C"
     assert extract_answer(text, value=True) == "12"
     assert extract_answer("面积为12", value=True) == "12"
+
+
+@pytest.mark.parametrize(
+    ("key", "answer"),
+    [
+        ("$\\boxed{35 cm} ++++++ \\boxed{4}$", "35 cm, 4"),
+        ("\\boxed{W(n) = 1 \\text{ and } W(n) = -1", "W(n) = 1 \\text{ and } W(n) = -1"),
+        ("\\[\\boxed{3}\\] and \\[\\boxed{4 \\]", "3, 4"),
+        ("$\\boxed{\\frac{1}{2}$.", "\\frac{1}{2}"),
+        ("\\boxed{5} \\to \\boxed{6}", "6"),
+        ("\\boxed{5} = \\boxed{6}", "6"),
+        ("\\boxed{ $$$", None),
+    ],
+)
+def test_key_boxes(key: str, answer: str | None) -> None:
+    assert extract_answer(key, fallback=False) == answer
+
+
+def test_a_models_unclosed_box_is_not_read_as_one() -> None:
+    assert [b.content for b in find_boxes("\\boxed{1} \\boxed{12")] == ["1"]
+    assert [b.content for b in find_boxes("\\boxed{1} \\boxed{12$", unclosed_last=True)] == ["1", "12"]
+    assert [b.content for b in find_boxes("\\boxed{12 \\boxed{1}", unclosed_last=True)] == ["1"]
 
 
 def test_code_blocks_dropped_output_kept() -> None:

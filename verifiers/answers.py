@@ -29,7 +29,7 @@ _PERCENT_WORDS_RE = re.compile(r"\s*\b(?:percent(?:age)?|per\s*cent|pct)\b", re.
 _SCALE_RE = re.compile(r"(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE)
 _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
 _CONNECTIVES_RE = re.compile(
-    r"\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-])|和|或|及)\s*"
+    r"\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
 )
 _LEADING_RE = re.compile(r"^\s*(?:is|are|be|=|:|approximately|about|≈|\\approx)\s+", re.IGNORECASE)
 

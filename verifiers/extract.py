@@ -13,7 +13,7 @@ _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|u
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
 _REVISION_RE = re.compile(r"\b(?:wait|actually|no,|correction|instead|mistake|wrong)\b|不对|更正|错了", re.I)
 _GAP_TOKEN_RE = re.compile(
-    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&]|和|或|以及"
+    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&，、；]|和|或|以及"
     r"|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])"
 )
 _GAP_WORD_RE = re.compile(r"(?<![a-zA-Z\\])[a-zA-Z]{1,12}(?![a-zA-Z])")
@@ -145,27 +145,69 @@ class Box:
         return self.source[self.inner_start : self.inner_end]
 
 
-def find_boxes(text: str) -> list[Box]:
-    """Every ``\\boxed{...}`` / ``\\fbox{...}`` in order, nested braces included; one pass."""
+def find_boxes(text: str, *, unclosed_last: bool = False) -> list[Box]:
+    """Every ``\\boxed{...}`` / ``\\fbox{...}`` in order, nested braces included; one pass.
+
+    With ``unclosed_last`` (an answer key, written by hand), a last box whose brace is never
+    closed holds the rest of the text, its closing math delimiters dropped: ``\\boxed{W(n) = 1``.
+    A model's unclosed box stays unread (its answer may have been cut off).
+    """
     if "\\boxed" not in text and "\\fbox" not in text:
         return []
     boxes = []
     pairs = brace_pairs(text)
+    last_open = -1
     for m in _BOX_RE.finditer(text):
         i = m.end()
+        last_open = -1
         if i < len(text) and text[i] == "{":
             close = pairs.get(i, -1)
             if close >= 0:
                 boxes.append(Box(text, m.start(), close + 1, i + 1, close))
+            else:
+                last_open = m.start()
         else:
             token = _BOX_TOKEN_RE.match(text, i)
             if token:
                 boxes.append(Box(text, m.start(), token.end(), i, token.end()))
+    if unclosed_last and last_open >= 0:
+        inner_start = text.index("{", last_open) + 1
+        inner_end = _without_closing_delimiters(text, inner_start)
+        if inner_end > inner_start:
+            boxes.append(Box(text, last_open, len(text), inner_start, inner_end))
     return boxes
 
 
-def _last_box_group(text: str, boxes: list[Box]) -> tuple[int, str]:
-    """The last box, joined with boxes just before it that list further answers."""
+_CLOSING_DELIMITERS = ("$", "\\]", "\\)")
+
+
+def _without_closing_delimiters(text: str, start: int) -> int:
+    """Where ``text[start:]`` ends once trailing spaces, ``.`` and a few math closers are dropped."""
+    end = len(text)
+    for _ in range(4):  # ``\\] $.``: a few closers at most; each step moves ``end`` left, no copy
+        while end > start and text[end - 1] in " \t\n.":
+            end -= 1
+        closer = next(
+            (c for c in _CLOSING_DELIMITERS if end - len(c) >= start and text.startswith(c, end - len(c))), None
+        )
+        if closer is None:
+            break
+        end -= len(closer)
+    return end
+
+
+# Between the boxes of a key: separator symbols and part labels only (``\\boxed{35 cm} ++++++
+# \\boxed{4}``, ``(1) $\\boxed{3}$；(2) $\\boxed{4}$``); no relation, arrow or command, which could tie
+# one box to the next (``\\boxed{5} \\to \\boxed{6}``). The alternatives start with different
+# characters, so the match is one pass.
+_KEY_SEPARATOR_GAP_RE = re.compile(r"(?:[\s+*/|;,.~#&$；，、。-]|\(\s?(?:\d{1,2}|[a-z]|[ivx]{1,4})\s?\)){0,60}")
+
+
+def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int, str]:
+    """The last box, joined with boxes just before it that list further answers.
+
+    In a key (``key``), boxes apart only by separator symbols are parts of the answer too.
+    """
     group = [boxes[-1]]  # last first
     for prev in reversed(boxes[:-1]):
         gap = text[prev.end : group[-1].start]
@@ -174,7 +216,7 @@ def _last_box_group(text: str, boxes: list[Box]) -> tuple[int, str]:
             or len(gap) > 60
             or "\n\n" in gap
             or _REVISION_RE.search(gap)
-            or not _is_connective_gap(gap, True)
+            or not (_is_connective_gap(gap, True) or (key and _KEY_SEPARATOR_GAP_RE.fullmatch(gap)))
         ):
             break
         group.append(prev)
@@ -246,9 +288,13 @@ def _named_value(sentence: str) -> str | None:
 _TEXT_COMMAND_RE = re.compile(r"\\(?:text|mbox|textnormal|mathrm|textrm|textbf|operatorname)\s*\{[^{}]*\}")
 
 
+# ``W(x)=1orW(x)=-1``: an "or" glued between two answers is a connective (answers.py reads it so).
+_GLUED_OR_RE = re.compile(r"(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])")
+
+
 def _is_prose(text: str) -> bool:
     """Words outside LaTeX commands and ``\\text{}`` labels (or any Chinese) make text prose."""
-    text = _TEXT_COMMAND_RE.sub(" ", text)
+    text = _GLUED_OR_RE.sub(" ", _TEXT_COMMAND_RE.sub(" ", text))
     return any(w.lower() not in _MATH_WORDS for w in _PROSE_WORD_RE.findall(text)) or bool(
         re.search(r"[\u4e00-\u9fff]", text)
     )
@@ -327,8 +373,8 @@ _CHOICE_VERB_RE = re.compile(
 
 def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     """The final answer of prepared text and where its marker or box starts (-1: the fallback)."""
-    boxes = find_boxes(text)
-    box_start, box_answer = _last_box_group(text, boxes) if boxes else (-1, None)
+    boxes = find_boxes(text, unclosed_last=not fallback)
+    box_start, box_answer = _last_box_group(text, boxes, key=not fallback) if boxes else (-1, None)
     for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
         if m.start() < box_start:
             break
