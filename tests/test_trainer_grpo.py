@@ -14,7 +14,17 @@ from trainer_fixtures import UNSURE, build_dataset, read_jsonl, shared, state_di
 
 from trainer.chat import encode_prompt
 from trainer.data import Task, rl_tasks
-from trainer.grpo import RLConfig, Sample, _update, advantages, grpo, policy_loss, sequences, token_logprobs
+from trainer.grpo import (
+    CompletionLogits,
+    RLConfig,
+    Sample,
+    _update,
+    advantages,
+    grpo,
+    policy_loss,
+    sequences,
+    token_logprobs,
+)
 from trainer.models import load_model
 from trainer.optim import make_optimizer, make_schedule
 from trainer.rewards import Scored
@@ -226,13 +236,14 @@ def _sample(prompt: list[int], ids: list[int], finished: bool, advantage: float)
 
 
 def test_batched_log_probs_equal_each_sequence_alone(tmp_path_factory):
-    """Whatever the padding layout of a batch, the log-probabilities and entropies of each sample's
-    completion tokens are those of a forward pass over that sample alone; only completion tokens
-    are learned, and none of a truncated completion under ``mask_truncated``."""
+    """Whatever the padding layout of a batch, and with a group's prompt run once for all its
+    samples, the log-probabilities and entropies of each sample's completion tokens are those of a
+    forward pass over that sample alone; only completion tokens are learned, and none of a
+    truncated completion under ``mask_truncated``."""
     model, tokenizer = load_model(shared(tmp_path_factory).base)
     end = tokenizer.eos_token_id
-    texts = [("What is 2 plus 3?", "2 + 3 = 5. The answer is 5.", True), ("Add 1 and 1.", "I am", False)]
-    texts.append(("Compute 4 plus 4, please, quickly.", UNSURE, True))
+    texts = [("What is 2 plus 3?", "2 + 3 = 5. The answer is 5.", True), ("What is 2 plus 3?", "6", True)]
+    texts += [("Add 1 and 1.", "I am", False), ("Compute 4 plus 4, please, quickly.", UNSURE, True)]
     samples = []
     for question, answer, finished in texts:
         prompt = encode_prompt(tokenizer, [{"role": "user", "content": question}])
@@ -240,8 +251,9 @@ def test_batched_log_probs_equal_each_sequence_alone(tmp_path_factory):
         samples.append(_sample(prompt, ids, finished, 1.0))
     for mask_truncated in (False, True):
         batch = sequences(samples, tokenizer.pad_token_id, mask_truncated)
+        assert batch["group"].tolist() == [0, 0, 1, 2]  # the shared prompt is stored once
         with torch.no_grad():
-            logp, entropy = token_logprobs(model, batch, temperature=0.7)
+            logp, entropy = token_logprobs(CompletionLogits(model), batch, temperature=0.7)
         learn = batch["learn"].float()
         for row, s in enumerate(samples):
             p, c = len(s.prompt_ids), len(s.completion.ids)
@@ -274,13 +286,14 @@ def test_one_update_favours_the_rewarded_samples(tmp_path_factory):
     def logps() -> torch.Tensor:
         batch = sequences(samples, tokenizer.pad_token_id, False)
         with torch.no_grad():
-            logp, _ = token_logprobs(model, batch, 1.0)
+            logp, _ = token_logprobs(CompletionLogits(model), batch, 1.0)
         return (logp * batch["learn"]).sum(-1)
 
     before = logps()
     optimizer = make_optimizer(model, config.lr)
+    schedule = make_schedule(optimizer, 1, 0, False)
     metrics = _update(
-        model, model, None, optimizer, make_schedule(optimizer, 1, 0, False), samples, samples[0], config, Dist(),
+        CompletionLogits(model), model, None, optimizer, schedule, samples, samples[0], config, Dist(),
         tokenizer.pad_token_id,
     )  # fmt: skip
     change = logps() - before
@@ -288,3 +301,29 @@ def test_one_update_favours_the_rewarded_samples(tmp_path_factory):
     # the step raised the surrogate: advantage-weighted log-probability of the samples
     assert float((torch.tensor(advs) * change).sum()) > 0, change
     assert float(change[[0, 3]].mean()) > float(change[[1, 2]].mean()), change
+
+
+def test_shared_prompt_gives_the_gradient_of_the_full_sequences(tmp_path_factory):
+    """Running a group's prompt once and its completions on top of the cached prompt is an exact
+    rewrite: the gradient equals that of each prompt + completion run as one sequence."""
+    model, tokenizer = load_model(shared(tmp_path_factory).base)
+    prompt = encode_prompt(tokenizer, [{"role": "user", "content": "What is 2 plus 3?"}])
+    other = encode_prompt(tokenizer, [{"role": "user", "content": "Add 1 and 1."}])
+    answers = [(prompt, "2 + 3 = 5. The answer is 5."), (prompt, "6"), (other, "1 + 1 = 2.")]
+    samples = [_sample(p, tokenizer(a)["input_ids"] + [tokenizer.eos_token_id], True, 1.0) for p, a in answers]
+    weights = torch.tensor([1.0, -0.5, 0.25])
+
+    batch = sequences(samples, tokenizer.pad_token_id, False)
+    logp, _ = token_logprobs(CompletionLogits(model), batch, 1.0)
+    ((logp * batch["learn"]).sum(-1) * weights).sum().backward()
+    shared_grads = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+
+    total = torch.zeros(())
+    for s, w in zip(samples, weights, strict=True):
+        p = len(s.prompt_ids)
+        logits = model(input_ids=torch.tensor([s.prompt_ids + s.completion.ids])).logits[0, p - 1 : -1]
+        total = total + w * torch.log_softmax(logits, -1).gather(-1, torch.tensor(s.completion.ids)[:, None]).sum()
+    total.backward()
+    for mine, full in zip(shared_grads, (p.grad for p in model.parameters()), strict=True):
+        assert torch.allclose(mine, full, atol=1e-5), float((mine - full).abs().max())

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
+from transformers import DynamicCache
 
 from .chat import encode_prompt
 from .data import Task, in_pass_range, manifest_hash, rl_tasks
@@ -28,7 +29,7 @@ from .optim import make_optimizer, make_schedule
 from .plots import plot_run
 from .rewards import Rewarder, Scored
 from .runtime import Dist, RunDir, all_sum, gather, replicas_in_sync, seed_everything, setup_distributed
-from .sampler import Completion, SamplingParams, TorchSampler
+from .sampler import Completion, SamplingParams, TorchSampler, cache_argument
 from .supervised import batch_indices
 
 ROLLOUTS = "rollouts.jsonl"
@@ -131,44 +132,90 @@ def advantages(rewards: list[float], std_scaling: bool) -> list[float]:
 
 
 def sequences(samples: list[Sample], pad_id: int, mask_truncated: bool) -> dict[str, torch.Tensor]:
-    """Prompts left-padded, completions right-padded after them, so every completion starts at the
-    same column and the model computes logits for the completion columns only; the learned tokens
-    (batch x completion width) and the advantages."""
-    prompt_width = max(len(s.prompt_ids) for s in samples)
+    """The batch of a policy update, with each prompt stored once for its whole group of samples
+    (consecutive samples with the same prompt): the prompts left-padded, the completions
+    right-padded, ``group`` (which prompt each completion follows), the learned tokens (batch x
+    completion width) and the advantages."""
+    prompts: list[list[int]] = []
+    group = []
+    for s in samples:
+        if not prompts or prompts[-1] != s.prompt_ids:
+            prompts.append(s.prompt_ids)
+        group.append(len(prompts) - 1)
+    prompt_width = max(len(p) for p in prompts)
+    prompt_ids = torch.full((len(prompts), prompt_width), pad_id, dtype=torch.long)
+    prompt_mask = torch.zeros_like(prompt_ids)
+    for row, prompt in enumerate(prompts):
+        prompt_ids[row, prompt_width - len(prompt) :] = torch.tensor(prompt)
+        prompt_mask[row, prompt_width - len(prompt) :] = 1
     width = max(len(s.completion.ids) for s in samples)
-    ids = torch.full((len(samples), prompt_width + width), pad_id, dtype=torch.long)
-    attention = torch.zeros_like(ids)
+    completion_ids = torch.full((len(samples), width), pad_id, dtype=torch.long)
+    completion_mask = torch.zeros_like(completion_ids)
     learn = torch.zeros((len(samples), width), dtype=torch.bool)
     for row, s in enumerate(samples):
-        p, c = len(s.prompt_ids), len(s.completion.ids)
-        ids[row, prompt_width - p : prompt_width + c] = torch.tensor(s.prompt_ids + s.completion.ids)
-        attention[row, prompt_width - p : prompt_width + c] = 1
+        c = len(s.completion.ids)
+        completion_ids[row, :c] = torch.tensor(s.completion.ids)
+        completion_mask[row, :c] = 1
         if not (mask_truncated and not s.completion.finished):
             learn[row, :c] = True
     return {
-        "input_ids": ids,
-        "attention_mask": attention,
-        "position_ids": (attention.cumsum(-1) - 1).clamp(min=0),
+        "prompt_ids": prompt_ids,
+        "prompt_mask": prompt_mask,
+        "group": torch.tensor(group),
+        "completion_ids": completion_ids,
+        "completion_mask": completion_mask,
         "learn": learn,
         "advantage": torch.tensor([s.advantage for s in samples]),
     }
 
 
+class CompletionLogits(torch.nn.Module):
+    """The logits that predict each completion token, with every prompt run once for its group.
+
+    The prompts go through the model first (their keys and values kept, with their autograd
+    graph), the cache is then repeated to one row per completion, and the completions run on top
+    of it: the same logits and gradients as running each full sequence, with the prompt's share
+    of the work divided by the group size. One module, so DDP sees a single forward per backward.
+    """
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+        self.cache_arg = cache_argument(model)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        prompt_mask, group = batch["prompt_mask"], batch["group"]
+        cache = DynamicCache()
+        last = self.model(
+            input_ids=batch["prompt_ids"],
+            attention_mask=prompt_mask,
+            position_ids=(prompt_mask.cumsum(-1) - 1).clamp(min=0),
+            logits_to_keep=1,  # the last prompt position predicts the first completion token
+            use_cache=True,
+            **{self.cache_arg: cache},
+        ).logits
+        cache.batch_select_indices(group)  # one row per completion (indexing keeps the graph)
+        lengths = prompt_mask.sum(-1)[group]
+        width = batch["completion_ids"].shape[1]
+        rest = self.model(
+            input_ids=batch["completion_ids"],
+            attention_mask=torch.cat([prompt_mask[group], batch["completion_mask"]], dim=1),
+            position_ids=lengths[:, None] + torch.arange(width)[None],
+            use_cache=True,
+            **{self.cache_arg: cache},
+        ).logits[:, :-1]
+        return torch.cat([last[group], rest], dim=1)
+
+
 def token_logprobs(
-    model: torch.nn.Module, batch: dict[str, torch.Tensor], temperature: float
+    scorer: torch.nn.Module, batch: dict[str, torch.Tensor], temperature: float
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Log-probabilities of the completion tokens under the sampling temperature, and the entropy
-    of the model's distribution at each of them (batch x completion width)."""
-    width = batch["learn"].shape[1]
-    logits = model(
-        input_ids=batch["input_ids"],
-        attention_mask=batch["attention_mask"],
-        position_ids=batch["position_ids"],
-        logits_to_keep=width + 1,  # the positions that predict the completion tokens (and the last one)
-    ).logits[:, :-1]
+    of the model's distribution at each of them (batch x completion width); ``scorer`` is a
+    ``CompletionLogits`` (or DDP around one)."""
+    logits = scorer(batch)
     logp_all = torch.log_softmax(logits.float() / max(temperature, 1e-6), dim=-1)
-    targets = batch["input_ids"][:, -width:]
-    logp = logp_all.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+    logp = logp_all.gather(-1, batch["completion_ids"].unsqueeze(-1)).squeeze(-1)
     with torch.no_grad():  # a metric: no autograd graph for it
         entropy = -(logp_all.exp() * logp_all).sum(-1)
     return logp, entropy
@@ -220,7 +267,8 @@ def grpo(config: RLConfig) -> list[dict]:
     run.start_metrics(start)
     run.truncate(ROLLOUTS, start)
     run.write_run("rl", config, manifest_hash(config.tasks), {"tasks": len(tasks)})
-    trained = DistributedDataParallel(model) if world.world > 1 else model
+    scorer = CompletionLogits(model)
+    trained = DistributedDataParallel(scorer) if world.world > 1 else scorer
     sampler = TorchSampler(model, tokenizer)
     params = SamplingParams(config.max_new_tokens, config.temperature, config.top_p, config.top_k)
     pad_id = int(tokenizer.pad_token_id)
@@ -297,6 +345,7 @@ def _update(
     pad_id: int,
 ) -> dict:
     """``updates_per_batch`` optimizer steps on the informative samples; the step's loss metrics.
+    ``trained`` is the ``CompletionLogits`` of ``model`` (in DDP when distributed).
 
     A rank without informative samples still runs forward and backward (on ``placeholder``, with
     nothing learned), because DDP's gradient all-reduce needs every rank.
@@ -310,13 +359,15 @@ def _update(
     if global_samples == 0:  # every group on every rank had equal rewards: no optimizer step
         return {"loss": 0.0, "lr": lr, "kl": None, "entropy": None, "clip_fraction": 0.0, "trained_samples": 0}
     normaliser = (global_tokens if config.loss_aggregation == "token" else global_samples) / world.world
+    passes = config.updates_per_batch
     old = ref = None
-    if config.updates_per_batch > 1 or reference is not None:
-        with torch.no_grad():
-            old = token_logprobs(model, batch, config.temperature)[0] if config.updates_per_batch > 1 else None
-            ref = token_logprobs(reference, batch, config.temperature)[0] if reference is not None else None
+    with torch.no_grad():
+        if passes > 1:
+            old = token_logprobs(CompletionLogits(model), batch, config.temperature)[0]
+        if reference is not None:
+            ref = token_logprobs(CompletionLogits(reference), batch, config.temperature)[0]
     loss_total = kl_total = entropy_total = clip_total = 0.0
-    for _ in range(config.updates_per_batch):
+    for _ in range(passes):
         logp, entropy = token_logprobs(trained, batch, config.temperature)
         loss, clip = policy_loss(logp, old if old is not None else logp.detach(), batch, config, normaliser)
         learn = batch["learn"].float()
@@ -335,7 +386,6 @@ def _update(
         kl_total, entropy_total, clip_total = kl_total + kl_sum, entropy_total + entropy_sum, clip_total + clip
     scheduler.step()
     loss_sum, kl_sum, entropy_sum, clip_sum = all_sum([loss_total, kl_total, entropy_total, clip_total], world)
-    passes = config.updates_per_batch
     return {
         "loss": loss_sum / world.world / passes,
         "lr": lr,

@@ -78,6 +78,12 @@ def left_pad(prompts: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tenso
     return ids, mask
 
 
+def cache_argument(model: torch.nn.Module) -> str:
+    """The name of the forward argument that takes a KV cache: transformers 5 renamed
+    ``past_key_values`` to ``cache``."""
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+
 class TorchSampler:
     """The default sampler: a shared prefill per prompt, then one batched decode of every sample."""
 
@@ -85,8 +91,7 @@ class TorchSampler:
         self.model, self.tokenizer = model, tokenizer
         self.end_id = int(tokenizer.eos_token_id)
         self.pad_id = int(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.end_id)
-        # transformers 5 renamed the forward argument ``past_key_values`` to ``cache``
-        self.cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+        self.cache_arg = cache_argument(model)
 
     @torch.no_grad()
     def sample(
