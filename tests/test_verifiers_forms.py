@@ -6,7 +6,7 @@ import pytest
 
 from verifiers import extract_answer, verify
 from verifiers.extract import drop_code_blocks, find_boxes
-from verifiers.words import chinese_integer, number_in_sentence
+from verifiers.words import chinese_integer, number_in_sentence, number_word_at_end
 
 TIR = (
     "Let me compute the area with Python.\n```python\nside = 12\nprint(side * side)\n```\n"
@@ -158,6 +158,31 @@ NUMBER_WORDS = [
     case("有十三个苹果", "12", False, "zh-other-number"),
 ]
 
+# A whole solution with no box or marker: the last sentence's number word counts when no digit
+# string or math comes after it; a digit string after the word wins.
+APPLES = "Tom had 5 apples and bought 7 more. Then he gave his sister some of them."
+PINGGUO = "小明有5个苹果，又买了7个，然后分给妹妹一些。"
+NUMBER_WORDS_AT_END = [
+    case(APPLES + "\n\nSo she has twelve apples left.", "12", True, "en-last-sentence"),
+    case(APPLES + " So in total he has twelve apples.", "12", True, "en-same-paragraph"),
+    case("After 3 days of buying 4 apples a day she has twelve apples.", "12", True, "en-word-after-digits"),
+    case(APPLES + " He has one hundred and five cents.", "105", True, "en-hundred-and"),
+    case(PINGGUO + "她现在有十二个苹果。", "12", True, "zh-last-sentence"),
+    case(PINGGUO + "\n\n现在一共有十二个。", "12", True, "zh-yigong-not-a-number"),
+    case(PINGGUO + "所以一共有十二个。", "12", True, "zh-marker"),
+    case(APPLES + "\n\nSo she has twelve apples left.", "13", False, "en-other-number"),
+    case(PINGGUO + "她现在有十二个苹果。", "13", False, "zh-other-number"),
+    case("She had twelve apples. Then she bought 3 more, so she has 15 apples.", "12", False, "en-digits-later-win"),
+    case("She had twelve apples. Then she bought 3 more, so she has 15 apples.", "15", True, "en-digits-later-right"),
+    case("她原来有十二个苹果，又买了3个，现在有15个。", "12", False, "zh-digits-later-win"),
+    case("她原来有十二个苹果，又买了3个，现在有15个。", "15", True, "zh-digits-later-right"),
+    case(APPLES + " Now he has more than twelve apples.", "12", False, "en-more-than"),
+    case(PINGGUO + "她现在不到十二个苹果。", "12", False, "zh-under"),
+    case(APPLES + " Now he has twelve apples and three pears.", "12", False, "en-two-numbers"),
+    case(APPLES + " So the answer is $\\boxed{11}$. He has twelve apples.", "12", False, "en-box-wins"),
+    case("5 + 7 = 12 apples in all.\n\nThen she gave one to her friend.", "1", False, "en-lone-one"),
+]
+
 COLLOQUIAL_CHINESE = [
     case("一百五", "150", True, "yibaiwu"),
     case("百五", "150", True, "baiwu"),
@@ -212,6 +237,7 @@ FOUND_BY_THE_CASE_FILE = [
     + ABS_LOWER_BOUNDS
     + KEY_BOXES
     + NUMBER_WORDS
+    + NUMBER_WORDS_AT_END
     + COLLOQUIAL_CHINESE
     + RATIOS
     + FOUND_BY_THE_CASE_FILE,
@@ -277,3 +303,21 @@ def test_chinese_integer_colloquial(text: str, value: int) -> None:
 )
 def test_number_in_sentence(text: str, value: int | None) -> None:
     assert number_in_sentence(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("We add 5 and 7. So she has twelve apples left.", "12"),
+        ("所以 5+7 之后一共有十二个", "12"),
+        ("We add 5 and 7 to get 12.", None),
+        ("twelve apples, 12 in all", None),
+        ("Add 5 and 7. The one on the left.", None),
+        ("We add $5$ and $x$ and get twelve", "12"),
+        ("We add 5 and 7. It has first place.", None),
+        ("x" * 400 + " twelve", None),  # the last sentence starts outside the window
+        ("第3步之后是第十二个", None),
+    ],
+)
+def test_number_word_at_end(text: str, value: str | None) -> None:
+    assert number_word_at_end(text) == value

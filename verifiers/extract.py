@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .answers import choice_letter
 from .limits import MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
+from .words import number_word_at_end
 
 _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
@@ -397,6 +398,9 @@ def _fallback(text: str) -> str | None:
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):
         return None
+    worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
+    if worded is not None:
+        return worded
     segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))

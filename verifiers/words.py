@@ -118,14 +118,14 @@ _NOT_THE_VALUE = frozenset(
 )
 
 
-def number_in_sentence(text: str) -> int | None:
+def number_in_sentence(text: str, max_chars: int = _MAX_SENTENCE_CHARS) -> int | None:
     """The one number in words in a short sentence (``There are twelve apples.`` -> 12).
 
     None when the sentence has digits or math, several numbers, or a word that changes the value
     (``more than twelve``, ``one half``, ``twelve each``).
     """
     text = text.strip().lower()
-    if len(text) > _MAX_SENTENCE_CHARS or re.search(r"[\d\\^_{}=<>+*/|]", text):
+    if len(text) > max_chars or re.search(r"[\d\\^_{}=<>+*/|]", text):
         return None
     words = _SENTENCE_WORD_RE.findall(text)
     if any(w in _NOT_THE_VALUE for w in words):
@@ -188,3 +188,55 @@ def replace_chinese_numbers(text: str) -> str:
     )
     text = _ZH_FRACTION_RE.sub(fraction, text)
     return ZH_NUMERAL_RE.sub(lambda m: chinese_numeral(m.group(0)), text)
+
+
+# -- a number word at the end of a whole solution -------------------------------------------------
+_LAST_SENTENCE_CHARS = 300  # the last sentence is looked for in this many characters, no more
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|[。！？；;\n]")
+_DIGIT_OR_MATH = frozenset("0123456789$\\^_{}=<>+*/|%")
+# Chinese words with 一 that are no number (一共 "in all", 一些 "some") and words that make a
+# numeral something other than the value (不到十二 "under twelve", 第三 "third", 两倍 "twice").
+_ZH_NOT_NUMBERS_RE = re.compile(r"一共|一起|一些|一下|一定|一直|一样|一般|一边|一半|统一|唯一|同一|万一|之一")
+_ZH_NOT_THE_VALUE_RE = re.compile(
+    r"不|没|约|左右|超过|多于|少于|至少|至多|最多|最少|以上|以下|倍|半|第|分之|每|比|几|多个|余|或"
+)
+
+
+def number_word_at_end(text: str) -> str | None:
+    """The number in words of a solution's last sentence, when no digit or math follows it.
+
+    ``... 5 + 7 apples in all. So she has twelve apples left.`` -> ``12``; ``她现在有十二个苹果。``
+    -> ``12``. Only the part of the sentence after its last digit or math symbol is read, so a
+    digit string after the word wins (``twelve apples, 12 in all`` is not read here). A lone
+    ``one`` (``the one on the left``) is no answer. One backward pass over at most
+    ``_LAST_SENTENCE_CHARS`` characters.
+    """
+    tail = text[-_LAST_SENTENCE_CHARS:].rstrip(" \t\n.!?。！？")
+    ends = list(_SENTENCE_END_RE.finditer(tail))
+    if ends:
+        tail = tail[ends[-1].end() :]
+    elif len(text) > _LAST_SENTENCE_CHARS:
+        return None  # the last sentence is longer than the window: its start is unknown
+    cut = len(tail)
+    while cut > 0 and tail[cut - 1] not in _DIGIT_OR_MATH:
+        cut -= 1
+    tail = tail[cut:].strip()
+    if not tail:
+        return None
+    if re.search(r"[\u4e00-\u9fff]", tail):
+        return _chinese_number_in_sentence(tail)
+    words = _SENTENCE_WORD_RE.findall(tail.lower())
+    if sum(w in EN_UNITS or w in EN_SCALES for w in words) == 1 and "one" in words:
+        return None
+    value = number_in_sentence(tail, _LAST_SENTENCE_CHARS)
+    return None if value is None else str(value)
+
+
+def _chinese_number_in_sentence(text: str) -> str | None:
+    """The one Chinese numeral in a short sentence (``所以一共有十二个`` -> ``12``)."""
+    if _ZH_NOT_THE_VALUE_RE.search(text):
+        return None
+    numerals = ZH_NUMERAL_RE.findall(_ZH_NOT_NUMBERS_RE.sub(" ", text))
+    if len(numerals) != 1 or re.search(r"[a-zA-Z]", text):
+        return None
+    return chinese_numeral(numerals[0])
