@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: spinning threads stall a shared CPU
 
 from pipeline.derive import Derivation, read_version, write_derived
 from trainer.calibrate import CalibrateConfig, CalibrationReport, SuspectRule, calibrate, flags_of
@@ -76,6 +79,7 @@ def corrupt(practice: Path, out: Path, share: float, seed: int) -> list[Planted]
 
 @dataclass(frozen=True)
 class Score:
+    temperature: float
     k: int
     min_agree: int
     max_key_matches: int
@@ -93,10 +97,22 @@ class Score:
         return self.caught / self.flagged if self.flagged else 1.0
 
 
-def score(report: CalibrationReport, planted: list[Planted], k: int, rule: SuspectRule) -> Score:
+@dataclass(frozen=True)
+class Run:
+    """One calibration of the corrupted set: its sampling settings and what it took."""
+
+    temperature: float
+    k: int
+    seconds: float
+    tasks: int
+    mean_pass_rate: float
+
+
+def score(report: CalibrationReport, planted: list[Planted], run: Run, rule: SuspectRule) -> Score:
     wrong = {p.id for p in planted}
     flagged = {f.id for r in report.results for f in flags_of(r, rule, "", "") if f.kind == "key_suspect"}
-    return Score(k, rule.agree, rule.max_key_matches, rule.sound_only, len(flagged), len(flagged & wrong), len(wrong))
+    return Score(run.temperature, run.k, rule.agree, rule.max_key_matches, rule.sound_only, len(flagged),
+                 len(flagged & wrong), len(wrong))  # fmt: skip
 
 
 def is_default(s: Score) -> bool:
@@ -112,6 +128,18 @@ def ensure_demo(demo: Path) -> None:
     run_demo(DemoConfig(out=demo))
 
 
+def train_further(model: Path, tasks: Path, out: Path, steps: int, seed: int, workers: int) -> Path:
+    """Go on with GRPO from ``model`` on the (corrupted) practice set, as a team would before
+    auditing: a planted key never rewards a sample, so it teaches nothing either way."""
+    if (out / "config.json").is_file():
+        return out
+    from trainer.grpo import RLConfig, grpo
+
+    print(f"training the audit model: {steps} more GRPO steps from {model} -> {out}")
+    grpo(RLConfig(model=str(model), tasks=str(tasks), out=str(out), steps=steps, seed=seed, workers=workers))
+    return out
+
+
 def plot(scores: list[Score], path: Path, model: str) -> None:
     import matplotlib
 
@@ -119,16 +147,20 @@ def plot(scores: list[Score], path: Path, model: str) -> None:
     import matplotlib.pyplot as plt
 
     default = [s for s in scores if is_default(s)]
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    ax.plot([s.k for s in default], [s.recall for s in default], "o-", label="recall")
-    ax.plot([s.k for s in default], [s.precision for s in default], "s-", label="precision")
-    ax.axhline(0.9, color="gray", lw=0.8, ls="--")
+    ks = sorted({s.k for s in default})
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for temperature in sorted({s.temperature for s in default}, reverse=True):
+        line = sorted((s for s in default if s.temperature == temperature), key=lambda s: s.k)
+        shown = ax.plot([s.k for s in line], [s.recall for s in line], "o-", label=f"recall, T={temperature:g}")
+        ax.plot([s.k for s in line], [s.precision for s in line], "s--", color=shown[0].get_color(),
+                label=f"precision, T={temperature:g}")  # fmt: skip
+    ax.axhline(0.9, color="gray", lw=0.8, ls=":")
     ax.set_xscale("log", base=2)
-    ax.set_xticks([s.k for s in default], [str(s.k) for s in default])
+    ax.set_xticks(ks, [str(k) for k in ks])
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("samples per task (k); default rule (see calibrate --help)")
     ax.set_title(f"planted wrong keys found by calibrate ({model})", fontsize=10)
-    ax.legend()
+    ax.legend(fontsize=7, ncol=2)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -139,8 +171,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", type=Path, default=Path("runs/demo"), help="An `answerkey demo` output folder.")
     parser.add_argument("--ks", type=int, nargs="+", default=[4, 8, 16])
+    parser.add_argument("--temperatures", type=float, nargs="+", default=[1.0], help="Sampling temperatures.")
+    parser.add_argument("--rl-steps", type=int, default=0, help="More GRPO steps on the corrupted set first.")
     parser.add_argument("--share", type=float, default=0.05, help="Share of the keys to corrupt.")
-    parser.add_argument("--temperature", type=float, default=1.0, help="Sampling temperature of calibrate.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("build/key-audit"))
@@ -151,45 +184,58 @@ def main() -> None:
     corrupted = args.out / "corrupted"
     planted = corrupt(args.demo / "data" / "practice", corrupted, args.share, args.seed)
     print(f"planted {len(planted)} wrong keys in {corrupted} ({', '.join(sorted({p.slip for p in planted}))})")
+    described = "the demo's RL model"
+    if args.rl_steps:
+        model = train_further(model, corrupted, args.out / f"model-rl{args.rl_steps}", args.rl_steps, args.seed,
+                              args.workers)  # fmt: skip
+        described += f" + {args.rl_steps} GRPO steps"
     scores, runs = [], []
-    for k in args.ks:
-        began = time.perf_counter()
-        config = CalibrateConfig(
-            model=str(model), tasks=str(corrupted), out=str(args.out / f"k{k}"), k=k, temperature=args.temperature,
-            max_new_tokens=48, workers=args.workers, seed=args.seed, prompts_per_batch=64,
-        )  # fmt: skip
-        report = calibrate(config)
-        seconds = time.perf_counter() - began
-        mean_pass = sum(r.pass_rate for r in report.results) / len(report.results)
-        runs.append({"k": k, "seconds": round(seconds, 1), "tasks": len(report.results), "mean_pass_rate": mean_pass})
-        rules = [
-            SuspectRule(agree, most, sound) for agree in range(1, k + 1) for most in (0, k) for sound in (True, False)
-        ]
-        scores += [score(report, planted, k, rule) for rule in rules]
-        print(f"k={k}: {len(report.results)} tasks in {seconds:.0f} s, mean pass rate {mean_pass:.3f}")
+    for temperature in args.temperatures:
+        for k in args.ks:
+            began = time.perf_counter()
+            config = CalibrateConfig(
+                model=str(model), tasks=str(corrupted), out=str(args.out / f"t{temperature:g}-k{k}"), k=k,
+                temperature=temperature, max_new_tokens=48, workers=args.workers, seed=args.seed,
+                prompts_per_batch=64,
+            )  # fmt: skip
+            report = calibrate(config)
+            mean_pass = sum(r.pass_rate for r in report.results) / len(report.results)
+            run = Run(temperature, k, round(time.perf_counter() - began, 1), len(report.results), mean_pass)
+            runs.append(run)
+            rules = [
+                SuspectRule(agree, most, sound)
+                for agree in range(1, k + 1)
+                for most in (0, k)
+                for sound in (True, False)
+            ]
+            scores += [score(report, planted, run, rule) for rule in rules]
+            print(f"T={temperature:g} k={k}: {run.tasks} tasks in {run.seconds:.0f} s, mean pass rate {mean_pass:.3f}")
 
     print(
-        f"\n{'k':>3} {'min agree':>9} {'key matches':>11} {'flagged':>7} {'caught':>6} {'recall':>7} {'precision':>9}"
+        f"\n{'T':>4} {'k':>3} {'min agree':>9} {'key matches':>11} {'vote':>5} {'flagged':>7} {'caught':>6} "
+        f"{'recall':>7} {'precision':>9}"
     )
     for s in scores:
         mark = "  <- default" if is_default(s) else ""
         most = "any" if s.max_key_matches == s.k else f"<= {s.max_key_matches}"
         print(
-            f"{s.k:>3} {s.min_agree:>9} {most:>11} {'sound' if s.sound_only else 'all':>8} {s.flagged:>7} "
-            f"{s.caught:>6} {s.recall:>7.1%} "
-            f"{s.precision:>9.1%}{mark}"
+            f"{s.temperature:>4g} {s.k:>3} {s.min_agree:>9} {most:>11} {'sound' if s.sound_only else 'all':>5} "
+            f"{s.flagged:>7} {s.caught:>6} {s.recall:>7.1%} {s.precision:>9.1%}{mark}"
         )
+    print(f"\ndefault rule ({described}):")
+    for s in (s for s in scores if is_default(s)):
+        print(f"  T={s.temperature:g} k={s.k}: recall {s.recall:.1%}, precision {s.precision:.1%}")
     by_slip = {slip: sum(p.slip == slip for p in planted) for slip in sorted({p.slip for p in planted})}
     result = {
         "model": str(model),
-        "temperature": args.temperature,
+        "described": described,
         "planted": len(planted),
         "by_slip": by_slip,
-        "runs": runs,
-        "scores": [{**s.__dict__, "recall": s.recall, "precision": s.precision} for s in scores],
+        "runs": [asdict(r) for r in runs],
+        "scores": [{**asdict(s), "recall": s.recall, "precision": s.precision} for s in scores],
     }
     (args.out / "key_audit.json").write_text(json.dumps(result, indent=2) + "\n")
-    plot(scores, args.out / "key_audit.png", "the demo's RL model")
+    plot(scores, args.out / "key_audit.png", described)
     print(f"\n-> {args.out / 'key_audit.json'}, {args.out / 'key_audit.png'}")
 
 

@@ -6,3 +6,9 @@ scratch, any local checkpoint), ``data`` (dataset folders in, examples out), ``s
 KV-cache generation), ``rewards`` (verifiers in a process pool), ``runtime`` (seeding,
 torch.distributed, checkpoints, metrics) and ``plots``.
 """
+
+import os
+
+# Before torch loads: spinning OpenMP threads collapse throughput on a shared CPU (10x measured in
+# ``benchmarks/key_audit.py`` beside one busy process; see trainer-cpu-facts).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
