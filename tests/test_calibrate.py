@@ -292,5 +292,6 @@ def test_the_audit_finds_exactly_the_planted_keys_when_the_model_knows_the_answe
     manifest = json.loads((tmp_path / "corrupted" / "manifest.json").read_text())
     assert {c["id"] for c in manifest["changes"]} == {p.id for p in planted}
     report = calibrate(config(always_seven, tmp_path / "corrupted", tmp_path / "calibrated", temperature=0.0, k=4))
-    found = audit.score(report, planted, 4, SuspectRule(3))
+    run = audit.Run(temperature=0.0, k=4, seconds=0.0, tasks=len(report.results), mean_pass_rate=0.0)
+    found = audit.score(report, planted, run, SuspectRule(3))
     assert (found.flagged, found.caught, found.recall, found.precision) == (3, 3, 1.0, 1.0)
