@@ -216,7 +216,7 @@ class APE210K(Recipe):
 
 
 _MIXED_RE = re.compile(r"(?<![\d.)])(\d+)\((\d+)/(\d+)\)")
-_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)%")
+_PERCENT_RE = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)%")  # starts only where digits start
 _ONE_PERCENT_RE = re.compile(r"[+-]?\d+(?:\.\d+)?%")
 
 

@@ -21,11 +21,16 @@ from conftest import STATUSES, describe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verifiers import verify, verify_batch
+from pipeline.recipes import ape210k_value
+from verifiers import answers, extract_answer, verify, verify_batch
+from verifiers.answers import choice_letter, prepare
 from verifiers.cache import text_cache
+from verifiers.extract import extract_choice
 from verifiers.limits import CLEAN_CACHE_CHARS
 from verifiers.long_answers import strip_outer_groups
 from verifiers.normalize import clean_latex
+from verifiers.parser import replace_environments
+from verifiers.words import _ZH_FRACTION_RE, replace_chinese_numbers
 
 TIMEOUT = 1.0
 # What a call may take beyond its timeout: the interpreter's overhead and, from eight threads, the
@@ -196,3 +201,66 @@ def test_well_formed_long_answers_get_the_right_verdict_within_the_bound(pred, g
 )
 def test_strip_outer_groups(text, stripped):
     assert strip_outer_groups(text) == stripped
+
+
+# Each pattern family that once backtracked super-linearly (adjacent ``\s*`` around optional tokens,
+# a repeated group that could split its spaces two ways, a lazy scan per unclosed opener, a run
+# rescanned from every position), called directly on a 100,000-character adversarial string.
+ADVERSARIAL_CHARS = 100_000
+
+
+def _fill(prefix: str, unit: str, suffix: str = "#") -> str:
+    return prefix + unit * ((ADVERSARIAL_CHARS - len(prefix)) // len(unit)) + suffix
+
+
+PATTERN_FAMILIES = [
+    ("choice letter, spaces after", lambda: choice_letter(_fill("A", " "))),
+    ("choice letter, spaces before", lambda: choice_letter(_fill("", " "))),
+    ("choice letter, spaces in text", lambda: choice_letter(_fill("\\text{", " "))),
+    ("letter marker, spaces", lambda: extract_choice(_fill("answer", " "))),
+    ("chinese letter marker, spaces", lambda: extract_choice(_fill("答案", " "))),
+    ("letter at line start, newlines", lambda: extract_choice(_fill("", "\n"))),
+    ("units repeated", lambda: answers._UNIT_RE.search(_fill("1", " cm", " #"))),
+    ("trailing label, one long word", lambda: answers._TRAILING_LABEL_RE.search(_fill("1\\text{", "a"))),
+    ("trailing label, spaces", lambda: answers._TRAILING_LABEL_RE.search(_fill("1\\text{cm}", " "))),
+    ("percent number, digits", lambda: answers._PERCENT_NUMBER_RE.fullmatch(_fill("", "1", "x"))),
+    ("scale word, digits", lambda: answers._SCALE_RE.search(_fill("", "1", " x"))),
+    ("percent word, spaces", lambda: answers._PERCENT_WORDS_RE.sub("%", _fill("", " "))),
+    ("repeated commas, spaces", lambda: prepare(_fill("1", " ", "2"))),
+    ("chinese numeral, units only", lambda: replace_chinese_numbers(_fill("", "百"))),
+    ("chinese fraction, numerals", lambda: _ZH_FRACTION_RE.findall(_fill("", "一"))),
+    ("math opener, spaces", lambda: extract_answer(_fill("答案是", " "))),
+    ("trailing junk, spaces", lambda: extract_answer(_fill("The answer is 1", " ", "x"))),
+    ("unclosed environments", lambda: replace_environments(_fill("", "\\begin{pmatrix}"), lambda e, b: b)),
+    ("ape210k percent, digits", lambda: ape210k_value(_fill("", "1"))),
+    ("number word at end, spaces", lambda: extract_answer(_fill("5 apples. ", " ", "twelve"))),
+    ("key boxes, separators", lambda: extract_answer(_fill("\\boxed{1}", " + \\boxed{2}"), fallback=False)),
+    ("key unclosed box, closers", lambda: extract_answer(_fill("\\boxed{1", " $"), fallback=False)),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in PATTERN_FAMILIES], ids=[n for n, _ in PATTERN_FAMILIES])
+def test_pattern_family_is_linear_on_a_long_adversarial_string(call):
+    began = time.perf_counter()
+    call()
+    seconds = time.perf_counter() - began
+    assert seconds < TIMEOUT + MARGIN, f"{seconds:.1f} s"
+
+
+REGEX_SHAPES = [
+    Shape("units repeated", lambda n: "1" + " cm" * n + " #"),
+    Shape("trailing label word", lambda n: "1\\text{" + "a" * n + "#"),
+    Shape("letter marker spaces", lambda n: "answer" + " " * n + "#", "A"),
+    Shape("newlines", lambda n: "\n" * n + "#", "A"),
+    Shape("chinese numeral units", lambda n: "百" * n),
+]
+
+
+@pytest.mark.parametrize("shape", REGEX_SHAPES, ids=lambda s: s.name)
+def test_regex_shape_returns_within_its_timeout(shape):
+    for pred, gold in (
+        (shape.make(ADVERSARIAL_CHARS // 3), shape.gold),
+        (shape.gold, shape.make(ADVERSARIAL_CHARS // 3)),
+    ):
+        seconds, _ = _timed(pred, gold)
+        assert seconds < TIMEOUT + MARGIN, f"{shape.name}: {seconds:.1f} s"

@@ -15,18 +15,21 @@ from .vocabulary import BLACKBOARD_SETS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
 from .words import english_number, number_in_sentence, replace_chinese_numbers
 
 _CHOICE_RE = re.compile(
-    r"^\s*(?:\\text\s*\{\s*)?(?:option|choice|选项|选)?\s*[(\[]?\s*([A-J])\s*[)\]]?\s*\}?\s*[.:)]?\s*$",
+    # Each optional token carries the spaces after it, so no two ``\s*`` meet (linear on any spaces).
+    r"^\s*(?:\\text\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)]\s*)?$",
     re.IGNORECASE,
 )
 _UNIT_RE = re.compile(
     r"(?<=[\d}).%])\s*(?:(?<![a-zA-Z])(?:"
     + UNITS
-    + r")\b\.?\s*(?:\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)",
+    + r")\b\.?(?:\s*\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)",  # one way to split the spaces
     re.IGNORECASE,
 )
 _CURRENCY_RE = re.compile(r"\$|US\$|€|£|¥|￥|\\euro|\\pounds|\\yen|(?<![a-zA-Z])(?:Rs\.?|USD|EUR)(?![a-zA-Z])")
-_PERCENT_WORDS_RE = re.compile(r"\s*\b(?:percent(?:age)?|per\s*cent|pct)\b", re.IGNORECASE)
-_SCALE_RE = re.compile(r"(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE)
+_PERCENT_WORDS_RE = re.compile(r"(?<!\s)\s*\b(?:percent(?:age)?|per\s*cent|pct)\b", re.IGNORECASE)
+_SCALE_RE = re.compile(
+    r"(?<!\d)(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE
+)
 _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
 _CONNECTIVES_RE = re.compile(
     r"\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
@@ -97,7 +100,7 @@ def _yes_or_no(text: str, loose: str) -> str | None:
 
 
 _TRAILING_LABEL_RE = re.compile(
-    r"(?<=[\d})])\s*\\(?:text|mbox|textnormal|mathrm|textrm)\s*\{\s*(?:[a-zA-Z]+\s*){1,4}\}(?:\s*\^\s*\{?[23]\}?)?\s*\.?\s*$"
+    r"(?<=[\d})])\s*\\(?:text|mbox|textnormal|mathrm|textrm)\s*\{\s*[a-zA-Z]+(?:\s+[a-zA-Z]+){0,3}\s*\}(?:\s*\^\s*\{?[23]\}?)?\s*(?:\.\s*)?$"
 )
 
 
@@ -128,7 +131,8 @@ _BLACKBOARD_RE = re.compile(
 _ZH_CONNECTIVE_RE = re.compile(r"(?<=[0-9a-zA-Z)\]}])\s*(?:或|和|及)\s*(?=[0-9a-zA-Z(\[{\\-])")
 _SET_SYMBOLS = {"ℝ": "R", "ℕ": "N", "ℤ": "Z", "ℚ": "Q", "ℂ": "C"}
 _SET_SYMBOL_RE = re.compile("[" + "".join(_SET_SYMBOLS) + "]")
-_PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*%\s*")
+_REPEATED_COMMAS_RE = re.compile(r"(?<!\s)(?:\s*,){2,}")  # starts only where a run of spaces starts
+_PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*%\s*")
 
 
 def prepare(text: str) -> tuple[str, bool]:
@@ -150,7 +154,7 @@ def prepare(text: str) -> tuple[str, bool]:
         text = f"{words}{percent_sign}"
     text = _CURRENCY_RE.sub(" ", text)
     text = _UNIT_RE.sub(" ", text)
-    text = re.sub(r"(?:\s*,){2,}", ",", _CONNECTIVES_RE.sub(", ", text))
+    text = _REPEATED_COMMAS_RE.sub(",", _CONNECTIVES_RE.sub(", ", text))
     text = _LEADING_RE.sub("", text)
     text = text.lstrip(" ,;:").rstrip(" .,;:")
     percent = _PERCENT_NUMBER_RE.fullmatch(text) is not None  # 5/4-100% keeps its % on the 100

@@ -43,7 +43,7 @@ _MARKER_RE = re.compile(
     r"|答え\s*(?:は|[:：])\s*",
     re.IGNORECASE,
 )
-_MATH_START_RE = re.compile(r"^\s*(?:\*\*)?\s*(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
+_MATH_START_RE = re.compile(r"^\s*(?:\*\*\s*)?(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
 _CLOSERS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 # Each segment's content stops at the next opener of its own kind, so no attempt rescans text
 # another attempt has scanned: linear on any input (an unclosed ``\\(`` does not read to the end).
@@ -99,11 +99,13 @@ _REFUSAL_RE = re.compile(
     r"|无法|不能确定|不确定",
     re.I,
 )
-_TRAILING_JUNK_RE = re.compile(r"\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$", re.I)
+_TRAILING_JUNK_RE = re.compile(r"(?<!\s)\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$", re.I)
 _LETTER_RE = re.compile(
-    r"(?i:answer|option|choice)\s*(?i:is|:)?\s*(?i:option\s*)?[(\[]?\s*([A-J])(?![a-zA-Z])"
-    r"|(?:答案|选项|选择?|应选)\s*(?:为|是|:|：)?\s*[(\[（]?\s*([A-Ja-j])(?![a-zA-Z])"
-    r"|^\s*[(\[]?([A-J])[)\].:](?:\s|$)|^\s*([A-J])\s*$|[(\[（]([A-J])[)\]）]",
+    # Each optional token carries the spaces after it, and a line start reads no further than its
+    # own line: no two ``\s*`` meet, so the scan is linear on any run of spaces or newlines.
+    r"(?i:answer|option|choice)\s*(?:(?i:is|:)\s*)?(?:(?i:option)\s*)?(?:[(\[]\s*)?([A-J])(?![a-zA-Z])"
+    r"|(?:答案|选项|选择?|应选)\s*(?:(?:为|是|:|：)\s*)?(?:[(\[（]\s*)?([A-Ja-j])(?![a-zA-Z])"
+    r"|^[^\S\n]*[(\[]?([A-J])[)\].:](?:\s|$)|^[^\S\n]*([A-J])[^\S\n]*$|[(\[（]([A-J])[)\]）]",
     re.MULTILINE,
 )
 _LONE_LETTER_RE = re.compile(r"(?<![a-zA-Z'])([A-E])(?![a-zA-Z'])")

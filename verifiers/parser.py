@@ -25,7 +25,9 @@ Mixed numbers are read as sums, not products: ``7\\frac{3}{4}``, ``7 3/4``, ``4å
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -120,7 +122,35 @@ _IGNORED_CMDS = {
     "\\textstyle",
     "\\scriptstyle",
 }
-_ENV_RE = re.compile(r"\\begin\s*\{(\w+\*?)\}(?:\{[^{}]*\})?(.*?)\\end\s*\{\1\}", re.DOTALL)
+_BEGIN_RE = re.compile(r"\\begin\s*\{(\w+\*?)\}(?:\{[^{}]*\})?")
+_END_RE = re.compile(r"\\end\s*\{(\w+\*?)\}")
+
+
+def replace_environments(text: str, replace: Callable[[str, str], str]) -> str:
+    """Each ``\\begin{env}...\\end{env}`` (the first ``\\end`` of its name after it) replaced by
+    ``replace(env, body)``, left to right, as a lazy ``(.*?)`` regex would, but in one pass: the
+    ends of each name are listed once and found by bisection, so an unclosed ``\\begin`` does not
+    read the rest of the text (``\\begin{pmatrix}`` repeated would make that quadratic).
+    """
+    if "\\begin" not in text:
+        return text
+    ends: dict[str, list[tuple[int, int]]] = {}
+    for m in _END_RE.finditer(text):
+        ends.setdefault(m.group(1), []).append((m.start(), m.end()))
+    out, pos, search_from = [], 0, 0
+    while (begin := _BEGIN_RE.search(text, search_from)) is not None:
+        name, body_start = begin.group(1), begin.end()
+        candidates = ends.get(name, [])
+        k = bisect.bisect_left(candidates, (body_start, -1))
+        if k == len(candidates):
+            search_from = begin.start() + 1
+            continue
+        end_start, end_end = candidates[k]
+        out.append(text[pos : begin.start()])
+        out.append(replace(name, text[body_start:end_start]))
+        pos = search_from = end_end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix", "array", "smallmatrix", "Vmatrix"}
@@ -189,7 +219,7 @@ class Parser:
     def __init__(self, text: str, deadline: Deadline | None = None):
         self.matrices: list[Matrix] = []
         self.deadline = deadline
-        text = _ENV_RE.sub(self._stash_matrix, text)
+        text = replace_environments(text, self._stash_matrix)
         self.tokens: list[Token] = []
         self.spaced: list[bool] = []  # whether spaces came before each token
         space = False
@@ -205,8 +235,7 @@ class Parser:
         self.nodes = 0
 
     # -- matrices --------------------------------------------------------------------------
-    def _stash_matrix(self, m: re.Match) -> str:
-        env, body = m.group(1), m.group(2)
+    def _stash_matrix(self, env: str, body: str) -> str:
         if env.rstrip("*") not in _MATRIX_ENVS:
             return body
         rows = []

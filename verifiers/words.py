@@ -10,11 +10,15 @@ ZH_UNITS = {**ZH_SMALL, **ZH_LARGE}
 
 _EN_RE = re.compile(r"^(?:(?:" + "|".join([*EN_UNITS, *EN_SCALES]) + r"|and|a)[\s-]*)+$", re.IGNORECASE)
 
+# The leading 百千万亿 and the digit after them cannot trade characters, and a match starts only
+# where a run of them does: linear on a long run with no digit (百百百...).
 ZH_NUMERAL_RE = re.compile(
-    r"[零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+    r"(?<![百千万亿])[百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
     r"(?:点[零〇一二三四五六七八九]+)?"
 )
-_ZH_FRACTION_RE = re.compile(r"([零〇一二两三四五六七八九十百千万亿\d]+)分之([零〇一二两三四五六七八九十百千万亿\d]+)")
+_ZH_FRACTION_RE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿\d])([零〇一二两三四五六七八九十百千万亿\d]+)分之([零〇一二两三四五六七八九十百千万亿\d]+)"
+)
 
 
 _ZH_PERCENT_RE = re.compile(
