@@ -31,7 +31,7 @@ _RANGE = click.FloatRange(0, 1)
     "--min-agree",
     type=click.IntRange(min=1),
     default=None,
-    help="Sound samples that must agree on a non-key answer to flag the key [k // 4 + 1].",
+    help="Samples that must agree on a non-key answer to flag the key [k // 4 + 1].",
 )
 @click.option(
     "--max-key-matches",
@@ -41,9 +41,9 @@ _RANGE = click.FloatRange(0, 1)
     help="... and at most this many samples match the key (k: no limit).",
 )
 @click.option(
-    "--count-unsound",
+    "--as-written",
     is_flag=True,
-    help="Count every agreeing sample, also those whose written arithmetic is wrong (48+54=92).",
+    help="Vote with each sample's final answer as written, not the one its work gives with wrong steps redone.",
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Tasks per batch.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
@@ -66,7 +66,7 @@ def calibrate_command(
     split: str | None,
     min_agree: int | None,
     max_key_matches: int,
-    count_unsound: bool,
+    as_written: bool,
     batch_size: int,
     engine: str,
     workers: int,
@@ -94,7 +94,7 @@ def calibrate_command(
         split=split,
         min_agree=min_agree,
         max_key_matches=max_key_matches,
-        sound_only=not count_unsound,
+        by_work=not as_written,
         prompts_per_batch=batch_size,
         engine=engine,
         workers=workers,

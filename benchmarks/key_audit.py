@@ -83,7 +83,7 @@ class Score:
     k: int
     min_agree: int
     max_key_matches: int
-    sound_only: bool
+    by_work: bool
     flagged: int
     caught: int
     planted: int
@@ -111,12 +111,12 @@ class Run:
 def score(report: CalibrationReport, planted: list[Planted], run: Run, rule: SuspectRule) -> Score:
     wrong = {p.id for p in planted}
     flagged = {f.id for r in report.results for f in flags_of(r, rule, "", "") if f.kind == "key_suspect"}
-    return Score(run.temperature, run.k, rule.agree, rule.max_key_matches, rule.sound_only, len(flagged),
+    return Score(run.temperature, run.k, rule.agree, rule.max_key_matches, rule.by_work, len(flagged),
                  len(flagged & wrong), len(wrong))  # fmt: skip
 
 
 def is_default(s: Score) -> bool:
-    return s.min_agree == s.k // 4 + 1 and s.max_key_matches == 0 and s.sound_only
+    return s.min_agree == s.k // 4 + 1 and s.max_key_matches == 0 and s.by_work
 
 
 def ensure_demo(demo: Path) -> None:
@@ -203,23 +203,23 @@ def main() -> None:
             run = Run(temperature, k, round(time.perf_counter() - began, 1), len(report.results), mean_pass)
             runs.append(run)
             rules = [
-                SuspectRule(agree, most, sound)
+                SuspectRule(agree, most, by_work)
                 for agree in range(1, k + 1)
                 for most in (0, k)
-                for sound in (True, False)
+                for by_work in (True, False)
             ]
             scores += [score(report, planted, run, rule) for rule in rules]
             print(f"T={temperature:g} k={k}: {run.tasks} tasks in {run.seconds:.0f} s, mean pass rate {mean_pass:.3f}")
 
     print(
-        f"\n{'T':>4} {'k':>3} {'min agree':>9} {'key matches':>11} {'vote':>5} {'flagged':>7} {'caught':>6} "
+        f"\n{'T':>4} {'k':>3} {'min agree':>9} {'key matches':>11} {'vote':>10} {'flagged':>7} {'caught':>6} "
         f"{'recall':>7} {'precision':>9}"
     )
     for s in scores:
         mark = "  <- default" if is_default(s) else ""
         most = "any" if s.max_key_matches == s.k else f"<= {s.max_key_matches}"
         print(
-            f"{s.temperature:>4g} {s.k:>3} {s.min_agree:>9} {most:>11} {'sound' if s.sound_only else 'all':>5} "
+            f"{s.temperature:>4g} {s.k:>3} {s.min_agree:>9} {most:>11} {'work' if s.by_work else 'as written':>10} "
             f"{s.flagged:>7} {s.caught:>6} {s.recall:>7.1%} {s.precision:>9.1%}{mark}"
         )
     print(f"\ndefault rule ({described}):")

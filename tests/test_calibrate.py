@@ -32,6 +32,7 @@ from trainer.calibrate import (
 )
 from trainer.errors import TrainerError
 from verifiers import verify
+from verifiers.steps import check_steps
 
 KEYS = ["7", "7", "8", "9", "7", "8"]
 
@@ -76,7 +77,20 @@ def test_answers_are_grouped_by_verifier_equivalence_and_transitively():
 
 
 def attempt(extracted: str | None, correct: bool, group: int | None, status: str = "ok", text: str = "") -> Attempt:
-    return Attempt(text or str(extracted), True, correct, status, "", extracted, group)
+    """A sample with no written steps: its worked answer is its extracted one."""
+    return Attempt(text or str(extracted), True, correct, status, "", extracted, group, 0, 0, extracted, group, correct)
+
+
+def written(text: str, extracted: str, key: str) -> Attempt:
+    """A sample whose steps are checked and redone as calibrate does; answers are integers, so an
+    answer's group is its value."""
+    steps = check_steps(text)
+    worked = steps.worked(extracted)
+    worked_correct = worked is not None and verify(worked, key).correct
+    worked_group = int(worked) if worked is not None else None
+    correct = verify(extracted, key).correct
+    return Attempt(text, True, correct, "ok", "", extracted, int(extracted), steps.checked, steps.failed, worked,
+                   worked_group, worked_correct)  # fmt: skip
 
 
 def calibration(attempts: list[Attempt], key: str = "7") -> TaskCalibration:
@@ -95,31 +109,37 @@ def test_a_key_is_suspect_only_when_enough_samples_agree_on_another_answer():
     assert list(flags_of(right, SuspectRule(5), problem="p", version="v")) == []
 
 
-def test_agreement_on_work_whose_written_arithmetic_is_wrong_does_not_doubt_the_key():
-    unsound = Attempt("8×6=48 and 9×6=54, so 48+54=92.", True, False, "ok", "", "92", 0, 3, 1)
-    sound = Attempt("8×6=48 and 9×6=54, so 48+54=102.", True, False, "ok", "", "102", 1, 3, 0)
-    model_error = calibration([unsound] * 6 + [sound] * 2, key="102")
-    assert model_error.majority_sound == 0
+SLIPPED = "8×6=48 and 9×6=54, so 48+54=92. The answer is 92."
+RIGHT = "8×6=48 and 9×6=54, so 48+54=102. The answer is 102."
+
+
+def test_a_slip_the_model_keeps_making_votes_for_what_its_work_gives_so_a_right_key_stands():
+    model_error = calibration([written(SLIPPED, "92", "102")] * 6 + [written(RIGHT, "102", "102")] * 2, key="102")
+    assert (model_error.majority_answer, model_error.majority_count, model_error.correct) == ("92", 6, 2)
+    assert (model_error.worked_answer, model_error.worked_count, model_error.worked_key_matches) == ("102", 8, 8)
     assert list(flags_of(model_error, SuspectRule(5), problem="p", version="v")) == []
-    [flag] = flags_of(model_error, SuspectRule(5, sound_only=False), problem="p", version="v")
-    assert flag.detail.startswith("6 of 8 samples agree on '92'")
-    wrong_key = calibration([sound] * 6 + [unsound] * 2, key="92")
-    [flag] = flags_of(wrong_key, SuspectRule(5), problem="p", version="v")
-    assert flag.majority_answer == "102" and flag.solutions[0] == sound.text
+    [flag] = flags_of(model_error, SuspectRule(5, max_key_matches=8, by_work=False), problem="p", version="v")
+    assert flag.detail.startswith("6 of 8 samples agree on '92'")  # as written, the slip outvotes the key
 
 
-def test_the_vote_is_taken_over_the_sound_samples_when_the_unsound_ones_outnumber_them():
-    unsound = Attempt("8×6=48 and 9×6=54, so 48+54=92.", True, False, "ok", "", "92", 0, 3, 1)
-    sound = Attempt("8×6=48 and 9×6=54, so 48+54=102.", True, False, "ok", "", "102", 1, 3, 0)
-    wrong_key = calibration([unsound] * 4 + [sound] * 3 + [attempt("7", False, 2)], key="95")
-    assert (wrong_key.majority_answer, wrong_key.majority_count, wrong_key.majority_sound) == ("92", 4, 0)
-    assert (wrong_key.sound_answer, wrong_key.sound_count, wrong_key.sound_correct) == ("102", 3, False)
+def test_a_key_with_the_slip_the_model_makes_is_found_by_the_work_not_by_the_answers():
+    # The key holds the very slip two samples make: as written they match it, which clears the key.
+    samples = [written(RIGHT, "102", "92")] * 5 + [written(SLIPPED, "92", "92")] * 2 + [attempt("7", False, 7)]
+    wrong_key = calibration(samples, key="92")
+    assert wrong_key.correct == 2 and list(flags_of(wrong_key, SuspectRule(3, by_work=False), "p", "v")) == []
+    assert (wrong_key.worked_answer, wrong_key.worked_count, wrong_key.worked_key_matches) == ("102", 7, 0)
     [flag] = flags_of(wrong_key, SuspectRule(3), problem="p", version="v")
-    assert (flag.majority_answer, flag.majority_count) == ("102", 3)  # the review is pre-filled with 102
-    assert flag.detail.startswith("3 of 8 samples with every written step right agree on '102'")
-    assert list(flags_of(wrong_key, SuspectRule(4), problem="p", version="v")) == []
-    [flag] = flags_of(wrong_key, SuspectRule(4, sound_only=False), problem="p", version="v")
-    assert flag.majority_answer == "92"
+    assert (flag.majority_answer, flag.majority_count) == ("102", 7)  # the review is pre-filled with 102
+    assert flag.detail.startswith("7 of 8 samples agree by their work (wrong steps redone) on '102'")
+    assert flag.solutions[0] == RIGHT  # work that holds is shown first
+    assert list(flags_of(wrong_key, SuspectRule(8), problem="p", version="v")) == []
+
+
+def test_wrong_work_that_did_not_lead_to_the_answer_casts_no_vote():
+    unrelated = written("8×6=47. The answer is 102.", "102", "95")
+    assert unrelated.worked is None and unrelated.worked_group is None
+    result = calibration([unrelated] * 8, key="95")
+    assert result.worked_count == 0 and list(flags_of(result, SuspectRule(1), problem="p", version="v")) == []
 
 
 def test_a_verdict_is_suspect_on_a_timeout_or_a_missed_final_answer():

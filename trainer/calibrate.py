@@ -7,7 +7,10 @@ For every task, ``k`` solutions are sampled with the trainer's sampler and check
   ``0.5`` are one answer), the largest group.
 - ``key_suspect``: at least ``min_agree`` of the k samples agree on one answer that the verifier
   says differs from the key. A model that mostly solves the set rarely agrees with itself on a
-  wrong value, so such a task more often has a wrong key than a hard problem.
+  wrong value, so such a task more often has a wrong key than a hard problem. By default each
+  sample votes with the answer its written work supports (``verifiers/steps.py``): a sample whose
+  ``56+12=78`` carries a slip to its final answer votes for 68, what its method gives, so a slip
+  the model keeps making neither outvotes the key nor matches a key with the same slip.
 - ``verifier_suspect``: a sample whose verification timed out or failed, or one whose solution
   ends with a number or a ``\\boxed`` and still had no answer extracted.
 
@@ -34,7 +37,7 @@ from tqdm.auto import tqdm
 from pipeline.atomic import atomic_write_text
 from pipeline.derive import Derivation, Version, read_version, write_derived
 from pipeline.schema import Rejection, mapping_column, to_json
-from verifiers.steps import check_steps
+from verifiers.steps import StepCheck, check_steps
 
 from .data import Task, tasks_from_rows
 from .errors import TrainerError
@@ -61,7 +64,7 @@ class CalibrateConfig:
     split: str | None = None  # None: every split of the version
     min_agree: int | None = None  # None: a quarter of k, plus one (benchmarks/key_audit.py)
     max_key_matches: int = 0  # key_suspect only if at most this many samples match the key
-    sound_only: bool = True  # ... counting only samples whose written arithmetic holds
+    by_work: bool = True  # each sample votes with the answer its redone work gives
     prompts_per_batch: int = 16
     engine: str = "local"
     workers: int = 2
@@ -76,7 +79,7 @@ class CalibrateConfig:
 
     @property
     def rule(self) -> SuspectRule:
-        return SuspectRule(self.agree, self.max_key_matches, self.sound_only)
+        return SuspectRule(self.agree, self.max_key_matches, self.by_work)
 
     def check(self) -> None:
         if self.k < 1 or self.prompts_per_batch < 1:
@@ -97,24 +100,36 @@ class CalibrateConfig:
 @dataclass(frozen=True)
 class SuspectRule:
     """When a key is suspect: at least ``agree`` samples agree on one answer that is not the key,
-    and at most ``max_key_matches`` samples match the key (k: no limit). With ``sound_only`` only
-    samples whose written arithmetic holds count towards the agreement (a model that agrees with
-    itself on ``48+54=92`` is wrong, not the key). The defaults come from
-    ``benchmarks/key_audit.py``: each of the last two conditions raises the share of flags that
-    are real for a few points of recall."""
+    and at most ``max_key_matches`` samples match the key (k: no limit). With ``by_work`` each
+    sample's answer is the one its written work supports (``Attempt.worked``): a model that writes
+    ``48+54=92`` votes for 102, what its method gives, not for its slip. The defaults come from
+    ``benchmarks/key_audit.py``."""
 
     agree: int
     max_key_matches: int = 0
-    sound_only: bool = True
+    by_work: bool = True
 
     def vote(self, result: TaskCalibration) -> Vote:
-        """The vote this rule reads: over the sound samples, or over all."""
-        return result.sound_vote if self.sound_only else result.vote
+        """The vote this rule reads: over the worked answers, or over the extracted ones."""
+        return result.worked_vote if self.by_work else result.vote
+
+    def key_matches(self, result: TaskCalibration) -> int:
+        return result.worked_key_matches if self.by_work else result.correct
 
     def suspects(self, result: TaskCalibration) -> bool:
         vote = self.vote(result)
         enough = vote.count >= self.agree and not vote.correct
-        return enough and result.correct <= self.max_key_matches
+        return enough and self.key_matches(result) <= self.max_key_matches
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One sample's answer in a vote: its equivalence group (None: no answer), spelling, and
+    whether the verifier says it is the key."""
+
+    group: int | None
+    answer: str | None
+    correct: bool
 
 
 @dataclass(frozen=True)
@@ -130,11 +145,24 @@ class Attempt:
     group: int | None  # which equivalence group of answers it belongs to (None: no answer)
     steps_checked: int = 0  # arithmetic steps written in the text (``6×8=48``), checked
     steps_failed: int = 0  # ... and found wrong
+    # The answer its work supports (``StepCheck.worked``): the extracted one when no step is wrong,
+    # the redone value when a wrong step led to it, None otherwise; its group and verdict.
+    worked: str | None = None
+    worked_group: int | None = None
+    worked_correct: bool = False
 
     @property
     def sound(self) -> bool:
         """No written step of its work is wrong."""
         return not self.steps_failed
+
+    @property
+    def ballot(self) -> Ballot:
+        return Ballot(self.group, self.extracted, self.correct)
+
+    @property
+    def worked_ballot(self) -> Ballot:
+        return Ballot(self.worked_group, self.worked, self.worked_correct)
 
 
 @dataclass(frozen=True)
@@ -150,12 +178,12 @@ class TaskCalibration:
     majority_count: int
     majority_correct: bool
     statuses: dict[str, int]
-    majority_sound: int = 0  # samples of the majority whose written arithmetic holds
-    # The largest group among the sound samples only: a model's right answers are often scattered
-    # among unsound samples, so the majority over all samples can miss them.
-    sound_answer: str | None = None
-    sound_count: int = 0
-    sound_correct: bool = False
+    # The largest group of the answers the samples' work supports (``Attempt.worked``), and how
+    # many worked answers match the key: what the default ``SuspectRule`` reads.
+    worked_answer: str | None = None
+    worked_count: int = 0
+    worked_correct: bool = False
+    worked_key_matches: int = 0
     attempts: list[Attempt] = field(default_factory=list)
 
     @property
@@ -165,8 +193,8 @@ class TaskCalibration:
     @classmethod
     def of(cls, id: str, source: str, key: str, attempts: list[Attempt]) -> TaskCalibration:
         """A task's calibration from its verified, grouped attempts."""
-        majority = Vote.of(attempts)
-        sound = Vote.of([a for a in attempts if a.sound])
+        majority = Vote.of([a.ballot for a in attempts])
+        worked = Vote.of([a.worked_ballot for a in attempts])
         return cls(
             id=id,
             source=source,
@@ -177,10 +205,10 @@ class TaskCalibration:
             majority_count=majority.count,
             majority_correct=majority.correct,
             statuses=dict(sorted(Counter(a.status for a in attempts).items())),
-            majority_sound=sum(a.sound for a in attempts if majority.group is not None and a.group == majority.group),
-            sound_answer=sound.answer,
-            sound_count=sound.count,
-            sound_correct=sound.correct,
+            worked_answer=worked.answer,
+            worked_count=worked.count,
+            worked_correct=worked.correct,
+            worked_key_matches=sum(a.worked_correct for a in attempts),
             attempts=attempts,
         )
 
@@ -189,8 +217,8 @@ class TaskCalibration:
         return Vote(None, self.majority_answer, self.majority_count, self.majority_correct)
 
     @property
-    def sound_vote(self) -> Vote:
-        return Vote(None, self.sound_answer, self.sound_count, self.sound_correct)
+    def worked_vote(self) -> Vote:
+        return Vote(None, self.worked_answer, self.worked_count, self.worked_correct)
 
     def summary(self) -> dict:
         """The ``calibration.jsonl`` line: everything but the attempts' texts."""
@@ -200,7 +228,7 @@ class TaskCalibration:
 
 @dataclass(frozen=True)
 class Vote:
-    """The largest group of equivalent answers among some samples: the group (None in a vote read
+    """The largest group of equivalent answers among some ballots: the group (None in a vote read
     back from a summary), its commonest spelling, its size, and whether it is the key's group."""
 
     group: int | None
@@ -209,14 +237,14 @@ class Vote:
     correct: bool
 
     @classmethod
-    def of(cls, attempts: Sequence[Attempt]) -> Vote:
-        sizes = Counter(a.group for a in attempts if a.group is not None)
+    def of(cls, ballots: Sequence[Ballot]) -> Vote:
+        sizes = Counter(b.group for b in ballots if b.group is not None)
         if not sizes:
             return cls(None, None, 0, False)
         group, count = sizes.most_common(1)[0]
-        members = [a for a in attempts if a.group == group]
-        answer = Counter(a.extracted for a in members).most_common(1)[0][0]
-        return cls(group, answer, count, any(a.correct for a in members))
+        members = [b for b in ballots if b.group == group]
+        answer = Counter(b.answer for b in members).most_common(1)[0][0]
+        return cls(group, answer, count, any(b.correct for b in members))
 
 
 @dataclass(frozen=True)
@@ -271,26 +299,39 @@ def answer_groups(answers: Sequence[str | None], same: Sequence[bool]) -> list[i
     return [group[a] if a is not None else None for a in answers]
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One sample with what the verifiers said about it: its verdict, its written steps, and the
+    answer its work supports with that answer's verdict against the key."""
+
+    completion: Completion
+    verdict: Scored
+    steps: StepCheck
+    worked: str | None
+    worked_correct: bool
+
+
 def summarize_task(
-    task: Task, completions: Sequence[Completion], scored: Sequence[Scored], groups: Sequence[int | None]
+    task: Task, judged: Sequence[Judged], groups: Sequence[int | None], worked_groups: Sequence[int | None]
 ) -> TaskCalibration:
-    """A task's calibration from its sampled completions, their verdicts and answer groups."""
-    attempts = []
-    for completion, verdict, group in zip(completions, scored, groups, strict=True):
-        steps = check_steps(completion.text)
-        attempts.append(
-            Attempt(
-                completion.text,
-                completion.finished,
-                verdict.correct,
-                verdict.status,
-                verdict.reason,
-                verdict.extracted,
-                group,
-                steps.checked,
-                steps.failed,
-            )
+    """A task's calibration from its judged samples and the groups of their extracted and worked answers."""
+    attempts = [
+        Attempt(
+            sample.completion.text,
+            sample.completion.finished,
+            sample.verdict.correct,
+            sample.verdict.status,
+            sample.verdict.reason,
+            sample.verdict.extracted,
+            group,
+            sample.steps.checked,
+            sample.steps.failed,
+            sample.worked,
+            worked_group,
+            sample.worked_correct,
         )
+        for sample, group, worked_group in zip(judged, groups, worked_groups, strict=True)
+    ]
     return TaskCalibration.of(task.id, task.source, task.answer, attempts)
 
 
@@ -314,12 +355,12 @@ def flags_of(result: TaskCalibration, rule: SuspectRule, problem: str, version: 
 
     if rule.suspects(result):
         vote = rule.vote(result)
-        agreeing = [a for a in result.attempts if a.group is not None and a.extracted == vote.answer]
+        agreeing = [a for a in result.attempts if (a.worked if rule.by_work else a.extracted) == vote.answer]
         agreeing.sort(key=lambda a: not a.sound)  # show work that holds first
-        which = " with every written step right" if rule.sound_only else ""
+        which = " by their work (wrong steps redone)" if rule.by_work else ""
         detail = (
-            f"{vote.count} of {result.k} samples{which} agree on {vote.answer!r}, not the key "
-            f"({result.majority_count} agree on the commonest answer {result.majority_answer!r} over all samples); "
+            f"{vote.count} of {result.k} samples agree{which} on {vote.answer!r}, not the key "
+            f"({result.majority_count} agree on the commonest extracted answer {result.majority_answer!r}); "
             f"{result.correct} matched the key"
         )
         yield flag("key_suspect", detail, [a.text for a in agreeing], vote)
@@ -350,28 +391,49 @@ class BatchCalibrator:
         k = self.config.k
         generator = torch.Generator().manual_seed(self.config.seed * 1_000_003 + number)
         prompts = encode_tasks(self.tokenizer, list(tasks), self.context, self.config.max_new_tokens)
-        groups = self.sampler.sample(prompts, k, self.params, generator)
-        flat = [c for group in groups for c in group]
-        scored = self.rewarder.score(
-            [c.text for c in flat], [t for t in tasks for _ in range(k)], [c.finished for c in flat]
-        )
-        extracted = [[s.extracted for s in scored[i * k : (i + 1) * k]] for i in range(len(tasks))]
-        grouped = self._group(tasks, extracted)
+        flat = [c for group in self.sampler.sample(prompts, k, self.params, generator) for c in group]
+        owners = [t for t in tasks for _ in range(k)]
+        scored = self.rewarder.score([c.text for c in flat], owners, [c.finished for c in flat])
+        steps = [check_steps(c.text) for c in flat]
+        worked = [s.worked(v.extracted) for s, v in zip(steps, scored, strict=True)]
+        worked_correct = self._match_keys(owners, worked, scored)
+        judged = [Judged(*sample) for sample in zip(flat, scored, steps, worked, worked_correct, strict=True)]
+        # One grouping over each task's extracted and worked answers together: a redone 68 joins the 68s.
+        answers = [
+            [s.extracted for s in scored[i * k : (i + 1) * k]] + worked[i * k : (i + 1) * k] for i in range(len(tasks))
+        ]
+        grouped = self._group(tasks, answers)
         results = [
-            summarize_task(task, groups[i], scored[i * k : (i + 1) * k], grouped[i]) for i, task in enumerate(tasks)
+            summarize_task(task, judged[i * k : (i + 1) * k], grouped[i][:k], grouped[i][k:])
+            for i, task in enumerate(tasks)
         ]
         return CalibratedBatch(number, results)
 
-    def _group(self, tasks: Sequence[Task], extracted: list[list[str | None]]) -> list[list[int | None]]:
+    def _match_keys(self, owners: Sequence[Task], worked: Sequence[str | None], scored: Sequence[Scored]) -> list[bool]:
+        """Whether each worked answer is its task's key: the verdict already given when it is the
+        extracted answer, one pool call for the redone ones."""
+        redone = [
+            i
+            for i, (answer, verdict) in enumerate(zip(worked, scored, strict=True))
+            if answer not in (None, verdict.extracted)
+        ]
+        items = [(worked[i], owners[i].answer, owners[i].answer_type) for i in redone]
+        verdicts = self.rewarder.pool.verify(items, timeout=self.config.reward_timeout, progress=False)
+        matches = [answer is not None and verdict.correct for answer, verdict in zip(worked, scored, strict=True)]
+        for i, verdict in zip(redone, verdicts, strict=True):
+            matches[i] = verdict.correct
+        return matches
+
+    def _group(self, tasks: Sequence[Task], answers: list[list[str | None]]) -> list[list[int | None]]:
         """Every task's answers grouped by equivalence, all pairs of the batch in one pool call."""
-        pairs = [answer_pairs(answers) for answers in extracted]
+        pairs = [answer_pairs(task_answers) for task_answers in answers]
         items = [(a, b, task.answer_type) for task, task_pairs in zip(tasks, pairs, strict=True) for a, b in task_pairs]
         verdicts = iter(
             v.correct for v in self.rewarder.pool.verify(items, timeout=self.config.reward_timeout, progress=False)
         )
         return [
-            answer_groups(answers, [next(verdicts) for _ in task_pairs])
-            for answers, task_pairs in zip(extracted, pairs, strict=True)
+            answer_groups(task_answers, [next(verdicts) for _ in task_pairs])
+            for task_answers, task_pairs in zip(answers, pairs, strict=True)
         ]
 
     def close(self) -> None:
@@ -546,7 +608,7 @@ def _write_version(
         "seed": config.seed,
         "min_agree": config.agree,
         "max_key_matches": config.max_key_matches,
-        "sound_only": config.sound_only,
+        "by_work": config.by_work,
         "min_pass": config.min_pass,
         "max_pass": config.max_pass,
         "split": config.split,
