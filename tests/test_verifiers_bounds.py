@@ -228,6 +228,8 @@ PATTERN_FAMILIES = [
     ("percent word, spaces", lambda: answers._PERCENT_WORDS_RE.sub("%", _fill("", " "))),
     ("repeated commas, spaces", lambda: prepare(_fill("1", " ", "2"))),
     ("chinese numeral, units only", lambda: replace_chinese_numbers(_fill("", "百"))),
+    ("chinese numeral, digits one by one", lambda: replace_chinese_numbers(_fill("", "一"))),
+    ("connectives, spaces", lambda: answers._CONNECTIVES_RE.sub(", ", _fill("1", " ", "x"))),
     ("chinese fraction, numerals", lambda: _ZH_FRACTION_RE.findall(_fill("", "一"))),
     ("math opener, spaces", lambda: extract_answer(_fill("答案是", " "))),
     ("trailing junk, spaces", lambda: extract_answer(_fill("The answer is 1", " ", "x"))),

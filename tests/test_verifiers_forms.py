@@ -6,7 +6,7 @@ import pytest
 
 from verifiers import extract_answer, verify
 from verifiers.extract import drop_code_blocks, find_boxes
-from verifiers.words import chinese_integer, number_in_sentence, number_word_at_end
+from verifiers.words import chinese_integer, chinese_numeral, number_in_sentence, number_word_at_end
 
 TIR = (
     "Let me compute the area with Python.\n```python\nside = 12\nprint(side * side)\n```\n"
@@ -226,6 +226,29 @@ FOUND_BY_THE_CASE_FILE = [
     case("So the value of $a$ is $3$.", "3", True, "en-name-then-value"),
 ]
 
+# A solution's boxes apart only by the next part's label are all its answer; a revision is not.
+PART_BOXES = [
+    case("(1) 由题意得 a=3，答案为 \\boxed{3}；(2) 答案为 \\boxed{4}", "3; 4", True, "zh-parts-marker"),
+    case("(1) 由题意得 a=3，答案为 \\boxed{3}；(2) 答案为 \\boxed{4}", "4", False, "zh-parts-not-last"),
+    case("第一问：\\boxed{12}，第二问：\\boxed{\\frac{1}{2}}", "12, \\frac12", True, "zh-ordinal-parts"),
+    case("第一问：\\boxed{12}，第二问：\\boxed{\\frac{1}{2}}", "12, \\frac13", False, "zh-ordinal-wrong"),
+    case("Part (a): $\\boxed{2}$. Part (b): $\\boxed{9}$.", "2, 9", True, "en-parts"),
+    case("(a) The length is \\boxed{5}. (b) The width is \\boxed{7}.", "5, 7", True, "en-parts-words"),
+    case("（1）\\boxed{2}（2）\\boxed{9}", "2, 9", True, "zh-fullwidth-labels"),
+    case("First \\boxed{3}. Wait, that is wrong; the answer is \\boxed{4}", "3, 4", False, "revision"),
+    case("We get \\boxed{3}, so in step (2) we use it to find \\boxed{4}", "4", True, "label-in-prose"),
+]
+# No box or marker: the values of one variable joined by or/and that end the solution.
+ROOTS_AT_END = [
+    case("Solving the quadratic, we find x = 3 or x = -3.", "3, -3", True, "en-or-roots"),
+    case("Solving the quadratic, we find x = 3 or x = -3.", "3", False, "en-or-roots-one"),
+    case("Factoring gives (x-3)(x+3)=0, so x=3, x=-3", "\\pm 3", True, "comma-roots-pm"),
+    case("The discriminant is 9, so the roots are x = 1/2 and x = 2", "\\{\\frac12, 2\\}", True, "and-roots"),
+    case("The discriminant is 9, so the roots are x = 1/2 and x = 2", "\\{\\frac12, 3\\}", False, "and-wrong"),
+    case("解方程得 x=2 或 x=-5。", "2, -5", True, "zh-or-roots"),
+    case("解方程得 x=2 或 x=-5。", "-5", False, "zh-or-roots-one"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -240,7 +263,9 @@ FOUND_BY_THE_CASE_FILE = [
     + NUMBER_WORDS_AT_END
     + COLLOQUIAL_CHINESE
     + RATIOS
-    + FOUND_BY_THE_CASE_FILE,
+    + FOUND_BY_THE_CASE_FILE
+    + PART_BOXES
+    + ROOTS_AT_END,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected
@@ -288,6 +313,16 @@ def test_code_blocks_dropped_output_kept() -> None:
 )
 def test_chinese_integer_colloquial(text: str, value: int) -> None:
     assert chinese_integer(text) == value
+
+
+def test_chinese_numerals_past_the_int_text_limit() -> None:
+    # digits spelled one by one are a string however long; stacked units past the limit stay as text
+    assert chinese_numeral("一" * 10_000) == "1" * 10_000
+    assert chinese_numeral("零零七") == "7"
+    assert chinese_numeral("三点一四") == "3.14"
+    stacked = "一" + "亿" * 2_000
+    assert chinese_numeral(stacked) == stacked
+    assert chinese_numeral("一" + "亿" * 3) == "1" + "0" * 24
 
 
 @pytest.mark.parametrize(

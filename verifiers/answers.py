@@ -32,7 +32,7 @@ _SCALE_RE = re.compile(
 )
 _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
 _CONNECTIVES_RE = re.compile(
-    r"\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
+    r"(?:(?<!\s)\s++)?(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
 )
 _LEADING_RE = re.compile(r"^\s*(?:is|are|be|=|:|approximately|about|≈|\\approx)\s+", re.IGNORECASE)
 

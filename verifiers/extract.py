@@ -204,12 +204,22 @@ def _without_closing_delimiters(text: str, start: int) -> int:
 # one box to the next (``\\boxed{5} \\to \\boxed{6}``). The alternatives start with different
 # characters, so the match is one pass.
 _KEY_SEPARATOR_GAP_RE = re.compile(r"(?:[\s+*/|;,.~#&$；，、。-]|\(\s?(?:\d{1,2}|[a-z]|[ivx]{1,4})\s?\)){0,60}")
+# Between the boxes of a multi-part answer, in a key or a solution: separators, the next part's
+# label ((b), （2）, ②, 第二问), and a few words (答案为, the width is).
+_PART_GAP_RE = re.compile(
+    r"[\s,;.$，；。、]{0,8}(?:part\s?)?"
+    r"(?:\(\s?(?:\d{1,2}|[a-h]|[ivx]{1,4})\s?\)|（\s?(?:\d{1,2}|[一二三四五六七八九十])\s?）|[①-⑩]"
+    r"|第[一二三四五六七八九十\d]{1,2}(?:问|小题|题|部分|空))"
+    r"\s{0,3}[:：.、]?\s{0,3}(?:[a-zA-Z]{1,12}\s{1,2}){0,5}[\u4e00-\u9fff]{0,8}[\s:：=$]{0,6}(?:\\[(\[])?\s{0,3}",
+    re.IGNORECASE,
+)
 
 
 def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int, str]:
     """The last box, joined with boxes just before it that list further answers.
 
-    In a key (``key``), boxes apart only by separator symbols are parts of the answer too.
+    Boxes apart only by the next part's label (``(1) \\boxed{3}; (2) \\boxed{4}``) are parts of the
+    answer; in a key (``key``), so are boxes apart only by separator symbols.
     """
     group = [boxes[-1]]  # last first
     for prev in reversed(boxes[:-1]):
@@ -219,7 +229,11 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
             or len(gap) > 60
             or "\n\n" in gap
             or _REVISION_RE.search(gap)
-            or not (_is_connective_gap(gap, True) or (key and _KEY_SEPARATOR_GAP_RE.fullmatch(gap)))
+            or not (
+                _is_connective_gap(gap, True)
+                or _PART_GAP_RE.fullmatch(gap)
+                or (key and _KEY_SEPARATOR_GAP_RE.fullmatch(gap))
+            )
         ):
             break
         group.append(prev)
@@ -381,12 +395,22 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
         if m.start() < box_start:
             break
+        if boxes and m.start() < boxes[-1].start:  # a part's marker inside the group: (2) 答案为 \boxed{4}
+            continue
         answer = _after_marker(text, m.end())
         if answer and answer.strip():
             return answer.strip(), m.start()
     if box_answer is not None:
         return box_answer.strip(), box_start
     return (_fallback(text) if fallback else None), -1
+
+
+# The values of one variable joined by or/and at the very end: ``so x = 3 or x = -3.``
+_ROOTS_CHARS = 200
+_ROOT_VALUE = r"\s?=\s?-?\d+(?:\.\d+)?(?:/\d+)?"
+_ROOTS_AT_END_RE = re.compile(
+    rf"(?<![a-zA-Z])(([a-zA-Z]){_ROOT_VALUE}(?:\s{{0,2}}(?:,|or|and|或|和)\s{{0,2}}\2{_ROOT_VALUE}){{1,8}})\s?[.。]?\s*$"
+)
 
 
 def _fallback(text: str) -> str | None:
@@ -403,6 +427,9 @@ def _fallback(text: str) -> str | None:
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
         return worded
+    roots = _ROOTS_AT_END_RE.search(last_paragraph[-_ROOTS_CHARS:])
+    if roots:  # ... so x = 3 or x = -3.
+        return roots.group(1)
     segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))

@@ -148,6 +148,9 @@ def number_in_sentence(text: str, max_chars: int = _MAX_SENTENCE_CHARS) -> int |
     return english_number(" ".join(runs[0]))
 
 
+_MAX_NUMERAL_BITS = 14_000  # about 4,200 decimal digits: under sys.get_int_max_str_digits()
+
+
 def chinese_integer(text: str) -> int:
     """``三百零五`` -> 305, ``两万三千`` -> 23000, ``一二三`` -> 123 (digit by digit).
 
@@ -155,7 +158,7 @@ def chinese_integer(text: str) -> int:
     ``一百五`` -> 150, ``三千二`` -> 3200, ``两万五`` -> 25000 (``一百零五`` stays 105).
     """
     if all(c in ZH_DIGITS for c in text):
-        return int("".join(str(ZH_DIGITS[c]) for c in text))
+        return int(_digit_by_digit(text))
     if len(text) >= 2 and text[-1] in ZH_DIGITS and ZH_UNITS.get(text[-2], 0) >= 100:
         return chinese_integer(text[:-1]) + ZH_DIGITS[text[-1]] * ZH_UNITS[text[-2]] // 10
     total, section, digit = 0, 0, 0
@@ -171,12 +174,28 @@ def chinese_integer(text: str) -> int:
     return total + section + digit
 
 
+def _digit_by_digit(text: str) -> str:
+    return "".join(str(ZH_DIGITS[c]) for c in text)
+
+
 def chinese_numeral(text: str) -> str:
-    """A Chinese numeral (with optional 点 decimals) as an Arabic numeral string."""
+    """A Chinese numeral (with optional 点 decimals) as an Arabic numeral string.
+
+    Digits spelled one by one stay a string however long (``一`` x 100,000 is a 100,000-digit
+    number); a numeral whose units stack past Python's int-to-text limit (``一亿亿亿...``) is no
+    number and is returned as it is."""
     whole, _, frac = text.partition("点")
-    value = str(chinese_integer(whole)) if whole else "0"
+    if not whole:
+        value = "0"
+    elif all(c in ZH_DIGITS for c in whole):
+        value = _digit_by_digit(whole).lstrip("0") or "0"
+    else:
+        number = chinese_integer(whole)
+        if number.bit_length() > _MAX_NUMERAL_BITS:
+            return text
+        value = str(number)
     if frac:
-        value += "." + "".join(str(ZH_DIGITS[c]) for c in frac)
+        value += "." + _digit_by_digit(frac)
     return value
 
 
