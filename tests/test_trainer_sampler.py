@@ -174,3 +174,22 @@ def test_generate_sampler_samples(setup):
     for c in (c for g in groups for c in g):
         assert len(c.ids) <= 24
         assert c.finished == (c.ids[-1] == tokenizer.eos_token_id)
+
+
+@pytest.mark.parametrize("limit, expected", [(10**12, 1), (1, None)])
+def test_small_models_decode_on_one_thread_and_the_setting_is_restored(setup, monkeypatch, limit, expected):
+    import trainer.sampler as sampler_module
+
+    model, tokenizer, prompts = setup
+    monkeypatch.setattr(sampler_module, "ONE_THREAD_BELOW_PARAMETERS", limit)
+    sampler = TorchSampler(model, tokenizer)
+    assert sampler.threads == expected
+    torch.set_num_threads(2)
+    seen: list[int] = []
+    hook = model.register_forward_pre_hook(lambda module, args: seen.append(torch.get_num_threads()))
+    try:
+        sampler.sample(prompts[:2], 2, SamplingParams(max_new_tokens=3), torch.Generator().manual_seed(0))
+    finally:
+        hook.remove()
+    assert seen and set(seen) == {expected or 2}
+    assert torch.get_num_threads() == 2

@@ -5,6 +5,7 @@ decodes all samples of all prompts together, one token per forward pass (for Lla
 through ``static_decode``: a preallocated cache and a lean step; others through transformers). A sample is done at the
 end token; finished samples are dropped from the batch (the cache rows with them) once a quarter
 of the batch has finished, and the loop stops when every sample is done or at ``max_new_tokens``.
+Small models on the CPU decode on one thread, which is faster for them than splitting each step.
 ``GenerateSampler`` does the same through ``model.generate``: the reference in the benchmark and
 tests. A vLLM sampler on a GPU would implement the same ``Sampler`` protocol.
 """
@@ -12,14 +13,32 @@ tests. A vLLM sampler on a GPU would implement the same ``Sampler`` protocol.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, cast
 
 import torch
 from transformers import DynamicCache, GenerationMixin, PreTrainedModel, PreTrainedTokenizerBase
 
+from .models import count_parameters
 from .static_decode import StaticDecoder, supports
+
+# Below this size a decode step is too small to split across threads: on 2 CPU cores one thread
+# decoded 1.55x faster at 1.1M parameters, 1.3x at 3.6M and the same at 8.5M (8 prompts x 8 samples).
+ONE_THREAD_BELOW_PARAMETERS = 10_000_000
+
+
+@contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run the block on ``count`` torch threads (None: as configured), then restore the setting."""
+    before = torch.get_num_threads()
+    if count is not None:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,9 @@ class TorchSampler:
         self.end_id = int(tokenizer.eos_token_id)
         self.pad_id = int(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.end_id)
         self.cache_arg = cache_argument(model)
+        on_cpu = next(model.parameters()).device.type == "cpu"
+        small = count_parameters(model) < ONE_THREAD_BELOW_PARAMETERS
+        self.threads = 1 if on_cpu and small else None  # decode threads (None: torch's setting)
 
     @torch.no_grad()
     def sample(
@@ -100,7 +122,8 @@ class TorchSampler:
         was_training = self.model.training
         self.model.eval()
         try:
-            tokens, lengths, finished = self._decode(prompts, n, params, generator)
+            with torch_threads(self.threads):
+                tokens, lengths, finished = self._decode(prompts, n, params, generator)
         finally:
             self.model.train(was_training)
         completions = []
