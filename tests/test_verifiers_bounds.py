@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 from pipeline.recipes import ape210k_value
 from verifiers import answers, extract_answer, verify, verify_batch
-from verifiers.answers import choice_letter, prepare
+from verifiers.answers import prepare
 from verifiers.cache import text_cache
+from verifiers.choices import choice_letter, choice_letters, labelled_option
 from verifiers.extract import extract_choice
 from verifiers.limits import CLEAN_CACHE_CHARS
 from verifiers.long_answers import strip_outer_groups
@@ -238,6 +239,13 @@ PATTERN_FAMILIES = [
     ("number word at end, spaces", lambda: extract_answer(_fill("5 apples. ", " ", "twelve"))),
     ("key boxes, separators", lambda: extract_answer(_fill("\\boxed{1}", " + \\boxed{2}"), fallback=False)),
     ("key unclosed box, closers", lambda: extract_answer(_fill("\\boxed{1", " $"), fallback=False)),
+    ("option letters, separators", lambda: choice_letters(_fill("A", ", A"))),
+    ("option letters, spaces", lambda: choice_letters(_fill("A", " "))),
+    ("labelled option, spaces", lambda: labelled_option(_fill("(A)", " "))),
+    ("ratio or amount, digits", lambda: extract_answer(_fill("so it is ", "1", ":"))),
+    ("mixed number, digit pairs", lambda: extract_answer(_fill("so it is ", "1 ", "2/"))),
+    ("chinese prose numbers, digits", lambda: answers._NUMBERS_IN_ZH_PROSE_RE.findall(_fill("", "1米"))),
+    ("yuan and jiao, digits", lambda: answers._YUAN_RE.sub("", _fill("", "1", "元1"))),
 ]
 
 

@@ -249,6 +249,52 @@ ROOTS_AT_END = [
     case("解方程得 x=2 或 x=-5。", "-5", False, "zh-or-roots-one"),
 ]
 
+# Several options chosen (多选题), and an option written with its content.
+OPTION_SETS = [
+    case("综上所述，答案是 A、C。", "AC", True, "zh-two-options"),
+    case("综上所述，答案是 A、C。", "A", False, "zh-two-options-one-key"),
+    case("故选：BD", "BD", True, "zh-gu-xuan-two"),
+    case("故选：BD", "BCD", False, "zh-gu-xuan-missing-one"),
+    case("The answer is A and C.", "A, C", True, "en-and-options"),
+    case("The answer is \\boxed{A, C}", "AC", True, "boxed-options"),
+    case("答案：CAD", "ACD", False, "run-together-out-of-order"),
+    case("The answer is (C) 12.", "C", True, "labelled-option-letter-key"),
+    case("The answer is (C) 12.", "12", True, "labelled-option-value-key"),
+    case("The answer is (C) 12.", "B", False, "labelled-option-other-letter"),
+    case("The answer is (C) 12.", "13", False, "labelled-option-other-value"),
+]
+# Numbers inside a sentence: Chinese words between numbers make prose, not a product; ratios,
+# mixed numbers and yuan-jiao amounts are one number; verdict words in a Chinese sentence.
+NUMBERS_IN_SENTENCES = [
+    case("答：甲乙两地相距480千米。", "480千米", True, "zh-liang-before-value"),
+    case("答：甲乙两地相距480千米。", "960", False, "zh-not-a-product"),
+    case("第2题的答案是5", "5", True, "zh-number-before-marker"),
+    case("4又5/11", "49/11", True, "zh-you-mixed-number"),
+    case("3元5角", "3.5", True, "yuan-jiao"),
+    case("共需2元5分", "2.05元", True, "yuan-fen"),
+    case("共需2元5分", "2.5元", False, "yuan-fen-not-jiao"),
+    case("这个比是 6:4。", "3:2", True, "zh-ratio-in-sentence"),
+    case("The ratio of boys to girls is 3:2.", "2:3", False, "en-ratio-swapped"),
+    case("He ran 3 1/2 miles.", "3.5", True, "en-mixed-number-in-sentence"),
+    case("He ran 3 1/2 miles.", "1/2", False, "en-mixed-number-not-its-fraction"),
+    case("因此，该命题正确。", "正确", True, "zh-verdict-in-sentence"),
+    case("该说法不正确", "正确", False, "zh-negated-verdict"),
+    case("这个结论并不正确", "错误", True, "zh-negated-is-no"),
+    case("没有错误", "错误", False, "zh-no-error-is-not-no"),
+]
+# An ordered pair written as assignments; an angle in radians against a key in degrees.
+ASSIGNMENTS_AND_ANGLES = [
+    case("So $a = 2$ and $b = 3$, giving $\\boxed{a=2, b=3}$.", "(2,3)", True, "assignments-tuple"),
+    case("\\boxed{y=3, x=2}", "(2,3)", True, "assignments-ordered-by-name"),
+    case("\\boxed{x=3, y=2}", "(2,3)", False, "assignments-swapped"),
+    case("\\boxed{x=2, y=3}", "[2,3)", False, "assignments-not-an-interval"),
+    case("\\boxed{x=2, x=3}", "(2,3)", False, "assignments-one-name-twice"),
+    case("Therefore, the answer is $\\boxed{\\frac{\\pi}{4}}$.", "45^\\circ", True, "radians-degree-key"),
+    case("$\\boxed{45^\\circ}$", "\\frac{\\pi}{4}", True, "degrees-radian-key"),
+    case("$\\boxed{\\frac{\\pi}{3}}$", "45^\\circ", False, "radians-other-angle"),
+    case("$\\boxed{\\frac{\\pi}{4}}$", "45", False, "radians-bare-number-key"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -265,7 +311,10 @@ ROOTS_AT_END = [
     + RATIOS
     + FOUND_BY_THE_CASE_FILE
     + PART_BOXES
-    + ROOTS_AT_END,
+    + ROOTS_AT_END
+    + OPTION_SETS
+    + NUMBERS_IN_SENTENCES
+    + ASSIGNMENTS_AND_ANGLES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -14,11 +14,6 @@ from .parser import ParseError, parse
 from .vocabulary import BLACKBOARD_SETS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
 from .words import english_number, number_in_sentence, replace_chinese_numbers
 
-_CHOICE_RE = re.compile(
-    # Each optional token carries the spaces after it, so no two ``\s*`` meet (linear on any spaces).
-    r"^\s*(?:\\text\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)]\s*)?$",
-    re.IGNORECASE,
-)
 _UNIT_RE = re.compile(
     r"(?<=[\d}).%])\s*(?:(?<![a-zA-Z])(?:"
     + UNITS
@@ -55,23 +50,6 @@ def is_text_answer(parsed: Parsed) -> bool:
     return parsed.node is None and (parsed.error == "answer is prose" or not _MATH_SYNTAX_RE.search(parsed.text))
 
 
-def choice_letter(text: str) -> str | None:
-    """The option letter if the whole answer is one (``(B)``, ``\\text{C}``, ``选B``)."""
-    m = _CHOICE_RE.match(text.replace("$", "").replace("\\boxed", ""))
-    return m.group(1).upper() if m else None
-
-
-_ARITHMETIC = r"(?:[-+*/^=<>\d]|\\(?:cdot|times|div|frac|sqrt|pm)(?![a-zA-Z]))"
-_LETTER_IN_ARITHMETIC_RE = re.compile(
-    _ARITHMETIC + r"\s?[(\[{]?\s?[A-J](?![a-zA-Z])|(?<![a-zA-Z\\])[A-J]\s?[)\]}]?\s?" + _ARITHMETIC
-)
-
-
-def letter_in_arithmetic(text: str) -> bool:
-    """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
-    return _LETTER_IN_ARITHMETIC_RE.search(text.replace("$", "")) is not None
-
-
 def simplify_text(text: str) -> str:
     """A loose text form for comparing prose answers: lower case, no spaces or LaTeX markup.
 
@@ -86,12 +64,22 @@ _SENTENCE_WORD_RE = re.compile(r"[a-z]+")
 _MAX_SENTENCE_CHARS = 80
 
 
+# In a Chinese sentence only these verdict words count (是, 对 and 能 are also ordinary words);
+# the negated forms come first so that 不正确 is not read as 正确.
+_ZH_VERDICTS = {"不正确": "no", "不成立": "no", "正确": "yes", "错误": "no", "成立": "yes"}
+_ZH_VERDICT_RE = re.compile("|".join(_ZH_VERDICTS))
+_ZH_NEGATION_RE = re.compile(r"不是|并非|没有|不一定")
+
+
 def _yes_or_no(text: str, loose: str) -> str | None:
-    """``yes``/``no`` for a bare yes/no answer, or a short English sentence with only one of them."""
+    """``yes``/``no`` for a bare yes/no answer, or a short sentence with only one of them."""
     if loose in TEXT_ANSWERS:
         return TEXT_ANSWERS[loose]
     if len(text) > _MAX_SENTENCE_CHARS:
         return None
+    if _CJK_RE.search(text):
+        verdicts = {_ZH_VERDICTS[w] for w in _ZH_VERDICT_RE.findall(text)}
+        return verdicts.pop() if len(verdicts) == 1 and not _ZH_NEGATION_RE.search(text) else None
     found = {TEXT_ANSWERS[w] for w in _SENTENCE_WORD_RE.findall(text) if len(w) > 1 and w in TEXT_ANSWERS}
     negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't)\b", text)
     if len(found) != 1 or (negated and "yes" in found):
@@ -135,8 +123,33 @@ _REPEATED_COMMAS_RE = re.compile(r"(?<!\s)(?:\s*,){2,}")  # starts only where a 
 _PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*%\s*")
 
 
-def prepare(text: str) -> tuple[str, bool]:
-    """Clean an answer for parsing; returns the text and whether it was a percentage."""
+# Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
+# product; 又 joins a mixed number (4又5/11) and is the one exception.
+_NUMBERS_IN_ZH_PROSE_RE = re.compile(r"\d\s?([\u4e00-\u9fff]+)\s?-?\d")
+
+
+# Money in yuan, jiao and fen (3元5角 = 3.5元, 2元5分 = 2.05元): one decimal amount.
+_YUAN_RE = re.compile(r"(?<![\d.])(\d+)元(?:(\d)角)?(?:(\d)分)?(?!\d)")
+
+
+def _yuan_as_decimal(m: re.Match) -> str:
+    if m.group(2) is None and m.group(3) is None:
+        return m.group(0)
+    return f"{m.group(1)}.{m.group(2) or 0}{m.group(3) or ''}元"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An answer cleaned for parsing: the text, whether it was a percentage, whether it is a sentence."""
+
+    text: str
+    percent: bool
+    prose: bool = False
+
+
+def prepare(text: str) -> Prepared:
+    """Clean an answer for parsing."""
+    prose = False
     text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = clean_latex(_TRAILING_LABEL_RE.sub("", text))
@@ -144,6 +157,8 @@ def prepare(text: str) -> tuple[str, bool]:
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
+        text = _YUAN_RE.sub(_yuan_as_decimal, text)
+        prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))
         text = _CJK_RE.sub(" ", text)
     text = _PERCENT_WORDS_RE.sub("%", text)
     body, percent_sign = (text.rstrip()[:-1], "%") if text.rstrip().endswith("%") else (text, "")
@@ -160,7 +175,7 @@ def prepare(text: str) -> tuple[str, bool]:
     percent = _PERCENT_NUMBER_RE.fullmatch(text) is not None  # 5/4-100% keeps its % on the 100
     if percent:
         text = text.rstrip()[:-1].rstrip()
-    return text, percent
+    return Prepared(text, percent, prose)
 
 
 def parse_answer(text: str, deadline: Deadline | None = None) -> Parsed:
@@ -191,10 +206,11 @@ def _parse_cached(text: str) -> Parsed:
 
 
 def _parse(text: str, deadline: Deadline | None) -> Parsed:
-    cleaned, percent = prepare(text)
+    prepared = prepare(text)
+    cleaned, percent = prepared.text, prepared.percent
     if not cleaned:
         return Parsed(cleaned, None, percent, error="empty answer")
-    if len(cleaned) > 1 and cleaned.lower() in TEXT_ANSWERS:  # "No" is no product N*o
+    if prepared.prose or (len(cleaned) > 1 and cleaned.lower() in TEXT_ANSWERS):  # "No" is no product N*o
         return Parsed(cleaned, None, percent, error="answer is prose")
     try:
         node = parse(cleaned, deadline)

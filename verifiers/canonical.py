@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .answers import choice_letter, is_text_answer, parse_answer, simplify_text
+from .answers import is_text_answer, parse_answer, simplify_text
+from .choices import choice_letter
 from .evaluate import NotExact, NotNumeric, exact_value
 from .limits import Deadline
 from .nodes import Based, ListOf, Matrix, Node, Rel, Seq, SetOf, Union

@@ -119,6 +119,7 @@ class Comparer:
             equation = self.equations(p, g)
             if equation.correct:
                 return equation
+        p, g = _assignments_as_tuple(p, g), _assignments_as_tuple(g, p)
         p, g = self.value_of(p), self.value_of(g)
         if isinstance(g, Based) and isinstance(p, Num) and p.decimals is None and p.value.denominator == 1:
             p = Based(str(p.value.numerator), g.base)  # digits read in the base the key names
@@ -677,6 +678,30 @@ def _is_name(node: Node) -> bool:
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
     return False
+
+
+def _assignments_as_tuple(node: Node, other: Node) -> Node:
+    """``a = 2, b = 3`` against a tuple ``(2, 3)``: the values as that tuple, ordered by name.
+
+    Only against a parenthesized tuple (not ``[2, 3)``), when every item assigns a value to a
+    different plain symbol and the counts match.
+    """
+    if not (
+        isinstance(node, ListOf)
+        and isinstance(other, Seq)
+        and (other.opener, other.closer) == ("(", ")")
+        and len(node.items) == len(other.items) > 1
+        and not any(_is_infinite(x) for x in other.items)
+    ):
+        return node
+    named: dict[str, Node] = {}
+    for item in node.items:
+        match item:
+            case Rel(("=",), (Sym(name), value)) if name not in named:
+                named[name] = value
+            case _:
+                return node
+    return Seq(other.opener, other.closer, tuple(named[name] for name in sorted(named)))
 
 
 def _is_abs(node: Node) -> bool:

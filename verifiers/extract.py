@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .answers import choice_letter
+from .choices import choice_letter, labelled_option
 from .limits import MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
 from .words import number_word_at_end
@@ -55,7 +55,9 @@ _SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
-    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+"
+    r"|(?<![\d.])\d+元\d[角分](?:\d分)?"  # 3元5角: one amount
+    r"|(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?)?"  # a ratio, 3:2 or 2:3:5
+    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s\d+/\d+(?![\d/])|\s*/\s*\d+)?\s*%?|-?\.\d+"  # 7, 1,250.5, 3 1/2, 45%
 )
 _PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z\u0400-\u04ff]{3,}")  # Latin or Cyrillic
 _MATH_WORDS = {
@@ -366,7 +368,8 @@ def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> 
     Text that looks like program code (``__import__``, ``lambda``) outside fenced code blocks is
     not an answer. With ``fallback=False`` only a box or an answer marker counts (for answer keys).
     With ``value=True`` (the key is a value, not an option) a final option choice (``故选D``,
-    ``The answer is (B)``) gives way to the answer found before it.
+    ``The answer is (B)``) gives way to the answer found before it, and an option written with
+    its content (``(C) 12``) is that content.
     """
     if not text or not text.strip():
         return None
@@ -375,6 +378,9 @@ def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> 
         return None
     text = _prepare(text)
     answer, start = _final_answer(text, fallback)
+    option = labelled_option(answer) if value and answer is not None else None
+    if option is not None:  # The answer is (C) 12: the value is 12
+        return option.value
     if value and answer is not None and start > 0 and choice_letter(answer):
         before = _CHOICE_VERB_RE.sub("", text[:start]).rstrip(" ,，;；:：")
         earlier, _ = _final_answer(before, fallback)

@@ -6,11 +6,12 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import TOO_LONG, Parsed, choice_letter, is_text_answer, letter_in_arithmetic, parse_answer, simplify_text
+from .answers import TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text
+from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Num
+from .nodes import Const, Div, Mul, Num
 from .normalize import clean_latex
 from .verdict import Verdict
 
@@ -89,26 +90,42 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
 
 
 def _is_choice_key(text: str) -> bool:
-    letter = choice_letter(text)
-    return letter is not None and re.search(r"[A-J]", text) is not None
+    letters = choice_letters(text)
+    return letters is not None and re.search(r"[A-J]", text) is not None
 
 
 def _judge_choice(prediction: str, gold_text: str) -> Verdict:
-    gold_letter = choice_letter(gold_text)
-    if gold_letter is None:
+    """An option key (``B``, or several: ``ACD``) against the options the solution commits to."""
+    gold = choice_letters(gold_text)
+    if gold is None:
         return Verdict(False, "choice", None, ("", gold_text), "the gold answer is not an option letter", "error")
-    pred_letter = choice_letter(prediction) or _committed_letter(prediction)
-    ok = pred_letter == gold_letter
-    reason = f"option {pred_letter or 'none'} vs key {gold_letter}"
-    return Verdict(ok, "choice", pred_letter, (pred_letter or "", gold_letter), reason)
+    pred = _committed_letters(prediction)
+    shown, key = "".join(sorted(pred or ())), "".join(sorted(gold))
+    reason = f"option {shown or 'none'} vs key {key}"
+    return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
 
-def _committed_letter(prediction: str) -> str | None:
-    """The option a solution chooses; none when its final answer has arithmetic around the letter."""
+def _committed_letters(prediction: str) -> frozenset[str] | None:
+    """The options a solution chooses; none when its final answer has arithmetic around a letter.
+
+    Several letters (``答案是 A、C``) are all chosen; an option written with its content
+    (``The answer is (C) 12``) is that option.
+    """
+    single = choice_letter(prediction)
+    if single is not None:
+        return frozenset(single)
     final = extract_answer(prediction)
-    if final is not None and choice_letter(final) is None and letter_in_arithmetic(final):
-        return None
-    return extract_choice(prediction)
+    if final is not None:
+        letters = choice_letters(final)
+        if letters is not None and len(letters) > 1:
+            return letters
+        option = labelled_option(final)
+        if option is not None:
+            return frozenset(option.letter)
+        if letters is None and letter_in_arithmetic(final):
+            return None
+    letter = extract_choice(prediction)
+    return frozenset(letter) if letter else None
 
 
 def _judge_text(pred_text: str, gold_text: str) -> Verdict:
@@ -131,13 +148,29 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     return parsed
 
 
+_DEGREES = "\\circ"
+
+
+def _in_radians(text: str) -> bool:
+    return "\\pi" in text and _DEGREES not in text
+
+
 def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome:
-    """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number."""
+    """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number, and an
+    angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``)."""
     pred_node, gold_node = pred.node, gold.node
     assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
     outcome = Comparer(deadline).answers(pred_node, gold_node, pred.percent, gold.percent)
     if outcome.correct:
         return outcome
+    for radians, degrees in ((pred, gold), (gold, pred)):
+        if _in_radians(radians.text) and _DEGREES in degrees.text:
+            assert radians.node is not None
+            as_degrees = Div(Mul((radians.node, Num(Fraction(180)))), Const("pi"))
+            p_node, g_node = (as_degrees, gold_node) if radians is pred else (pred_node, as_degrees)
+            second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
+            if second.correct:
+                return Outcome(True, second.method, second.reason + " (radians as degrees)")
     for a, b in ((pred, gold), (gold, pred)):
         if _DECIMAL_COMMA_RE.match(a.text) and "." in b.text and "," not in b.text:
             alt = Num(Fraction(a.text.replace(",", ".")))

@@ -1,0 +1,76 @@
+"""Option letters: a single choice (``(B)``, ``选B``), several (``A、C``, ``ACD``), a labelled option (``(C) 12``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CHOICE_RE = re.compile(
+    # Each optional token carries the spaces after it, so no two ``\s*`` meet (linear on any spaces).
+    r"^\s*(?:\\text\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)]\s*)?$",
+    re.IGNORECASE,
+)
+_TEXT_WRAPPER_RE = re.compile(r"\\(?:text|textbf|mathrm)\s*\{([^{}]{0,200})\}")
+# Two or more letters apart by separators (``A, C``, ``A、C``, ``(A)(C)``, ``B and D``), or run
+# together in alphabetical order (``ACD``, as multi-select keys are written; ``BAC`` may be an angle).
+_LETTER_ITEM = r"[(\[]?\s?([A-J])\s?[)\]]?"
+_SEPARATED_RE = re.compile(
+    r"^(?:(?i:options?|choices?)\s?:?\s?|(?:选项|选择?)\s?[:：]?\s?)?"
+    + _LETTER_ITEM
+    + r"(?:\s{0,2}(?:[,，、;；/&]|and|和|及|与|\s|(?<=[)\]]))\s{0,2}"
+    + _LETTER_ITEM
+    + r"){1,9}\s?[.。]?$"
+)
+_OPTION_LETTER_RE = re.compile(r"(?<![a-zA-Z])[A-J](?![a-zA-Z])")
+_RUN_TOGETHER_RE = re.compile(r"^(?:(?:选项|选择?)\s?[:：]?\s?)?([A-J]{2,10})\s?[.。]?$")
+_LABELLED_RE = re.compile(r"^\s*(?:\(([A-J])\)|([A-J])[.:：)])\s+(\S.{0,400})$", re.DOTALL)
+_ARITHMETIC = r"(?:[-+*/^=<>\d]|\\(?:cdot|times|div|frac|sqrt|pm)(?![a-zA-Z]))"
+_LETTER_IN_ARITHMETIC_RE = re.compile(
+    _ARITHMETIC + r"\s?[(\[{]?\s?[A-J](?![a-zA-Z])|(?<![a-zA-Z\\])[A-J]\s?[)\]}]?\s?" + _ARITHMETIC
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledOption:
+    """An option written with its content: ``(C) 12`` is option C, whose value is 12."""
+
+    letter: str
+    value: str
+
+
+def _bare(text: str) -> str:
+    return _TEXT_WRAPPER_RE.sub(r"\1", text.replace("$", "").replace("\\boxed", "")).strip()
+
+
+def choice_letter(text: str) -> str | None:
+    """The option letter if the whole answer is one (``(B)``, ``\\text{C}``, ``选B``)."""
+    m = _CHOICE_RE.match(text.replace("$", "").replace("\\boxed", ""))
+    return m.group(1).upper() if m else None
+
+
+def choice_letters(text: str) -> frozenset[str] | None:
+    """The option letters if the whole answer is one or more of them (``B``, ``A、C``, ``ACD``)."""
+    letter = choice_letter(text)
+    if letter is not None:
+        return frozenset(letter)
+    bare = _bare(text)
+    separated = _SEPARATED_RE.match(bare)
+    if separated:
+        return frozenset(_OPTION_LETTER_RE.findall(bare))
+    run = _RUN_TOGETHER_RE.match(bare)
+    if run and list(run.group(1)) == sorted(set(run.group(1))):
+        return frozenset(run.group(1))
+    return None
+
+
+def labelled_option(text: str) -> LabelledOption | None:
+    """``(C) 12`` / ``C. 12``: the option's letter and the content written after it."""
+    m = _LABELLED_RE.match(_bare(text))
+    if not m:
+        return None
+    return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
+
+
+def letter_in_arithmetic(text: str) -> bool:
+    """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
+    return _LETTER_IN_ARITHMETIC_RE.search(text.replace("$", "")) is not None
