@@ -246,6 +246,9 @@ PATTERN_FAMILIES = [
     ("mixed number, digit pairs", lambda: extract_answer(_fill("so it is ", "1 ", "2/"))),
     ("chinese prose numbers, digits", lambda: answers._NUMBERS_IN_ZH_PROSE_RE.findall(_fill("", "1米"))),
     ("yuan and jiao, digits", lambda: answers._YUAN_RE.sub("", _fill("", "1", "元1"))),
+    ("hours and minutes, digits", lambda: extract_answer(_fill("it takes ", "1", " hours 1"))),
+    ("repeating decimal, digits", lambda: answers.prepare(_fill("0.", "1", "\\overline{"))),
+    ("yes or no, solution opening", lambda: verify(_fill("", " ", "yes"), "yes")),
 ]
 
 

@@ -295,6 +295,35 @@ ASSIGNMENTS_AND_ANGLES = [
     case("$\\boxed{\\frac{\\pi}{4}}$", "45", False, "radians-bare-number-key"),
 ]
 
+# Repeating decimals, a ratio against its quotient, durations in hours and minutes.
+VALUES_WRITTEN_OTHERWISE = [
+    case("So the answer is $\\boxed{0.1\\overline{6}}$.", "\\frac{1}{6}", True, "repeating-after-fixed"),
+    case("$\\boxed{0.\\overline{142857}}$", "1/7", True, "repeating-period-six"),
+    case("$\\boxed{0.\\dot{3}}$", "1/3", True, "repeating-dot"),
+    case("$\\boxed{0.\\overline{3}}$", "0.3", False, "repeating-not-terminating"),
+    case("Therefore, $\\boxed{\\frac{2}{3}}$ is the ratio.", "2:3", True, "quotient-ratio-key"),
+    case("$\\boxed{2:3}$", "2/3", True, "ratio-quotient-key"),
+    case("$\\boxed{3:2}$", "2/3", False, "ratio-inverted"),
+    case("$\\boxed{2:0}$", "2", False, "ratio-zero-part"),
+    case("$\\boxed{2:3:4}$", "2/3", False, "three-part-ratio"),
+    case("It will take 6 hours and 30 minutes.", "6.5", True, "en-hours-minutes"),
+    case("It will take 6 hours and 20 minutes.", "6.5", False, "en-hours-minutes-other"),
+    case("答：需要3小时30分钟。", "3.5小时", True, "zh-hours-minutes"),
+]
+# Text keys: the verdict a solution opens with, the words after a sentence's copula, shape names.
+TEXT_IN_SENTENCES = [
+    case("Yes, because 17 is prime.", "yes", True, "leading-yes"),
+    case("No, because 17 is prime.", "yes", False, "leading-no"),
+    case("We check: 17 is prime.\n\nYes, it is.", "yes", True, "leading-yes-last-paragraph"),
+    case("The triangle is a right triangle.", "right triangle", True, "en-after-copula"),
+    case("The triangle is not a right triangle.", "right triangle", False, "en-negated"),
+    case("Yes", "right triangle", False, "right-is-no-verdict-in-a-term"),
+    case("答：这是一个直角三角形。", "直角三角形", True, "zh-measure-word"),
+    case("答：这是一个锐角三角形。", "直角三角形", False, "zh-other-shape"),
+    case("该三角形不是直角三角形", "直角三角形", False, "zh-negated"),
+    case("三角形", "3", False, "zh-numeral-in-a-shape-name"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -314,7 +343,9 @@ ASSIGNMENTS_AND_ANGLES = [
     + ROOTS_AT_END
     + OPTION_SETS
     + NUMBERS_IN_SENTENCES
-    + ASSIGNMENTS_AND_ANGLES,
+    + ASSIGNMENTS_AND_ANGLES
+    + VALUES_WRITTEN_OTHERWISE
+    + TEXT_IN_SENTENCES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -55,13 +55,37 @@ def simplify_text(text: str) -> str:
 
     Yes/no answers take one canonical word (``True``, ``Yes, it can.``, ``是``, ``正确`` -> ``yes``).
     """
-    text = clean_latex(text).lower()
+    text = _ARTICLE_RE.sub("", clean_latex(text).lower().strip())
     loose = re.sub(r"[\s{}\\.;:!?\"'`,，。！]+", "", text)
     return _yes_or_no(text, loose) or loose
 
 
+# What stands before a text answer without changing it: "a right triangle", "(这是)一个直角三角形".
+_ARTICLE_RE = re.compile(
+    r"^(?:(?:a|an|the)\s+|(?:[这那它此该]?(?:是|为))?(?:一[个种条只件类张]|[个种])(?=[\u4e00-\u9fff]))"
+)
+
+
+# A solution that opens its last paragraph with its verdict: "Yes, because 17 is prime." / "不能，因为..."
+_LEADING_VERDICT_RE = re.compile(
+    r"^\W{0,3}(yes|no|true|false)\b|^(是|否|对|不对|能|不能|不是|正确|错误)[，,。.!！]", re.I
+)
+
+
+def solution_verdict(answer: str, solution: str) -> str | None:
+    """``yes``/``no`` of a solution: its extracted answer, else the word its last paragraph opens with."""
+    simple = simplify_text(answer)
+    if simple in ("yes", "no"):
+        return simple
+    last_paragraph = solution.strip().split("\n\n")[-1].strip()
+    m = _LEADING_VERDICT_RE.match(last_paragraph)
+    return TEXT_ANSWERS[(m.group(1) or m.group(2)).lower()] if m else None
+
+
 _SENTENCE_WORD_RE = re.compile(r"[a-z]+")
 _MAX_SENTENCE_CHARS = 80
+# Inside a sentence "right" is as often a direction or a term (a right triangle) as a verdict.
+_SENTENCE_VERDICTS = {w: v for w, v in TEXT_ANSWERS.items() if w.isascii() and len(w) > 1 and w != "right"}
 
 
 # In a Chinese sentence only these verdict words count (是, 对 and 能 are also ordinary words);
@@ -80,7 +104,7 @@ def _yes_or_no(text: str, loose: str) -> str | None:
     if _CJK_RE.search(text):
         verdicts = {_ZH_VERDICTS[w] for w in _ZH_VERDICT_RE.findall(text)}
         return verdicts.pop() if len(verdicts) == 1 and not _ZH_NEGATION_RE.search(text) else None
-    found = {TEXT_ANSWERS[w] for w in _SENTENCE_WORD_RE.findall(text) if len(w) > 1 and w in TEXT_ANSWERS}
+    found = {_SENTENCE_VERDICTS[w] for w in _SENTENCE_WORD_RE.findall(text) if w in _SENTENCE_VERDICTS}
     negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't)\b", text)
     if len(found) != 1 or (negated and "yes" in found):
         return None
@@ -123,6 +147,32 @@ _REPEATED_COMMAS_RE = re.compile(r"(?<!\s)(?:\s*,){2,}")  # starts only where a 
 _PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*%\s*")
 
 
+# Terms whose numeral names a shape or a degree, not a value: 三角形, 四边形, 二次函数, 一元二次方程.
+_ZH_NUMERAL_TERMS_RE = re.compile(
+    r"[一二三四五六七八九十两]{1,3}(?:角形|角函数|边形|棱[柱锥台]|面体|次(?:函数|方程|根式|多项式)|元[一二三四]次方程)"
+)
+# A repeating decimal: 0.\overline{3} = 1/3, 0.1\overline{6} = 1/6, 0.\dot{3} (a Chinese textbook's dot).
+_REPEATING_RE = re.compile(r"(?<![\d.])(\d{1,20})\.(\d{0,20})\\(?:overline|dot)\s*\{\s*(\d{1,20})\s*\}")
+
+
+def _repeating_as_fraction(m: re.Match) -> str:
+    whole, fixed, repeated = m.group(1), m.group(2), m.group(3)
+    denominator = 10 ** len(fixed) * (10 ** len(repeated) - 1)
+    numerator = int(fixed + repeated) - int(fixed or "0")
+    return f"({int(whole) * denominator + numerator})/({denominator})"
+
+
+# A duration in hours and minutes is one number of hours: 6 hours and 30 minutes = 6.5, 3小时30分钟 = 3.5.
+_HOURS_MINUTES_RE = re.compile(
+    r"(?<![\d.])(\d{1,6})\s?(?:hours?|hrs?|h|小时|时)\s?(?:and\s)?(\d{1,2})\s?(?:minutes?|mins?|分钟|分)(?![a-zA-Z])",
+    re.IGNORECASE,
+)
+
+
+def _hours(m: re.Match) -> str:
+    return f"({m.group(1)}+{m.group(2)}/60)"
+
+
 # Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
 # product; 又 joins a mixed number (4又5/11) and is the one exception.
 _NUMBERS_IN_ZH_PROSE_RE = re.compile(r"\d\s?([\u4e00-\u9fff]+)\s?-?\d")
@@ -152,11 +202,12 @@ def prepare(text: str) -> Prepared:
     prose = False
     text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
-    text = clean_latex(_TRAILING_LABEL_RE.sub("", text))
+    text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
+    text = _HOURS_MINUTES_RE.sub(_hours, text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
-        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
+        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", _ZH_NUMERAL_TERMS_RE.sub("形", text)))
         text = _YUAN_RE.sub(_yuan_as_decimal, text)
         prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))
         text = _CJK_RE.sub(" ", text)

@@ -137,7 +137,9 @@ class Comparer:
         if "time" in (gk, pk):
             return self.times(p, g)
         if "ratio" in (gk, pk):
-            return self.ratios(p, g) if gk == pk else Outcome(False, "ratio")
+            if gk == pk:
+                return self.ratios(p, g)
+            return self.ratio_as_quotient(p, g)
         return self.scalars(p, g)
 
     def kind(self, node: Node) -> str:
@@ -253,6 +255,17 @@ class Comparer:
         pk, gk = p.parts[pivot], g.parts[pivot]
         ok = all(self.scalars(Mul((a, gk)), Mul((pk, b))).correct for a, b in zip(p.parts, g.parts, strict=True))
         return Outcome(ok, "ratio")
+
+    def ratio_as_quotient(self, p: Node, g: Node) -> Outcome:
+        """A two-part ratio against a number: ``2:3`` = ``\\frac{2}{3}`` (a zero second part is no quotient)."""
+        ratio, other = (p, g) if isinstance(p, Ratio) else (g, p)
+        if not isinstance(ratio, Ratio) or len(ratio.parts) != 2 or self.kind(other) != "scalar":
+            return Outcome(False, "ratio")
+        if self.is_zero(ratio.parts[1]):
+            return Outcome(False, "ratio")
+        quotient = Div(ratio.parts[0], ratio.parts[1])
+        outcome = self.scalars(quotient, other) if ratio is p else self.scalars(other, quotient)
+        return Outcome(outcome.correct, "ratio")
 
     def is_zero(self, node: Node) -> bool:
         return self.scalars(node, Num(Fraction(0))).correct

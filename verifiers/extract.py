@@ -56,6 +56,7 @@ _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
     r"|(?<![\d.])\d+元\d[角分](?:\d分)?"  # 3元5角: one amount
+    r"|(?<![\d.])\d{1,6}\s?(?:hours?|hrs?|h|小时|时)\s?(?:and\s)?\d{1,2}\s?(?:minutes?|mins?|分钟|分)(?![a-zA-Z])"
     r"|(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?)?"  # a ratio, 3:2 or 2:3:5
     r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s\d+/\d+(?![\d/])|\s*/\s*\d+)?\s*%?|-?\.\d+"  # 7, 1,250.5, 3 1/2, 45%
 )

@@ -6,7 +6,7 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text
+from .answers import TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
 from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
@@ -57,6 +57,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
     pred_text = extract_answer(prediction, value=True)
+    if pred_text is None and answer_type in (None, "text") and simplify_text(gold_text) in ("yes", "no"):
+        return _judge_text("", gold_text, prediction)  # ... "Yes, it is.": no value, but a verdict
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)
@@ -67,7 +69,7 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     if gold_parsed.node is None:
         if answer_type == "text" or is_text_answer(gold_parsed):
-            return _judge_text(pred_text, gold_text)
+            return _judge_text(pred_text, gold_text, prediction)
         return Verdict(
             False,
             "none",
@@ -128,8 +130,19 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
     return frozenset(letter) if letter else None
 
 
-def _judge_text(pred_text: str, gold_text: str) -> Verdict:
+_MAX_TEXT_SENTENCE = 120
+_AFTER_COPULA_RE = re.compile(r"^.*(?:\b(?:is|are|was|were)\s+|是|为)", re.DOTALL)
+_NEGATED_RE = re.compile(r"\b(?:not|never|neither|nor)\b|n't|不|非|没|无", re.IGNORECASE)
+
+
+def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
+    """Prose answers compared loosely; a short sentence's words after its copula may be the answer
+    (``The triangle is a right triangle.``); a yes/no key reads the solution's verdict."""
     p, g = simplify_text(pred_text), simplify_text(gold_text)
+    if g in ("yes", "no"):
+        p = solution_verdict(pred_text, prediction) or p
+    elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not _NEGATED_RE.search(pred_text):
+        p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text)) if _AFTER_COPULA_RE.search(pred_text) else p
     ok = bool(g) and p == g
     return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")
 
