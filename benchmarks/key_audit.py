@@ -12,7 +12,7 @@ planted list:
   model agrees with itself on a wrong answer).
 
 Each k is a separate calibration (its own samples). The flags are also recomputed from the same
-samples for every ``--min-agree`` threshold, which is how the default (k // 4 + 1) was
+samples for every ``--min-agree`` threshold, which is how the default (``default_agreement``) was
 chosen. Prints a table, writes ``key_audit.json`` and ``key_audit.png`` under ``--out``.
 
     .venv/bin/python benchmarks/key_audit.py --demo runs/demo --ks 4 8 16 --out build/key-audit
@@ -31,7 +31,14 @@ from pathlib import Path
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: spinning threads stall a shared CPU
 
 from pipeline.derive import Derivation, read_version, write_derived
-from trainer.calibrate import CalibrateConfig, CalibrationReport, SuspectRule, calibrate, flags_of
+from trainer.calibrate import (
+    CalibrateConfig,
+    CalibrationReport,
+    SuspectRule,
+    calibrate,
+    default_agreement,
+    flags_of,
+)
 from verifiers import verify
 
 
@@ -116,7 +123,7 @@ def score(report: CalibrationReport, planted: list[Planted], run: Run, rule: Sus
 
 
 def is_default(s: Score) -> bool:
-    return s.min_agree == s.k // 4 + 1 and s.max_key_matches == 0 and s.by_work
+    return s.min_agree == default_agreement(s.k, s.temperature) and s.max_key_matches == 0 and s.by_work
 
 
 def ensure_demo(demo: Path) -> None:

@@ -27,6 +27,7 @@ from trainer.calibrate import (
     answer_groups,
     answer_pairs,
     calibrate,
+    default_agreement,
     ends_with_answer,
     flags_of,
 )
@@ -315,3 +316,12 @@ def test_the_audit_finds_exactly_the_planted_keys_when_the_model_knows_the_answe
     run = audit.Run(temperature=0.0, k=4, seconds=0.0, tasks=len(report.results), mean_pass_rate=0.0)
     found = audit.score(report, planted, run, SuspectRule(3))
     assert (found.flagged, found.caught, found.recall, found.precision) == (3, 3, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("k", "temperature", "agree"),
+    [(8, 1.0, 2), (8, 0.7, 2), (8, 0.5, 1), (16, 1.0, 4), (16, 0.5, 2), (4, 0.5, 1), (2, 1.0, 1), (1, 0.0, 1)],
+)
+def test_default_agreement_is_a_quarter_of_k_an_eighth_at_low_temperature(k, temperature, agree):
+    assert default_agreement(k, temperature) == agree
+    assert CalibrateConfig(model="m", tasks="t", out="o", k=k, temperature=temperature).agree == agree

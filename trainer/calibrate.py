@@ -51,6 +51,15 @@ ENGINES = ("local", "ray")
 _ENDS_WITH_ANSWER = re.compile(r"(\d|\\boxed\{[^{}]*\}|[元个米])\W{0,3}$")
 
 
+def default_agreement(k: int, temperature: float) -> int:
+    """Samples that must agree on a non-key answer: a quarter of k, an eighth at T <= 0.5, at least 1.
+
+    Chosen with ``benchmarks/key_audit.py``: at a low temperature the samples are the model's
+    considered answer, so fewer agreeing ones are evidence; at T = 1 one stray sample is not.
+    """
+    return max(1, k // 8 if temperature <= 0.5 else k // 4)
+
+
 @dataclass(frozen=True)
 class CalibrateConfig:
     model: str
@@ -62,7 +71,7 @@ class CalibrateConfig:
     min_pass: float = 0.0
     max_pass: float = 1.0
     split: str | None = None  # None: every split of the version
-    min_agree: int | None = None  # None: a quarter of k, plus one (benchmarks/key_audit.py)
+    min_agree: int | None = None  # None: default_agreement(k, temperature)
     max_key_matches: int = 0  # key_suspect only if at most this many samples match the key
     by_work: bool = True  # each sample votes with the answer its redone work gives
     prompts_per_batch: int = 16
@@ -75,7 +84,7 @@ class CalibrateConfig:
     @property
     def agree(self) -> int:
         """Samples that must agree on a wrong answer for ``key_suspect``."""
-        return self.min_agree if self.min_agree is not None else self.k // 4 + 1
+        return self.min_agree if self.min_agree is not None else default_agreement(self.k, self.temperature)
 
     @property
     def rule(self) -> SuspectRule:
