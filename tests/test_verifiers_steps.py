@@ -69,6 +69,15 @@ def test_the_answer_the_work_supports():
     assert check_steps("9÷2=4, so 4×3=12").worked("12") == "27/2"  # a fraction, as the verifiers read it
 
 
+def test_an_answer_in_words_with_one_number_is_redone_too():
+    slipped = check_steps("8×6=48，9×6=54，48+54=92。答：一共花了92元。")
+    assert slipped.worked("一共花了92元") == "102"
+    assert slipped.worked("92 dollars") == "102"
+    assert slipped.worked("92 dollars for 2 books") is None  # two numbers: which one is the answer is unknown
+    assert slipped.worked("一共花了100元") is None
+    assert slipped.worked("9.2") is None
+
+
 def test_holds_is_none_without_steps():
     assert check_steps("no work shown").holds is None
     assert check_steps("2+2=4").holds is True

@@ -30,6 +30,8 @@ _CHAIN = re.compile(
 )
 _TOKEN = re.compile(rf"{_NUMBER}|{_OPERATOR}")
 _BARE_NUMBER = re.compile(rf"\s*-?{_NUMBER}\s*")
+_ANSWER_NUMBER = re.compile(rf"(?<![\d.]){_NUMBER}(?![\d.])")
+_MAX_ANSWER_CHARS = 200
 _TIMES, _DIVIDE, _MINUS = frozenset("×xX*·"), frozenset("÷/"), frozenset("-−")
 
 
@@ -50,11 +52,13 @@ class StepCheck:
 
     def worked(self, answer: str | None) -> str | None:
         """The answer this work supports: ``answer`` itself when every step holds (or none was
-        written); the redone value when ``answer`` is the last written result of wrong work; None
-        when the work is wrong and the answer is not where it led."""
+        written); the redone value when ``answer`` is the last written result of wrong work (a
+        bare number, or one number in words: ``一共花了92元``, ``92 dollars``); None when the work
+        is wrong and the answer is not where it led."""
         if answer is None or not self.failed:
             return answer
-        if self.redone is None or not _BARE_NUMBER.fullmatch(answer) or Fraction(answer.strip()) != self.last_written:
+        numbers = _ANSWER_NUMBER.findall(answer[:_MAX_ANSWER_CHARS])
+        if self.redone is None or len(numbers) != 1 or Fraction(numbers[0]) != self.last_written:
             return None
         return str(self.redone)  # 68, or 17/3: both read by the verifiers
 
