@@ -249,6 +249,7 @@ PATTERN_FAMILIES = [
     ("hours and minutes, digits", lambda: extract_answer(_fill("it takes ", "1", " hours 1"))),
     ("repeating decimal, digits", lambda: answers.prepare(_fill("0.", "1", "\\overline{"))),
     ("yes or no, solution opening", lambda: verify(_fill("", " ", "yes"), "yes")),
+    ("chinese compound unit, digits", lambda: answers._ZH_PER_UNIT_RE.sub("", _fill("", "1千米 /"))),
 ]
 
 

@@ -324,6 +324,21 @@ TEXT_IN_SENTENCES = [
     case("三角形", "3", False, "zh-numeral-in-a-shape-name"),
 ]
 
+# Inequalities after a short lead word, intersections of intervals, inverse functions by name,
+# Chinese compound units.
+SETS_AND_NAMES = [
+    case("So $x < -1$ or $x > 2$.", "(-\\infty,-1)\\cup(2,\\infty)", True, "so-inequalities-or"),
+    case("So $x < -1$ or $x > 2$.", "(-\\infty,-1]\\cup(2,\\infty)", False, "so-inequalities-other-end"),
+    case("So $x > -1$ and $x < 2$.", "(-1, 2)", True, "so-inequalities-and"),
+    case("$\\boxed{[1,2] \\cap [1.5, 3]}$", "[1.5,2]", True, "intersection"),
+    case("$\\boxed{[1,2] \\cap [3, 4]}$", "\\emptyset", True, "intersection-empty"),
+    case("$\\boxed{[1,2] \\cap [1.5, 3]}$", "[1,2]", False, "intersection-not-the-first"),
+    case("The inverse is $\\boxed{f^{-1}(x) = \\frac{x-1}{2}}$.", "\\frac{x-1}{2}", True, "inverse-by-name"),
+    case("The inverse is $\\boxed{f^{-1}(x) = \\frac{x-1}{2}}$.", "\\frac{x+1}{2}", False, "inverse-other"),
+    case("答：汽车每小时行驶45千米。", "45千米/小时", True, "zh-compound-unit-key"),
+    case("答：汽车每小时行驶54千米。", "45千米/小时", False, "zh-compound-unit-other"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -345,7 +360,8 @@ TEXT_IN_SENTENCES = [
     + NUMBERS_IN_SENTENCES
     + ASSIGNMENTS_AND_ANGLES
     + VALUES_WRITTEN_OTHERWISE
-    + TEXT_IN_SENTENCES,
+    + TEXT_IN_SENTENCES
+    + SETS_AND_NAMES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

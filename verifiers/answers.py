@@ -29,7 +29,7 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
 _CONNECTIVES_RE = re.compile(
     r"(?:(?<!\s)\s++)?(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
 )
-_LEADING_RE = re.compile(r"^\s*(?:is|are|be|=|:|approximately|about|≈|\\approx)\s+", re.IGNORECASE)
+_LEADING_RE = re.compile(r"^\s*(?:is|are|be|so|thus|hence|=|:|approximately|about|≈|\\approx)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,10 @@ def _hours(m: re.Match) -> str:
     return f"({m.group(1)}+{m.group(2)}/60)"
 
 
+# A Chinese compound unit after a number: 45千米/小时, 3元/千克 (the number is the answer).
+_ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?[\u4e00-\u9fff]{1,4}")
+
+
 # Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
 # product; 又 joins a mixed number (4又5/11) and is the one exception.
 _NUMBERS_IN_ZH_PROSE_RE = re.compile(r"\d\s?([\u4e00-\u9fff]+)\s?-?\d")
@@ -208,7 +212,7 @@ def prepare(text: str) -> Prepared:
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", _ZH_NUMERAL_TERMS_RE.sub("形", text)))
-        text = _YUAN_RE.sub(_yuan_as_decimal, text)
+        text = _ZH_PER_UNIT_RE.sub(" ", _YUAN_RE.sub(_yuan_as_decimal, text))
         prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))
         text = _CJK_RE.sub(" ", text)
     text = _PERCENT_WORDS_RE.sub("%", text)

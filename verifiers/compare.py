@@ -350,6 +350,8 @@ class Comparer:
                         return None
                     pieces.extend(sub)
                 return pieces
+            case Intersection(parts):
+                return self.intersection_of(parts)
             case Seq(opener, closer, (lo, hi)):
                 return [Interval(lo, hi, opener == "[", closer == "]")]
             case ListOf(items) if self.kind(node) == "inequality":
@@ -378,6 +380,19 @@ class Comparer:
                     if both is not None:
                         return [both]
         return [piece for p in pieces if p is not None for piece in p]
+
+    def intersection_of(self, parts: tuple[Node, ...]) -> list[Piece] | None:
+        """``[1,2] \\cap [1.5,3]`` -> ``[1.5,2]`` (no overlap: the empty set); None unless each part is one interval."""
+        intervals = []
+        for part in parts:
+            pieces = self.interval_parts(part)
+            if pieces is None or len(pieces) != 1 or not isinstance(pieces[0], Interval):
+                return None
+            intervals.append(pieces[0])
+        common: Interval | None = intervals[0]
+        for interval in intervals[1:]:
+            common = self.intersection(common, interval) if common is not None else None
+        return [common] if common is not None else []
 
     def intersection(self, a: Interval, b: Interval) -> Interval | None:
         """The overlap of two intervals with numeric ends; None when they do not overlap."""
@@ -684,6 +699,8 @@ def _is_name(node: Node) -> bool:
             return (name == "abs" or name not in KNOWN_FUNCTION_NAMES) and all(
                 _is_name(a) or isinstance(a, Num) for a in args
             )
+        case Mul((Pow(Sym(), Neg(Num(1))), *args)) if args and all(isinstance(a, Sym) for a in args):
+            return True  # an inverse function: f^{-1}(x)
         case Mul(factors):
             return all(isinstance(f, Sym) for f in factors)
         case Div(a, b):
