@@ -68,7 +68,8 @@ def run(tmp_path_factory):
 def test_reward_rises(run):
     _, history, out = run
     rewards = [m["reward_mean"] for m in history]
-    assert _mean(rewards[-5:]) > _mean(rewards[:3]) + 0.15, rewards
+    # the last half of the run against its first steps: one step's reward is noisy (64 samples)
+    assert _mean(rewards[-8:]) > _mean(rewards[:3]) + 0.1, rewards
     # what it learned is what the reward asks: stop giving up on problems it can solve
     rollouts = read_jsonl(out / "rollouts.jsonl")
     unsure = [sum(r["completion"] == UNSURE for r in rollouts if r["step"] == s) for s in range(1, 17)]

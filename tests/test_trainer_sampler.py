@@ -145,8 +145,10 @@ def test_first_token_frequencies_follow_the_model(trained, temperature, top_k, t
 def test_samples_stop_at_the_end_token(trained):
     model, tokenizer, prompts = trained
     end = tokenizer.eos_token_id
-    groups = TorchSampler(model, tokenizer).sample(prompts, 4, SamplingParams(24, 1.0), _seed(5))
-    completions = [c for g in groups for c in g]
+    sampler = TorchSampler(model, tokenizer)
+    completions = [
+        c for seed in range(4) for g in sampler.sample(prompts, 4, SamplingParams(24, 1.0), _seed(seed)) for c in g
+    ]
     assert any(c.finished for c in completions) and any(not c.finished for c in completions)
     for c in completions:
         if c.finished:

@@ -73,11 +73,16 @@ class RoundState:
 
 
 def select(samples: list[Sample], how: str, rng: random.Random) -> list[Sample]:
-    """The correct samples of one task's group, distinct by text, chosen by ``how``."""
+    """The correct samples of one task's group, distinct by text, chosen by ``how``.
+
+    Two samples can spell one text in different tokens; the one with fewer tokens stands for it.
+    """
     distinct: dict[str, Sample] = {}
     for s in samples:
         if s.scored.correct and s.completion.finished:
-            distinct.setdefault(s.completion.text.strip(), s)
+            text = s.completion.text.strip()
+            if text not in distinct or len(s.completion.ids) < len(distinct[text].completion.ids):
+                distinct[text] = s
     kept = list(distinct.values())
     if not kept or how == "all":
         return kept
