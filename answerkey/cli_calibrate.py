@@ -31,7 +31,7 @@ _RANGE = click.FloatRange(0, 1)
     "--min-agree",
     type=click.IntRange(min=1),
     default=None,
-    help="Samples that must agree on a non-key answer to flag the key [k // 4; k // 8 at T <= 0.5; at least 1].",
+    help="Samples that must agree on a non-key answer to flag the key [k // 4, at least 1].",
 )
 @click.option(
     "--max-key-matches",

@@ -123,7 +123,7 @@ def score(report: CalibrationReport, planted: list[Planted], run: Run, rule: Sus
 
 
 def is_default(s: Score) -> bool:
-    return s.min_agree == default_agreement(s.k, s.temperature) and s.max_key_matches == 0 and s.by_work
+    return s.min_agree == default_agreement(s.k) and s.max_key_matches == 0 and s.by_work
 
 
 def ensure_demo(demo: Path) -> None:

@@ -318,10 +318,7 @@ def test_the_audit_finds_exactly_the_planted_keys_when_the_model_knows_the_answe
     assert (found.flagged, found.caught, found.recall, found.precision) == (3, 3, 1.0, 1.0)
 
 
-@pytest.mark.parametrize(
-    ("k", "temperature", "agree"),
-    [(8, 1.0, 2), (8, 0.7, 2), (8, 0.5, 1), (16, 1.0, 4), (16, 0.5, 2), (4, 0.5, 1), (2, 1.0, 1), (1, 0.0, 1)],
-)
-def test_default_agreement_is_a_quarter_of_k_an_eighth_at_low_temperature(k, temperature, agree):
-    assert default_agreement(k, temperature) == agree
-    assert CalibrateConfig(model="m", tasks="t", out="o", k=k, temperature=temperature).agree == agree
+@pytest.mark.parametrize(("k", "agree"), [(8, 2), (16, 4), (4, 1), (2, 1), (1, 1)])
+def test_default_agreement_is_a_quarter_of_k(k, agree):
+    assert default_agreement(k) == agree
+    assert CalibrateConfig(model="m", tasks="t", out="o", k=k).agree == agree

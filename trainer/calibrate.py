@@ -51,13 +51,14 @@ ENGINES = ("local", "ray")
 _ENDS_WITH_ANSWER = re.compile(r"(\d|\\boxed\{[^{}]*\}|[元个米])\W{0,3}$")
 
 
-def default_agreement(k: int, temperature: float) -> int:
-    """Samples that must agree on a non-key answer: a quarter of k, an eighth at T <= 0.5, at least 1.
+def default_agreement(k: int) -> int:
+    """Samples that must agree on a non-key answer by default: a quarter of k, at least 1.
 
-    Chosen with ``benchmarks/key_audit.py``: at a low temperature the samples are the model's
-    considered answer, so fewer agreeing ones are evidence; at T = 1 one stray sample is not.
+    Chosen with ``benchmarks/key_audit.py``: with the work vote and no sample matching the key,
+    any threshold from 1 to k/2 flagged nearly the same tasks; a quarter keeps one stray sample at
+    a high temperature from flagging a key on its own once k is 8 or more.
     """
-    return max(1, k // 8 if temperature <= 0.5 else k // 4)
+    return max(1, k // 4)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class CalibrateConfig:
     min_pass: float = 0.0
     max_pass: float = 1.0
     split: str | None = None  # None: every split of the version
-    min_agree: int | None = None  # None: default_agreement(k, temperature)
+    min_agree: int | None = None  # None: default_agreement(k)
     max_key_matches: int = 0  # key_suspect only if at most this many samples match the key
     by_work: bool = True  # each sample votes with the answer its redone work gives
     prompts_per_batch: int = 16
@@ -84,7 +85,7 @@ class CalibrateConfig:
     @property
     def agree(self) -> int:
         """Samples that must agree on a wrong answer for ``key_suspect``."""
-        return self.min_agree if self.min_agree is not None else default_agreement(self.k, self.temperature)
+        return self.min_agree if self.min_agree is not None else default_agreement(self.k)
 
     @property
     def rule(self) -> SuspectRule:
