@@ -337,6 +337,11 @@ SETS_AND_NAMES = [
     case("The inverse is $\\boxed{f^{-1}(x) = \\frac{x-1}{2}}$.", "\\frac{x+1}{2}", False, "inverse-other"),
     case("答：汽车每小时行驶45千米。", "45千米/小时", True, "zh-compound-unit-key"),
     case("答：汽车每小时行驶54千米。", "45千米/小时", False, "zh-compound-unit-other"),
+    # clauses that each hold a number: the last one against a single value, all against a list
+    case("答：每组有8人，可以分成6组。", "6", True, "zh-clauses-last-value"),
+    case("答：每组有8人，可以分成6组。", "8", False, "zh-clauses-not-the-first"),
+    case("答：甲有12本，乙有24本。", "12, 24", True, "zh-clauses-list-key"),
+    case("答案是 2，3", "3", False, "digit-list-stays-a-list"),
 ]
 
 

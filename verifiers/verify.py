@@ -11,7 +11,7 @@ from .choices import choice_letter, choice_letters, labelled_option, letter_in_a
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Const, Div, Mul, Num
+from .nodes import Const, Div, ListOf, Mul, Num
 from .normalize import clean_latex
 from .verdict import Verdict
 
@@ -79,6 +79,10 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             "error",
         )
     pred_parsed = _parse_prediction(pred_text, deadline)
+    if isinstance(gold_parsed.node, Num) and _numbers_in_zh_clauses(pred_text, pred_parsed):
+        # 每组有8人，可以分成6组 against one value: the last clause carries the answer
+        assert isinstance(pred_parsed.node, ListOf)
+        pred_parsed = Parsed(pred_parsed.text, pred_parsed.node.items[-1], pred_parsed.percent)
     if pred_parsed.node is None:
         return Verdict(
             False,
@@ -89,6 +93,19 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         )
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
+
+
+_ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff][，；][\u4e00-\u9fff]")
+
+
+def _numbers_in_zh_clauses(text: str, parsed: Parsed) -> bool:
+    """A Chinese sentence whose clauses each hold one number (``甲有12本，乙有24本``): read as a list."""
+    node = parsed.node
+    return (
+        isinstance(node, ListOf)
+        and all(isinstance(item, Num) for item in node.items)
+        and len(_ZH_CLAUSE_SEPARATOR_RE.findall(text)) == len(node.items) - 1
+    )
 
 
 def _is_choice_key(text: str) -> bool:
