@@ -26,8 +26,8 @@ from verifiers import answers, extract_answer, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
 from verifiers.choices import choice_letter, choice_letters, labelled_option
-from verifiers.extract import extract_choice
-from verifiers.limits import CLEAN_CACHE_CHARS
+from verifiers.extract import extract_choice, find_boxes
+from verifiers.limits import CLEAN_CACHE_CHARS, MAX_BOXES_READ
 from verifiers.long_answers import strip_outer_groups
 from verifiers.normalize import clean_latex
 from verifiers.parser import replace_environments
@@ -278,3 +278,11 @@ def test_regex_shape_returns_within_its_timeout(shape):
     ):
         seconds, _ = _timed(pred, gold)
         assert seconds < TIMEOUT + MARGIN, f"{shape.name}: {seconds:.1f} s"
+
+
+def test_only_the_last_boxes_are_read():
+    text = "".join(f"\\boxed{{{k}}} " for k in range(1000)) + "so the answer is \\fbox{7}"
+    boxes = find_boxes(text)
+    assert len(boxes) == MAX_BOXES_READ and boxes[-1].content == "7" and boxes[0].content == "745"
+    assert extract_answer(text) == "7"
+    assert find_boxes("\\boxed{1} and \\boxed{2}")[0].content == "1"  # fewer than the limit: all of them

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .choices import choice_letter, labelled_option
-from .limits import MAX_MARKERS_TRIED, MAX_TEXT_CHARS
+from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
 from .words import number_word_at_end
 
@@ -163,7 +163,7 @@ def find_boxes(text: str, *, unclosed_last: bool = False) -> list[Box]:
     boxes = []
     pairs = brace_pairs(text)
     last_open = -1
-    for m in _BOX_RE.finditer(text):
+    for m in _BOX_RE.finditer(text, _start_of_last_boxes(text)):
         i = m.end()
         last_open = -1
         if i < len(text) and text[i] == "{":
@@ -182,6 +182,19 @@ def find_boxes(text: str, *, unclosed_last: bool = False) -> list[Box]:
         if inner_end > inner_start:
             boxes.append(Box(text, last_open, len(text), inner_start, inner_end))
     return boxes
+
+
+def _start_of_last_boxes(text: str) -> int:
+    """Where the last ``MAX_BOXES_READ`` box commands begin. The answer is at the end, so a text of
+    33,000 ``\\boxed`` costs that many box reads, not one per command."""
+    commands = [c for c in ("\\boxed", "\\fbox") if c in text]
+    start = len(text)
+    for _ in range(MAX_BOXES_READ):
+        found = max(text.rfind(command, 0, start) for command in commands)
+        if found < 0:
+            return 0
+        start = found
+    return start
 
 
 _CLOSING_DELIMITERS = ("$", "\\]", "\\)")

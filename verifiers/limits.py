@@ -11,6 +11,7 @@ import time
 
 MAX_TEXT_CHARS = 200_000  # longer solutions are cut to their last part
 MAX_MARKERS_TRIED = 64  # "the answer is" markers read from the end of a solution, at most
+MAX_BOXES_READ = 256  # \boxed{} read from the end of a solution, at most
 MAX_ANSWER_CHARS = 4_000  # an extracted answer longer than this is not parsed
 CLEAN_CACHE_CHARS = 8_000_000  # clean_latex's memo: at most 32 MB (4 bytes a character)
 MAX_DEPTH = 200  # parser nesting
