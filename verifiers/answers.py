@@ -163,14 +163,15 @@ def _repeating_as_fraction(m: re.Match) -> str:
 
 
 # A duration in hours and minutes is one number of hours: 6 hours and 30 minutes = 6.5, 3小时30分钟 = 3.5.
-_HOURS_MINUTES_RE = re.compile(
-    r"(?<![\d.])(\d{1,6})\s?(?:hours?|hrs?|h|小时|时)\s?(?:and\s)?(\d{1,2})\s?(?:minutes?|mins?|分钟|分)(?![a-zA-Z])",
-    re.IGNORECASE,
+HOURS_AND_MINUTES = (
+    r"(?<![\d.])\d{1,6}\s?(?i:hours?|hrs?|h|小时|时)\s?(?i:and\s)?\d{1,2}\s?(?i:minutes?|mins?|分钟|分)(?![a-zA-Z])"
 )
+_HOURS_MINUTES_RE = re.compile(HOURS_AND_MINUTES)
 
 
 def _hours(m: re.Match) -> str:
-    return f"({m.group(1)}+{m.group(2)}/60)"
+    hours, minutes = re.findall(r"\d+", m.group(0))
+    return f"({hours}+{minutes}/60)"
 
 
 # A Chinese compound unit after a number: 45千米/小时, 3元/千克 (the number is the answer).
@@ -211,6 +212,7 @@ def prepare(text: str) -> Prepared:
     text = _HOURS_MINUTES_RE.sub(_hours, text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
+        # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", _ZH_NUMERAL_TERMS_RE.sub("形", text)))
         text = _ZH_PER_UNIT_RE.sub(" ", _YUAN_RE.sub(_yuan_as_decimal, text))
         prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))

@@ -38,13 +38,17 @@ class LabelledOption:
     value: str
 
 
+def _unboxed(text: str) -> str:
+    return text.replace("$", "").replace("\\boxed", "")
+
+
 def _bare(text: str) -> str:
-    return _TEXT_WRAPPER_RE.sub(r"\1", text.replace("$", "").replace("\\boxed", "")).strip()
+    return _TEXT_WRAPPER_RE.sub(r"\1", _unboxed(text)).strip()
 
 
 def choice_letter(text: str) -> str | None:
     """The option letter if the whole answer is one (``(B)``, ``\\text{C}``, ``选B``)."""
-    m = _CHOICE_RE.match(text.replace("$", "").replace("\\boxed", ""))
+    m = _CHOICE_RE.match(_unboxed(text))
     return m.group(1).upper() if m else None
 
 

@@ -389,10 +389,13 @@ class Comparer:
             if pieces is None or len(pieces) != 1 or not isinstance(pieces[0], Interval):
                 return None
             intervals.append(pieces[0])
-        common: Interval | None = intervals[0]
+        common = intervals[0]
         for interval in intervals[1:]:
-            common = self.intersection(common, interval) if common is not None else None
-        return [common] if common is not None else []
+            overlap = self.intersection(common, interval)
+            if overlap is None:
+                return []  # no overlap: the empty set
+            common = overlap
+        return [common]
 
     def intersection(self, a: Interval, b: Interval) -> Interval | None:
         """The overlap of two intervals with numeric ends; None when they do not overlap."""

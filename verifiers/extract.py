@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .answers import HOURS_AND_MINUTES
 from .choices import choice_letter, labelled_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
@@ -56,7 +57,7 @@ _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
     r"|(?<![\d.])\d+元\d[角分](?:\d分)?"  # 3元5角: one amount
-    r"|(?<![\d.])\d{1,6}\s?(?:hours?|hrs?|h|小时|时)\s?(?:and\s)?\d{1,2}\s?(?:minutes?|mins?|分钟|分)(?![a-zA-Z])"
+    rf"|{HOURS_AND_MINUTES}"  # 6 hours and 30 minutes: one duration
     r"|(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?)?"  # a ratio, 3:2 or 2:3:5
     r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s\d+/\d+(?![\d/])|\s*/\s*\d+)?\s*%?|-?\.\d+"  # 7, 1,250.5, 3 1/2, 45%
 )

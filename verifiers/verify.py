@@ -11,7 +11,7 @@ from .choices import choice_letter, choice_letters, labelled_option, letter_in_a
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Const, Div, ListOf, Mul, Num
+from .nodes import Const, Div, ListOf, Mul, Node, Num
 from .normalize import clean_latex
 from .verdict import Verdict
 
@@ -79,10 +79,10 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             "error",
         )
     pred_parsed = _parse_prediction(pred_text, deadline)
-    if isinstance(gold_parsed.node, Num) and _numbers_in_zh_clauses(pred_text, pred_parsed):
+    last_clause = _last_zh_clause_number(pred_text, pred_parsed)
+    if isinstance(gold_parsed.node, Num) and last_clause is not None:
         # 每组有8人，可以分成6组 against one value: the last clause carries the answer
-        assert isinstance(pred_parsed.node, ListOf)
-        pred_parsed = Parsed(pred_parsed.text, pred_parsed.node.items[-1], pred_parsed.percent)
+        pred_parsed = Parsed(pred_parsed.text, last_clause, pred_parsed.percent)
     if pred_parsed.node is None:
         return Verdict(
             False,
@@ -98,14 +98,17 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff][，；][\u4e00-\u9fff]")
 
 
-def _numbers_in_zh_clauses(text: str, parsed: Parsed) -> bool:
-    """A Chinese sentence whose clauses each hold one number (``甲有12本，乙有24本``): read as a list."""
+def _last_zh_clause_number(text: str, parsed: Parsed) -> Node | None:
+    """The last number of a Chinese sentence whose clauses each hold one (``甲有12本，乙有24本``,
+    parsed as the list 12, 24); None for any other answer."""
     node = parsed.node
-    return (
+    if (
         isinstance(node, ListOf)
         and all(isinstance(item, Num) for item in node.items)
         and len(_ZH_CLAUSE_SEPARATOR_RE.findall(text)) == len(node.items) - 1
-    )
+    ):
+        return node.items[-1]
+    return None
 
 
 def _is_choice_key(text: str) -> bool:
@@ -159,7 +162,7 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
     if g in ("yes", "no"):
         p = solution_verdict(pred_text, prediction) or p
     elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not _NEGATED_RE.search(pred_text):
-        p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text)) if _AFTER_COPULA_RE.search(pred_text) else p
+        p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text))
     ok = bool(g) and p == g
     return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")
 
