@@ -8,6 +8,7 @@ Under ``torchrun`` every rank trains and only rank 0 writes.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -50,7 +51,15 @@ def setup_distributed() -> Dist:
         return Dist()
     if not dist.is_initialized():
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        # Left to interpreter shutdown, gloo's threads can outlive the group and abort the process
+        # (SIGABRT: terminate called without an active exception) after a run that succeeded.
+        atexit.register(_leave_distributed)
     return Dist(rank=dist.get_rank(), world=dist.get_world_size())
+
+
+def _leave_distributed() -> None:
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def all_sum(values: list[float], world: Dist) -> list[float]:
