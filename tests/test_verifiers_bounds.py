@@ -250,6 +250,11 @@ PATTERN_FAMILIES = [
     ("repeating decimal, digits", lambda: answers.prepare(_fill("0.", "1", "\\overline{"))),
     ("yes or no, solution opening", lambda: verify(_fill("", " ", "yes"), "yes")),
     ("chinese compound unit, digits", lambda: answers._ZH_PER_UNIT_RE.sub("", _fill("", "1千米 /"))),
+    ("where attained, spaces", lambda: extract_answer(_fill("so it is 5, attained at", " ", "x"))),
+    ("where attained, clauses", lambda: extract_answer(_fill("so it is 5", ", which occurs at x=1"))),
+    ("next exercise, question lines", lambda: extract_answer(_fill("The answer is 1.", "\nQuestion  ", ":"))),
+    ("next exercise, no answer before", lambda: extract_answer(_fill("1", "\nQuestion:"))),
+    ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 
 

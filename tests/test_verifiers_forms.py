@@ -343,6 +343,29 @@ SETS_AND_NAMES = [
     case("答：甲有12本，乙有24本。", "12, 24", True, "zh-clauses-list-key"),
     case("答案是 2，3", "3", False, "digit-list-stays-a-list"),
 ]
+WHERE_ATTAINED_AND_CONTINUATIONS = [
+    # a closing clause saying where a value is attained: the value before it is the answer
+    case("The minimum value is $-3$, which occurs at $x=2$.", "-3", True, "value-then-where"),
+    case("The minimum value is $-3$, which occurs at $x=2$.", "2", False, "where-is-not-the-value"),
+    case("The maximum is 5, achieved when x = 2.", "5", True, "value-then-when"),
+    case("所以最小值是-3，当且仅当x=2时取得。", "-3", True, "zh-value-then-where"),
+    case("最小值为-3，此时x=2。", "2", False, "zh-where-is-not-the-value"),
+    case("It occurs at x = 2.", "2", True, "where-alone-is-the-answer"),
+    # a model that goes on with a new exercise after its answer (few-shot continuations)
+    case("The answer is 3.\n\nQuestion: How many are left? Answer: 5", "3", True, "next-question-dropped"),
+    case("The answer is 3.\n\nQuestion: How many are left? Answer: 5", "5", False, "next-answer-not-read"),
+    case("答案是3。\n问题：小明有5个苹果……答案是5", "3", True, "zh-next-question-dropped"),
+    case("Restating.\nProblem: find x.\nSo x = 4.", "4", True, "restated-problem-kept"),
+    # idiomatic 一 in a Chinese sentence is no number; a closing 一次 (once) still counts
+    case("答：需要4辆车才能一次运完。", "4", True, "zh-in-one-go"),
+    case("答：他一共去了一次。", "1", True, "zh-once"),
+    # degrees inside a trigonometric function are converted; units after pi are dropped
+    case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),
+    case("$\\boxed{\\frac{1}{2}}$", "\\sin 60^\\circ", False, "sin-of-degrees-other"),
+    case("$\\boxed{30}$", "30^\\circ", True, "bare-degrees-keep-their-number"),
+    case("The area is $\\boxed{12\\pi \\text{ cm}^2}$.", "12\\pi", True, "unit-after-pi"),
+    case("$\\boxed{\\textbf{(D) } 18}$", "\\textbf{(D)}", True, "bold-option-key"),
+]
 
 
 @pytest.mark.parametrize(
@@ -366,7 +389,8 @@ SETS_AND_NAMES = [
     + ASSIGNMENTS_AND_ANGLES
     + VALUES_WRITTEN_OTHERWISE
     + TEXT_IN_SENTENCES
-    + SETS_AND_NAMES,
+    + SETS_AND_NAMES
+    + WHERE_ATTAINED_AND_CONTINUATIONS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -12,10 +12,10 @@ from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
 from .vocabulary import BLACKBOARD_SETS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
-from .words import english_number, number_in_sentence, replace_chinese_numbers
+from .words import ZH_NOT_NUMBERS_RE, english_number, number_in_sentence, replace_chinese_numbers
 
 _UNIT_RE = re.compile(
-    r"(?<=[\d}).%])\s*(?:(?<![a-zA-Z])(?:"
+    r"(?:(?<=[\d}).%])|(?<=\\pi))\s*(?:(?<![a-zA-Z])(?:"
     + UNITS
     + r")\b\.?(?:\s*\^\s*\{?[23]\}?)?\s*)+(?=$|[,;)\]=]|\s*(?:and|or)\b)",  # one way to split the spaces
     re.IGNORECASE,
@@ -213,7 +213,8 @@ def prepare(text: str) -> Prepared:
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
-        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", _ZH_NUMERAL_TERMS_RE.sub("形", text)))
+        text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
+        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
         text = _ZH_PER_UNIT_RE.sub(" ", _YUAN_RE.sub(_yuan_as_decimal, text))
         prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))
         text = _CJK_RE.sub(" ", text)

@@ -115,6 +115,14 @@ _LETTER_RE = re.compile(
 _LONE_LETTER_RE = re.compile(r"(?<![a-zA-Z'])([A-E])(?![a-zA-Z'])")
 
 
+# A model that goes on past its answer with a new exercise (``Question: ... Answer: 5``, as few-shot
+# prompts teach): the text from that line on is not this solution's. A numbered one (Question 2:)
+# may be the next part of the same exercise, and is kept.
+_NEXT_EXERCISE_RE = re.compile(
+    r"\n[^\S\n]{0,8}(?:\*\*)?(?:(?i:question|problem|exercise|q)|问题|题目|例题?)[^\S\n]{0,3}(?:\*\*)?[:：]"
+)
+
+
 def _prepare(text: str) -> str:
     text = text[-MAX_TEXT_CHARS:]
     text = repair_double_escapes(text)
@@ -128,7 +136,16 @@ def _prepare(text: str) -> str:
         m = _CHAT_END_RE.search(text)
     if m:
         text = text[: m.start()]
-    return text.strip()
+    return _before_next_exercise(text).strip()
+
+
+def _before_next_exercise(text: str) -> str:
+    """The text before a new exercise the model went on to, once it has given an answer."""
+    answered = [m.end() for m in (_MARKER_RE.search(text), _BOX_RE.search(text)) if m]
+    if not answered:
+        return text
+    m = _NEXT_EXERCISE_RE.search(text, min(answered))
+    return text[: m.start()] if m else text
 
 
 _BOX_TOKEN_RE = re.compile(r"[^\s$]{1,200}")  # ``\\boxed 5``: a short unbraced argument
@@ -290,7 +307,7 @@ def _first_sentence(rest: str) -> str:
 
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
-    sentence = re.sub(r"\\?\"\s*$", "", _first_sentence(rest))
+    sentence = _without_where_attained(re.sub(r"\\?\"\s*$", "", _first_sentence(rest)))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
     named = _named_value(sentence)
@@ -434,6 +451,26 @@ _ROOTS_AT_END_RE = re.compile(
 )
 
 
+# A closing clause that says where a value is attained (``..., attained at $x = 2$.``, ``，此时x=2``):
+# the value before it is the answer. Only the last 160 characters are searched.
+_WHERE_ATTAINED_CHARS = 160
+_WHERE_ATTAINED_RE = re.compile(
+    r"(?:,|;|\s)\s{0,3}(?:(?:which|that|and\s(?:it|this))\s{1,3})?(?:(?:is|are)\s{1,3})?"
+    r"(?:occurs?|attained|achieved|reached|obtained|happens)\s{1,3}(?:at|when|for|where|if)\b[^.\n]{0,120}\.?\s*$"
+    r"|[，,]\s?(?:此时|当且仅当|当)[^。\n]{0,80}。?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_where_attained(paragraph: str) -> str:
+    tail_start = max(0, len(paragraph) - _WHERE_ATTAINED_CHARS)
+    m = _WHERE_ATTAINED_RE.search(paragraph, tail_start)
+    if m is None:
+        return paragraph
+    before = paragraph[: m.start()]
+    return before if re.search(r"\d|\$", before[-_WHERE_ATTAINED_CHARS:]) else paragraph
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
@@ -442,7 +479,7 @@ def _fallback(text: str) -> str | None:
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
     ):
         return text.strip().rstrip(".")
-    last_paragraph = text.strip().split("\n\n")[-1]
+    last_paragraph = _without_where_attained(text.strip().split("\n\n")[-1])
     if _REFUSAL_RE.search(last_paragraph):
         return None
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.

@@ -62,6 +62,7 @@ from .nodes import (
     Word,
 )
 from .vocabulary import (
+    ANGLE_FUNCTIONS,
     BLACKBOARD_SETS,
     CONSTANTS,
     EMPTY_SET_COMMANDS,
@@ -232,6 +233,7 @@ class Parser:
             space = False
         self.pos = 0
         self.depth = 0
+        self.angle_arguments = 0  # how many trigonometric arguments the parser is inside
         self.nodes = 0
 
     # -- matrices --------------------------------------------------------------------------
@@ -497,9 +499,11 @@ class Parser:
         base = self.parse_postfix(self.parse_primary())
         if self.at("^", "**"):
             self.next()
-            if self.at("\\circ"):  # degrees
+            if self.at("\\circ"):  # degrees: a bare angle keeps its number, a trigonometric argument is in radians
                 self.next()
                 self.depth -= 1
+                if self.angle_arguments:
+                    base = self.node(Mul((base, Div(Const("pi"), Num(Fraction(180))))))
                 return self.parse_postfix(base)
             exponent = self.parse_exponent()
             base = self.parse_postfix(self.node(Pow(base, exponent)))
@@ -717,7 +721,10 @@ class Parser:
             base = self.parse_group() if self.at("{") else self.atom_token()
             arg = self.function_argument()
             return self.node(Div(Func("ln", (arg,)), Func("ln", (base,))))
+        angle = name in ANGLE_FUNCTIONS
+        self.angle_arguments += angle
         node = self.node(Func(name, (self.function_argument(),)))
+        self.angle_arguments -= angle
         return self.node(Pow(node, power)) if power is not None else node
 
     def function_argument(self) -> Node:

@@ -217,9 +217,12 @@ def replace_chinese_numbers(text: str) -> str:
 _LAST_SENTENCE_CHARS = 300  # the last sentence is looked for in this many characters, no more
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|[。！？；;\n]")
 _DIGIT_OR_MATH = frozenset("0123456789$\\^_{}=<>+*/|%")
-# Chinese words with 一 that are no number (一共 "in all", 一些 "some") and words that make a
-# numeral something other than the value (不到十二 "under twelve", 第三 "third", 两倍 "twice").
-_ZH_NOT_NUMBERS_RE = re.compile(r"一共|一起|一些|一下|一定|一直|一样|一般|一边|一半|统一|唯一|同一|万一|之一")
+# Chinese words with 一 that are no number (一共 "in all", 一些 "some", 一次运完 "in one go"; a
+# closing 一次 "once" stays a count) and words that make a numeral something other than the value
+# (不到十二 "under twelve", 第三 "third", 两倍 "twice").
+ZH_NOT_NUMBERS_RE = re.compile(
+    r"一共|一起|一些|一下|一定|一直|一样|一般|一边|一半|统一|唯一|同一|万一|之一|一次(?=[\u4e00-\u9fff])"
+)
 _ZH_NOT_THE_VALUE_RE = re.compile(
     r"不|没|约|左右|超过|多于|少于|至少|至多|最多|最少|以上|以下|倍|半|第|分之|每|比|几|多个|余|或"
 )
@@ -259,7 +262,7 @@ def _chinese_number_in_sentence(text: str) -> str | None:
     """The one Chinese numeral in a short sentence (``所以一共有十二个`` -> ``12``)."""
     if _ZH_NOT_THE_VALUE_RE.search(text):
         return None
-    numerals = ZH_NUMERAL_RE.findall(_ZH_NOT_NUMBERS_RE.sub(" ", text))
+    numerals = ZH_NUMERAL_RE.findall(ZH_NOT_NUMBERS_RE.sub(" ", text))
     if len(numerals) != 1 or re.search(r"[a-zA-Z]", text):
         return None
     return chinese_numeral(numerals[0])
