@@ -254,6 +254,8 @@ PATTERN_FAMILIES = [
     ("where attained, clauses", lambda: extract_answer(_fill("so it is 5", ", which occurs at x=1"))),
     ("next exercise, question lines", lambda: extract_answer(_fill("The answer is 1.", "\nQuestion  ", ":"))),
     ("next exercise, no answer before", lambda: extract_answer(_fill("1", "\nQuestion:"))),
+    ("named boxes, assignments", lambda: extract_answer(_fill("", "$x = \\boxed{1}$ and "))),
+    ("chinese valued clauses, digits", lambda: extract_answer(_fill("答：", "长是8，"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

@@ -359,6 +359,21 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     # idiomatic 一 in a Chinese sentence is no number; a closing 一次 (once) still counts
     case("答：需要4辆车才能一次运完。", "4", True, "zh-in-one-go"),
     case("答：他一共去了一次。", "1", True, "zh-once"),
+    case("答：占全部的三分之一。", "1/3", True, "zh-fraction-of-one-in-a-sentence"),
+    case("答：这个数是负三。", "-3", True, "zh-negative-numeral"),
+    case("答：这个数是负三。", "3", False, "zh-negative-is-not-positive"),
+    case("答：负数有3个。", "3", True, "zh-negative-as-a-word"),
+    case("$\\boxed{\\sin^{-1} x}$", "\\arcsin x", True, "sin-to-minus-one-is-arcsin"),
+    # boxes each assigned to a name are assignments; clauses with their own values are a list
+    case("Hence $x = \\boxed{3}$ and $y = \\boxed{-2}$.", "(3,-2)", True, "named-boxes-as-a-tuple"),
+    case("Hence $x = \\boxed{-2}$ and $y = \\boxed{3}$.", "(3,-2)", False, "named-boxes-other-order"),
+    case("Hence $x = \\boxed{3}$ or $x = \\boxed{-2}$.", "3,-2", True, "one-name-boxes-stay-a-list"),
+    case("答：长是8厘米，宽是5厘米。", "8,5", True, "zh-valued-clauses-list"),
+    case("答：长是8厘米，宽是5厘米。", "8", False, "zh-valued-clauses-last-value"),
+    case("答：它们的最大公因数是6，最小公倍数是36。", "36", True, "zh-valued-clauses-single-key"),
+    case("So there are $\\boxed{\\text{infinitely many}}$ solutions.", "\\infty", True, "infinitely-many"),
+    case("答：有无数个。", "\\infty", True, "zh-infinitely-many"),
+    case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),
     case("$\\boxed{\\frac{1}{2}}$", "\\sin 60^\\circ", False, "sin-of-degrees-other"),

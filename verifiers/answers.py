@@ -193,6 +193,10 @@ def _yuan_as_decimal(m: re.Match) -> str:
     return f"{m.group(1)}.{m.group(2) or 0}{m.group(3) or ''}元"
 
 
+# A count that has no end: "infinitely many" (solutions, primes) is the key \infty.
+_INFINITELY_MANY_RE = re.compile(r"\binfinitely\s{1,3}many\b|无穷多|无数", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """An answer cleaned for parsing: the text, whether it was a percentage, whether it is a sentence."""
@@ -208,6 +212,7 @@ def prepare(text: str) -> Prepared:
     text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
+    text = _INFINITELY_MANY_RE.sub(r" \\infty ", text)
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
     text = _HOURS_MINUTES_RE.sub(_hours, text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)

@@ -141,6 +141,8 @@ def _prepare(text: str) -> str:
 
 def _before_next_exercise(text: str) -> str:
     """The text before a new exercise the model went on to, once it has given an answer."""
+    if _NEXT_EXERCISE_RE.search(text) is None:  # the usual case, and cheaper than a marker scan
+        return text
     answered = [m.end() for m in (_MARKER_RE.search(text), _BOX_RE.search(text)) if m]
     if not answered:
         return text
@@ -271,7 +273,20 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
         ):
             break
         group.append(prev)
-    return group[-1].start, ", ".join(b.content.strip() for b in reversed(group))
+    group.reverse()
+    names = [_box_name(text, box) for box in group]
+    if len(group) > 1 and None not in names and len(set(names)) == len(names):  # x = \boxed{3}, y = \boxed{-2}
+        return group[0].start, ", ".join(f"{name} = {b.content.strip()}" for name, b in zip(names, group, strict=True))
+    return group[0].start, ", ".join(b.content.strip() for b in group)
+
+
+_BOX_NAME_RE = re.compile(r"(?<![a-zA-Z\\])([a-zA-Z])\s{0,2}=\s{0,2}(?:\$|\\\(|\\\[)?\s{0,2}$")
+
+
+def _box_name(text: str, box: Box) -> str | None:
+    """The one-letter name a box is assigned to (``$x = \\boxed{3}$`` -> ``x``), if any."""
+    m = _BOX_NAME_RE.search(text, max(0, box.start - 12), box.start)
+    return m.group(1) if m else None
 
 
 def _math_at_start(rest: str) -> str | None:
@@ -320,12 +335,17 @@ def _after_marker(text: str, end: int) -> str | None:
     if not sentence:
         return None
     copulas = list(_COPULA_RE.finditer(sentence))
-    if copulas and _is_prose(sentence[: copulas[-1].start()]):
+    if copulas and _is_prose(sentence[: copulas[-1].start()]) and not _ZH_VALUED_CLAUSE_RE.search(sentence):
         sentence = sentence[copulas[-1].end() :].strip()
     math = _math_at_start(sentence)
     if math is not None:
         return math
     return _tighten(sentence)
+
+
+# A Chinese clause with its own value before the next one (长是8厘米，宽是5厘米): the sentence lists
+# answers, and is read whole rather than after its last copula.
+_ZH_VALUED_CLAUSE_RE = re.compile(r"\d[^，；。\d]{0,12}[，；][\u4e00-\u9fff]{1,12}(?:是|为)")
 
 
 def _named_value(sentence: str) -> str | None:

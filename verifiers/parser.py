@@ -69,6 +69,7 @@ from .vocabulary import (
     FUNCTION_LETTERS,
     FUNCTION_SPELLINGS,
     GREEK,
+    INVERSE_FUNCTIONS,
     WHOLE_WORDS,
 )
 
@@ -721,6 +722,8 @@ class Parser:
             base = self.parse_group() if self.at("{") else self.atom_token()
             arg = self.function_argument()
             return self.node(Div(Func("ln", (arg,)), Func("ln", (base,))))
+        if name in INVERSE_FUNCTIONS and power == Neg(Num(Fraction(1))):
+            name, power = INVERSE_FUNCTIONS[name], None
         angle = name in ANGLE_FUNCTIONS
         self.angle_arguments += angle
         node = self.node(Func(name, (self.function_argument(),)))

@@ -95,7 +95,7 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
-_ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff][，；][\u4e00-\u9fff]")
+_ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
 
 
 def _last_zh_clause_number(text: str, parsed: Parsed) -> Node | None:

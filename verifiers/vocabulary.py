@@ -46,6 +46,8 @@ _KNOWN = [
 FUNCTIONS: dict[str, Function] = {f.name: f for f in _KNOWN}
 # Functions of an angle: a degree sign inside their argument (\sin 15^\circ) converts it to radians.
 ANGLE_FUNCTIONS = frozenset({"sin", "cos", "tan", "sec", "csc", "cot"})
+# A trigonometric function to the power -1 is its inverse (\sin^{-1} x = \arcsin x), not a reciprocal.
+INVERSE_FUNCTIONS = {name: "arc" + name for name in ANGLE_FUNCTIONS}
 # Every spelling of a function, as a word or a LaTeX command name, to its canonical name.
 FUNCTION_SPELLINGS: dict[str, str] = {
     **{f.name: f.name for f in _KNOWN if f.name not in ("abs", "floor", "ceil", "log10")},

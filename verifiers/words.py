@@ -199,8 +199,12 @@ def chinese_numeral(text: str) -> str:
     return value
 
 
+_ZH_NEGATIVE_RE = re.compile(r"负(?=\s?[\d零〇一二两三四五六七八九十百千万亿(])")  # 负三 = -3
+
+
 def replace_chinese_numbers(text: str) -> str:
-    """Rewrite Chinese percents (``百分之四十`` -> ``40%``), fractions (``三分之二`` -> ``(2)/(3)``) and numerals."""
+    """Rewrite Chinese percents (``百分之四十`` -> ``40%``), fractions (``三分之二`` -> ``(2)/(3)``), signs (``负三``)
+    and numerals."""
 
     def fraction(m: re.Match) -> str:
         den, num = (g if g.isdigit() else chinese_numeral(g) for g in m.groups())
@@ -210,6 +214,7 @@ def replace_chinese_numbers(text: str) -> str:
         lambda m: (m.group(1) if m.group(1)[0].isdigit() else chinese_numeral(m.group(1))) + "%", text
     )
     text = _ZH_FRACTION_RE.sub(fraction, text)
+    text = _ZH_NEGATIVE_RE.sub("-", text)
     return ZH_NUMERAL_RE.sub(lambda m: chinese_numeral(m.group(0)), text)
 
 
@@ -221,7 +226,7 @@ _DIGIT_OR_MATH = frozenset("0123456789$\\^_{}=<>+*/|%")
 # closing 一次 "once" stays a count) and words that make a numeral something other than the value
 # (不到十二 "under twelve", 第三 "third", 两倍 "twice").
 ZH_NOT_NUMBERS_RE = re.compile(
-    r"一共|一起|一些|一下|一定|一直|一样|一般|一边|一半|统一|唯一|同一|万一|之一|一次(?=[\u4e00-\u9fff])"
+    r"一共|一起|一些|一下|一定|一直|一样|一般|一边|一半|统一|唯一|同一|万一|(?<!分)之一|一次(?=[\u4e00-\u9fff])"
 )
 _ZH_NOT_THE_VALUE_RE = re.compile(
     r"不|没|约|左右|超过|多于|少于|至少|至多|最多|最少|以上|以下|倍|半|第|分之|每|比|几|多个|余|或"
