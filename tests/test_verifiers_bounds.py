@@ -256,6 +256,11 @@ PATTERN_FAMILIES = [
     ("next exercise, no answer before", lambda: extract_answer(_fill("1", "\nQuestion:"))),
     ("named boxes, assignments", lambda: extract_answer(_fill("", "$x = \\boxed{1}$ and "))),
     ("chinese valued clauses, digits", lambda: extract_answer(_fill("答：", "长是8，"))),
+    ("named set in words, spaces", lambda: prepare(_fill("The range is", " ", "reals"))),
+    ("named set in words, long prefix", lambda: prepare(_fill("", "is ", "reals"))),
+    ("chinese tenths, digits", lambda: answers._ZH_TENTHS_RE.sub("", _fill("", "1", "折"))),
+    ("chinese and a half, digits", lambda: answers._ZH_AND_A_HALF_RE.sub("", _fill("", "1", "个半"))),
+    ("below zero, digits", lambda: answers.BELOW_ZERO_RE.sub("", _fill("", "1", " below zero"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

@@ -373,6 +373,33 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("答：它们的最大公因数是6，最小公倍数是36。", "36", True, "zh-valued-clauses-single-key"),
     case("So there are $\\boxed{\\text{infinitely many}}$ solutions.", "\\infty", True, "infinitely-many"),
     case("答：有无数个。", "\\infty", True, "zh-infinitely-many"),
+    # sets named in words, alone or closing a short sentence; never after a negation
+    case("The domain is all real numbers.", "(-\\infty,\\infty)", True, "words-all-reals"),
+    case("The range is all positive real numbers.", "(0,\\infty)", True, "words-positive-reals"),
+    case("The range is all positive real numbers.", "[0,\\infty)", False, "words-positive-reals-open"),
+    case("$\\boxed{\\text{no solution}}$", "\\emptyset", True, "words-no-solution"),
+    case("no solution", "2", False, "words-no-solution-is-no-value"),
+    case("答：方程无解。", "\\emptyset", True, "zh-words-no-solution"),
+    case("解集不是空集。", "\\emptyset", False, "zh-words-negated"),
+    case("The solution set is not the empty set.", "\\emptyset", False, "words-negated"),
+    # a vector against a tuple; a generic noun after a one-word text answer
+    case("$\\boxed{(6, 3)}$", "\\begin{pmatrix}6\\\\3\\end{pmatrix}", True, "tuple-vs-column-vector"),
+    case("$\\boxed{(3, 6)}$", "\\begin{pmatrix}6\\\\3\\end{pmatrix}", False, "tuple-vs-column-vector-order"),
+    case("Therefore $f$ is an odd function.", "\\text{odd}", True, "text-with-kind-noun"),
+    case("Therefore $f$ is an even function.", "\\text{odd}", False, "text-with-kind-noun-other"),
+    # a value followed by "of" and words keeps its value; "a total of 20" reads what follows
+    case("The answer is 20 cups of feed in the final meal.", "20", True, "value-of-words"),
+    case("The answer is a total of 20.", "20", True, "total-of-value"),
+    # tenths (打八折, 二成), "and a half" after a count, below zero
+    case("答：该商品打了八折。", "80%", True, "zh-discount-tenths"),
+    case("答：该商品打了八五折。", "85%", True, "zh-discount-hundredths"),
+    case("答：该商品打了八折。", "8", False, "zh-discount-is-no-count"),
+    case("答：比原来增加了二成。", "20%", True, "zh-share-in-tenths"),
+    case("答：小明跑了3圈半。", "3.5", True, "zh-and-a-half"),
+    case("答：用了一个半小时。", "1.5", True, "zh-one-and-a-half-hours"),
+    case("答：半径是3厘米。", "3", True, "zh-radius-is-no-half"),
+    case("答：气温是零下5度。", "-5", True, "zh-below-zero"),
+    case("5 degrees below zero", "-5", True, "below-zero"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

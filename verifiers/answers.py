@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 from .limits import MAX_ANSWER_CHARS, Deadline
@@ -11,7 +12,7 @@ from .long_answers import flat_sum, strip_outer_groups
 from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
-from .vocabulary import BLACKBOARD_SETS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
+from .vocabulary import BLACKBOARD_SETS, NAMED_SET_WORDS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
 from .words import ZH_NOT_NUMBERS_RE, english_number, number_in_sentence, replace_chinese_numbers
 
 _UNIT_RE = re.compile(
@@ -56,6 +57,7 @@ def simplify_text(text: str) -> str:
     Yes/no answers take one canonical word (``True``, ``Yes, it can.``, ``是``, ``正确`` -> ``yes``).
     """
     text = _ARTICLE_RE.sub("", clean_latex(text).lower().strip())
+    text = _KIND_NOUN_RE.sub(r"\1", text)
     loose = re.sub(r"[\s{}\\.;:!?\"'`,，。！]+", "", text)
     return _yes_or_no(text, loose) or loose
 
@@ -64,6 +66,11 @@ def simplify_text(text: str) -> str:
 _ARTICLE_RE = re.compile(
     r"^(?:(?:a|an|the)\s+|(?:[这那它此该]?(?:是|为))?(?:一[个种条只件类张]|[个种])(?=[\u4e00-\u9fff]))"
 )
+
+
+# A generic noun after a one-word text answer says what it describes: "odd function" is "odd",
+# "prime number" is "prime".
+_KIND_NOUN_RE = re.compile(r"^([a-z]{2,20})\s{1,3}(?:function|number|integer)s?\s?\.?$")
 
 
 # A solution that opens its last paragraph with its verdict: "Yes, because 17 is prime." / "不能，因为..."
@@ -197,6 +204,23 @@ def _yuan_as_decimal(m: re.Match) -> str:
 _INFINITELY_MANY_RE = re.compile(r"\binfinitely\s{1,3}many\b|无穷多|无数", re.IGNORECASE)
 
 
+# A temperature below zero is negative: "5 degrees below zero" = -5, 零下5度 = -5.
+BELOW_ZERO_RE = re.compile(
+    r"(?<![\d.])(\d{1,6}(?:\.\d{1,6})?)\s?(?:degrees?\s|°\s?)?(?:[CF]\s)?below\szero|零下\s?(?=\d)", re.I
+)
+
+
+# Tenths as a discount or a share (打八折 = 80% of the price, 八五折 = 85%, 增加了二成 = 20%), and
+# "and a half" after a count (3圈半 = 3.5圈, 一个半小时 = 1.5个小时); read after the numerals are digits.
+_ZH_TENTHS_RE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?(?:折|成)")
+_ZH_AND_A_HALF_RE = re.compile(r"(?<![\d.])(\d{1,6})\s?(个|[\u4e00-\u9fff])半(?![径圆岛价])")
+
+
+def _tenths_as_percent(m: re.Match) -> str:
+    value = Fraction(m.group(1))
+    return f"{value * 10 if len(m.group(1)) == 1 or '.' in m.group(1) else value}%"
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """An answer cleaned for parsing: the text, whether it was a percentage, whether it is a sentence."""
@@ -206,20 +230,38 @@ class Prepared:
     prose: bool = False
 
 
+# A set named in words: the whole answer (in \text{} or not), or a short sentence ending with it.
+_NAMED_SET_RE = re.compile(
+    r"^\s{0,3}(?:\\text\s?\{\s?)?([^.\n]{0,60}?(?:\b(?:is|are|be)\s{1,3}|(?:是|为)\s{0,3})|[\u4e00-\u9fff]{1,12}?)?"
+    r"(?:(?:all|any|the)\s{1,3}(?:set\s{1,3}of\s{1,3})?)?("
+    + "|".join(re.escape(w) for w in sorted(NAMED_SET_WORDS, key=len, reverse=True))
+    + r")\s?\}?\s?[.。]?\s{0,3}$",
+    re.IGNORECASE,
+)
+
+
+NEGATION_RE = re.compile(r"\b(?:not|never|neither|nor)\b|n't|不|非|没|无", re.IGNORECASE)
+
+
 def prepare(text: str) -> Prepared:
     """Clean an answer for parsing."""
     prose = False
+    named = _NAMED_SET_RE.match(text)
+    if named and not NEGATION_RE.search(named.group(1) or ""):
+        text = NAMED_SET_WORDS[named.group(2).lower()]
     text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
     text = _INFINITELY_MANY_RE.sub(r" \\infty ", text)
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
     text = _HOURS_MINUTES_RE.sub(_hours, text)
+    text = BELOW_ZERO_RE.sub(r"-\1", text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
+        text = _ZH_AND_A_HALF_RE.sub(r"\1.5\2", _ZH_TENTHS_RE.sub(_tenths_as_percent, text))
         text = _ZH_PER_UNIT_RE.sub(" ", _YUAN_RE.sub(_yuan_as_decimal, text))
         prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))
         text = _CJK_RE.sub(" ", text)

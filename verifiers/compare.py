@@ -120,6 +120,7 @@ class Comparer:
             if equation.correct:
                 return equation
         p, g = _assignments_as_tuple(p, g), _assignments_as_tuple(g, p)
+        p, g = _vector_as_tuple(p, g), _vector_as_tuple(g, p)
         p, g = self.value_of(p), self.value_of(g)
         if isinstance(g, Based) and isinstance(p, Num) and p.decimals is None and p.value.denominator == 1:
             p = Based(str(p.value.numerator), g.base)  # digits read in the base the key names
@@ -735,6 +736,16 @@ def _assignments_as_tuple(node: Node, other: Node) -> Node:
             case _:
                 return node
     return Seq(other.opener, other.closer, tuple(named[name] for name in sorted(named)))
+
+
+def _vector_as_tuple(node: Node, other: Node) -> Node:
+    """A column or row vector (a one-column or one-row matrix) against a tuple of as many entries:
+    its entries as that tuple, in order (``\\begin{pmatrix}6\\\\3\\end{pmatrix}`` = ``(6, 3)``)."""
+    if not (isinstance(node, Matrix) and isinstance(other, Seq) and (other.opener, other.closer) == ("(", ")")):
+        return node
+    entries = [x for row in node.rows for x in row]
+    vector = len(node.rows) == 1 or all(len(row) == 1 for row in node.rows)
+    return Seq("(", ")", tuple(entries)) if vector and len(entries) == len(other.items) > 1 else node
 
 
 def _is_abs(node: Node) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .answers import HOURS_AND_MINUTES
+from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
 from .choices import choice_letter, labelled_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
@@ -136,7 +136,7 @@ def _prepare(text: str) -> str:
         m = _CHAT_END_RE.search(text)
     if m:
         text = text[: m.start()]
-    return _before_next_exercise(text).strip()
+    return BELOW_ZERO_RE.sub(r"-\1", _before_next_exercise(text)).strip()  # a sign the extraction would drop
 
 
 def _before_next_exercise(text: str) -> str:
@@ -334,7 +334,11 @@ def _after_marker(text: str, end: int) -> str | None:
     sentence = _TRAILING_JUNK_RE.sub("", sentence).strip(" *:")
     if not sentence:
         return None
-    copulas = list(_COPULA_RE.finditer(sentence))
+    copulas = [
+        m  # "a total of 20" reads what follows "of"; "20 cups of feed" holds its value before it
+        for m in _COPULA_RE.finditer(sentence)
+        if m.group(0).lower() != "of" or not re.search(r"\d", sentence[: m.start()])
+    ]
     if copulas and _is_prose(sentence[: copulas[-1].start()]) and not _ZH_VALUED_CLAUSE_RE.search(sentence):
         sentence = sentence[copulas[-1].end() :].strip()
     math = _math_at_start(sentence)

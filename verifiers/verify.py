@@ -6,7 +6,7 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
+from .answers import NEGATION_RE, TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
 from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
@@ -152,7 +152,6 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
 
 _MAX_TEXT_SENTENCE = 120
 _AFTER_COPULA_RE = re.compile(r"^.*(?:\b(?:is|are|was|were)\s+|是|为)", re.DOTALL)
-_NEGATED_RE = re.compile(r"\b(?:not|never|neither|nor)\b|n't|不|非|没|无", re.IGNORECASE)
 
 
 def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
@@ -161,7 +160,7 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
     p, g = simplify_text(pred_text), simplify_text(gold_text)
     if g in ("yes", "no"):
         p = solution_verdict(pred_text, prediction) or p
-    elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not _NEGATED_RE.search(pred_text):
+    elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not NEGATION_RE.search(pred_text):
         p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text))
     ok = bool(g) and p == g
     return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")

@@ -111,23 +111,31 @@ GREEK = {
 # Named sets: LaTeX commands, blackboard letters (after \mathbb is unwrapped) and words.
 EMPTY_SET_COMMANDS = {"\\emptyset", "\\varnothing", "\\O"}
 BLACKBOARD_SETS = {"R": "reals", "N": "naturals", "Z": "integers", "Q": "rationals", "C": "complexes"}
+# Sets named in words, as the LaTeX they stand for (an answer that is only the name, or a short
+# sentence ending with it: "The range is all positive real numbers.").
 NAMED_SET_WORDS = {
-    "emptyset": "empty",
-    "empty set": "empty",
-    "the empty set": "empty",
-    "no solution": "empty",
-    "no solutions": "empty",
-    "无解": "empty",
-    "空集": "empty",
-    "all real numbers": "reals",
-    "real numbers": "reals",
-    "the reals": "reals",
-    "全体实数": "reals",
-    "实数集": "reals",
-    "natural numbers": "naturals",
-    "自然数集": "naturals",
-    "integers": "integers",
-    "整数集": "integers",
+    "empty set": "\\emptyset",
+    "emptyset": "\\emptyset",
+    "no solution": "\\emptyset",
+    "no solutions": "\\emptyset",
+    "no real solutions": "\\emptyset",
+    "无解": "\\emptyset",
+    "空集": "\\emptyset",
+    "real numbers": "\\mathbb{R}",
+    "real number": "\\mathbb{R}",
+    "reals": "\\mathbb{R}",
+    "全体实数": "\\mathbb{R}",
+    "实数集": "\\mathbb{R}",
+    "positive real numbers": "(0,\\infty)",
+    "positive reals": "(0,\\infty)",
+    "negative real numbers": "(-\\infty,0)",
+    "negative reals": "(-\\infty,0)",
+    "nonnegative real numbers": "[0,\\infty)",
+    "non-negative real numbers": "[0,\\infty)",
+    "natural numbers": "\\mathbb{N}",
+    "自然数集": "\\mathbb{N}",
+    "integers": "\\mathbb{Z}",
+    "整数集": "\\mathbb{Z}",
 }
 
 UNITS = (
