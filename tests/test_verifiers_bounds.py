@@ -261,6 +261,8 @@ PATTERN_FAMILIES = [
     ("chinese tenths, digits", lambda: answers._ZH_TENTHS_RE.sub("", _fill("", "1", "折"))),
     ("chinese and a half, digits", lambda: answers._ZH_AND_A_HALF_RE.sub("", _fill("", "1", "个半"))),
     ("below zero, digits", lambda: answers.BELOW_ZERO_RE.sub("", _fill("", "1", " below zero"))),
+    ("superscript runs", lambda: prepare(_fill("", "⁻³"))),
+    ("restated value, commas", lambda: extract_answer(_fill("The answer is 1", ", i.e.", " 2"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

@@ -400,6 +400,14 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("答：半径是3厘米。", "3", True, "zh-radius-is-no-half"),
     case("答：气温是零下5度。", "-5", True, "zh-below-zero"),
     case("5 degrees below zero", "-5", True, "below-zero"),
+    # unicode and markdown forms; a value said again another way
+    case("The answer is ½.", "0.5", True, "unicode-vulgar-fraction"),
+    case("The answer is 5×10⁻³.", "0.005", True, "unicode-superscript-exponent"),
+    case("The answer is 5×10⁻³.", "0.05", False, "unicode-superscript-exponent-other"),
+    case("The answer is `42`.", "42", True, "markdown-code-answer"),
+    case("The answer is 9.8 m/s^2.", "9.8", True, "unit-per-second-squared"),
+    case("The answer is 0.5, i.e., 50%.", "\\frac12", True, "restated-value"),
+    case("The answer is 12 (that is, a dozen).", "12", True, "restated-in-words"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

@@ -486,9 +486,16 @@ _WHERE_ATTAINED_RE = re.compile(
 )
 
 
+# The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)".
+_RESTATED_RE = re.compile(
+    r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$", re.IGNORECASE
+)
+
+
 def _without_where_attained(paragraph: str) -> str:
+    """``paragraph`` without a closing clause that says where its value is attained or says it again."""
     tail_start = max(0, len(paragraph) - _WHERE_ATTAINED_CHARS)
-    m = _WHERE_ATTAINED_RE.search(paragraph, tail_start)
+    m = _WHERE_ATTAINED_RE.search(paragraph, tail_start) or _RESTATED_RE.search(paragraph, tail_start)
     if m is None:
         return paragraph
     before = paragraph[: m.start()]

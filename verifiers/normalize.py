@@ -9,10 +9,7 @@ from .cache import text_cache
 from .limits import CLEAN_CACHE_CHARS, MAX_ANSWER_CHARS
 
 _UNICODE_MATH = {
-    "²": "^2",
-    "³": "^3",
-    "¹": "^1",
-    "⁰": "^0",
+    "`": "",  # markdown code marks around an answer
     "√": "\\sqrt ",
     "π": "\\pi ",
     "×": "\\times ",
@@ -48,6 +45,9 @@ _UNICODE_MATH = {
     "＄": "$",
 }
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE_MATH)))
+# A run of superscript characters is one exponent: 10⁻³ = 10^{-3}, x²³ = x^{23}.
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT_RUN_RE = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]{1,40}")
 
 # LaTeX commands whose argument is plain content.
 _WRAPPERS = (
@@ -99,8 +99,9 @@ _OPS = [
 
 def unicode_to_ascii_math(text: str) -> str:
     """Full-width forms to ASCII (NFKC) and math symbols to their LaTeX commands."""
+    text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group(0).translate(_SUPERSCRIPTS) + "}", text)
     text = _UNICODE_RE.sub(lambda m: _UNICODE_MATH[m.group(0)], text)
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", text).replace("\u2044", "/")  # NFKC writes ½ as 1⁄2
 
 
 def unwrap_command(text: str, pattern: re.Pattern) -> str:

@@ -142,7 +142,7 @@ UNITS = (
     "square|sq|cubic|centimeters?|centimetres?|cm|mm|km|meters?|metres?|inch(?:es)?|in|feet|foot|ft|"
     "yards?|yd|miles?|mi|kilograms?|kg|grams?|gm|pounds?|lbs?|ounces?|oz|seconds?|sec|s|minutes?|"
     "min|mins|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?|dollars?|cents?|euros?|yuan|rmb|usd|"
-    "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|people|persons?|students?|points?|"
+    "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|m/s|km/s|cm/s|ft/s|people|persons?|students?|points?|"
     "apples?|books?|pieces?|times|ways?|m|g|l"
 )
 # Chinese units: one character or a compound (每小时45千米, 45千米/小时); dropped like English units.
