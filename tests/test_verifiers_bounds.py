@@ -263,6 +263,7 @@ PATTERN_FAMILIES = [
     ("below zero, digits", lambda: answers.BELOW_ZERO_RE.sub("", _fill("", "1", " below zero"))),
     ("superscript runs", lambda: prepare(_fill("", "⁻³"))),
     ("restated value, commas", lambda: extract_answer(_fill("The answer is 1", ", i.e.", " 2"))),
+    ("closing checks, labels", lambda: extract_answer(_fill("1", " check:"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

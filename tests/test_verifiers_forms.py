@@ -408,6 +408,11 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("The answer is 9.8 m/s^2.", "9.8", True, "unit-per-second-squared"),
     case("The answer is 0.5, i.e., 50%.", "\\frac12", True, "restated-value"),
     case("The answer is 12 (that is, a dozen).", "12", True, "restated-in-words"),
+    # a check after the answer is no answer; a check that goes on to a new answer is read
+    case("We get 42.\n\nVerification: 42 - 30 = 12 ✓.", "42", True, "closing-check"),
+    case("所以，这个数是6，检验：2×6+3=15，正确。", "6", True, "zh-closing-check"),
+    case("x = 4.\nCheck: 3*4+5 = 17, wrong. Redo: x = 5. The answer is 5.", "5", True, "check-then-answer"),
+    case("x = 4.\nCheck: 3*4+5 = 17, wrong. Redo: x = 5. The answer is 5.", "4", False, "check-then-answer-not-first"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

@@ -136,7 +136,22 @@ def _prepare(text: str) -> str:
         m = _CHAT_END_RE.search(text)
     if m:
         text = text[: m.start()]
-    return BELOW_ZERO_RE.sub(r"-\1", _before_next_exercise(text)).strip()  # a sign the extraction would drop
+    text = _before_closing_check(_before_next_exercise(text))
+    return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
+
+
+# A check of the answer after it (``Verification: 42 - 30 = 12 ✓``, ``检验：2×6+3=15，正确``): its
+# numbers are not the answer. A check that goes on to give an answer (after finding a slip) stays.
+_CHECK_RE = re.compile(r"(?:(?<![a-zA-Z])(?:verification|check(?:ing)?)|验证|检验|验算)\s{0,3}[:：]", re.IGNORECASE)
+
+
+def _before_closing_check(text: str) -> str:
+    """``text`` without a check of its answer that closes it."""
+    last = max(_CHECK_RE.finditer(text), key=lambda m: m.start(), default=None)
+    if last is None or not re.search(r"\d", text[: last.start()]):
+        return text
+    after = text[last.end() :]
+    return text if _MARKER_RE.search(after) or _BOX_RE.search(after) else text[: last.start()]
 
 
 def _before_next_exercise(text: str) -> str:
