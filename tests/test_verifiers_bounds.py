@@ -264,6 +264,8 @@ PATTERN_FAMILIES = [
     ("superscript runs", lambda: prepare(_fill("", "⁻³"))),
     ("restated value, commas", lambda: extract_answer(_fill("The answer is 1", ", i.e.", " 2"))),
     ("closing checks, labels", lambda: extract_answer(_fill("1", " check:"))),
+    ("part labels, many", lambda: prepare(_fill("", "(1) 8；"))),
+    ("ruled-out options, letters", lambda: extract_choice(_fill("", "not (B) "))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

@@ -413,6 +413,16 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("所以，这个数是6，检验：2×6+3=15，正确。", "6", True, "zh-closing-check"),
     case("x = 4.\nCheck: 3*4+5 = 17, wrong. Redo: x = 5. The answer is 5.", "5", True, "check-then-answer"),
     case("x = 4.\nCheck: 3*4+5 = 17, wrong. Redo: x = 5. The answer is 5.", "4", False, "check-then-answer-not-first"),
+    # an option in bold, an option ruled out after the chosen one
+    case("所以正确选项是 **B**。", "B", True, "bold-option"),
+    case("The correct option is (D) 42, not (B) 24.", "D", True, "option-then-ruled-out"),
+    case("The correct option is (D) 42, not (B) 24.", "B", False, "ruled-out-option-not-chosen"),
+    case("It is B rather than C.", "B", True, "option-rather-than"),
+    # part labels inside a listed answer are separators; a function's argument is no label
+    case("答：(1) 8；(2) 16。", "8, 16", True, "part-labels-in-answer"),
+    case("答：(1) 8；(2) 16。", "8, 17", False, "part-labels-other-value"),
+    case("答：第一问为 8，第二问为 16。", "8, 16", True, "zh-part-ordinals-in-answer"),
+    case("f(1) = 3, f(2) = 5", "3, 5", True, "function-arguments-no-labels"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

@@ -243,9 +243,18 @@ _NAMED_SET_RE = re.compile(
 NEGATION_RE = re.compile(r"\b(?:not|never|neither|nor)\b|n't|不|非|没|无", re.IGNORECASE)
 
 
+# Part labels inside an answer that lists several ((1) 8；(2) 16, 第一问为8，第二问为16): separators.
+_PART_LABEL_RE = re.compile(
+    r"(?<![a-zA-Z\\\d^_])[(（]\s?[1-9]\s?[)）]\s?|[①②③④⑤⑥⑦⑧⑨]\s?"
+    r"|第[一二三四五六七八九\d]{1,2}(?:小题|问|题|部分|空)\s?(?:[:：]|的答案[为是]|[为是])?\s?"
+)
+
+
 def prepare(text: str) -> Prepared:
     """Clean an answer for parsing."""
     prose = False
+    if len(_PART_LABEL_RE.findall(text, 0, 2000)) >= 2:
+        text = re.sub(r"[;；,，]\s?,", ",", _PART_LABEL_RE.sub(", ", text))
     named = _NAMED_SET_RE.match(text)
     if named and not NEGATION_RE.search(named.group(1) or ""):
         text = NAMED_SET_WORDS[named.group(2).lower()]

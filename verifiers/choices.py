@@ -39,7 +39,7 @@ class LabelledOption:
 
 
 def _unboxed(text: str) -> str:
-    return text.replace("$", "").replace("\\boxed", "")
+    return text.replace("$", "").replace("\\boxed", "").replace("**", "")  # ** : markdown bold
 
 
 def _bare(text: str) -> str:
@@ -77,4 +77,4 @@ def labelled_option(text: str) -> LabelledOption | None:
 
 def letter_in_arithmetic(text: str) -> bool:
     """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
-    return _LETTER_IN_ARITHMETIC_RE.search(text.replace("$", "")) is not None
+    return _LETTER_IN_ARITHMETIC_RE.search(_unboxed(text)) is not None

@@ -544,6 +544,11 @@ def _fallback(text: str) -> str | None:
     return None
 
 
+_BOLD_LETTER_RE = re.compile(r"\*\*\s?([A-J])\s?\*\*")  # markdown bold around an option: **B**
+# An option named to be ruled out: "(D) 42, not (B) 24", "rather than B", "而不是B".
+_REJECTED_BEFORE_RE = re.compile(r"(?:\bnot|\bthan|\binstead\sof|不是|而非|并非)\s{0,2}$", re.IGNORECASE)
+
+
 def extract_choice(text: str) -> str | None:
     """The option letter a solution commits to (``The answer is (B)``, ``选B``, ``B.``)."""
     text = _prepare(text)
@@ -552,8 +557,13 @@ def extract_choice(text: str) -> str | None:
         letter = choice_letter(boxes[-1].content)
         if letter:
             return letter
-    found = [next(g for g in m.groups() if g) for m in _LETTER_RE.finditer(text)]
+    text = _BOLD_LETTER_RE.sub(r"\1", text)
+    found = [next(g for g in m.groups() if g) for m in _LETTER_RE.finditer(text) if not _ruled_out(text, m)]
     if found:
         return found[-1].upper()
-    lone = _LONE_LETTER_RE.findall(text)
+    lone = [m.group(1) for m in _LONE_LETTER_RE.finditer(text) if not _ruled_out(text, m)]
     return lone[-1] if lone else None
+
+
+def _ruled_out(text: str, m: re.Match) -> bool:
+    return _REJECTED_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()) is not None
