@@ -423,6 +423,20 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("答：(1) 8；(2) 16。", "8, 17", False, "part-labels-other-value"),
     case("答：第一问为 8，第二问为 16。", "8, 16", True, "zh-part-ordinals-in-answer"),
     case("f(1) = 3, f(2) = 5", "3, 5", True, "function-arguments-no-labels"),
+    # a value ruled out after the answer, a negated answer marker, a correction after it
+    case("The answer is 12, not 13.", "13", False, "ruled-out-value-not-the-answer"),
+    case("The answer is 12, not 13.", "12", True, "value-before-ruled-out"),
+    case("The answer is not 12.", "12", False, "negated-marker"),
+    case("所以答案不是12。", "12", False, "zh-negated-marker"),
+    case("The answer is not 12. The answer is 13.", "13", True, "negated-then-answer"),
+    case("答：不是12，而是15。", "15", True, "zh-correction"),
+    case("The answer is not 12 but 13.", "12", False, "correction-not-the-first"),
+    case("There are 5 apples, so I cannot determine how many pears there are.", "5", False, "refusal-kept"),
+    # probes with every symbol negative tell x from |x|; where a side is not real they are skipped
+    case("$\\boxed{\\sqrt{x^2}}$", "x", False, "sqrt-of-square-is-not-x"),
+    case("$\\boxed{|x|}$", "\\sqrt{x^2}", True, "abs-is-sqrt-of-square"),
+    case("$\\boxed{x}$", "|x|", False, "x-is-not-abs"),
+    case("$\\boxed{\\ln|x|}$", "\\ln x", True, "log-abs-where-defined"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

@@ -49,6 +49,9 @@ from .sandbox import sympy_equal_bounded
 from .vocabulary import KNOWN_FUNCTION_NAMES
 
 _PROBES = 4  # random points for expressions with free symbols
+# ... and points with every symbol negative, which count only where both sides are real there:
+# they tell x from |x| and \sqrt{x^2}, and leave alone what is only defined for positive values.
+_NEGATIVE_PROBES = 2
 _NOISE_DIGITS = 35  # differences below 10^-35 of the working scale are rounding noise
 _PRECISE_DIGITS = 10  # a decimal with this many significant digits, correctly rounded, stands for an exact value
 _MAX_ALTERNATIVES = 16
@@ -577,10 +580,13 @@ class Comparer:
         symbols = _symbols(p) | _symbols(g)
         method = "symbolic" if symbols else "numeric"
         checked = 0
-        for seed in range(_PROBES if symbols else 1):
+        for seed in range(_PROBES + _NEGATIVE_PROBES if symbols else 1):
+            negative = seed >= _PROBES
             try:
-                vp, vg, scale = self.evaluate_pair(p, g, seed)
+                vp, vg, scale = self.evaluate_pair(p, g, seed, negative=negative)
             except (NotNumeric, ZeroDivisionError, ValueError, OverflowError):
+                continue
+            if negative and not (_is_real(vp) and _is_real(vg)):
                 continue
             if isinstance(vp, tuple) or isinstance(vg, tuple):
                 method = "matrix"
@@ -602,12 +608,12 @@ class Comparer:
                 approximated = True
             magnitude = max(max(_decimal_exponent(a), _decimal_exponent(b)) for a, b in pairs)
             magnitude = max(magnitude, math.log10(scale))
-            if not approximated and not self.close_at_precision(p, g, seed, magnitude):
+            if not approximated and not self.close_at_precision(p, g, seed, magnitude, negative):
                 return Outcome(False, method)
             checked += 1
         return Outcome(checked > 0, method if checked else "sympy-needed")
 
-    def close_at_precision(self, p: Node, g: Node, seed: int, magnitude: float) -> bool:
+    def close_at_precision(self, p: Node, g: Node, seed: int, magnitude: float, negative: bool = False) -> bool:
         """Agreement confirmed with many more digits than a difference could hide below.
 
         A difference of 1 in a huge value, or of ``10^{-40}`` deep in a nested exponent, is
@@ -616,7 +622,7 @@ class Comparer:
         digits = max(int(magnitude), 0) + _CONFIRM_DIGITS
         if digits > _MAX_DIGITS:
             raise TooLarge("values too large to compare at sufficient precision")
-        vp, vg, scale = self.evaluate_pair(p, g, seed, digits)
+        vp, vg, scale = self.evaluate_pair(p, g, seed, digits, negative)
         if isinstance(vp, tuple) or isinstance(vg, tuple):
             return all(
                 _close(a, b, scale, digits - _GUARD_DIGITS)
@@ -625,8 +631,8 @@ class Comparer:
             )
         return _close(vp, vg, scale, digits - _GUARD_DIGITS)
 
-    def evaluate_pair(self, p: Node, g: Node, seed: int, digits: int = PRECISION_DIGITS):
-        env: dict = {"__seed__": seed}
+    def evaluate_pair(self, p: Node, g: Node, seed: int, digits: int = PRECISION_DIGITS, negative: bool = False):
+        env: dict = {"__seed__": seed, "__negative__": negative}
         ev = NumericEvaluator(env, self.deadline)
         saved, ev.ctx.dps = ev.ctx.dps, digits
         try:
@@ -639,6 +645,13 @@ class Comparer:
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _is_real(value) -> bool:
+    """A real number, or a matrix of them (a complex value with zero imaginary part counts)."""
+    if isinstance(value, tuple):
+        return all(_is_real(x) for row in value for x in row)
+    return getattr(value, "imag", 0) == 0  # the evaluator's own mpmath context: no isinstance
+
+
 def _close(a, b, scale: float, digits: int = _NOISE_DIGITS) -> bool:
     if a == b:
         return True

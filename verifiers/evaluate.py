@@ -303,10 +303,12 @@ class NumericEvaluator:
         return total
 
     def probe_value(self, name: str):
-        """A reproducible pseudo-random value in (1, 3) for a free symbol."""
+        """A reproducible pseudo-random value in (1, 3) for a free symbol; in (-3, -1) when the
+        environment asks for negative probes (``__negative__``)."""
         seed = self.env.get("__seed__", 0)
         digest = hashlib.blake2b(f"{seed}:{name}".encode(), digest_size=8).digest()
-        return self.ctx.mpf(1) + self.ctx.mpf(int.from_bytes(digest, "big")) / 2**63
+        value = self.ctx.mpf(1) + self.ctx.mpf(int.from_bytes(digest, "big")) / 2**63
+        return -value if self.env.get("__negative__") else value
 
     def unknown_function(self, name: str, values: list):
         """A reproducible pseudo-random function of its (rounded) arguments."""

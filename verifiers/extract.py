@@ -469,17 +469,31 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     """The final answer of prepared text and where its marker or box starts (-1: the fallback)."""
     boxes = find_boxes(text, unclosed_last=not fallback)
     box_start, box_answer = _last_box_group(text, boxes, key=not fallback) if boxes else (-1, None)
+    negated = False  # "The answer is not 12.": no answer, unless another marker or a box gives one
     for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
         if m.start() < box_start:
             break
         if boxes and m.start() < boxes[-1].start:  # a part's marker inside the group: (2) 答案为 \boxed{4}
+            continue
+        if _NEGATED_START_RE.match(text, m.end()):
+            correction = _CORRECTION_RE.search(text, m.end(), m.end() + 200)  # 不是12，而是15
+            answer = _after_marker(text, correction.end()) if correction else None
+            if answer and answer.strip():
+                return answer.strip(), m.start()
+            negated = True
             continue
         answer = _after_marker(text, m.end())
         if answer and answer.strip():
             return answer.strip(), m.start()
     if box_answer is not None:
         return box_answer.strip(), box_start
-    return (_fallback(text) if fallback else None), -1
+    return (_fallback(text) if fallback and not negated else None), -1
+
+
+_NEGATED_START_RE = re.compile(
+    r"\s{0,3}(?:(?:答案|the\sanswer\sis)\s{0,2})?(?:not\b|never\b|不是|并非|不对)", re.IGNORECASE
+)
+_CORRECTION_RE = re.compile(r"而是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE)
 
 
 # The values of one variable joined by or/and at the very end: ``so x = 3 or x = -3.``
@@ -501,9 +515,12 @@ _WHERE_ATTAINED_RE = re.compile(
 )
 
 
-# The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)".
+# The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)" ...
+# ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
 _RESTATED_RE = re.compile(
-    r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$", re.IGNORECASE
+    r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
+    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$",
+    re.IGNORECASE,
 )
 
 
@@ -525,9 +542,10 @@ def _fallback(text: str) -> str | None:
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
     ):
         return text.strip().rstrip(".")
-    last_paragraph = _without_where_attained(text.strip().split("\n\n")[-1])
+    last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):
         return None
+    last_paragraph = _without_where_attained(last_paragraph)
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
         return worded
