@@ -266,6 +266,8 @@ PATTERN_FAMILIES = [
     ("closing checks, labels", lambda: extract_answer(_fill("1", " check:"))),
     ("part labels, many", lambda: prepare(_fill("", "(1) 8；"))),
     ("ruled-out options, letters", lambda: extract_choice(_fill("", "not (B) "))),
+    ("combinations, digits", lambda: prepare(_fill("C(", "1", ","))),
+    ("modulus, spaces", lambda: prepare(_fill("2", " ", "\\pmod{5}"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

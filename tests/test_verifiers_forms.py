@@ -437,6 +437,15 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("$\\boxed{|x|}$", "\\sqrt{x^2}", True, "abs-is-sqrt-of-square"),
     case("$\\boxed{x}$", "|x|", False, "x-is-not-abs"),
     case("$\\boxed{\\ln|x|}$", "\\ln x", True, "log-abs-where-defined"),
+    # combinations in C(n,k) notations; a closing modulus; a parenthetical restatement
+    case("$\\boxed{C(10,3)}$", "120", True, "combination-c-of"),
+    case("$\\boxed{{}_{10}C_3}$", "120", True, "combination-subscripts"),
+    case("$\\boxed{C(10,3)}$", "720", False, "combination-is-not-permutation"),
+    case("$\\boxed{2 \\pmod{5}}$", "2", True, "closing-modulus"),
+    case("The answer is 12 (mod 5).", "12", True, "closing-modulus-in-words"),
+    case("The answer is 150 minutes (2.5 hours).", "150", True, "parenthetical-restatement"),
+    case("The answer is 2.5 hours (150 minutes).", "150", False, "parenthetical-not-the-answer"),
+    case("The answer is (3, 4).", "(3,4)", True, "parenthesized-answer-kept"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

@@ -243,6 +243,20 @@ _NAMED_SET_RE = re.compile(
 NEGATION_RE = re.compile(r"\b(?:not|never|neither|nor)\b|n't|不|非|没|无", re.IGNORECASE)
 
 
+# Combinations written C(10,3), {}_{10}C_3 or ^{10}C_3 are \binom{10}{3}; a closing modulus
+# (2 \pmod{5}, 2 (mod 5)) names the ring, not part of the value.
+_COMBINATION_RE = re.compile(
+    r"(?<![a-zA-Z\\])C\s?\(\s?(\d{1,6})\s?,\s?(\d{1,6})\s?\)"
+    r"|(?:\{\s?\}\s?_|\^)\s?\{?\s?(\d{1,6})\s?\}?\s?C\s?_\s?\{?\s?(\d{1,6})\s?\}?"
+)
+_MODULUS_RE = re.compile(r"\s?(?:\\[pb]mod\s?\{?\s?\d{1,12}\s?\}?|\(\s?mod\s?\d{1,12}\s?\))\s?\.?\s?$")
+
+
+def _as_binomial(m: re.Match) -> str:
+    n, k = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"\\binom{{{n}}}{{{k}}}"
+
+
 # Part labels inside an answer that lists several ((1) 8；(2) 16, 第一问为8，第二问为16): separators.
 _PART_LABEL_RE = re.compile(
     r"(?<![a-zA-Z\\\d^_])[(（]\s?[1-9]\s?[)）]\s?|[①②③④⑤⑥⑦⑧⑨]\s?"
@@ -260,6 +274,7 @@ def prepare(text: str) -> Prepared:
         text = NAMED_SET_WORDS[named.group(2).lower()]
     text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
+    text = _MODULUS_RE.sub("", _COMBINATION_RE.sub(_as_binomial, text))
     text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
     text = _INFINITELY_MANY_RE.sub(r" \\infty ", text)
     text = _MERIDIEM_RE.sub(_to_24_hours, text)

@@ -519,7 +519,8 @@ _WHERE_ATTAINED_RE = re.compile(
 # ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
 _RESTATED_RE = re.compile(
     r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
-    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$",
+    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$"
+    r"|(?<=[\d%a-zA-Z])\s\([^()\n]{1,60}\)\s?\.?$",  # 150 minutes (2.5 hours); 12 (mod 5)
     re.IGNORECASE,
 )
 
