@@ -446,6 +446,15 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("The answer is 150 minutes (2.5 hours).", "150", True, "parenthetical-restatement"),
     case("The answer is 2.5 hours (150 minutes).", "150", False, "parenthetical-not-the-answer"),
     case("The answer is (3, 4).", "(3,4)", True, "parenthesized-answer-kept"),
+    case("The answer is 48 slices, which is 3 pizzas' worth.", "48", True, "which-is-restatement"),
+    case("答：这个数是 25（二十五）。", "25", True, "zh-parenthetical-restatement"),
+    # gcd and lcm of integers
+    case("$\\boxed{\\gcd(12, 18)}$", "6", True, "gcd-command"),
+    case("$\\boxed{\\gcd(12, 18)}$", "3", False, "gcd-other-value"),
+    case("$\\boxed{\\operatorname{lcm}(4,6)}$", "12", True, "lcm-operatorname"),
+    case("lcm(4, 6)", "12", True, "lcm-word"),
+    case("gcd(12,18,30)", "6", True, "gcd-of-three"),
+    case("$\\boxed{\\gcd(10^{200}, 4)}$", "4", True, "gcd-of-a-huge-integer"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

@@ -93,7 +93,21 @@ def exact_value(node: Node, deadline: Deadline) -> Fraction:
             return Fraction(math.comb(int(n), int(k)))
         case Pct(x):
             return exact_value(x, deadline) / 100
+        case Func("gcd" | "lcm" as name, args):
+            values = [exact_value(a, deadline) for a in args]
+            if any(v.denominator != 1 or abs(v) > MAX_INTEGER_ARGUMENT for v in values):
+                raise NotExact
+            return Fraction(integer_function(name, [int(v) for v in values]))
     raise NotExact
+
+
+MAX_INTEGER_ARGUMENT = 10**1000  # gcd and lcm of exact integers up to this size, no larger
+_MAX_PROBED_INTEGER = 10**15  # ... and of probed values only while the working precision holds them exactly
+
+
+def integer_function(name: str, values: list[int]) -> int:
+    """gcd or lcm of integers."""
+    return math.gcd(*values) if name == "gcd" else math.lcm(*values)
 
 
 def _exact_pow(base: Fraction, exponent: Fraction) -> Fraction:
@@ -281,6 +295,11 @@ class NumericEvaluator:
                 raise NotNumeric(str(exc)) from exc
         if name == "binom" and len(values) == 2:
             return ctx.binomial(values[0], values[1])
+        if name in ("gcd", "lcm"):
+            integers = [ctx_round(v) for v in values]
+            if any(abs(v - k) > 1e-9 or abs(k) > _MAX_PROBED_INTEGER for v, k in zip(values, integers, strict=True)):
+                raise NotNumeric(f"{name} of a non-integer")
+            return ctx.mpf(integer_function(name, integers))
         return self.unknown_function(name, values)
 
     def _sum(self, node: Sum):

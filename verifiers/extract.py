@@ -9,6 +9,7 @@ from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
 from .choices import choice_letter, labelled_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
+from .vocabulary import INTEGER_FUNCTIONS
 from .words import number_word_at_end
 
 _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
@@ -97,6 +98,7 @@ _MATH_WORDS = {
     "arccos",
     "arctan",
     "dfrac",
+    *INTEGER_FUNCTIONS,
 }
 _REFUSAL_RE = re.compile(
     r"\b(?:cannot|can't|can not|unable to|not enough|impossible to|insufficient|undetermined|not possible)\b"
@@ -520,7 +522,8 @@ _WHERE_ATTAINED_RE = re.compile(
 _RESTATED_RE = re.compile(
     r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
     r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$"
-    r"|(?<=[\d%a-zA-Z])\s\([^()\n]{1,60}\)\s?\.?$",  # 150 minutes (2.5 hours); 12 (mod 5)
+    r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
+    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$",  # 48 slices, which is 3 pizzas' worth
     re.IGNORECASE,
 )
 

@@ -69,6 +69,7 @@ from .vocabulary import (
     FUNCTION_LETTERS,
     FUNCTION_SPELLINGS,
     GREEK,
+    INTEGER_FUNCTIONS,
     INVERSE_FUNCTIONS,
     WHOLE_WORDS,
 )
@@ -639,6 +640,8 @@ class Parser:
         return self.node(Mul((mantissa, Pow(Num(Fraction(10)), Num(Fraction(sign * exponent))))))
 
     def word(self, value: str) -> Node:
+        if value in INTEGER_FUNCTIONS and self.at("("):
+            return self.integer_function(value)
         if value in FUNCTION_SPELLINGS:
             return self.function(FUNCTION_SPELLINGS[value])
         if value == "pi":
@@ -646,6 +649,15 @@ class Parser:
         if len(value) == 1 and value.isascii():
             return self.letter(value)
         return self.node(Word(value))
+
+    def integer_function(self, name: str) -> Node:
+        """``gcd(12, 18)``: the arguments in brackets, two or more."""
+        self.expect("(")
+        args = _items(self.parse_list({")"}))
+        self.expect(")")
+        if len(args) < 2:
+            raise ParseError(f"{name} needs two arguments")
+        return self.node(Func(name, args))
 
     def letter(self, value: str) -> Node:
         if value in FUNCTION_LETTERS and self.at("(") and not self.at_spaced():
@@ -663,6 +675,8 @@ class Parser:
             return self.node(Sym(name))
         if name in FUNCTION_SPELLINGS:
             return self.function(FUNCTION_SPELLINGS[name], log_base=name == "log")
+        if name in INTEGER_FUNCTIONS and self.at("("):
+            return self.integer_function(name)
         if value in EMPTY_SET_COMMANDS:
             return self.node(NamedSet("empty"))
         if value in _SET_CMDS:

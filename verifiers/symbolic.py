@@ -64,6 +64,8 @@ def to_sympy(node: Node) -> sympy.Expr:
         case Func("binom", (n, k)):
             args = [to_sympy(n), to_sympy(k)]
             return sympy.binomial(*args, evaluate=not all(a.is_Number for a in args))
+        case Func("gcd" | "lcm" as name, args):
+            return getattr(sympy, name)(*(to_sympy(a) for a in args))
         case Func(name, (x,)) if name in FUNCTIONS:
             known = FUNCTIONS[name]
             extra = () if known.sympy_base is None else (known.sympy_base,)

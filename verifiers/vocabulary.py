@@ -61,7 +61,9 @@ FUNCTION_SPELLINGS: dict[str, str] = {
     "ctg": "cot",
 }
 # Functions of two arguments, or whose value is only defined on integers.
-OTHER_FUNCTIONS = {"binom"}
+OTHER_FUNCTIONS = {"binom", "gcd", "lcm"}
+# Functions of integers written with their arguments in brackets: \gcd(12, 18), lcm(4, 6).
+INTEGER_FUNCTIONS = frozenset({"gcd", "lcm"})
 KNOWN_FUNCTION_NAMES = set(FUNCTIONS) | OTHER_FUNCTIONS
 # Letters that name a function when followed directly by "(": f(x), g(2), P(x).
 FUNCTION_LETTERS = set("fghFGHPQWpq")
