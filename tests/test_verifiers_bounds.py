@@ -268,6 +268,8 @@ PATTERN_FAMILIES = [
     ("ruled-out options, letters", lambda: extract_choice(_fill("", "not (B) "))),
     ("combinations, digits", lambda: prepare(_fill("C(", "1", ","))),
     ("modulus, spaces", lambda: prepare(_fill("2", " ", "\\pmod{5}"))),
+    ("qualifier phrases, spaces", lambda: extract_answer(_fill("She has 12 apples", " after", " 3"))),
+    ("mixed number with and, digits", lambda: extract_answer(_fill("", "1 and 1/", "2"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

@@ -455,6 +455,16 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("lcm(4, 6)", "12", True, "lcm-word"),
     case("gcd(12,18,30)", "6", True, "gcd-of-three"),
     case("$\\boxed{\\gcd(10^{200}, 4)}$", "4", True, "gcd-of-a-huge-integer"),
+    # a closing phrase that qualifies the value with another number is not the answer
+    case("She has 12 apples left over after giving 3 to Tom.", "12", True, "qualifier-after"),
+    case("She has 12 apples left over after giving 3 to Tom.", "3", False, "qualifier-is-not-the-answer"),
+    case("Thus he will be 30 years old in 5 years.", "30", True, "qualifier-in-years"),
+    case("Thus in 5 years he will be 30 years old.", "30", True, "qualifier-first"),
+    case("In total, 7 out of 10 students passed.", "7", True, "qualifier-out-of"),
+    case("The answer is $12 for 4 pounds.", "12", True, "qualifier-after-marker"),
+    case("He needs to work for 15 hours.", "15", True, "phrase-that-is-the-answer"),
+    case("The error increases by 100%.", "100%", True, "increase-by-is-the-answer"),
+    case("Each friend gets 2 and 1/2 cookies.", "2.5", True, "mixed-number-with-and"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

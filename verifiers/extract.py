@@ -125,6 +125,9 @@ _NEXT_EXERCISE_RE = re.compile(
 )
 
 
+_AND_FRACTION_RE = re.compile(r"(?<![\d./])(\d{1,9})\sand\s(\d{1,9})\s?/\s?(\d{1,9})(?![\d/])")
+
+
 def _prepare(text: str) -> str:
     text = text[-MAX_TEXT_CHARS:]
     text = repair_double_escapes(text)
@@ -139,6 +142,7 @@ def _prepare(text: str) -> str:
     if m:
         text = text[: m.start()]
     text = _before_closing_check(_before_next_exercise(text))
+    text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
     return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
 
 
@@ -339,7 +343,7 @@ def _first_sentence(rest: str) -> str:
 
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
-    sentence = _without_where_attained(re.sub(r"\\?\"\s*$", "", _first_sentence(rest)))
+    sentence = _without_closing_clause(re.sub(r"\\?\"\s*$", "", _first_sentence(rest)))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
     named = _named_value(sentence)
@@ -528,10 +532,24 @@ _RESTATED_RE = re.compile(
 )
 
 
-def _without_where_attained(paragraph: str) -> str:
-    """``paragraph`` without a closing clause that says where its value is attained or says it again."""
+# A closing phrase that qualifies the value with another number: "12 apples left after giving 3
+# to Tom", "30 years old in 5 years", "$12 for 4 pounds", "7 out of 10 students".
+_QUALIFIER_RE = re.compile(
+    r"\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at)\s"
+    r"(?:[^,;:\n.]|\.(?=\d)){0,60}\d(?:[^,;:\n.]|\.(?=\d)){0,60}\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_closing_clause(paragraph: str) -> str:
+    """``paragraph`` without a closing clause that says where its value is attained, says it again
+    or qualifies it with another number."""
     tail_start = max(0, len(paragraph) - _WHERE_ATTAINED_CHARS)
     m = _WHERE_ATTAINED_RE.search(paragraph, tail_start) or _RESTATED_RE.search(paragraph, tail_start)
+    if m is None:
+        m = _QUALIFIER_RE.search(paragraph, tail_start)
+        if m is not None and not re.search(r"\d\D{0,24}$", paragraph[max(0, m.start() - 40) : m.start()]):
+            return paragraph  # the qualified value stands just before the phrase
     if m is None:
         return paragraph
     before = paragraph[: m.start()]
@@ -549,7 +567,7 @@ def _fallback(text: str) -> str | None:
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):
         return None
-    last_paragraph = _without_where_attained(last_paragraph)
+    last_paragraph = _without_closing_clause(last_paragraph)
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
         return worded
