@@ -465,6 +465,12 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("He needs to work for 15 hours.", "15", True, "phrase-that-is-the-answer"),
     case("The error increases by 100%.", "100%", True, "increase-by-is-the-answer"),
     case("Each friend gets 2 and 1/2 cookies.", "2.5", True, "mixed-number-with-and"),
+    # an exact answer with its stated approximation, against a decimal key (CMATH's π = 3.14)
+    case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方厘米。", "28.26", True, "zh-stated-approximation"),
+    case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方厘米。", "28.27", False, "zh-stated-approximation-other"),
+    case("So $x = 2\\sqrt{2} \\approx 2.83$.", "2.83", True, "stated-approximation"),
+    case("So $x = 2\\sqrt{2} \\approx 2.82$.", "2.83", False, "stated-approximation-wrong"),
+    case("x ≈ 3 is wrong; the answer is 5.", "3", False, "approximation-elsewhere-is-not-stated"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

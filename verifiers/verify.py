@@ -92,7 +92,32 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             f"the predicted answer could not be parsed ({pred_parsed.error})",
         )
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
+    if not outcome.correct and isinstance(gold_parsed.node, Num):
+        stated = _stated_approximation(prediction, pred_text)
+        if stated is not None:
+            second = _compare_readings(parse_answer(stated, deadline), gold_parsed, deadline)
+            if second.correct:  # 9π ≈ 28.26 against a key computed with π = 3.14
+                return Verdict(True, second.method, pred_text, (stated, gold_parsed.text), "the stated approximation")
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
+
+
+# An exact answer followed by its approximation: ``2\sqrt{2} \approx 2.83``, ``9π平方厘米，约28.26平方厘米``.
+_APPROXIMATION_RE = re.compile(
+    r"[^。.\n=]{0,24}?(?:≈|\\approx|约等于|约为|约|approximately|about|roughly)\s?\$?\s?(-?\d{1,15}(?:\.\d{1,15})?)",
+    re.IGNORECASE,
+)
+
+
+def _stated_approximation(prediction: str, answer: str) -> str | None:
+    """The number the solution gives as its answer's approximation, right after the answer."""
+    at = prediction.rfind(answer)
+    if at < 0:
+        return None
+    approx_in_answer = re.search(r"(?:≈|\\approx)\s?(-?\d{1,15}(?:\.\d{1,15})?)\s?\$?$", answer)
+    if approx_in_answer:
+        return approx_in_answer.group(1)
+    m = _APPROXIMATION_RE.match(prediction, at + len(answer), at + len(answer) + 80)
+    return m.group(1) if m else None
 
 
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
