@@ -471,6 +471,11 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("So $x = 2\\sqrt{2} \\approx 2.83$.", "2.83", True, "stated-approximation"),
     case("So $x = 2\\sqrt{2} \\approx 2.82$.", "2.83", False, "stated-approximation-wrong"),
     case("x ≈ 3 is wrong; the answer is 5.", "3", False, "approximation-elsewhere-is-not-stated"),
+    # the same quantity restated in other units: either reading is the answer
+    case("答：需要 3 个小时，即 180 分钟。", "3", True, "zh-restated-units-first"),
+    case("答：需要 3 个小时，即 180 分钟。", "180", True, "zh-restated-units-second"),
+    case("答：需要 3 个小时，即 180 分钟。", "4", False, "zh-restated-units-other"),
+    case("所以小明一共走了2400米，合2.4千米。", "2400", True, "zh-converted-units-first"),
     case("$\\boxed{\\sin^{-1} x}$", "\\frac{1}{\\sin x}", False, "sin-to-minus-one-is-no-reciprocal"),
     # degrees inside a trigonometric function are converted; units after pi are dropped
     case("$\\boxed{\\frac{\\sqrt{6}-\\sqrt{2}}{4}}$", "\\sin 15^\\circ", True, "sin-of-degrees"),

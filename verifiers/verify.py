@@ -93,31 +93,41 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         )
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
     if not outcome.correct and isinstance(gold_parsed.node, Num):
-        stated = _stated_approximation(prediction, pred_text)
-        if stated is not None:
+        for stated in _stated_equivalents(prediction, pred_text):
             second = _compare_readings(parse_answer(stated, deadline), gold_parsed, deadline)
-            if second.correct:  # 9π ≈ 28.26 against a key computed with π = 3.14
-                return Verdict(True, second.method, pred_text, (stated, gold_parsed.text), "the stated approximation")
+            if second.correct:  # 9π ≈ 28.26 against a key computed with π = 3.14; 3小时，即180分钟
+                reason = "the same value stated again"
+                return Verdict(True, second.method, pred_text, (stated, gold_parsed.text), reason)
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
-# An exact answer followed by its approximation: ``2\sqrt{2} \approx 2.83``, ``9π平方厘米，约28.26平方厘米``.
+# The answer said again another way: its approximation (``2\sqrt{2} \approx 2.83``,
+# ``9π平方厘米，约28.26平方厘米``) or the same quantity in other units (``3个小时，即180分钟``).
+_NUMBER = r"(-?\d{1,15}(?:\.\d{1,15})?%?)"
 _APPROXIMATION_RE = re.compile(
-    r"[^。.\n=]{0,24}?(?:≈|\\approx|约等于|约为|约|approximately|about|roughly)\s?\$?\s?(-?\d{1,15}(?:\.\d{1,15})?)",
+    r"[^。.\n=]{0,24}?(?:≈|\\approx|约等于|约为|约|approximately|about|roughly|即|合|也就是)\s?\$?\s?" + _NUMBER,
     re.IGNORECASE,
 )
+_RESTATED_INSIDE_RE = re.compile(r"(?:≈|\\approx|[，,]\s?(?:即|合|也就是|也即))\s?\$?\s?" + _NUMBER)
+_LEADING_NUMBER_RE = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?%?")
 
 
-def _stated_approximation(prediction: str, answer: str) -> str | None:
-    """The number the solution gives as its answer's approximation, right after the answer."""
+def _stated_equivalents(prediction: str, answer: str) -> list[str]:
+    """Numbers the solution gives as its answer's equivalent: inside the extracted answer (the
+    value before and after ``≈`` / ``，即``), or right after it in the solution."""
+    found = []
+    inside = _RESTATED_INSIDE_RE.search(answer)
+    if inside:
+        found.append(inside.group(1))
+        before = _LEADING_NUMBER_RE.findall(answer[: inside.start()])
+        if before:
+            found.append(before[-1])
     at = prediction.rfind(answer)
-    if at < 0:
-        return None
-    approx_in_answer = re.search(r"(?:≈|\\approx)\s?(-?\d{1,15}(?:\.\d{1,15})?)\s?\$?$", answer)
-    if approx_in_answer:
-        return approx_in_answer.group(1)
-    m = _APPROXIMATION_RE.match(prediction, at + len(answer), at + len(answer) + 80)
-    return m.group(1) if m else None
+    if at >= 0:
+        m = _APPROXIMATION_RE.match(prediction, at + len(answer), at + len(answer) + 80)
+        if m:
+            found.append(m.group(1))
+    return found
 
 
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
