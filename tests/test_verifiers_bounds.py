@@ -270,6 +270,8 @@ PATTERN_FAMILIES = [
     ("modulus, spaces", lambda: prepare(_fill("2", " ", "\\pmod{5}"))),
     ("qualifier phrases, spaces", lambda: extract_answer(_fill("She has 12 apples", " after", " 3"))),
     ("mixed number with and, digits", lambda: extract_answer(_fill("", "1 and 1/", "2"))),
+    ("restated values, separators", lambda: verify(_fill("答：3", "，即 1"), "4")),
+    ("stated approximation, answer repeated", lambda: verify(_fill("", "$9$ 约 "), "28.26")),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 
