@@ -272,6 +272,7 @@ PATTERN_FAMILIES = [
     ("mixed number with and, digits", lambda: extract_answer(_fill("", "1 and 1/", "2"))),
     ("restated values, separators", lambda: verify(_fill("答：3", "，即 1"), "4")),
     ("stated approximation, answer repeated", lambda: verify(_fill("", "$9$ 约 "), "28.26")),
+    ("qualifier phrases, valueless clauses", lambda: extract_answer(_fill("a profit", " of x", " from 30"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
 ]
 

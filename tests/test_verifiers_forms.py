@@ -465,6 +465,11 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("He needs to work for 15 hours.", "15", True, "phrase-that-is-the-answer"),
     case("The error increases by 100%.", "100%", True, "increase-by-is-the-answer"),
     case("Each friend gets 2 and 1/2 cookies.", "2.5", True, "mixed-number-with-and"),
+    case("Tom now has 15 marbles, 3 more than Jerry.", "15", True, "qualifier-comparative-apposition"),
+    case("She needs to buy 6 more packs of 4 batteries.", "6", True, "qualifier-of"),
+    case("He is 8 years older than his 4-year-old sister.", "8", True, "qualifier-than"),
+    case("They made a profit of $450 from 30 sales.", "450", True, "qualifier-after-a-valueless-phrase"),
+    case("Sam ran 5 km on Monday and 7 km on Tuesday, for 12 km in all.", "12", True, "phrase-after-comma-is-kept"),
     # an exact answer with its stated approximation, against a decimal key (CMATH's π = 3.14)
     case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方厘米。", "28.26", True, "zh-stated-approximation"),
     case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方厘米。", "28.27", False, "zh-stated-approximation-other"),

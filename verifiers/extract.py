@@ -533,12 +533,22 @@ _RESTATED_RE = re.compile(
 
 
 # A closing phrase that qualifies the value with another number: "12 apples left after giving 3
-# to Tom", "30 years old in 5 years", "$12 for 4 pounds", "7 out of 10 students".
+# to Tom", "30 years old in 5 years", "$12 for 4 pounds", "7 out of 10 students", "15 marbles, 3
+# more than Jerry". (It can also be the answer: "he reaches $200 in 8 weeks" is read as 200.)
 _QUALIFIER_RE = re.compile(
-    r"\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at)\s"
+    r"(?:\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than)\s|,\s(?=\d+\s(?:more|less|fewer)\s))"
     r"(?:[^,;:\n.]|\.(?=\d)){0,60}\d(?:[^,;:\n.]|\.(?=\d)){0,60}\.?\s*$",
     re.IGNORECASE,
 )
+
+
+def _qualifying_phrase(paragraph: str, start: int) -> re.Match | None:
+    """The first closing qualifier whose qualified value stands just before it, in the same clause
+    ("a profit of $450 from 30 sales": not "of $450 ...", whose clause holds no value before it)."""
+    m = _QUALIFIER_RE.search(paragraph, start)
+    while m is not None and not re.search(r"\d[^\d,;]{0,24}$", paragraph[max(0, m.start() - 40) : m.start()]):
+        m = _QUALIFIER_RE.search(paragraph, m.start() + 1)
+    return m
 
 
 def _without_closing_clause(paragraph: str) -> str:
@@ -547,9 +557,9 @@ def _without_closing_clause(paragraph: str) -> str:
     tail_start = max(0, len(paragraph) - _WHERE_ATTAINED_CHARS)
     m = _WHERE_ATTAINED_RE.search(paragraph, tail_start) or _RESTATED_RE.search(paragraph, tail_start)
     if m is None:
-        m = _QUALIFIER_RE.search(paragraph, tail_start)
-        if m is not None and not re.search(r"\d\D{0,24}$", paragraph[max(0, m.start() - 40) : m.start()]):
-            return paragraph  # the qualified value stands just before the phrase
+        m = _qualifying_phrase(paragraph, tail_start)
+        if m is None:
+            return paragraph
     if m is None:
         return paragraph
     before = paragraph[: m.start()]
@@ -567,10 +577,10 @@ def _fallback(text: str) -> str | None:
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):
         return None
-    last_paragraph = _without_closing_clause(last_paragraph)
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
         return worded
+    last_paragraph = _without_closing_clause(last_paragraph)
     roots = _ROOTS_AT_END_RE.search(last_paragraph[-_ROOTS_CHARS:])
     if roots:  # ... so x = 3 or x = -3.
         return roots.group(1)
