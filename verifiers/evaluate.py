@@ -15,7 +15,7 @@ import mpmath
 
 from .limits import MAX_EXACT_BITS, MAX_EXPONENT, MAX_FACTORIAL, Deadline, TooLarge
 from .nodes import Add, Based, Const, Div, Fact, Func, Matrix, Mul, Neg, Node, Num, Pct, Pow, Sum, Sym
-from .vocabulary import FUNCTIONS
+from .vocabulary import FUNCTIONS, INTEGER_FUNCTIONS
 
 PRECISION_DIGITS = 50
 _MAX_MAGNITUDE_BITS = 1_000_000
@@ -93,7 +93,7 @@ def exact_value(node: Node, deadline: Deadline) -> Fraction:
             return Fraction(math.comb(int(n), int(k)))
         case Pct(x):
             return exact_value(x, deadline) / 100
-        case Func("gcd" | "lcm" as name, args):
+        case Func(name, args) if name in INTEGER_FUNCTIONS:
             values = [exact_value(a, deadline) for a in args]
             if any(v.denominator != 1 or abs(v) > MAX_INTEGER_ARGUMENT for v in values):
                 raise NotExact
@@ -295,7 +295,7 @@ class NumericEvaluator:
                 raise NotNumeric(str(exc)) from exc
         if name == "binom" and len(values) == 2:
             return ctx.binomial(values[0], values[1])
-        if name in ("gcd", "lcm"):
+        if name in INTEGER_FUNCTIONS:
             integers = [ctx_round(v) for v in values]
             if any(abs(v - k) > 1e-9 or abs(k) > _MAX_PROBED_INTEGER for v, k in zip(values, integers, strict=True)):
                 raise NotNumeric(f"{name} of a non-integer")

@@ -555,11 +555,11 @@ def _without_closing_clause(paragraph: str) -> str:
     """``paragraph`` without a closing clause that says where its value is attained, says it again
     or qualifies it with another number."""
     tail_start = max(0, len(paragraph) - _WHERE_ATTAINED_CHARS)
-    m = _WHERE_ATTAINED_RE.search(paragraph, tail_start) or _RESTATED_RE.search(paragraph, tail_start)
-    if m is None:
-        m = _qualifying_phrase(paragraph, tail_start)
-        if m is None:
-            return paragraph
+    m = (
+        _WHERE_ATTAINED_RE.search(paragraph, tail_start)
+        or _RESTATED_RE.search(paragraph, tail_start)
+        or _qualifying_phrase(paragraph, tail_start)
+    )
     if m is None:
         return paragraph
     before = paragraph[: m.start()]

@@ -15,7 +15,7 @@ import sympy
 from .evaluate import based_int
 from .limits import MAX_EXACT_BITS, MAX_EXPONENT, MAX_FACTORIAL, TooLarge
 from .nodes import Add, Based, Const, Div, Fact, Func, Limit, Mul, Neg, Node, Num, Pct, Pow, Sum, Sym
-from .vocabulary import FUNCTIONS
+from .vocabulary import FUNCTIONS, INTEGER_FUNCTIONS
 
 
 def _bits(number: sympy.Number) -> int:
@@ -64,7 +64,7 @@ def to_sympy(node: Node) -> sympy.Expr:
         case Func("binom", (n, k)):
             args = [to_sympy(n), to_sympy(k)]
             return sympy.binomial(*args, evaluate=not all(a.is_Number for a in args))
-        case Func("gcd" | "lcm" as name, args):
+        case Func(name, args) if name in INTEGER_FUNCTIONS:
             return getattr(sympy, name)(*(to_sympy(a) for a in args))
         case Func(name, (x,)) if name in FUNCTIONS:
             known = FUNCTIONS[name]

@@ -109,7 +109,7 @@ _APPROXIMATION_RE = re.compile(
     re.IGNORECASE,
 )
 _RESTATED_INSIDE_RE = re.compile(r"(?:≈|\\approx|[，,]\s?(?:即|合|也就是|也即))\s?\$?\s?" + _NUMBER)
-_LEADING_NUMBER_RE = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?%?")
+_NUMBER_RE = re.compile(_NUMBER)
 
 
 def _stated_equivalents(prediction: str, answer: str) -> list[str]:
@@ -119,7 +119,7 @@ def _stated_equivalents(prediction: str, answer: str) -> list[str]:
     inside = _RESTATED_INSIDE_RE.search(answer)
     if inside:
         found.append(inside.group(1))
-        before = _LEADING_NUMBER_RE.findall(answer[: inside.start()])
+        before = _NUMBER_RE.findall(answer[: inside.start()])
         if before:
             found.append(before[-1])
     at = prediction.rfind(answer)
