@@ -121,6 +121,14 @@ def test_approximations_need_ten_correctly_rounded_digits(decimal, exact, expect
     assert compare(exact, literal).correct is expected
 
 
+def test_scientific_notation_whose_exponent_passes_its_decimals():
+    # 1.5 \\times 10^4: its last digit stands for thousands (no float place value, no crash)
+    assert compare(parse("1.5 \\times 10^4"), n(15000)).correct
+    assert not compare(parse("1.5 \\times 10^4"), n(1500)).correct
+    assert compare(parse("1.234567890 \\times 10^{12}"), n(1234567890400)).correct
+    assert not compare(parse("1.234567890 \\times 10^{12}"), n(1234567890600)).correct
+
+
 def test_percent_flags():
     assert compare(n(25), n(25), False, True).correct
     assert compare(n("0.25", 2), n(25), False, True).correct

@@ -563,12 +563,9 @@ class Comparer:
             if digits is None or _decimal_digits(other_node) is not None or dec_val is None or other_val is None:
                 continue
             decimals, significant = digits
-            representable = (other_val * 10**decimals).denominator == 1
-            if (
-                significant >= _PRECISE_DIGITS
-                and not representable
-                and abs(dec_val - other_val) <= Fraction(1, 2 * 10**decimals)
-            ):
+            unit = Fraction(10) ** -decimals  # the last digit's place; above 1 in 1.5 \times 10^{4}
+            representable = (other_val / unit).denominator == 1
+            if significant >= _PRECISE_DIGITS and not representable and abs(dec_val - other_val) <= unit / 2:
                 return True
         return False
 
