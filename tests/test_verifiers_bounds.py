@@ -274,6 +274,9 @@ PATTERN_FAMILIES = [
     ("stated approximation, answer repeated", lambda: verify(_fill("", "$9$ 约 "), "28.26")),
     ("qualifier phrases, valueless clauses", lambda: extract_answer(_fill("a profit", " of x", " from 30"))),
     ("degrees in a sine, nested", lambda: verify(_fill("", "\\sin(", "30^\\circ"), "1")),
+    ("escaped dollars, after an opener", lambda: extract_answer(_fill("$", "\\$ "))),
+    ("escaped dollars, no opener", lambda: extract_answer(_fill("", "a\\$ "))),
+    ("dollar sign set as math, repeated", lambda: extract_answer(_fill("", "$\\$$"))),
 ]
 
 

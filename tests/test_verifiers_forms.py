@@ -491,6 +491,20 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
 ]
 
 
+BLIND_ROUND_TWENTY = [
+    # an escaped dollar inside math is the currency sign, not a math delimiter
+    case("The total is $\\$1,\\!234.56$.", "1234.56", True, "escaped-dollar-in-math"),
+    case("The total is $\\$1,\\!234.56$.", "234.56", False, "escaped-dollar-in-math-whole-number"),
+    case("The answer is $\\$$1.25 per pound.", "1.25", True, "dollar-sign-set-as-math"),
+    case("It costs $\\$5$ and $\\$7$, so $\\$12$ in all.", "12", True, "escaped-dollars-in-several-segments"),
+    # scientific notation whose exponent passes its decimals (1.5 \times 10^4 has no decimal places)
+    case("$\\boxed{1.5\\times 10^{4}}$", "15000", True, "scientific-past-its-decimals"),
+    case("$\\boxed{1.5\\times 10^{4}}$", "1500", False, "scientific-past-its-decimals-other"),
+    case("$\\boxed{1.234567890\\times 10^{12}}$", "1234567890400", True, "scientific-ten-digits-rounded"),
+    case("$\\boxed{1.234567890\\times 10^{12}}$", "1234567891400", False, "scientific-ten-digits-misrounded"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -513,7 +527,8 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     + VALUES_WRITTEN_OTHERWISE
     + TEXT_IN_SENTENCES
     + SETS_AND_NAMES
-    + WHERE_ATTAINED_AND_CONTINUATIONS,
+    + WHERE_ATTAINED_AND_CONTINUATIONS
+    + BLIND_ROUND_TWENTY,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

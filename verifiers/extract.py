@@ -49,11 +49,12 @@ _MATH_START_RE = re.compile(r"^\s*(?:\*\*\s*)?(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)
 _CLOSERS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 # Each segment's content stops at the next opener of its own kind, so no attempt rescans text
 # another attempt has scanned: linear on any input (an unclosed ``\\(`` does not read to the end).
+# An escaped dollar (``$\\$1,\\!234$``) is content, never an opener or a closer.
 _MATH_SEGMENT_RE = re.compile(
-    r"\$\$((?:[^$]|\$(?!\$))+?)\$\$|\$([^$]+?)\$"
+    r"(?<!\\)\$\$((?:[^$]|\$(?!\$))+?)\$\$|(?<!\\)\$((?:[^$\\]|\\[\s\S])+?)\$"
     r"|\\\(((?:[^\\]|\\(?![()]))+?)\\\)|\\\[((?:[^\\]|\\(?![\[\]]))+?)\\\]"
 )
-_SENTENCE_SCAN_RE = re.compile(r"\$|\n|。|[.!?](?=\s|$)")
+_SENTENCE_SCAN_RE = re.compile(r"(?<!\\)\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
@@ -125,6 +126,8 @@ _NEXT_EXERCISE_RE = re.compile(
 )
 
 
+# A dollar sign set as math on its own before the amount (``$\\$$1.25``): the sign, not an answer.
+_DOLLAR_AS_MATH_RE = re.compile(r"(?<!\\)\$\s?\\\$\s?\$")
 _AND_FRACTION_RE = re.compile(r"(?<![\d./])(\d{1,9})\sand\s(\d{1,9})\s?/\s?(\d{1,9})(?![\d/])")
 
 
@@ -142,6 +145,7 @@ def _prepare(text: str) -> str:
     if m:
         text = text[: m.start()]
     text = _before_closing_check(_before_next_exercise(text))
+    text = _DOLLAR_AS_MATH_RE.sub(r"\\$", text)
     text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
     return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
 
