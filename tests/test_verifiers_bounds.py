@@ -31,7 +31,7 @@ from verifiers.limits import CLEAN_CACHE_CHARS, MAX_BOXES_READ
 from verifiers.long_answers import strip_outer_groups
 from verifiers.normalize import clean_latex
 from verifiers.parser import replace_environments
-from verifiers.words import _ZH_FRACTION_RE, replace_chinese_numbers
+from verifiers.words import _ZH_FRACTION_RE, EN_FRACTION_RE, digits_and_fraction_words, replace_chinese_numbers
 
 TIMEOUT = 1.0
 # What a call may take beyond its timeout: the interpreter's overhead and, from eight threads, the
@@ -277,6 +277,9 @@ PATTERN_FAMILIES = [
     ("escaped dollars, after an opener", lambda: extract_answer(_fill("$", "\\$ "))),
     ("escaped dollars, no opener", lambda: extract_answer(_fill("", "a\\$ "))),
     ("dollar sign set as math, repeated", lambda: extract_answer(_fill("", "$\\$$"))),
+    ("fraction words, number words", lambda: EN_FRACTION_RE.findall(_fill("", "one two three "))),
+    ("fraction words, and", lambda: EN_FRACTION_RE.findall(_fill("", "one and "))),
+    ("digits and fraction words, and", lambda: digits_and_fraction_words(_fill("", "1 and one "))),
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from verifiers import extract_answer, verify
@@ -502,6 +504,23 @@ BLIND_ROUND_TWENTY = [
     case("$\\boxed{1.5\\times 10^{4}}$", "1500", False, "scientific-past-its-decimals-other"),
     case("$\\boxed{1.234567890\\times 10^{12}}$", "1234567890400", True, "scientific-ten-digits-rounded"),
     case("$\\boxed{1.234567890\\times 10^{12}}$", "1234567891400", False, "scientific-ten-digits-misrounded"),
+    # fractions in words, with a whole part or not
+    case("20 of the 30 students passed, so two thirds of the class passed.", "2/3", True, "fraction-words-at-end"),
+    case("20 of the 30 students passed, so two thirds of the class passed.", "3/2", False, "fraction-words-other"),
+    case(
+        "20 of the 30 students passed, so two thirds of the class passed.",
+        "30",
+        False,
+        "fraction-words-not-last-digits",
+    ),
+    case("The movie is 90 minutes long, so the answer is one and a half hours.", "1.5", True, "and-a-half-in-words"),
+    case("Each friend gets two and a half cookies.", "2.5", True, "and-a-half-each-before"),
+    case("Each friend gets 2 and a half cookies.", "2.5", True, "digits-and-a-half"),
+    case("Each friend gets 2 and a half cookies.", "2", False, "digits-and-a-half-whole-part"),
+    case("It takes 3 and three quarters hours.", "3.75", True, "digits-and-three-quarters"),
+    case("The answer is a quarter.", "0.25", True, "a-quarter"),
+    case("She ate three quarters of the pizza.", "3", False, "fraction-words-numerator"),
+    case("He tried 3 times and won on the third try.", "1/3", False, "ordinal-is-no-fraction"),
 ]
 
 
@@ -597,9 +616,19 @@ def test_chinese_numerals_past_the_int_text_limit() -> None:
         ("at least twelve", None),
         ("12 apples", None),
         ("Tuesday", None),
+        ("She ate two thirds of it.", Fraction(2, 3)),
+        ("one and a half hours", Fraction(3, 2)),
+        ("three-fourths of them", Fraction(3, 4)),
+        ("a third of the class", Fraction(1, 3)),
+        ("He tried a third time.", None),  # an ordinal
+        ("the twenty-third day", None),
+        ("more than two thirds", None),
+        ("two thirds and one half", None),
+        ("Each friend gets twelve cookies.", 12),
+        ("They get twelve each.", None),
     ],
 )
-def test_number_in_sentence(text: str, value: int | None) -> None:
+def test_number_in_sentence(text: str, value: int | Fraction | None) -> None:
     assert number_in_sentence(text) == value
 
 

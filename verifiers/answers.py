@@ -291,7 +291,7 @@ def prepare(text: str) -> Prepared:
         text = _CJK_RE.sub(" ", text)
     text = _PERCENT_WORDS_RE.sub("%", text)
     body, percent_sign = (text.rstrip()[:-1], "%") if text.rstrip().endswith("%") else (text, "")
-    words = english_number(body)  # forty percent -> 40%
+    words: int | Fraction | None = english_number(body)  # forty percent -> 40%
     if words is None and not percent_sign:
         words = number_in_sentence(text)
     if words is not None:

@@ -10,7 +10,7 @@ from .choices import choice_letter, labelled_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
 from .vocabulary import INTEGER_FUNCTIONS
-from .words import number_word_at_end
+from .words import digits_and_fraction_words, number_word_at_end
 
 _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
@@ -147,6 +147,7 @@ def _prepare(text: str) -> str:
     text = _before_closing_check(_before_next_exercise(text))
     text = _DOLLAR_AS_MATH_RE.sub(r"\\$", text)
     text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
+    text = digits_and_fraction_words(text)  # 2 and a half = 2 1/2
     return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
 
 

@@ -184,6 +184,24 @@ EN_UNITS = {
     "ninety": 90,
 }
 EN_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# Denominators in words (two thirds, three quarters, a half): the singular only after a / an / one,
+# where it is no ordinal (a third of the class; not the twenty-third day).
+EN_DENOMINATORS = {
+    "half": 2,
+    "third": 3,
+    "quarter": 4,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "twelfth": 12,
+    "hundredth": 100,
+    "thousandth": 1000,
+}
+EN_DENOMINATOR_PLURALS = {"halves": "half", **{word + "s": word for word in EN_DENOMINATORS if word != "half"}}
 # Scale words after a numeral: 3 million, 2.5万.
 SCALE_EXPONENTS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "万": 4, "亿": 8}
 

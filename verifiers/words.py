@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
-from .vocabulary import EN_SCALES, EN_UNITS, ZH_DIGITS, ZH_LARGE, ZH_SMALL
+from .vocabulary import EN_DENOMINATOR_PLURALS, EN_DENOMINATORS, EN_SCALES, EN_UNITS, ZH_DIGITS, ZH_LARGE, ZH_SMALL
 
 ZH_UNITS = {**ZH_SMALL, **ZH_LARGE}
 
@@ -47,6 +48,54 @@ def english_number(text: str) -> int | None:
             current = 0
             seen = True
     return total + current if seen else None
+
+
+# A fraction in words, with a whole part before "and" or not: two thirds, a quarter, one and a half,
+# 2 and three quarters. Each number is a run of at most six words; no quantifier is unbounded.
+_EN_NUMBER_WORD = "|".join(sorted([*EN_UNITS, *EN_SCALES], key=len, reverse=True))
+_EN_NUMBER_RUN = rf"(?:{_EN_NUMBER_WORD})(?:[\s-](?:{_EN_NUMBER_WORD})){{0,5}}"
+_EN_DENOMINATOR = "|".join(sorted([*EN_DENOMINATORS, *EN_DENOMINATOR_PLURALS], key=len, reverse=True))
+_FRACTION_PART = rf"(an?|{_EN_NUMBER_RUN})[\s-]({_EN_DENOMINATOR})(?![a-zA-Z-])(?=(\sof\b|[^\S\n]?(?:[.,;:!?)]|$))?)"
+EN_FRACTION_RE = re.compile(rf"(?<![a-zA-Z\d.-])(?:({_EN_NUMBER_RUN})\sand\s)?" + _FRACTION_PART, re.IGNORECASE)
+_DIGITS_AND_FRACTION_RE = re.compile(r"(?<![\d./])(\d{1,9})\sand\s" + _FRACTION_PART, re.IGNORECASE)
+
+
+def english_fraction(m: re.Match) -> Fraction | None:
+    """The value of an ``EN_FRACTION_RE`` match: ``two thirds`` -> 2/3, ``one and a half`` -> 3/2.
+
+    A singular denominator takes one (a / an / one): ``twenty-third`` is an ordinal. After a / an,
+    an ordinal other than half or quarter must close the phrase or take "of" (``a third of the
+    class``, not ``a third time``).
+    """
+    whole_text, numerator_text, denominator = m.group(1), m.group(2).lower(), m.group(3).lower()
+    singular = denominator in EN_DENOMINATORS
+    if numerator_text in ("a", "an"):
+        if singular and denominator not in ("half", "quarter") and m.group(4) is None:
+            return None
+        numerator = 1
+    else:
+        numerator = english_number(numerator_text) or 0
+        if numerator == 0 or (singular and numerator != 1):
+            return None
+    value = Fraction(numerator, EN_DENOMINATORS[EN_DENOMINATOR_PLURALS.get(denominator, denominator)])
+    if whole_text is None:
+        return value
+    whole = int(whole_text) if whole_text.isdigit() else english_number(whole_text)
+    return None if whole is None else whole + value
+
+
+def digits_and_fraction_words(text: str) -> str:
+    """A whole number in digits and a fraction in words as a mixed number: ``2 and a half`` ->
+    ``2 1/2``, ``3 and three quarters`` -> ``3 3/4``."""
+
+    def mixed(m: re.Match) -> str:
+        value = english_fraction(m)
+        if value is None:
+            return m.group(0)
+        part = value - int(m.group(1))
+        return f"{m.group(1)} {part.numerator}/{part.denominator}"
+
+    return _DIGITS_AND_FRACTION_RE.sub(mixed, text) if " and " in text else text
 
 
 _SENTENCE_WORD_RE = re.compile(r"[a-z]+")
@@ -116,23 +165,36 @@ _NOT_THE_VALUE = frozenset(
         "between",
         "or",
         "to",
-        "each",
-        "every",
     ]
 )
+# "twelve each" is a value per item (the answer may be the total); "Each friend gets twelve" is the value.
+_PER_ITEM_AFTER = frozenset(["each", "every"])
 
 
-def number_in_sentence(text: str, max_chars: int = _MAX_SENTENCE_CHARS) -> int | None:
-    """The one number in words in a short sentence (``There are twelve apples.`` -> 12).
+def _changes_the_value(before: list[str], after: list[str]) -> bool:
+    return any(w in _NOT_THE_VALUE for w in (*before, *after)) or any(w in _PER_ITEM_AFTER for w in after)
+
+
+def number_in_sentence(text: str, max_chars: int = _MAX_SENTENCE_CHARS) -> int | Fraction | None:
+    """The one number in words in a short sentence (``There are twelve apples.`` -> 12, ``She ate
+    two thirds of it.`` -> 2/3).
 
     None when the sentence has digits or math, several numbers, or a word that changes the value
-    (``more than twelve``, ``one half``, ``twelve each``).
+    (``more than twelve``, ``the third``, ``twelve each``; ``each friend gets twelve`` is 12).
     """
     text = text.strip().lower()
     if len(text) > max_chars or re.search(r"[\d\\^_{}=<>+*/|]", text):
         return None
+    fractions = list(EN_FRACTION_RE.finditer(text))
+    if len(fractions) == 1:
+        before = _SENTENCE_WORD_RE.findall(text[: fractions[0].start()])
+        after = _SENTENCE_WORD_RE.findall(text[fractions[0].end() :])
+        if _changes_the_value(before, after) or any(w in EN_UNITS or w in EN_SCALES for w in (*before, *after)):
+            return None
+        return english_fraction(fractions[0])
     words = _SENTENCE_WORD_RE.findall(text)
-    if any(w in _NOT_THE_VALUE for w in words):
+    first = next((i for i, w in enumerate(words) if w in EN_UNITS or w in EN_SCALES), len(words))
+    if _changes_the_value(words[:first], words[first:]):
         return None
     runs: list[list[str]] = []
     previous_number = False
