@@ -280,6 +280,9 @@ PATTERN_FAMILIES = [
     ("fraction words, number words", lambda: EN_FRACTION_RE.findall(_fill("", "one two three "))),
     ("fraction words, and", lambda: EN_FRACTION_RE.findall(_fill("", "one and "))),
     ("digits and fraction words, and", lambda: digits_and_fraction_words(_fill("", "1 and one "))),
+    ("restated in english, clauses", lambda: verify(_fill("It takes 3 hours", ", which is 4 hours"), "5")),
+    ("restated in english, words", lambda: verify(_fill("It takes 3 hours, i.e., 4", " a"), "5")),
+    ("amount in cents, repeated", lambda: verify(_fill("", "25 cents "), "0.3")),
 ]
 
 

@@ -521,6 +521,18 @@ BLIND_ROUND_TWENTY = [
     case("The answer is a quarter.", "0.25", True, "a-quarter"),
     case("She ate three quarters of the pizza.", "3", False, "fraction-words-numerator"),
     case("He tried 3 times and won on the third try.", "1/3", False, "ordinal-is-no-fraction"),
+    # the same quantity restated in English after the answer: either reading is the answer
+    case("The trip takes 2 hours and 15 minutes, which is 135 minutes.", "135", True, "which-is-other-units"),
+    case("The trip takes 2 hours and 15 minutes, which is 135 minutes.", "2.25", True, "which-is-first-reading"),
+    case("The trip takes 2 hours and 15 minutes, which is 135 minutes.", "136", False, "which-is-other-value"),
+    case("The answer is 7 dozen eggs, i.e., 84 eggs.", "84", True, "i-e-restated-count"),
+    case("Tom has 15 marbles, which is 3 more than Jerry.", "3", False, "which-is-a-comparison"),
+    case("Tom has 15 marbles, which is 3 more.", "3", False, "which-is-a-difference"),
+    case("So he sold 12 apples, which is 20% of them.", "20", False, "which-is-a-share"),
+    case("The answer is 25 cents.", "0.25", True, "cents-as-dollars"),
+    case("The answer is 25 cents.", "25", True, "cents-as-cents"),
+    case("The answer is 25 cents.", "2.5", False, "cents-other-amount"),
+    case("He cut 25 centimeters off.", "0.25", False, "centimeters-are-no-cents"),
 ]
 
 

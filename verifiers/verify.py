@@ -14,6 +14,7 @@ from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Node, Num
 from .normalize import clean_latex
 from .verdict import Verdict
+from .words import changes_the_value
 
 DEFAULT_TIMEOUT = 2.0
 ANSWER_TYPES = {"number", "expression", "choice", "set", "interval", "tuple", "matrix", "text", "equation"}
@@ -110,11 +111,24 @@ _APPROXIMATION_RE = re.compile(
 )
 _RESTATED_INSIDE_RE = re.compile(r"(?:≈|\\approx|[，,]\s?(?:即|合|也就是|也即))\s?\$?\s?" + _NUMBER)
 _NUMBER_RE = re.compile(_NUMBER)
+# In English: "2 hours and 15 minutes, which is 135 minutes", "7 dozen eggs, i.e., 84 eggs", the
+# restated number closing its sentence with at most two words after it (its unit), none of which
+# makes it another quantity (which is 3 more; which is 20% of it).
+_RESTATED_EN_RE = re.compile(
+    r"[^.\n=]{0,24}?,\s?(?:i\.\s?e\.|that\sis|in\sother\swords|which\s(?:is|equals|means))[,:]?\s\$?\s?"
+    + _NUMBER
+    + r"((?:\s[a-zA-Z']{1,15}){0,2})\s?(?:[.!;)]|$)",
+    re.IGNORECASE,
+)
+# An amount in cents is the same amount in dollars (25 cents = 0.25).
+_CENTS_RE = re.compile(r"\s?(?:cents?|¢)(?![a-zA-Z])", re.IGNORECASE)
+_AMOUNT_RE = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
 
 
 def _stated_equivalents(prediction: str, answer: str) -> list[str]:
     """Numbers the solution gives as its answer's equivalent: inside the extracted answer (the
-    value before and after ``≈`` / ``，即``), or right after it in the solution."""
+    value before and after ``≈`` / ``，即``), or right after it in the solution (its approximation,
+    the same quantity restated: ``，即180分钟``, ``, which is 135 minutes``; an amount in cents)."""
     found = []
     inside = _RESTATED_INSIDE_RE.search(answer)
     if inside:
@@ -127,6 +141,12 @@ def _stated_equivalents(prediction: str, answer: str) -> list[str]:
         m = _APPROXIMATION_RE.match(prediction, at + len(answer), at + len(answer) + 80)
         if m:
             found.append(m.group(1))
+        english = _RESTATED_EN_RE.match(prediction, at + len(answer))
+        unit = english.group(2).lower().split() if english else []
+        if english and "of" not in unit and not changes_the_value([], unit):
+            found.append(english.group(1))
+        if _AMOUNT_RE.fullmatch(answer) and _CENTS_RE.match(prediction, at + len(answer)):
+            found.append(str(Fraction(answer) / 100))
     return found
 
 

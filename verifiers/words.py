@@ -171,7 +171,8 @@ _NOT_THE_VALUE = frozenset(
 _PER_ITEM_AFTER = frozenset(["each", "every"])
 
 
-def _changes_the_value(before: list[str], after: list[str]) -> bool:
+def changes_the_value(before: list[str], after: list[str]) -> bool:
+    """Whether the words around a number make it another quantity (more than twelve, twelve each)."""
     return any(w in _NOT_THE_VALUE for w in (*before, *after)) or any(w in _PER_ITEM_AFTER for w in after)
 
 
@@ -189,12 +190,12 @@ def number_in_sentence(text: str, max_chars: int = _MAX_SENTENCE_CHARS) -> int |
     if len(fractions) == 1:
         before = _SENTENCE_WORD_RE.findall(text[: fractions[0].start()])
         after = _SENTENCE_WORD_RE.findall(text[fractions[0].end() :])
-        if _changes_the_value(before, after) or any(w in EN_UNITS or w in EN_SCALES for w in (*before, *after)):
+        if changes_the_value(before, after) or any(w in EN_UNITS or w in EN_SCALES for w in (*before, *after)):
             return None
         return english_fraction(fractions[0])
     words = _SENTENCE_WORD_RE.findall(text)
     first = next((i for i, w in enumerate(words) if w in EN_UNITS or w in EN_SCALES), len(words))
-    if _changes_the_value(words[:first], words[first:]):
+    if changes_the_value(words[:first], words[first:]):
         return None
     runs: list[list[str]] = []
     previous_number = False
