@@ -283,6 +283,8 @@ PATTERN_FAMILIES = [
     ("restated in english, clauses", lambda: verify(_fill("It takes 3 hours", ", which is 4 hours"), "5")),
     ("restated in english, words", lambda: verify(_fill("It takes 3 hours, i.e., 4", " a"), "5")),
     ("amount in cents, repeated", lambda: verify(_fill("", "25 cents "), "0.3")),
+    ("percent value of a chain, equalities", lambda: answers._PERCENT_VALUE_RE.search(_fill("", "=1", "%x"))),
+    ("percent value of a chain, digits", lambda: prepare(_fill("x=", "1", "%"))),
 ]
 
 

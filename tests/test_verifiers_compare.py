@@ -130,6 +130,8 @@ def test_scientific_notation_whose_exponent_passes_its_decimals():
 
 
 def test_percent_flags():
+    assert compare(parse("x = 45"), n("0.45", 2), True, False).correct  # the value is scaled, not the equation
+    assert not compare(parse("x = 45"), n("4.5", 1), True, False).correct
     assert compare(n(25), n(25), False, True).correct
     assert compare(n("0.25", 2), n(25), False, True).correct
     assert not compare(n("2.5", 1), n(25), False, True).correct

@@ -533,6 +533,15 @@ BLIND_ROUND_TWENTY = [
     case("The answer is 25 cents.", "25", True, "cents-as-cents"),
     case("The answer is 25 cents.", "2.5", False, "cents-other-amount"),
     case("He cut 25 centimeters off.", "0.25", False, "centimeters-are-no-cents"),
+    # a chain of equalities whose value is a percentage: 45% is 45 and 0.45, as a bare 45% is
+    case("So the share is $\\frac{18}{40} \\times 100 = 45\\%$.", "45", True, "computed-percent-chain"),
+    case("So the share is $\\frac{18}{40} = 45\\%$.", "0.45", True, "computed-percent-chain-as-decimal"),
+    case("So the share is $\\frac{18}{40} = 45\\%$.", "4.5", False, "computed-percent-chain-other"),
+    case("$x = 45\\%$", "45", True, "named-percent"),
+    case("答：合格率是 95÷100=95%。", "95", True, "zh-computed-percent-chain"),
+    case("答：合格率是 95÷100=95%。", "9.5", False, "zh-computed-percent-chain-other"),
+    case("$x \\ge 45\\%$", "45", False, "percent-bound-is-no-value"),
+    case("$y = x + 45\\%$", "45", False, "percent-term-is-no-value"),
 ]
 
 

@@ -152,6 +152,8 @@ _SET_SYMBOLS = {"ℝ": "R", "ℕ": "N", "ℤ": "Z", "ℚ": "Q", "ℂ": "C"}
 _SET_SYMBOL_RE = re.compile("[" + "".join(_SET_SYMBOLS) + "]")
 _REPEATED_COMMAS_RE = re.compile(r"(?<!\s)(?:\s*,){2,}")  # starts only where a run of spaces starts
 _PERCENT_NUMBER_RE = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*%\s*")
+# The value a chain of equalities ends with, a percentage: x = 45%, \frac{18}{40} \times 100 = 45%.
+_PERCENT_VALUE_RE = re.compile(r"(?<![<>!])=\s?([-+]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30}))\s?%\s?$")
 
 
 # Terms whose numeral names a shape or a degree, not a value: 三角形, 四边形, 二次函数, 一元二次方程.
@@ -304,6 +306,8 @@ def prepare(text: str) -> Prepared:
     percent = _PERCENT_NUMBER_RE.fullmatch(text) is not None  # 5/4-100% keeps its % on the 100
     if percent:
         text = text.rstrip()[:-1].rstrip()
+    elif (value := _PERCENT_VALUE_RE.search(text, max(0, len(text) - 80))) is not None:
+        percent, text = True, text[: value.end(1)]  # the chain's value is the percentage
     return Prepared(text, percent, prose)
 
 

@@ -112,6 +112,7 @@ class Comparer:
         plain = self.same(pred, gold)
         if pred_pct == gold_pct or plain.correct:
             return Outcome.of(plain.correct, plain.method, "" if pred_pct == gold_pct else "percent: ")
+        pred = self.value_of(pred)  # x = 45% is 45 percent: the value is scaled, not the equation
         scaled = self.same(Mul((pred, HUNDRED)), gold) if gold_pct else self.same(Div(pred, HUNDRED), gold)
         return Outcome.of(scaled.correct, scaled.method, "percent: ")
 
