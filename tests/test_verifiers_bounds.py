@@ -285,6 +285,9 @@ PATTERN_FAMILIES = [
     ("amount in cents, repeated", lambda: verify(_fill("", "25 cents "), "0.3")),
     ("percent value of a chain, equalities", lambda: answers._PERCENT_VALUE_RE.search(_fill("", "=1", "%x"))),
     ("percent value of a chain, digits", lambda: prepare(_fill("x=", "1", "%"))),
+    ("set builder, long condition", lambda: answers._SET_BUILDER_RE.match(_fill("\\lbrace x \\mid ", "x "))),
+    ("set builder, bars", lambda: answers._SET_BUILDER_RE.match(_fill("{x|", "|"))),
+    ("reals without points, commas", lambda: answers._REALS_WITHOUT_RE.match(_fill("\\mathbbR -{", "1,"))),
 ]
 
 

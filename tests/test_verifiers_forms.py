@@ -542,6 +542,26 @@ BLIND_ROUND_TWENTY = [
     case("答：合格率是 95÷100=95%。", "9.5", False, "zh-computed-percent-chain-other"),
     case("$x \\ge 45\\%$", "45", False, "percent-bound-is-no-value"),
     case("$y = x + 45\\%$", "45", False, "percent-term-is-no-value"),
+    # a set of reals by its condition (set-builder), and the reals without a few points
+    case("The domain is $\\boxed{\\{x \\mid x > 3\\}}$.", "(3,\\infty)", True, "set-builder-mid"),
+    case("The domain is $\\boxed{\\{x \\mid x < 3\\}}$.", "(3,\\infty)", False, "set-builder-other-side"),
+    case("答：解集为\\{x|x>3\\}。", "x>3", True, "zh-set-builder-bar"),
+    case("$\\{x \\in \\mathbb{R} : -1 < x \\le 2\\}$", "(-1,2]", True, "set-builder-reals-colon"),
+    case("$\\{x \\mid -1 < x \\le 2\\}$", "(-1,2)", False, "set-builder-closed-end"),
+    case("$\\left\\{x \\mid x \\neq 2\\right\\}$", "(-\\infty,2)\\cup(2,\\infty)", True, "set-builder-not-equal"),
+    case("$\\{x \\in \\mathbb{Z} \\mid 1<x<4\\}$", "(1,4)", False, "set-builder-integers-are-no-interval"),
+    case("$\\{y \\mid x > 3\\}$", "(3,\\infty)", False, "set-builder-other-variable"),
+    case(
+        "The answer is $\\boxed{\\mathbb{R} \\setminus \\{2\\}}$.",
+        "(-\\infty,2)\\cup(2,\\infty)",
+        True,
+        "reals-without-a-point",
+    ),
+    case(
+        "$\\mathbb{R} \\setminus \\{2, -1\\}$", "(-\\infty,-1)\\cup(-1,2)\\cup(2,\\infty)", True, "reals-without-points"
+    ),
+    case("$\\mathbb{R} \\setminus \\{2\\}$", "(-\\infty,3)\\cup(3,\\infty)", False, "reals-without-another-point"),
+    case("$\\mathbb{R} \\setminus \\{2\\}$", "\\mathbb{R}", False, "reals-without-a-point-are-not-the-reals"),
 ]
 
 

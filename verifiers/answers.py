@@ -266,6 +266,33 @@ _PART_LABEL_RE = re.compile(
 )
 
 
+# A set of reals written by its condition ({x | x > 3}, \{x \in \mathbb{R} : -1 < x \le 2\}) is the
+# set the condition names; over the integers or another domain it is not an interval, and stays.
+_SET_BUILDER_RE = re.compile(
+    r"^(?:\\lbrace|\{)\s?([a-zA-Z])\s?(?:\\in\s?\\mathbbR\s?)?(?:\\mid|\||:|\\vert)\s?(.{1,300}?)\s?(?:\\rbrace|\})$"
+)
+# The reals without a few points (\mathbb{R} \setminus \{2\}): the open intervals between them.
+_POINT = r"-?\d{1,12}(?:\.\d{1,12})?"
+_REALS_WITHOUT_RE = re.compile(
+    rf"^\\mathbbR\s?(?:\\setminus|\\backslash|-)\s?(?:\\lbrace|\{{)\s?({_POINT}(?:\s?,\s?{_POINT}){{0,9}})\s?(?:\\rbrace|\}})$"
+)
+
+
+def _as_intervals(text: str) -> str:
+    """A set-builder set of reals as its condition, the reals without points as intervals."""
+    built = _SET_BUILDER_RE.match(text)
+    if built is not None:
+        condition = built.group(2)
+        if built.group(1) in condition and not any(c in condition for c in ("\\lbrace", "\\rbrace", "\\mid")):
+            return condition
+    without = _REALS_WITHOUT_RE.match(text)
+    if without is not None:
+        points = sorted({Fraction(p) for p in re.split(r"\s?,\s?", without.group(1))})
+        bounds = ["-\\infty", *map(str, points), "\\infty"]
+        return "\\cup ".join(f"({a},{b})" for a, b in zip(bounds, bounds[1:], strict=False))
+    return text
+
+
 def prepare(text: str) -> Prepared:
     """Clean an answer for parsing."""
     prose = False
@@ -278,6 +305,7 @@ def prepare(text: str) -> Prepared:
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = _MODULUS_RE.sub("", _COMBINATION_RE.sub(_as_binomial, text))
     text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
+    text = _as_intervals(text)
     text = _INFINITELY_MANY_RE.sub(r" \\infty ", text)
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
     text = _HOURS_MINUTES_RE.sub(_hours, text)
