@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 
 from .limits import MAX_ANSWER_CHARS, Deadline
 from .long_answers import flat_sum, strip_outer_groups
@@ -289,7 +290,7 @@ def _as_intervals(text: str) -> str:
     if without is not None:
         points = sorted({Fraction(p) for p in re.split(r"\s?,\s?", without.group(1))})
         bounds = ["-\\infty", *map(str, points), "\\infty"]
-        return "\\cup ".join(f"({a},{b})" for a, b in zip(bounds, bounds[1:], strict=False))
+        return "\\cup ".join(f"({a},{b})" for a, b in pairwise(bounds))
     return text
 
 
