@@ -25,7 +25,7 @@ from pipeline.recipes import ape210k_value
 from verifiers import answers, extract_answer, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
-from verifiers.choices import choice_letter, choice_letters, labelled_option
+from verifiers.choices import choice_letter, choice_letters, labelled_option, letters_stated_correct
 from verifiers.extract import extract_choice, find_boxes
 from verifiers.limits import CLEAN_CACHE_CHARS, MAX_BOXES_READ
 from verifiers.long_answers import strip_outer_groups
@@ -288,6 +288,8 @@ PATTERN_FAMILIES = [
     ("set builder, long condition", lambda: answers._SET_BUILDER_RE.match(_fill("\\lbrace x \\mid ", "x "))),
     ("set builder, bars", lambda: answers._SET_BUILDER_RE.match(_fill("{x|", "|"))),
     ("reals without points, commas", lambda: answers._REALS_WITHOUT_RE.match(_fill("\\mathbbR -{", "1,"))),
+    ("options stated correct, letters", lambda: letters_stated_correct(_fill("", "A、 "))),
+    ("options stated correct, spaced", lambda: verify(_fill("options A", " and  B", " are correct"), "AB")),
 ]
 
 

@@ -562,6 +562,16 @@ BLIND_ROUND_TWENTY = [
     ),
     case("$\\mathbb{R} \\setminus \\{2\\}$", "(-\\infty,3)\\cup(3,\\infty)", False, "reals-without-another-point"),
     case("$\\mathbb{R} \\setminus \\{2\\}$", "\\mathbb{R}", False, "reals-without-a-point-are-not-the-reals"),
+    # the options a closing sentence says are right, in both languages
+    case("综上，选项A、B、D正确。", "ABD", True, "zh-options-stated-correct"),
+    case("综上，选项A、B正确。", "ABD", False, "zh-options-stated-correct-fewer"),
+    case("综上，A、B、D都正确。", "ABD", True, "zh-options-all-correct"),
+    case("选项A、C不正确", "AC", False, "zh-options-stated-incorrect"),
+    case("选项A正确，选项B错误，选项C正确，故选AC。", "AC", True, "zh-options-then-choice"),
+    case("Therefore, options A, B, and D are correct.", "ABD", True, "options-stated-correct"),
+    case("So the correct options are A, B and D.", "ABD", True, "correct-options-are"),
+    case("Options A and C are not correct.", "AC", False, "options-stated-not-correct"),
+    case("Options A and C are incorrect, so the answer is B and D.", "BD", True, "options-incorrect-then-answer"),
 ]
 
 

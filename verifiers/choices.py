@@ -30,6 +30,28 @@ _LETTER_IN_ARITHMETIC_RE = re.compile(
 )
 
 
+# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, "options A, B, and D are
+# correct", "the correct options are A, B and D" (不正确 / "are not correct" / incorrect never match).
+_LETTER_LIST = (
+    r"[(\[（]?[A-J][)\]）]?(?:\s{0,2}[,，、;；/&]?\s{0,2}(?:and\s|和|及|与)?\s{0,2}[(\[（]?[A-J][)\]）]?){0,9}"
+)
+_STATED_CORRECT_RE = re.compile(
+    rf"(?<![a-zA-Z])(?:选项)?({_LETTER_LIST})\s?(?:三项|两项|项|选项)?(?:都|均)?(?:是正确的|正确|符合题意)"
+    rf"|(?<![a-zA-Z])(?i:options?|choices?|statements?)\s({_LETTER_LIST})\s(?i:are|is)\s(?i:all\s)?(?i:correct|true|right)\b"
+    rf"|(?<![a-zA-Z])(?i:correct)\s(?i:options?|answers?|choices?|statements?)\s(?i:are|is)\s?:?\s({_LETTER_LIST})(?![a-zA-Z])"
+)
+_STATED_CORRECT_CHARS = 300
+
+
+def letters_stated_correct(text: str) -> frozenset[str] | None:
+    """The options the last sentence about options says are right, if no option is named after it."""
+    tail = text[-_STATED_CORRECT_CHARS:]
+    last = max(_STATED_CORRECT_RE.finditer(tail), key=lambda m: m.start(), default=None)
+    if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
+        return None
+    return frozenset(_OPTION_LETTER_RE.findall(next(g for g in last.groups() if g)))
+
+
 @dataclass(frozen=True, slots=True)
 class LabelledOption:
     """An option written with its content: ``(C) 12`` is option C, whose value is 12."""

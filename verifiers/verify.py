@@ -7,7 +7,7 @@ import time
 from fractions import Fraction
 
 from .answers import NEGATION_RE, TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
-from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic
+from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic, letters_stated_correct
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
@@ -201,6 +201,9 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
             return frozenset(option.letter)
         if letters is None and letter_in_arithmetic(final):
             return None
+    stated = letters_stated_correct(prediction)  # 选项A、B、D正确; options A and C are correct
+    if stated is not None:
+        return stated
     letter = extract_choice(prediction)
     return frozenset(letter) if letter else None
 
