@@ -290,6 +290,7 @@ PATTERN_FAMILIES = [
     ("reals without points, commas", lambda: answers._REALS_WITHOUT_RE.match(_fill("\\mathbbR -{", "1,"))),
     ("options stated correct, letters", lambda: letters_stated_correct(_fill("", "A、 "))),
     ("options stated correct, spaced", lambda: verify(_fill("options A", " and  B", " are correct"), "AB")),
+    ("digits and scale words", lambda: extract_answer(_fill("so it is ", "1 million "))),
 ]
 
 

@@ -572,6 +572,14 @@ BLIND_ROUND_TWENTY = [
     case("So the correct options are A, B and D.", "ABD", True, "correct-options-are"),
     case("Options A and C are not correct.", "AC", False, "options-stated-not-correct"),
     case("Options A and C are incorrect, so the answer is B and D.", "BD", True, "options-incorrect-then-answer"),
+    # a scale word after digits is part of that number, never a number word of its own
+    case("The city grew by 0.4 million to 1.2 million people.", "1200000", True, "digits-and-scale-at-end"),
+    case("The city grew by 0.4 million to 1.2 million people.", "1000000", False, "scale-word-is-no-number-word"),
+    case("So it costs 3 thousand dollars.", "3000", True, "digits-and-thousand-at-end"),
+    case("So it costs 3 thousand dollars.", "3", False, "digits-and-thousand-is-no-count"),
+    # "to" bounds a number only in a bound (up to twelve), not in "walk to school"
+    case("30 students, and 6 walk, so one fifth of the students walk to school.", "1/5", True, "fraction-then-to"),
+    case("30 students, and 6 walk, so one fifth of the students walk to school.", "5", False, "fraction-then-to-other"),
 ]
 
 
@@ -677,6 +685,9 @@ def test_chinese_numerals_past_the_int_text_limit() -> None:
         ("two thirds and one half", None),
         ("Each friend gets twelve cookies.", 12),
         ("They get twelve each.", None),
+        ("She gave twelve apples to Tom.", 12),
+        ("up to twelve people", None),
+        ("close to twelve", None),
     ],
 )
 def test_number_in_sentence(text: str, value: int | Fraction | None) -> None:
@@ -695,6 +706,8 @@ def test_number_in_sentence(text: str, value: int | Fraction | None) -> None:
         ("We add 5 and 7. It has first place.", None),
         ("x" * 400 + " twelve", None),  # the last sentence starts outside the window
         ("第3步之后是第十二个", None),
+        ("It grew to 1.2 million people.", None),  # the scale of the digits before it
+        ("We add 5 and 7. So one fifth of them walk.", "1/5"),
     ],
 )
 def test_number_word_at_end(text: str, value: str | None) -> None:

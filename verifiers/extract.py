@@ -61,7 +61,8 @@ _NUMBER_RE = re.compile(
     r"|(?<![\d.])\d+元\d[角分](?:\d分)?"  # 3元5角: one amount
     rf"|{HOURS_AND_MINUTES}"  # 6 hours and 30 minutes: one duration
     r"|(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?)?"  # a ratio, 3:2 or 2:3:5
-    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s\d+/\d+(?![\d/])|\s*/\s*\d+)?\s*%?|-?\.\d+"  # 7, 1,250.5, 3 1/2, 45%
+    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s?(?i:thousand|million|billion|trillion)(?![a-zA-Z]))?"  # 1.2 million
+    r"(?:\s\d+/\d+(?![\d/])|\s*/\s*\d+)?\s*%?|-?\.\d+"  # 7, 1,250.5, 3 1/2, 45%
 )
 _PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z\u0400-\u04ff]{3,}")  # Latin or Cyrillic
 _MATH_WORDS = {

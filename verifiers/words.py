@@ -164,9 +164,10 @@ _NOT_THE_VALUE = frozenset(
         "dozens",
         "between",
         "or",
-        "to",
     ]
 )
+# "to" only as part of a bound or a comparison (up to twelve, close to twelve); "walk to school" is no bound.
+_BOUND_TO_RE = re.compile(r"\b(?:up|close|next|equal|compared|similar)\s{1,3}to\b")
 # "twelve each" is a value per item (the answer may be the total); "Each friend gets twelve" is the value.
 _PER_ITEM_AFTER = frozenset(["each", "every"])
 
@@ -184,7 +185,7 @@ def number_in_sentence(text: str, max_chars: int = _MAX_SENTENCE_CHARS) -> int |
     (``more than twelve``, ``the third``, ``twelve each``; ``each friend gets twelve`` is 12).
     """
     text = text.strip().lower()
-    if len(text) > max_chars or re.search(r"[\d\\^_{}=<>+*/|]", text):
+    if len(text) > max_chars or re.search(r"[\d\\^_{}=<>+*/|]", text) or _BOUND_TO_RE.search(text):
         return None
     fractions = list(EN_FRACTION_RE.finditer(text))
     if len(fractions) == 1:
@@ -302,7 +303,7 @@ def number_word_at_end(text: str) -> str | None:
     ``... 5 + 7 apples in all. So she has twelve apples left.`` -> ``12``; ``她现在有十二个苹果。``
     -> ``12``. Only the part of the sentence after its last digit or math symbol is read, so a
     digit string after the word wins (``twelve apples, 12 in all`` is not read here). A lone
-    ``one`` (``the one on the left``) is no answer. One backward pass over at most
+    ``one`` (``the one on the left``) is no answer, nor a scale word after digits (``1.2 million``). One backward pass over at most
     ``_LAST_SENTENCE_CHARS`` characters.
     """
     tail = text[-_LAST_SENTENCE_CHARS:].rstrip(" \t\n.!?。！？")
@@ -320,8 +321,11 @@ def number_word_at_end(text: str) -> str | None:
     if re.search(r"[\u4e00-\u9fff]", tail):
         return _chinese_number_in_sentence(tail)
     words = _SENTENCE_WORD_RE.findall(tail.lower())
-    if sum(w in EN_UNITS or w in EN_SCALES for w in words) == 1 and "one" in words:
+    lone_one = sum(w in EN_UNITS or w in EN_SCALES for w in words) == 1 and "one" in words
+    if lone_one and not EN_FRACTION_RE.search(tail):  # "the one on the left"; "one fifth" is a value
         return None
+    if cut > 0 and words and words[0] in EN_SCALES and tail[:1].isalpha():
+        return None  # 1.2 million: the scale of the digits before it, no number of its own
     value = number_in_sentence(tail, _LAST_SENTENCE_CHARS)
     return None if value is None else str(value)
 
