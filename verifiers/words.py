@@ -303,8 +303,8 @@ def number_word_at_end(text: str) -> str | None:
     ``... 5 + 7 apples in all. So she has twelve apples left.`` -> ``12``; ``她现在有十二个苹果。``
     -> ``12``. Only the part of the sentence after its last digit or math symbol is read, so a
     digit string after the word wins (``twelve apples, 12 in all`` is not read here). A lone
-    ``one`` (``the one on the left``) is no answer, nor a scale word after digits (``1.2 million``). One backward pass over at most
-    ``_LAST_SENTENCE_CHARS`` characters.
+    ``one`` (``the one on the left``) is no answer, nor a scale word after digits (``1.2 million``).
+    One backward pass over at most ``_LAST_SENTENCE_CHARS`` characters.
     """
     tail = text[-_LAST_SENTENCE_CHARS:].rstrip(" \t\n.!?。！？")
     ends = list(_SENTENCE_END_RE.finditer(tail))
