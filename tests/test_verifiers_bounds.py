@@ -291,6 +291,7 @@ PATTERN_FAMILIES = [
     ("options stated correct, letters", lambda: letters_stated_correct(_fill("", "A、 "))),
     ("options stated correct, spaced", lambda: verify(_fill("options A", " and  B", " are correct"), "AB")),
     ("digits and scale words", lambda: extract_answer(_fill("so it is ", "1 million "))),
+    ("chinese marker and colon, spaces", lambda: extract_answer(_fill("答案是", " ", "："))),
 ]
 
 

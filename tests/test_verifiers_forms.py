@@ -580,6 +580,11 @@ BLIND_ROUND_TWENTY = [
     # "to" bounds a number only in a bound (up to twelve), not in "walk to school"
     case("30 students, and 6 walk, so one fifth of the students walk to school.", "1/5", True, "fraction-then-to"),
     case("30 students, and 6 walk, so one fifth of the students walk to school.", "5", False, "fraction-then-to-other"),
+    # a colon after the Chinese marker's copula (答案是：, 答案为：)
+    case("经检验，正确答案是：B、D", "BD", True, "zh-marker-colon-options"),
+    case("经检验，正确答案是：B、D", "B", False, "zh-marker-colon-options-fewer"),
+    case("最终答案为：15。", "15", True, "zh-marker-colon-value"),
+    case("最终答案为：15。", "16", False, "zh-marker-colon-other-value"),
 ]
 
 
