@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from answerkey.cli_train import decode_processes_option
+
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads (see trainer-cpu-facts)
 
 _RANGE = click.FloatRange(0, 1)
@@ -50,6 +52,7 @@ _RANGE = click.FloatRange(0, 1)
 @click.option(
     "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Verifier processes / actors."
 )
+@decode_processes_option
 @click.option("--reward-timeout", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--review", "review", metavar="NAME", help="Send the flagged tasks to the Argilla review dataset NAME.")
@@ -70,6 +73,7 @@ def calibrate_command(
     batch_size: int,
     engine: str,
     workers: int,
+    decode_processes: int | None,
     reward_timeout: float,
     seed: int,
     review: str | None,
@@ -98,6 +102,7 @@ def calibrate_command(
         prompts_per_batch=batch_size,
         engine=engine,
         workers=workers,
+        decode_processes=decode_processes,
         seed=seed,
         reward_timeout=reward_timeout,
         progress=not quiet,

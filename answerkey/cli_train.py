@@ -19,6 +19,14 @@ _OUT = click.Path(file_okay=False, path_type=Path)
 _DIR = click.Path(file_okay=False, exists=True, path_type=Path)
 _POSITIVE = click.IntRange(min=1)
 _RATE = click.FloatRange(min=0, min_open=True)
+# Shared with `answerkey calibrate`: how many processes sample (the samples do not depend on it).
+decode_processes_option = click.option(
+    "--decode-processes",
+    type=_POSITIVE,
+    default=None,
+    help="Processes that sample, each on one thread [one per torch thread for a model under 10M parameters "
+    "on the CPU, else 1]; the samples are the same for any number.",
+)
 
 
 def _threads(value: int | None) -> None:
@@ -213,6 +221,7 @@ def sft_command(
 @click.option("--rft-steps", type=_POSITIVE, default=100, show_default=True, help="rft: fine-tuning steps a round.")
 @click.option("--rft-lr", type=_RATE, default=1e-3, show_default=True)
 @click.option("--workers", type=_POSITIVE, default=2, show_default=True, help="Verifier processes.")
+@decode_processes_option
 @click.option("--reward-timeout", type=_RATE, default=2.0, show_default=True, help="Seconds per verification.")
 @click.option("--split", default="train", show_default=True)
 @click.option(
@@ -255,6 +264,7 @@ def rl_command(
     rft_steps: int,
     rft_lr: float,
     workers: int,
+    decode_processes: int | None,
     reward_timeout: float,
     split: str,
     min_pass: float,
@@ -299,6 +309,7 @@ def rl_command(
         save_every=save_every or 50,
         resume=resume,
         workers=workers,
+        decode_processes=decode_processes,
         reward_timeout=reward_timeout,
         progress=not quiet,
         rounds=rounds,
@@ -328,6 +339,7 @@ def rl_command(
     help="Write the figures to this JSON file.",
 )
 @click.option("--workers", type=_POSITIVE, default=2, show_default=True, help="Verifier processes.")
+@decode_processes_option
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threads", type=_POSITIVE, default=None)
 @click.option("--quiet", is_flag=True)
@@ -340,6 +352,7 @@ def eval_command(
     max_new_tokens: int,
     json_path: Path | None,
     workers: int,
+    decode_processes: int | None,
     seed: int,
     threads: int | None,
     quiet: bool,
@@ -357,6 +370,7 @@ def eval_command(
         max_new_tokens=max_new_tokens,
         seed=seed,
         workers=workers,
+        decode_processes=decode_processes,
         json_path=str(json_path) if json_path else None,
         progress=not quiet,
     )

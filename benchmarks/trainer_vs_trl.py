@@ -8,8 +8,9 @@ count for both:
 
 1. SFT from the same weights through ``trainer.sft`` and TRL's ``SFTTrainer``, on the same batches
    in the same order: tokens/s (non-pad tokens over the wall time between step ends).
-2. The sampler: ``TorchSampler`` against ``GenerateSampler`` (``model.generate``) on the SFT model,
-   the GRPO batch (8 prompts x 8 samples x 40 tokens at T=1): generated tokens/s.
+2. The sampler: ``TorchSampler`` (one process) and ``ParallelSampler`` (one process per torch
+   thread, what GRPO uses on the CPU) against ``GenerateSampler`` (``model.generate``) on the SFT
+   model, the GRPO batch (8 prompts x 8 samples x 40 tokens at T=1): generated tokens/s.
 3. GRPO from the same SFT checkpoint (answerkey's) through ``trainer.grpo`` and TRL's
    ``GRPOTrainer`` (CPU settings of trainer-cpu-facts.md, loss ``dapo``, no KL, clip 0.2/0.28,
    constant lr 3e-5), the same prompts at each step, ``verifiers.reward`` as TRL's reward: seconds
@@ -63,6 +64,7 @@ from trainer.chat import encode_prompt  # noqa: E402
 from trainer.data import rl_tasks  # noqa: E402
 from trainer.evaluate import run_tasks, summarize  # noqa: E402
 from trainer.models import build_model, count_parameters, load_model, save_model  # noqa: E402
+from trainer.parallel_sampler import ParallelSampler, decode_processes  # noqa: E402
 from trainer.pretrain import PretrainConfig, pretrain  # noqa: E402
 from trainer.rewards import Rewarder  # noqa: E402
 from trainer.runtime import RunDir  # noqa: E402
@@ -303,21 +305,24 @@ def sampler_speed(model_dir: Path, data: Data, repeats: int, seed: int) -> dict:
     tasks = rl_tasks(data.practice)
     prompts = [encode_prompt(tokenizer, tasks[i].prompt) for i in batch_indices(len(tasks), PROMPTS, 0, seed)]
     params = SamplingParams(max_new_tokens=MAX_NEW, temperature=TEMPERATURE)
-    samplers: dict[str, Sampler] = {
-        "torch_sampler": TorchSampler(model, tokenizer),
-        "generate": GenerateSampler(model, tokenizer),
-    }
-    results: dict[str, dict[str, list[float]]] = {name: {"seconds": [], "tokens": []} for name in samplers}
-    for round_ in range(repeats + 1):
-        for name, sampler in samplers.items():
-            generator = torch.Generator().manual_seed(seed + round_)
-            began = time.perf_counter()
-            groups = sampler.sample(prompts, GROUP, params, generator)
-            seconds = time.perf_counter() - began
-            if round_:  # round 0 warms up
-                results[name]["seconds"].append(seconds)
-                results[name]["tokens"].append(sum(len(c.ids) for g in groups for c in g))
-    return {
+    processes = max(2, decode_processes(model))
+    with ParallelSampler(model, tokenizer, processes) as parallel:
+        samplers: dict[str, Sampler] = {
+            "torch_sampler": TorchSampler(model, tokenizer),
+            "parallel_sampler": parallel,
+            "generate": GenerateSampler(model, tokenizer),
+        }
+        results: dict[str, dict[str, list[float]]] = {name: {"seconds": [], "tokens": []} for name in samplers}
+        for round_ in range(repeats + 1):
+            for name, sampler in samplers.items():
+                generator = torch.Generator().manual_seed(seed + round_)
+                began = time.perf_counter()
+                groups = sampler.sample(prompts, GROUP, params, generator)
+                seconds = time.perf_counter() - began
+                if round_:  # round 0 warms up (and starts the parallel sampler's workers)
+                    results[name]["seconds"].append(seconds)
+                    results[name]["tokens"].append(sum(len(c.ids) for g in groups for c in g))
+    speeds: dict[str, Any] = {
         name: {
             "tokens_per_second": sum(r["tokens"]) / sum(r["seconds"]),
             "seconds_per_batch": statistics.median(r["seconds"]),
@@ -325,6 +330,7 @@ def sampler_speed(model_dir: Path, data: Data, repeats: int, seed: int) -> dict:
         }
         for name, r in results.items()
     }
+    return {**speeds, "parallel_processes": processes}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,7 +493,7 @@ def evaluate(model_dir: Path, data: Data, k: int, seed: int, rewarder: Rewarder)
 # ---------------------------------------------------------------------------------------------
 # (label, file suffix, function, the caller it is counted under or None for all calls, self time only)
 PROFILED = [
-    ("generation: TorchSampler.sample", "trainer/sampler.py", "sample", None, False),
+    ("generation: this process's shard (sample_seeded)", "trainer/sampler.py", "sample_seeded", None, False),
     ("  model forward, prefill + decode steps", "torch/nn/modules/module.py", "_wrapped_call_impl", "_decode", False),
     ("  static decode steps (StaticDecoder.step)", "trainer/static_decode.py", "step", None, False),
     ("  static cache load/select", "trainer/static_decode.py", "load", None, False),
@@ -495,7 +501,7 @@ PROFILED = [
     ("  pick_tokens (softmax, multinomial)", "trainer/sampler.py", "pick_tokens", None, False),
     ("  cache repeat/select rows", "cache_utils.py", "batch_select_indices", None, False),
     ("", "cache_utils.py", "batch_repeat_interleave", None, False),
-    ("  tokenizer.decode of the completions", "tokenization_utils_base.py", "decode", "sample", False),
+    ("  tokenizer.decode of the completions", "tokenization_utils_base.py", "decode", "sample_seeded", False),
     ("  _decode's own Python (bookkeeping)", "trainer/sampler.py", "_decode", None, True),
     ("reward: score_groups (verifier pool)", "trainer/grpo.py", "score_groups", None, False),
     ("update: _update", "trainer/grpo.py", "_update", None, False),
@@ -532,7 +538,7 @@ def profile_grpo(start: Path, data: Data, out: Path, steps: int, seed: int, path
     profiler = cProfile.Profile()
     calls = {"sample": 0, "log": 0}
     window: dict[str, float] = {}
-    original_sample, original_log = TorchSampler.sample, RunDir.log
+    original_sample, original_log = TorchSampler.sample_seeded, RunDir.log
 
     def sample(self: TorchSampler, *args: Any, **kwargs: Any) -> Any:
         calls["sample"] += 1
@@ -548,7 +554,7 @@ def profile_grpo(start: Path, data: Data, out: Path, steps: int, seed: int, path
             profiler.disable()
             window["ended"] = time.perf_counter()
 
-    with patched(TorchSampler, "sample", sample), patched(RunDir, "log", log):
+    with patched(TorchSampler, "sample_seeded", sample), patched(RunDir, "log", log):
         history = ak_grpo.grpo(config)
     profiled = steps - 1
     profiler.dump_stats(str(path))
@@ -601,6 +607,7 @@ def report(figures: dict) -> list[str]:
     step_a, step_t = rl_a["seconds_per_step"]["median"], rl_t["seconds_per_step"]["median"]
     grpo_ratio = ratio(step_a, step_t)
     sampler_ratio = gen["torch_sampler"]["tokens_per_second"] / gen["generate"]["tokens_per_second"]
+    parallel_ratio = gen["parallel_sampler"]["tokens_per_second"] / gen["generate"]["tokens_per_second"]
     faster = "faster" if grpo_ratio >= 1 else "slower"
     lines = [
         f"setup: xs Llama {figures['parameters']:,} parameters, {figures['threads']} torch thread(s), "
@@ -610,7 +617,9 @@ def report(figures: dict) -> list[str]:
         f"{sft_t['tokens_per_step']:.0f} tokens/step; final loss {sft_a['loss_last']:.3f} vs {sft_t['loss_last']:.3f})",
         f"sampler tokens/s ({PROMPTS} prompts x {GROUP} samples x {MAX_NEW} tokens, T={TEMPERATURE}): "
         f"TorchSampler {gen['torch_sampler']['tokens_per_second']:,.0f}, model.generate "
-        f"{gen['generate']['tokens_per_second']:,.0f} -> {sampler_ratio:.2f}x",
+        f"{gen['generate']['tokens_per_second']:,.0f} -> {sampler_ratio:.2f}x; ParallelSampler "
+        f"({gen['parallel_processes']} processes) {gen['parallel_sampler']['tokens_per_second']:,.0f} -> "
+        f"{parallel_ratio:.2f}x",
         f"GRPO s/step: answerkey {step_a:.2f}, TRL {step_t:.2f} -> {grpo_ratio:.2f}x {faster} "
         f"(median of {rl_a['seconds_per_step']['n']} steps; means {rl_a['seconds_per_step']['mean']:.2f} vs "
         f"{rl_t['seconds_per_step']['mean']:.2f})",
@@ -703,15 +712,16 @@ def plot(figures: dict, path: Path) -> None:
     ax.grid(alpha=0.3)
 
     ax = axes[3]
-    labels = ["SFT\nanswerkey", "SFT\nTRL", "sampler\nTorchSampler", "sampler\ngenerate"]
+    labels = ["SFT\nanswerkey", "SFT\nTRL", "sampler\nTorch", "sampler\nParallel", "sampler\ngenerate"]
     values = [
         figures["sft"]["answerkey"]["tokens_per_second"],
         figures["sft"]["trl"]["tokens_per_second"],
         figures["sampler"]["torch_sampler"]["tokens_per_second"],
+        figures["sampler"]["parallel_sampler"]["tokens_per_second"],
         figures["sampler"]["generate"]["tokens_per_second"],
     ]
-    ax.bar(range(4), values, color=["tab:blue", "tab:orange", "tab:blue", "tab:orange"])
-    ax.set_xticks(range(4), labels)
+    ax.bar(range(5), values, color=["tab:blue", "tab:orange", "tab:blue", "tab:blue", "tab:orange"])
+    ax.set_xticks(range(5), labels)
     ax.set(title="tokens / s", ylabel="tokens/s")
     fig.suptitle(f"answerkey vs TRL {figures['versions'].get('trl', '')}, xs model, {figures['threads']} thread(s)")
     fig.tight_layout()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from trainer_fixtures import UNSURE, build_dataset, read_jsonl, shared, state_dicts_equal
+from trainer_fixtures import UNSURE, assert_same_metrics, build_dataset, read_jsonl, shared, state_dicts_equal
 
 from trainer.chat import encode_prompt
 from trainer.data import Task, rl_tasks
@@ -184,6 +184,24 @@ def test_kl_to_the_reference_and_several_updates_per_batch(tmp_path_factory, tmp
         assert isinstance(m["kl"], float) and m["kl"] >= 0
         assert 0.0 <= m["clip_fraction"] <= 1.0
     assert trained[-1]["kl"] > 0  # the policy moved away from the reference
+
+
+@pytest.mark.slow
+def test_decoding_in_two_processes_gives_the_same_run(tmp_path_factory, tmp_path):
+    """The samples do not depend on how many processes decode them, so neither does the run."""
+    data = shared(tmp_path_factory)
+    outs = []
+    for processes in (1, 2):
+        config = RLConfig(
+            model=str(data.sft), tasks=str(data.data), out=str(tmp_path / f"decode-{processes}"), steps=3,
+            prompts_per_step=4, group_size=4, max_new_tokens=20, lr=1e-3, workers=1, decode_processes=processes,
+            progress=False,
+        )  # fmt: skip
+        grpo(config)
+        outs.append(Path(config.out))
+    assert_same_metrics(read_jsonl(outs[1] / "metrics.jsonl"), read_jsonl(outs[0] / "metrics.jsonl"))
+    assert read_jsonl(outs[1] / "rollouts.jsonl") == read_jsonl(outs[0] / "rollouts.jsonl")
+    assert state_dicts_equal(outs[0], outs[1])
 
 
 # --------------------------------------------------------------------------------------------

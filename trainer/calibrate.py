@@ -28,6 +28,7 @@ import re
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,8 +44,9 @@ from .data import Task, tasks_from_rows
 from .errors import TrainerError
 from .grpo import encode_tasks
 from .models import context_length, load_model
+from .parallel_sampler import open_sampler
 from .rewards import Rewarder, Scored
-from .sampler import Completion, SamplingParams, TorchSampler
+from .sampler import Completion, SamplingParams
 
 WORK = ".calibration"  # finished batches, kept until the version is published
 ENGINES = ("local", "ray")
@@ -78,6 +80,7 @@ class CalibrateConfig:
     prompts_per_batch: int = 16
     engine: str = "local"
     workers: int = 2
+    decode_processes: int | None = None  # None: one per torch thread for a small model on the CPU
     seed: int = 0
     reward_timeout: float = 2.0
     progress: bool = True
@@ -391,8 +394,9 @@ class BatchCalibrator:
     def __init__(self, config: CalibrateConfig):
         self.config = config
         self.model, self.tokenizer = load_model(config.model)
-        self.sampler = TorchSampler(self.model, self.tokenizer)
-        self.rewarder = Rewarder(workers=config.workers, timeout=config.reward_timeout)
+        self.resources = ExitStack()  # the sampler's and the verifiers' worker processes
+        self.sampler = self.resources.enter_context(open_sampler(self.model, self.tokenizer, config.decode_processes))
+        self.rewarder = self.resources.enter_context(Rewarder(workers=config.workers, timeout=config.reward_timeout))
         self.params = SamplingParams(max_new_tokens=config.max_new_tokens, temperature=config.temperature)
         self.context = context_length(self.model)
 
@@ -447,7 +451,7 @@ class BatchCalibrator:
         ]
 
     def close(self) -> None:
-        self.rewarder.close()
+        self.resources.close()
 
 
 class _Work:
@@ -506,8 +510,9 @@ def _run_ray(config: CalibrateConfig, todo: dict[int, list[Task]], work: _Work, 
         ray.init(**where, include_dashboard=False, log_to_driver=False)
     try:
         actor = ray.remote(num_cpus=1)(BatchCalibrator)
-        # Each actor verifies with one worker process of its own: the actors are the parallelism.
-        actors = [actor.remote(CalibrateConfig(**{**asdict(config), "workers": 1})) for _ in range(config.workers)]
+        # Each actor samples in its own process and verifies with one worker: the actors are the parallelism.
+        settings = CalibrateConfig(**{**asdict(config), "workers": 1, "decode_processes": 1})
+        actors = [actor.remote(settings) for _ in range(config.workers)]
         pool = ActorPool(actors)
         jobs = list(todo.items())
         for batch in pool.map_unordered(lambda a, job: a.run.remote(*job), jobs):

@@ -25,8 +25,9 @@ from .chat import encode_prompt
 from .data import Task, rl_tasks
 from .errors import TrainerError
 from .models import context_length, load_model
+from .parallel_sampler import open_sampler
 from .rewards import Rewarder
-from .sampler import SamplingParams, TorchSampler
+from .sampler import SamplingParams
 
 
 @dataclass
@@ -40,6 +41,7 @@ class EvalConfig:
     prompts_per_batch: int = 16
     seed: int = 0
     workers: int = 2
+    decode_processes: int | None = None  # None: one per torch thread for a small model on the CPU
     json_path: str | None = None
     progress: bool = True
 
@@ -74,9 +76,10 @@ def run_tasks(
     seed: int = 0,
     prompts_per_batch: int = 16,
     progress: bool = True,
+    decode_processes: int | None = None,
 ) -> list[TaskResult]:
-    """Greedy and k sampled completions for each task, all verified."""
-    sampler = TorchSampler(model, tokenizer)
+    """Greedy and k sampled completions for each task, all verified; ``decode_processes`` as in
+    ``parallel_sampler.open_sampler`` (None: one per torch thread for a small model on the CPU)."""
     generator = torch.Generator().manual_seed(seed)
     sampled = SamplingParams(max_new_tokens=max_new_tokens, temperature=temperature)
     greedy = SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0)
@@ -88,27 +91,28 @@ def run_tasks(
         )
     results: list[TaskResult] = []
     bar = tqdm(total=len(tasks), desc="eval", unit="task", disable=not progress)
-    for start in range(0, len(tasks), prompts_per_batch):
-        chunk = list(tasks[start : start + prompts_per_batch])
-        prompts = [encode_prompt(tokenizer, t.prompt)[-limit:] for t in chunk]
-        firsts = [g[0] for g in sampler.sample(prompts, 1, greedy, generator)]
-        groups = sampler.sample(prompts, k, sampled, generator) if k else [[] for _ in chunk]
-        flat = firsts + [c for g in groups for c in g]
-        flat_tasks = chunk + [t for t in chunk for _ in range(k)]
-        scores = rewarder.score([c.text for c in flat], flat_tasks, [c.finished for c in flat])
-        for i, task in enumerate(chunk):
-            mine = scores[len(chunk) + i * k : len(chunk) + (i + 1) * k]
-            results.append(
-                TaskResult(
-                    task,
-                    firsts[i].text,
-                    scores[i].correct,
-                    [c.text for c in groups[i]],
-                    sum(s.correct for s in mine),
-                    [s.reward for s in mine],
+    with open_sampler(model, tokenizer, decode_processes) as sampler:
+        for start in range(0, len(tasks), prompts_per_batch):
+            chunk = list(tasks[start : start + prompts_per_batch])
+            prompts = [encode_prompt(tokenizer, t.prompt)[-limit:] for t in chunk]
+            firsts = [g[0] for g in sampler.sample(prompts, 1, greedy, generator)]
+            groups = sampler.sample(prompts, k, sampled, generator) if k else [[] for _ in chunk]
+            flat = firsts + [c for g in groups for c in g]
+            flat_tasks = chunk + [t for t in chunk for _ in range(k)]
+            scores = rewarder.score([c.text for c in flat], flat_tasks, [c.finished for c in flat])
+            for i, task in enumerate(chunk):
+                mine = scores[len(chunk) + i * k : len(chunk) + (i + 1) * k]
+                results.append(
+                    TaskResult(
+                        task,
+                        firsts[i].text,
+                        scores[i].correct,
+                        [c.text for c in groups[i]],
+                        sum(s.correct for s in mine),
+                        [s.reward for s in mine],
+                    )
                 )
-            )
-        bar.update(len(chunk))
+            bar.update(len(chunk))
     bar.close()
     return results
 
@@ -156,6 +160,7 @@ def evaluate(config: EvalConfig) -> dict:
             config.seed,
             config.prompts_per_batch,
             config.progress,
+            config.decode_processes,
         )
     summary = summarize(results, config.k, config.temperature)
     summary["seconds"] = round(time.perf_counter() - began, 2)

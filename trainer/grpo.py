@@ -26,10 +26,11 @@ from .data import Task, in_pass_range, manifest_hash, rl_tasks
 from .errors import TrainerError
 from .models import context_length, load_model, save_model
 from .optim import make_optimizer, make_schedule
+from .parallel_sampler import open_sampler
 from .plots import plot_run
 from .rewards import Rewarder, Scored
 from .runtime import Dist, RunDir, all_sum, gather, replicas_in_sync, seed_everything, setup_distributed
-from .sampler import Completion, SamplingParams, TorchSampler, cache_argument
+from .sampler import Completion, SamplingParams, cache_argument
 from .supervised import batch_indices
 
 ROLLOUTS = "rollouts.jsonl"
@@ -66,6 +67,7 @@ class RLConfig:
     save_every: int = 50
     resume: bool = False
     workers: int = 2
+    decode_processes: int | None = None  # None: one per torch thread for a small model on the CPU
     reward_timeout: float = 2.0
     progress: bool = True
     # rft only
@@ -269,12 +271,15 @@ def grpo(config: RLConfig) -> list[dict]:
     run.write_run("rl", config, manifest_hash(config.tasks), {"tasks": len(tasks)})
     scorer = CompletionLogits(model)
     trained = DistributedDataParallel(scorer) if world.world > 1 else scorer
-    sampler = TorchSampler(model, tokenizer)
     params = SamplingParams(config.max_new_tokens, config.temperature, config.top_p, config.top_k)
     pad_id = int(tokenizer.pad_token_id)
     history = []
     bar = tqdm(total=config.steps, initial=start, desc="grpo", disable=not (config.progress and world.main))
-    with Rewarder(config.workers, config.reward_timeout, config.format_reward) as rewarder:
+    decoders = 1 if world.world > 1 else config.decode_processes  # each rank is already a process
+    with (
+        Rewarder(config.workers, config.reward_timeout, config.format_reward) as rewarder,
+        open_sampler(model, tokenizer, decoders) as sampler,
+    ):
         for step in range(start, config.steps):
             began = time.perf_counter()
             chosen = batch_indices(len(tasks), config.prompts_per_step, step, config.seed)[world.rank :: world.world]

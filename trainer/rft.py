@@ -38,10 +38,11 @@ from .grpo import (
     training_tasks,
 )
 from .models import context_length, load_model
+from .parallel_sampler import open_sampler
 from .plots import plot_run
 from .rewards import Rewarder
 from .runtime import RunDir, all_sum, gather, seed_everything, setup_distributed
-from .sampler import SamplingParams, TorchSampler
+from .sampler import SamplingParams
 from .supervised import SupervisedConfig, train_supervised
 
 SELECTIONS = ("all", "shortest", "one")
@@ -129,6 +130,7 @@ def rft(config: RLConfig) -> list[dict]:
                 config,
                 round_index,
                 world.main,
+                1 if world.world > 1 else config.decode_processes,  # each rank is already a process
             )
             generation_seconds = time.perf_counter() - began
             chosen = [s for group in scored for s in select(group, config.select, rng)]
@@ -209,16 +211,17 @@ def _sample_all(
     config: RLConfig,
     round_index: int,
     show: bool,
+    decoders: int | None,
 ) -> list[list[Sample]]:
     """``group_size`` scored samples for every task, ``prompts_per_step`` tasks at a time."""
-    sampler = TorchSampler(model, tokenizer)  # type: ignore[arg-type]
     generator = torch.Generator().manual_seed(config.seed * 1_000_003 + round_index)
     out: list[list[Sample]] = []
     size = config.prompts_per_step
-    for start in tqdm(
-        range(0, len(tasks), size), desc=f"rft sample {round_index + 1}", disable=not (config.progress and show)
-    ):
-        chunk_tasks, chunk_prompts = tasks[start : start + size], prompts[start : start + size]
-        groups = sampler.sample(chunk_prompts, config.group_size, params, generator)
-        out.extend(score_groups(groups, chunk_tasks, chunk_prompts, rewarder, config))
+    with open_sampler(model, tokenizer, decoders) as sampler:  # type: ignore[arg-type]
+        for start in tqdm(
+            range(0, len(tasks), size), desc=f"rft sample {round_index + 1}", disable=not (config.progress and show)
+        ):
+            chunk_tasks, chunk_prompts = tasks[start : start + size], prompts[start : start + size]
+            groups = sampler.sample(chunk_prompts, config.group_size, params, generator)
+            out.extend(score_groups(groups, chunk_tasks, chunk_prompts, rewarder, config))
     return out

@@ -68,8 +68,20 @@ class Sampler(Protocol):
     ) -> list[list[Completion]]: ...
 
 
-def pick_tokens(logits: torch.Tensor, params: SamplingParams, generator: torch.Generator) -> torch.Tensor:
-    """The next token of each row of ``logits`` (rows x vocabulary) under ``params``."""
+def prompt_seeds(count: int, generator: torch.Generator) -> list[int]:
+    """One seed per prompt, drawn in order from the caller's generator. Each prompt's samples draw
+    from their own stream, so they are the same however a batch of prompts is split up."""
+    return [int(s) for s in torch.randint(0, 2**62, (count,), generator=generator)]
+
+
+def uniform_draws(streams: Sequence[torch.Generator], n: int) -> torch.Tensor:
+    """One uniform number for each of the ``n`` samples of each prompt's stream, in sample order."""
+    return torch.cat([torch.rand(n, generator=stream) for stream in streams])
+
+
+def pick_tokens(logits: torch.Tensor, params: SamplingParams, draws: torch.Tensor) -> torch.Tensor:
+    """The next token of each row of ``logits`` (rows x vocabulary) under ``params``; ``draws``
+    holds a uniform number per row (unused when greedy)."""
     if params.temperature == 0:
         return logits.argmax(dim=-1)
     logits = logits / params.temperature
@@ -81,18 +93,19 @@ def pick_tokens(logits: torch.Tensor, params: SamplingParams, generator: torch.G
         cumulative = ordered.softmax(dim=-1).cumsum(dim=-1)
         drop = cumulative - ordered.softmax(dim=-1) >= params.top_p  # keep the smallest set reaching top_p
         logits = logits.masked_fill(drop.scatter(-1, order, drop), float("-inf"))
-    return inverse_cdf_sample(logits.softmax(dim=-1), generator)
+    return inverse_cdf_sample(logits.softmax(dim=-1), draws)
 
 
-def inverse_cdf_sample(probs: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """One draw per row of ``probs``: the first token whose cumulative probability passes a uniform
-    draw. One random number per row, where ``torch.multinomial`` costs 8x as much on the CPU.
+def inverse_cdf_sample(probs: torch.Tensor, draws: torch.Tensor) -> torch.Tensor:
+    """One token per row of ``probs``: the first whose cumulative probability passes the row's
+    uniform number in ``draws``. One random number per row, where ``torch.multinomial`` costs 8x as
+    much on the CPU.
 
     The draw is scaled by the row's total, so rounding in the sum never runs past the last token,
     and a token of probability 0 is never chosen (its cumulative sum equals the one before it).
     """
     cumulative = probs.cumsum(dim=-1)
-    draw = torch.rand((probs.shape[0], 1), generator=generator, dtype=probs.dtype) * cumulative[:, -1:]
+    draw = draws[:, None].to(probs.dtype) * cumulative[:, -1:]
     return (cumulative <= draw).sum(dim=-1)
 
 
@@ -126,15 +139,21 @@ class TorchSampler:
         small = count_parameters(model) < ONE_THREAD_BELOW_PARAMETERS
         self.threads = 1 if on_cpu and small else None  # decode threads (None: torch's setting)
 
-    @torch.no_grad()
     def sample(
         self, prompts: Sequence[Sequence[int]], n: int, params: SamplingParams, generator: torch.Generator
     ) -> list[list[Completion]]:
+        return self.sample_seeded(prompts, n, params, prompt_seeds(len(prompts), generator))
+
+    @torch.no_grad()
+    def sample_seeded(
+        self, prompts: Sequence[Sequence[int]], n: int, params: SamplingParams, seeds: Sequence[int]
+    ) -> list[list[Completion]]:
+        """``n`` completions of each prompt, the samples of prompt i drawn from the stream ``seeds[i]``."""
         was_training = self.model.training
         self.model.eval()
         try:
             with torch_threads(self.threads):
-                tokens, lengths, finished = self._decode(prompts, n, params, generator)
+                tokens, lengths, finished = self._decode(prompts, n, params, seeds)
         finally:
             self.model.train(was_training)
         completions = []
@@ -145,8 +164,9 @@ class TorchSampler:
         return [completions[i * n : (i + 1) * n] for i in range(len(prompts))]
 
     def _decode(
-        self, prompts: Sequence[Sequence[int]], n: int, params: SamplingParams, generator: torch.Generator
+        self, prompts: Sequence[Sequence[int]], n: int, params: SamplingParams, seeds: Sequence[int]
     ) -> tuple[torch.Tensor, list[int], torch.Tensor]:
+        streams = [torch.Generator().manual_seed(seed) for seed in seeds]
         ids, mask = left_pad(prompts, self.pad_id)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         cache = DynamicCache()
@@ -169,7 +189,10 @@ class TorchSampler:
         finished = torch.zeros(total, dtype=torch.bool)
         rows = torch.arange(total)  # the sample each batch row holds
         for step in range(params.max_new_tokens):
-            chosen = pick_tokens(logits, params, generator)
+            # every prompt's stream draws for all its samples at every step, finished or not, so a
+            # sample's draws do not depend on which other samples are still in the batch
+            draws = uniform_draws(streams, n)[rows] if params.temperature > 0 else logits.new_zeros(0)
+            chosen = pick_tokens(logits, params, draws)
             live = ~finished[rows]
             tokens[rows[live], step] = chosen[live]
             ended = live & (chosen == self.end_id)
