@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.recipes import ape210k_value
-from verifiers import answers, extract_answer, verify, verify_batch
+from verifiers import answers, extract_answer, restated, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
 from verifiers.choices import choice_letter, choice_letters, labelled_option, letters_stated_correct
@@ -292,6 +292,20 @@ PATTERN_FAMILIES = [
     ("options stated correct, spaced", lambda: verify(_fill("options A", " and  B", " are correct"), "AB")),
     ("digits and scale words", lambda: extract_answer(_fill("so it is ", "1 million "))),
     ("chinese marker and colon, spaces", lambda: extract_answer(_fill("答案是", " ", "："))),
+    ("approximation inside the answer, markers", lambda: verify(_fill("答：12", "，约 1"), "13")),
+    ("approximation after the answer, clauses", lambda: verify(_fill("The answer is 12.5", ", about 13"), "13")),
+    ("approximation after the answer, extracted", lambda: extract_answer(_fill("The answer is 1", ", about 2"))),
+    ("restated units, chinese pairs", lambda: verify(_fill("答：", "3小时20分", "，即200分。"), "200")),
+    (
+        "restated units, english pairs",
+        lambda: verify(_fill("It takes 2", " hours and 15 minutes", ", i.e., 1 h."), "1"),
+    ),
+    ("restated units, dollar signs", lambda: verify(_fill("The answer is ", "$5 and ", "$5, i.e., 500 cents."), "500")),
+    ("restated units, square words", lambda: verify(_fill("It is 2", " square", " m, i.e., 20000 cm^2."), "20000")),
+    ("restated units, thousands", lambda: verify(_fill("The answer is 1", ",000", " m, i.e., 1 km."), "1")),
+    ("restated units, chinese unit prefixes", lambda: restated._unit_after(_fill("1", "平方"), 1)),
+    ("restated share, chinese nouns", lambda: verify(_fill("答：", "百分之六十的学生", "，即180人"), "180")),
+    ("answer inside longer numbers, occurrences", lambda: verify(_fill("The answer is \\boxed{2}", "120 "), "120")),
 ]
 
 

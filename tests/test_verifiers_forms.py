@@ -587,6 +587,57 @@ BLIND_ROUND_TWENTY = [
     case("最终答案为：15。", "16", False, "zh-marker-colon-other-value"),
 ]
 
+# A value stated again after the answer counts only when the verifier confirms it is the same
+# quantity: an approximation that rounds (or truncates) the answer, or the answer in other units.
+# Any other value stated again is a hedge: the answer is judged on its first value alone.
+HEDGES_AND_CONVERSIONS = [
+    case("The answer is 12, i.e., 13.", "13", False, "hedge-i-e"),
+    case("The answer is 12, i.e., 13.", "12", True, "hedge-i-e-first"),
+    case("The answer is 12 apples, i.e., 13 apples.", "13", False, "hedge-i-e-same-noun"),
+    case("答案是12，即13。", "13", False, "zh-hedge-ji"),
+    case("答案是12，即13。", "12", True, "zh-hedge-ji-first"),
+    case("\\boxed{12}, i.e., 13", "13", False, "hedge-after-box"),
+    case("The answer is 12 apples, which is 13.", "13", False, "hedge-which-is"),
+    case("The answer is 5 dollars, i.e., 7 dollars.", "7", False, "hedge-same-unit"),
+    case("The answer is 3 pizzas, i.e., 48 slices.", "3", True, "other-noun-first"),
+    case("The answer is 3 pizzas, i.e., 48 slices.", "48", False, "other-noun-unverifiable"),
+    case("So it takes 2 hours, which is 150 minutes.", "150", False, "hedge-wrong-conversion"),
+    case("答：需要 3 个小时，即 200 分钟。", "200", False, "zh-hedge-wrong-conversion"),
+    case("答：需要 3 个小时，即 200 分钟。", "3", True, "zh-hedge-wrong-conversion-first"),
+    case("The answer is 12, about 13.", "13", False, "hedge-about"),
+    case("The answer is 12, about 13.", "12", True, "hedge-about-first"),
+    case("The answer is 12, approximately 13.", "13", False, "hedge-approximately"),
+    case("The answer is 12, roughly 13.", "13", False, "hedge-roughly"),
+    case("The answer is 12 \\approx 13", "13", False, "hedge-approx-command"),
+    case("The answer is 12 ≈ 13", "13", False, "hedge-approx-sign"),
+    case("答案是12，约13。", "13", False, "zh-hedge-yue"),
+    case("答案是12，约等于13。", "13", False, "zh-hedge-yue-deng-yu"),
+    case("答案是12，约为13。", "13", False, "zh-hedge-yue-wei"),
+    case("So $x = 2\\sqrt{2} \\approx 2.85$.", "2.85", False, "approximation-too-far"),
+    case("So $x = 2\\sqrt{2} \\approx 2.83$.", "2", False, "approximation-first-is-no-last-number"),
+    case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方米。", "28.26", False, "zh-approximation-other-unit"),
+    case("The answer is 12, about 13 more.", "13", False, "approximation-another-quantity"),
+    # confirmed: rounding or truncation to the approximation's places, or an exact conversion
+    case("So it takes 2 hours, which is 120 minutes.", "120", True, "conversion-hours-minutes"),
+    case("So it takes 2 hours, which is 120 minutes.", "2", True, "conversion-hours-minutes-first"),
+    case("The answer is 12.5, about 13.", "13", True, "approximation-rounds"),
+    case("The answer is 12.5, about 14.", "14", False, "approximation-off-by-one"),
+    case("The answer is 1/3, about 0.33.", "0.33", True, "approximation-of-a-fraction"),
+    case("答：需要3小时20分，即200分。", "200", True, "zh-conversion-hours-and-minutes"),
+    case("答：他跑了2.5千米，即2500米。", "2500", True, "zh-conversion-km-m"),
+    case("答：他跑了2.5千米，即2600米。", "2600", False, "zh-conversion-km-m-wrong"),
+    case("答：一共7打鸡蛋，即84个鸡蛋。", "84", True, "zh-conversion-dozen"),
+    case("The board is 3 feet long, i.e., 36 inches.", "36", True, "conversion-feet-inches"),
+    case("The answer is 2 square meters, i.e., 20000 square centimeters.", "20000", True, "conversion-area"),
+    case("The bottle holds 1.5 liters, i.e., 1500 mL.", "1500", True, "conversion-volume"),
+    case("The bag weighs 2 pounds, which is 32 ounces.", "32", True, "conversion-pounds-ounces"),
+    case("The answer is $5, i.e., 500 cents.", "500", True, "conversion-dollars-cents"),
+    case("The answer is 1.5 km, i.e., 1,500 meters.", "1500", True, "conversion-thousands-separator"),
+    case("The answer is \\boxed{2} hours, which is 120 minutes.", "120", True, "conversion-after-box"),
+    case("So the answer is 7 dozen, i.e., 84.", "84", False, "dozen-of-no-noun"),
+    case("答：百分之六十的学生，即180人参加了活动。", "60", False, "zh-share-is-no-value"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -611,7 +662,8 @@ BLIND_ROUND_TWENTY = [
     + TEXT_IN_SENTENCES
     + SETS_AND_NAMES
     + WHERE_ATTAINED_AND_CONTINUATIONS
-    + BLIND_ROUND_TWENTY,
+    + BLIND_ROUND_TWENTY
+    + HEDGES_AND_CONVERSIONS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -43,6 +43,7 @@ from .nodes import (
     Union,
     children,
     contains,
+    replaced,
     with_children,
 )
 from .sandbox import sympy_equal_bounded
@@ -509,9 +510,9 @@ class Comparer:
         var = next(iter(names))
         diff = Add((left, Neg(right)))
         try:
-            at0 = exact_value(_substitute(diff, var, Fraction(0)), self.deadline)
-            at1 = exact_value(_substitute(diff, var, Fraction(1)), self.deadline)
-            at2 = exact_value(_substitute(diff, var, Fraction(2)), self.deadline)
+            at0 = exact_value(replaced(diff, Sym(var), Num(Fraction(0))), self.deadline)
+            at1 = exact_value(replaced(diff, Sym(var), Num(Fraction(1))), self.deadline)
+            at2 = exact_value(replaced(diff, Sym(var), Num(Fraction(2))), self.deadline)
         except (NotExact, NotNumeric):
             if _is_name(left) and not _symbols(right):
                 return op, right
@@ -789,12 +790,6 @@ def _symbols(node: Node) -> set[str]:
                 continue
         stack.extend(children(current))
     return out
-
-
-def _substitute(node: Node, var: str, value: Fraction) -> Node:
-    if node == Sym(var):
-        return Num(value)
-    return with_children(node, tuple(_substitute(c, var, value) for c in children(node)))
 
 
 def _orient(node: Rel) -> Rel:

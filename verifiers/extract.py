@@ -527,13 +527,14 @@ _WHERE_ATTAINED_RE = re.compile(
 )
 
 
-# The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)" ...
+# The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)", "12.5, about 13" ...
 # ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
 _RESTATED_RE = re.compile(
     r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
     r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$"
     r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
-    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$",  # 48 slices, which is 3 pizzas' worth
+    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$"  # 48 slices, which is 3 pizzas' worth
+    r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$",  # 12.5, about 13: its approximation
     re.IGNORECASE,
 )
 

@@ -319,6 +319,13 @@ def with_children(node: Node, new: tuple[Node, ...]) -> Node:
     return node
 
 
+def replaced(node: Node, old: Node, new: Node) -> Node:
+    """The tree with every sub-tree equal to ``old`` replaced by ``new``."""
+    if node == old:
+        return new
+    return with_children(node, tuple(replaced(c, old, new) for c in children(node)))
+
+
 def contains(node: Node, kind: type | tuple[type, ...]) -> bool:
     """Whether a tree has a node of this class anywhere (iterative: any depth)."""
     stack = [node]

@@ -13,8 +13,8 @@ from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Node, Num
 from .normalize import clean_latex
+from .restated import restates_inside, stated_equivalents
 from .verdict import Verdict
-from .words import changes_the_value
 
 DEFAULT_TIMEOUT = 2.0
 ANSWER_TYPES = {"number", "expression", "choice", "set", "interval", "tuple", "matrix", "text", "equation"}
@@ -94,60 +94,12 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         )
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
     if not outcome.correct and isinstance(gold_parsed.node, Num):
-        for stated in _stated_equivalents(prediction, pred_text):
-            second = _compare_readings(parse_answer(stated, deadline), gold_parsed, deadline)
+        for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
+            second = _compare_readings(stated, gold_parsed, deadline)
             if second.correct:  # 9π ≈ 28.26 against a key computed with π = 3.14; 3小时，即180分钟
-                reason = "the same value stated again"
-                return Verdict(True, second.method, pred_text, (stated, gold_parsed.text), reason)
+                reason = "the same quantity stated again"
+                return Verdict(True, second.method, pred_text, (stated.text, gold_parsed.text), reason)
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
-
-
-# The answer said again another way: its approximation (``2\sqrt{2} \approx 2.83``,
-# ``9π平方厘米，约28.26平方厘米``) or the same quantity in other units (``3个小时，即180分钟``).
-_NUMBER = r"(-?\d{1,15}(?:\.\d{1,15})?%?)"
-_APPROXIMATION_RE = re.compile(
-    r"[^。.\n=]{0,24}?(?:≈|\\approx|约等于|约为|约|approximately|about|roughly|即|合|也就是)\s?\$?\s?" + _NUMBER,
-    re.IGNORECASE,
-)
-_RESTATED_INSIDE_RE = re.compile(r"(?:≈|\\approx|[，,]\s?(?:即|合|也就是|也即))\s?\$?\s?" + _NUMBER)
-_NUMBER_RE = re.compile(_NUMBER)
-# In English: "2 hours and 15 minutes, which is 135 minutes", "7 dozen eggs, i.e., 84 eggs", the
-# restated number closing its sentence with at most two words after it (its unit), none of which
-# makes it another quantity (which is 3 more; which is 20% of it).
-_RESTATED_EN_RE = re.compile(
-    r"[^.\n=]{0,24}?,\s?(?:i\.\s?e\.|that\sis|in\sother\swords|which\s(?:is|equals|means))[,:]?\s\$?\s?"
-    + _NUMBER
-    + r"((?:\s[a-zA-Z']{1,15}){0,2})\s?(?:[.!;)]|$)",
-    re.IGNORECASE,
-)
-# An amount in cents is the same amount in dollars (25 cents = 0.25).
-_CENTS_RE = re.compile(r"\s?(?:cents?|¢)(?![a-zA-Z])", re.IGNORECASE)
-_AMOUNT_RE = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
-
-
-def _stated_equivalents(prediction: str, answer: str) -> list[str]:
-    """Numbers the solution gives as its answer's equivalent: inside the extracted answer (the
-    value before and after ``≈`` / ``，即``), or right after it in the solution (its approximation,
-    the same quantity restated: ``，即180分钟``, ``, which is 135 minutes``; an amount in cents)."""
-    found = []
-    inside = _RESTATED_INSIDE_RE.search(answer)
-    if inside:
-        found.append(inside.group(1))
-        before = _NUMBER_RE.findall(answer[: inside.start()])
-        if before:
-            found.append(before[-1])
-    at = prediction.rfind(answer)
-    if at >= 0:
-        m = _APPROXIMATION_RE.match(prediction, at + len(answer), at + len(answer) + 80)
-        if m:
-            found.append(m.group(1))
-        english = _RESTATED_EN_RE.match(prediction, at + len(answer))
-        unit = english.group(2).lower().split() if english else []
-        if english and "of" not in unit and not changes_the_value([], unit):
-            found.append(english.group(1))
-        if _AMOUNT_RE.fullmatch(answer) and _CENTS_RE.match(prediction, at + len(answer)):
-            found.append(str(Fraction(answer) / 100))
-    return found
 
 
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
@@ -155,10 +107,12 @@ _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]"
 
 def _last_zh_clause_number(text: str, parsed: Parsed) -> Node | None:
     """The last number of a Chinese sentence whose clauses each hold one (``甲有12本，乙有24本``,
-    parsed as the list 12, 24); None for any other answer."""
+    parsed as the list 12, 24); None for any other answer, and for one whose second clause states
+    the first's value again (``3个小时，即180分钟``: ``restated`` judges it)."""
     node = parsed.node
     if (
         isinstance(node, ListOf)
+        and not restates_inside(text)
         and all(isinstance(item, Num) for item in node.items)
         and len(_ZH_CLAUSE_SEPARATOR_RE.findall(text)) == len(node.items) - 1
     ):

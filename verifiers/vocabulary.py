@@ -153,6 +153,51 @@ CHINESE_UNITS = (
     "人|件|条|块|棵|辆|次|页|箱|盒|台|瓶|朵|头|匹|道|岁|度|平方米|平方厘米|立方米|立方厘米|公顷"
 )
 
+# Units of measure by dimension: each spelling (English singular and lower case; Chinese) to its
+# size in the dimension's base unit (second, metre, gram, square metre, litre, dollar, yuan, one
+# item), exact. They confirm a value restated in other units (3个小时，即180分钟; 2 hours, which
+# is 120 minutes); conversions.py reads plurals, capitals and the squares and cubes of a length
+# (square feet, cm^2, 平方厘米, 立方米). A dozen (打) is 12 of the noun after it. 分 is a minute
+# (3小时20分), never a hundredth of a yuan.
+MEASURES: dict[str, dict[str, int | str]] = {
+    "time": {
+        **dict.fromkeys(["second", "sec", "s", "秒", "秒钟"], 1),
+        **dict.fromkeys(["minute", "min", "分钟", "分"], 60),
+        **dict.fromkeys(["hour", "hr", "h", "小时", "个小时", "钟头", "个钟头"], 3600),
+        **dict.fromkeys(["day", "天"], 86400),
+        **dict.fromkeys(["week", "周", "星期", "个星期"], 604800),
+    },
+    "length": {
+        **dict.fromkeys(["millimeter", "millimetre", "mm", "毫米"], "1/1000"),
+        **dict.fromkeys(["centimeter", "centimetre", "cm", "厘米"], "1/100"),
+        **dict.fromkeys(["decimeter", "decimetre", "dm", "分米"], "1/10"),
+        **dict.fromkeys(["meter", "metre", "m", "米"], 1),
+        **dict.fromkeys(["kilometer", "kilometre", "km", "千米", "公里"], 1000),
+        **dict.fromkeys(["inch", "in"], "0.0254"),
+        **dict.fromkeys(["foot", "ft"], "0.3048"),
+        **dict.fromkeys(["yard", "yd"], "0.9144"),
+        **dict.fromkeys(["mile", "mi"], "1609.344"),
+    },
+    "mass": {
+        **dict.fromkeys(["milligram", "mg", "毫克"], "1/1000"),
+        **dict.fromkeys(["gram", "g", "克"], 1),
+        **dict.fromkeys(["kilogram", "kg", "千克", "公斤"], 1000),
+        **dict.fromkeys(["tonne", "吨"], 10**6),
+        **dict.fromkeys(["pound", "lb"], "453.59237"),
+        **dict.fromkeys(["ounce", "oz"], "28.349523125"),
+    },
+    "area": dict.fromkeys(["hectare", "ha", "公顷"], 10**4),
+    "volume": {
+        **dict.fromkeys(["milliliter", "millilitre", "ml", "毫升"], "1/1000"),
+        **dict.fromkeys(["liter", "litre", "l", "升"], 1),
+    },
+    "dollars": {"dollar": 1, "cent": "1/100"},
+    "yuan": {"元": 1, "角": "1/10"},
+    "count": {"dozen": 12, "打": 12, "个": 1},
+}
+# English plurals that are not the singular and -s or -es.
+MEASURE_PLURALS = {"feet": "foot"}
+
 EN_UNITS = {
     "zero": 0,
     "one": 1,

@@ -1,0 +1,326 @@
+"""The answer's value stated again, counted only where the verifier confirms it is the same quantity.
+
+A solution may follow its answer with the same value another way: an approximation
+(``2\\sqrt{2} \\approx 2.83``; ``9π平方厘米，约28.26平方厘米``, a CMATH key computed with π = 3.14)
+or the same quantity in other units (``3个小时，即180分钟``; ``2 hours and 15 minutes, which is
+135 minutes``; ``7 dozen eggs, i.e., 84 eggs``). Such a value is tried against a number key only
+when it is confirmed: the approximation is the answer rounded, truncated or rounded up to the
+approximation's decimal places, in the same unit; the restatement converts the answer's units
+into its own exactly. Any other value said again (``12, i.e., 13``; ``3 pizzas, i.e., 48
+slices``; ``12 ≈ 13``) is a second answer, a hedge, and the solution is judged on its first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .answers import Parsed, parse_answer
+from .compare import Comparer
+from .conversions import Unit, singular, unit
+from .evaluate import NotExact, NotNumeric, NumericEvaluator, exact_value
+from .limits import Deadline, TooLarge
+from .nodes import Const, Node, Num, Sym, contains, replaced
+from .words import changes_the_value
+
+_APPROXIMATIONS = ("≈", "\\approx", "约等于", "约为", "约", "approximately", "about", "roughly")
+_APPROXIMATELY = "|".join(re.escape(marker) for marker in _APPROXIMATIONS)
+_THAT_IS = "即|合|也就是|也即"
+_AMOUNT = r"(?:\d{1,3}(?:,\d{3}){1,4}(?![\d,])|\d{1,15})(?:\.\d{1,15})?"  # 1,500.25
+_NUMBER = r"(-?" + _AMOUNT + r"%?)"
+_DOLLAR = r"(\\?\$)?"  # before a number: the currency sign, unless it opens math ($12$)
+# Inside the extracted answer: the value before ≈ / ，即 and the one after it.
+_INSIDE_RE = re.compile(
+    r"(≈|\\approx|[，,]\s?(?:约等于|约为|约|" + _THAT_IS + r"))\s?" + _DOLLAR + r"\s?" + _NUMBER, re.IGNORECASE
+)
+# Right after the answer in the solution, its unit between: 9π平方厘米，约28.26平方厘米; 2400米，合2.4千米.
+_AFTER_RE = re.compile(
+    r"([^。.\n=]{0,24}?)(" + _APPROXIMATELY + "|" + _THAT_IS + r")\s?" + _DOLLAR + r"\s?" + _NUMBER, re.IGNORECASE
+)
+_AFTER_CHARS = 80
+# In English: "2 hours and 15 minutes, which is 135 minutes", "7 dozen eggs, i.e., 84 eggs", the
+# restated number closing its sentence with at most two words after it (its unit).
+_EN_RE = re.compile(
+    r"([^.\n=]{0,24}?),\s?(?:i\.\s?e\.|that\sis|in\sother\swords|which\s(?:is|equals|means))[,:]?\s"
+    + _DOLLAR
+    + r"\s?"
+    + _NUMBER
+    + r"(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)]|$)",
+    re.IGNORECASE,
+)
+# The words after a stated number: none may make it another quantity (which is 3 more; 20% of them).
+_WORDS_AFTER_RE = re.compile(r"(?:\s{1,2}[a-zA-Z']{1,15}){0,2}")
+# An amount in cents is the same amount in dollars (25 cents = 0.25).
+_CENTS_RE = re.compile(r"\s?(?:cents?|¢)(?![a-zA-Z])", re.IGNORECASE)
+_PLAIN_AMOUNT_RE = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
+# A share of a whole (百分之六十的学生, 60%的学生) is no value of its own: the count after it is the answer.
+_SHARE_RE = re.compile(
+    r"(?:百分之[零〇一二两三四五六七八九十百点]{1,8}|\d{1,15}(?:\.\d{1,15})?%)的[\u4e00-\u9fff]{1,6}\s?$"
+)
+_SHARE_CHARS = 40
+
+_PI_AS_DECIMAL = Num(Fraction(314, 100), 2)  # CMATH's keys compute with π = 3.14
+
+
+def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: Deadline) -> list[Parsed]:
+    """The answer's value stated again, each confirmed to be the same quantity as the answer.
+
+    Inside the extracted answer, the value before ``≈`` / ``，即`` (the answer itself) and the one
+    after it; right after the answer in the solution, its approximation or the same quantity in
+    other units (``，即180分钟``, ``, which is 135 minutes``); an amount in cents as dollars.
+    """
+    found = []
+    inside = _INSIDE_RE.search(answer)
+    if inside:
+        first_text = answer[: inside.start()]
+        first = parse_answer(first_text, deadline)
+        stated = _Stated.of(inside, answer, 1, 2, 3)
+        if _SHARE_RE.search(first_text[-_SHARE_CHARS:]):
+            found.append(stated.parsed(deadline))  # 百分之六十的学生，即180人: 180
+        else:
+            found.append(first)
+            if stated.same_quantity(first_text, first.node, deadline):
+                found.append(stated.parsed(deadline))
+    end = _answer_end(prediction, answer)
+    if end < 0:
+        return [p for p in found if p.node is not None]
+    before = prediction[max(0, end - len(answer) - 2) : end - len(answer)]  # the dollar sign of $5
+    after = _AFTER_RE.match(prediction, end, end + _AFTER_CHARS)
+    english = _EN_RE.match(prediction, end)
+    for m, groups in ((after, (2, 3, 4)), (english, (None, 2, 3))):
+        if m is None:
+            continue
+        stated = _Stated.of(m, prediction, *groups)
+        if stated.same_quantity(before + answer + m.group(1), parsed.node, deadline):
+            found.append(stated.parsed(deadline))
+    if _PLAIN_AMOUNT_RE.fullmatch(answer) and _CENTS_RE.match(prediction, end):
+        found.append(parse_answer(str(Fraction(answer) / 100), deadline))
+    return [p for p in found if p.node is not None]
+
+
+def restates_inside(answer: str) -> bool:
+    """Whether an extracted answer holds its value stated again (``3个小时，即180分钟``, ``12 ≈ 13``)."""
+    return _INSIDE_RE.search(answer) is not None
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """A value stated again: the number as written, whether it approximates, and its unit."""
+
+    number: str
+    approximation: bool
+    unit: Unit | None
+    other_quantity: bool  # words after it make it another quantity (3 more, 20% of them)
+
+    @staticmethod
+    def of(m: re.Match, text: str, marker: int | None, dollar: int, number: int) -> _Stated:
+        """The value stated in ``m`` (its groups: the marker, a dollar sign, the number) of ``text``."""
+        approximation = marker is not None and m.group(marker).strip(" ，,").lower() in _APPROXIMATIONS
+        found, _ = _unit_after(text, m.end(number), m.group(dollar))
+        words = _WORDS_AFTER_RE.match(text, m.end(number))
+        after = words.group(0).lower().split() if words else []
+        return _Stated(m.group(number), approximation, found, "of" in after or changes_the_value([], after))
+
+    def parsed(self, deadline: Deadline) -> Parsed:
+        return parse_answer(self.number, deadline)
+
+    def same_quantity(self, first_text: str, first: Node | None, deadline: Deadline) -> bool:
+        """Whether this value is the first (``first_text``, read as ``first``) stated again."""
+        if first is None or self.other_quantity:
+            return False
+        value = _real_value(Comparer(deadline).value_of(first), deadline)
+        if value is None:
+            return False
+        percent = self.number.endswith("%")
+        written = self.number.rstrip("%").replace(",", "")
+        number = Fraction(written) / (100 if percent else 1)
+        decimals = len(written.partition(".")[2]) + (2 if percent else 0)
+        if self.approximation:
+            first_unit = _closing_unit(first_text)
+            if first_unit is not None and self.unit is not None and first_unit != self.unit:
+                return False
+            with_pi = replaced(first, Const("pi"), _PI_AS_DECIMAL)
+            values = (
+                [value] if with_pi == first else [value, _real_value(Comparer(deadline).value_of(with_pi), deadline)]
+            )
+            return any(v is not None and _approximates(v, number, decimals) for v in values)
+        run = _closing_run(first_text)
+        if run is None or self.unit is None or percent:
+            return False
+        total, first_unit = run
+        return (
+            self.unit.dimension == first_unit.dimension
+            and total == number * self.unit.scale
+            and total == value * first_unit.scale
+        )
+
+
+def _approximates(value: Fraction, approximation: Fraction, decimals: int) -> bool:
+    """Whether ``approximation`` is ``value`` rounded, truncated or rounded up to ``decimals``
+    places: within one unit of its last place. A value exact at that precision (12, or 12.5 to one
+    place) is approximated by itself alone: 12 ≈ 13 is no approximation."""
+    place = Fraction(1, 10**decimals)
+    if (value / place).denominator == 1:
+        return value == approximation
+    return abs(value - approximation) < place
+
+
+_MAX_VALUE_BITS = 10_000
+
+
+def _real_value(node: Node, deadline: Deadline) -> Fraction | None:
+    """The value of a constant expression: exact, or to the evaluator's precision; None if none."""
+    if contains(node, Sym):
+        return None
+    try:
+        return exact_value(node, deadline)
+    except NotExact:
+        pass
+    except (NotNumeric, TooLarge, ZeroDivisionError):
+        return None
+    evaluator = NumericEvaluator({}, deadline)
+    try:
+        value = evaluator.value(node)
+    except (NotNumeric, TooLarge, ZeroDivisionError, ValueError, OverflowError):
+        return None
+    ctx = evaluator.ctx
+    if isinstance(value, tuple) or ctx.im(value) != 0 or ctx.isinf(value):
+        return None
+    mantissa, exponent = ctx.mpf(ctx.re(value)).man_exp
+    if abs(exponent) > _MAX_VALUE_BITS:
+        return None
+    return Fraction(mantissa) * Fraction(2) ** exponent
+
+
+def _answer_end(prediction: str, answer: str, occurrences: int = 64) -> int:
+    """Where the answer's last occurrence in the solution ends, or -1; an occurrence inside a
+    longer number (the 2 of 120, of 1.2) is not the answer."""
+    end = len(prediction)
+    for _ in range(occurrences):
+        at = prediction.rfind(answer, 0, end) if answer else -1
+        if at < 0:
+            return -1
+        after = at + len(answer)
+        inside_before = answer[0].isdigit() and at > 0 and (prediction[at - 1].isdigit() or prediction[at - 1] == ".")
+        inside_after = answer[-1].isdigit() and prediction[after : after + 1].isdigit()
+        if not (inside_before or inside_after):
+            return after
+        end = after - 1
+    return -1
+
+
+# -- units after numbers ----------------------------------------------------------------------------
+_DOLLARS = unit("dollar")
+_SKIP_RE = re.compile(r"[ \t$}]{0,6}(?:\\(?:text|mathrm|mbox)\s?\{\s?)?")  # $12$ apples, \boxed{2} hours
+_WORD_RE = re.compile(r"[a-zA-Z]{1,15}(?![a-zA-Z])")
+_LENGTH_AFTER_RE = re.compile(r"\.?[ \t]{1,2}([a-zA-Z]{1,15})(?![a-zA-Z])")  # square feet, sq. m
+_NOUN_RE = re.compile(r"[ \t]{1,2}([a-zA-Z]{1,15})(?![a-zA-Z])|([\u4e00-\u9fff]{1,4})")
+_POWER_RE = re.compile(r"\s?(?:\^\s?\{?([23])\}?|(²)|(³))")
+_POWER_WORDS = frozenset({"square", "sq", "cubic", "cu"})
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_LONGEST_CJK_UNIT = 4  # 平方厘米
+
+
+def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | None, int]:
+    """The unit of a number that ends at ``pos`` (after the sign ``sign``), and where the unit ends
+    (None and ``pos``: none).
+
+    A dollar sign before the number (``$5``, ``\\$5``; not ``$5$``, math) makes it dollars.
+    Chinese units are read longest first (``平方厘米``, ``个小时``, ``分米`` before ``分``). An English
+    word that names no unit is a count of that noun (``84 eggs``), as is a dozen (``7 dozen eggs``:
+    84 of ``egg``).
+    """
+    if sign == "\\$" or (sign == "$" and not text.startswith("$", pos)):
+        return _DOLLARS, pos
+    skip = _SKIP_RE.match(text, pos)
+    start = skip.end() if skip else pos
+    if _CJK_RE.match(text, start):
+        for size in range(_LONGEST_CJK_UNIT, 0, -1):
+            piece = text[start : start + size]
+            found = unit(piece) if len(piece) == size else None
+            if found is not None:
+                return _counted(found, text, start + size)
+        return None, pos
+    word = _WORD_RE.match(text, start)
+    if word is None:
+        return None, pos
+    name, end = word.group(0), word.end()
+    length = _LENGTH_AFTER_RE.match(text, end) if name.lower() in _POWER_WORDS else None
+    power = _POWER_RE.match(text, end)
+    if length:
+        name, end = f"{name} {length.group(1)}", length.end()
+    elif power:
+        name, end = f"{name}^{power.group(1) or ('2' if power.group(2) else '3')}", power.end()
+    found = unit(name)
+    if found is None:
+        return Unit("count:" + singular(name), Fraction(1)), end
+    return _counted(found, text, end)
+
+
+def _counted(found: Unit, text: str, end: int) -> tuple[Unit, int]:
+    """A count (a dozen, 打, 个) takes the noun after it as its dimension: ``dozen eggs`` counts eggs."""
+    if found.dimension != "count":
+        return found, end
+    noun = _NOUN_RE.match(text, end)
+    if noun is None:
+        return found, end
+    return Unit("count:" + singular(noun.group(1) or noun.group(2)), found.scale), noun.end()
+
+
+@dataclass(frozen=True)
+class _Pair:
+    start: int
+    end: int
+    value: Fraction
+    unit: Unit
+
+
+_PAIR_RE = re.compile(r"(?<![\d.,])" + _DOLLAR + r"\s?(" + _AMOUNT + r")(?![\d%])")
+_CONNECTOR_RE = re.compile(r"\s{0,3}(?:(?:and|又|零)\s{0,3}|[,，]\s{0,3})?", re.IGNORECASE)
+# What may follow a quantity that closes its text: a word of what it measures (3 feet long), marks.
+_CLOSE_RE = re.compile(r"(?:\s(?:long|wide|tall|high|deep|thick|away|in\s(?:all|total)))?[\s$}，,]{0,6}", re.IGNORECASE)
+_VALUE_END_RE = re.compile(r"\d|\\pi|π|[})]")
+_RUN_CHARS = 120
+_VALUE_ENDS_TRIED = 3
+
+
+def _pairs(text: str) -> list[_Pair | None]:
+    """Each number of ``text`` with its unit (None where it has none)."""
+    out: list[_Pair | None] = []
+    for m in _PAIR_RE.finditer(text):
+        found, end = _unit_after(text, m.end(2), m.group(1))
+        out.append(None if found is None else _Pair(m.start(), end, Fraction(m.group(2).replace(",", "")), found))
+    return out
+
+
+def _closing_run(text: str) -> tuple[Fraction, Unit] | None:
+    """The quantity that closes ``text``: its last numbers with units, joined by and / 又 / commas
+    (``2 hours and 15 minutes``, ``3小时20分``) in one dimension, as their sum in base units and the
+    first one's unit."""
+    text = text[-_RUN_CHARS:]
+    pairs = _pairs(text)
+    last = pairs[-1] if pairs else None
+    if last is None or not _CLOSE_RE.fullmatch(text, last.end):
+        return None
+    run = [last]
+    for pair in reversed(pairs[:-1]):
+        if (
+            pair is None
+            or pair.unit.dimension != last.unit.dimension
+            or not _CONNECTOR_RE.fullmatch(text, pair.end, run[0].start)
+        ):
+            break
+        run.insert(0, pair)
+    return sum((pair.value * pair.unit.scale for pair in run), Fraction(0)), run[0].unit
+
+
+def _closing_unit(text: str) -> Unit | None:
+    """The unit written after the last value of ``text`` when it closes the text (``9\\pi$ 平方厘米``)."""
+    text = text[-_RUN_CHARS:]
+    ends = [m.end() for m in _VALUE_END_RE.finditer(text)][-_VALUE_ENDS_TRIED:]
+    for end in reversed(ends):
+        found, after = _unit_after(text, end)
+        if found is not None:
+            return found if _CLOSE_RE.fullmatch(text, after) else None
+    return None
