@@ -22,7 +22,7 @@ count for both:
 
 Every figure is measured in this run; ratios are printed, never compared with absolute targets.
 
-    python benchmarks/trainer_vs_trl.py [--steps 30] [--sft-steps 300] [--threads 2]
+    python benchmarks/trainer_vs_trl.py [--steps 30] [--pretrain-steps 300] [--sft-steps 600] [--grpo-repeats 2]
         [--json FILE] [--plot FILE.png] [--profile FILE.prof]
 """
 
@@ -764,8 +764,8 @@ def code_state() -> dict:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="GRPO steps for each framework")
-    parser.add_argument("--sft-steps", type=int, default=300, help="SFT steps for each framework")
-    parser.add_argument("--pretrain-steps", type=int, default=150, help="pretraining on the explanations (0: none)")
+    parser.add_argument("--sft-steps", type=int, default=600, help="SFT steps for each framework")
+    parser.add_argument("--pretrain-steps", type=int, default=300, help="pretraining on the explanations (0: none)")
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1), help="torch threads (both)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--explanations", type=int, default=2000, help="pretraining passages in the textbook")
@@ -782,7 +782,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-k", type=int, default=8, help="samples per test task for pass@1")
     parser.add_argument("--sampler-repeats", type=int, default=5)
     parser.add_argument(
-        "--grpo-repeats", type=int, default=1, help="GRPO runs per framework, in alternating order (timing only)"
+        "--grpo-repeats", type=int, default=2, help="GRPO runs per framework, in alternating order (timing only)"
     )
     parser.add_argument("--no-trl-sft-eval", action="store_true", help="skip evaluating TRL's SFT model")
     parser.add_argument("--json", type=Path, default=None, help="write every figure here")
