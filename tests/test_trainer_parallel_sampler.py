@@ -105,6 +105,18 @@ def test_a_dead_worker_is_a_clear_error(trained):
             parallel.sample(prompts, 1, SamplingParams(4), _seed(0))
 
 
+def test_an_error_in_a_worker_is_raised_here_and_the_sampler_goes_on(trained):
+    model, tokenizer, prompts = trained
+    params = SamplingParams(4, 0.0)
+    with ParallelSampler(model, tokenizer, 2) as parallel:
+        # the second prompt (the worker's shard) holds a token id outside the vocabulary
+        with pytest.raises(TrainerError, match="decoding worker process failed: IndexError"):
+            parallel.sample([prompts[0], [len(tokenizer) + 10]], 1, params, _seed(0))
+        assert parallel.sample(prompts, 1, params, _seed(0)) == TorchSampler(model, tokenizer).sample(
+            prompts, 1, params, _seed(0)
+        )
+
+
 def test_closing_stops_the_workers(trained):
     model, tokenizer, prompts = trained
     with ParallelSampler(model, tokenizer, 3) as parallel:

@@ -30,7 +30,7 @@ from .errors import TrainerError
 from .models import count_parameters
 from .sampler import ONE_THREAD_BELOW_PARAMETERS, Completion, Sampler, SamplingParams, TorchSampler, prompt_seeds
 
-# How long a worker may take to start (import torch and transformers) or to answer one call.
+# How long a worker may take to start (the first one imports torch and transformers).
 WORKER_START_SECONDS = 120.0
 POLL_SECONDS = 0.5
 
@@ -81,14 +81,15 @@ class _Worker:
             self.process.join(timeout=10)
             raise TrainerError(f"a decoding worker process died (exit code {self.process.exitcode})") from None
 
-    def receive(self, timeout: float) -> Any:
-        """The worker's next message; a clear error if it died or stayed silent for ``timeout`` seconds."""
+    def receive(self, timeout: float | None = None) -> Any:
+        """The worker's next message; a clear error if it died, or stayed silent for ``timeout``
+        seconds (None: as long as it lives; a big batch may take a while)."""
         waited = 0.0
         while not self.conn.poll(POLL_SECONDS):
             waited += POLL_SECONDS
             if not self.process.is_alive():
                 raise TrainerError(f"a decoding worker process died (exit code {self.process.exitcode})")
-            if waited >= timeout:
+            if timeout is not None and waited >= timeout:
                 raise TrainerError(f"a decoding worker process did not answer within {timeout:.0f} s")
         try:
             return self.conn.recv()
@@ -158,8 +159,8 @@ class ParallelSampler:
             worker.send(Job([list(prompts[i]) for i in piece], n, params, [seeds[i] for i in piece]))
         first = pieces[0]
         out = self.local.sample_seeded([prompts[i] for i in first], n, params, [seeds[i] for i in first])
-        for worker in busy:
-            result = worker.receive(WORKER_START_SECONDS)
+        results = [worker.receive() for worker in busy]  # every answer read, so none is left for the next call
+        for result in results:
             if isinstance(result, str):
                 raise TrainerError(f"a decoding worker process failed: {result}")
             out.extend(result)
