@@ -96,6 +96,19 @@ def test_a_known_function_does_not_name_the_answer():
     assert compare(named, Add((Mul((n(2), X)), n(1)))).correct
 
 
+def test_an_equation_of_combined_names_gives_its_value_only_against_a_constant_key():
+    a, b = Sym("a"), Sym("b")
+    sum_of_names = Rel(("=",), (Add((a, b)), n(7)))
+    assert compare(sum_of_names, n(7)).correct
+    assert not compare(sum_of_names, n(8)).correct
+    roots = Rel(("=", "="), (Neg(Div(b, a)), Div(n(7), n(2)), n("3.5", 1)))
+    assert compare(roots, Div(n(7), n(2))).correct
+    assert not compare(n(7), sum_of_names).correct  # an equation key stays an equation
+    assert not compare(Rel(("=",), (Mul((n(3), X)), n(12))), n(12)).correct  # a number: solve it
+    assert not compare(Rel(("=",), (Neg(X), n(3))), n(3)).correct  # one name: solve it
+    assert not compare(Rel(("=",), (Add((a, b)), Mul((n(2), X)))), Mul((n(2), X))).correct  # key not constant
+
+
 def test_tiny_differences_are_not_rounding_noise():
     tiny = Pow(n(10), Neg(n(40)))
     assert not compare(Add((X, tiny)), X).correct

@@ -639,6 +639,21 @@ HEDGES_AND_CONVERSIONS = [
 ]
 
 
+# Round twenty-two: whole solutions as models write them, and MATH answer types.
+SOLUTION_ENDINGS = [
+    # a named quantity combining names equals a constant: the constant is its value, against a number key
+    case("Thus the sum of the roots is\n\\[\n-\\frac{b}{a} = \\frac{7}{2}.\n\\]", "\\frac72", True, "names-over-names"),
+    case("So $x_1 + x_2 = 7$.", "7", True, "sum-of-roots"),
+    case("Hence $f(1) + f(2) = 9$.", "9", True, "sum-of-values"),
+    case("So $a + b = 7$.", "8", False, "names-other-value"),
+    case("So $3x = 12$.", "12", False, "coefficient-is-an-equation-to-solve"),
+    case("So $x + 1 = 4$.", "4", False, "number-in-the-side"),
+    case("So $-x = 3$.", "3", False, "one-name-negated"),
+    case("\\sin x + \\cos x = 1", "1", False, "known-functions-are-no-names"),
+    case("10", "x+y=10", False, "equation-key-stays-an-equation"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -663,7 +678,8 @@ HEDGES_AND_CONVERSIONS = [
     + SETS_AND_NAMES
     + WHERE_ATTAINED_AND_CONTINUATIONS
     + BLIND_ROUND_TWENTY
-    + HEDGES_AND_CONVERSIONS,
+    + HEDGES_AND_CONVERSIONS
+    + SOLUTION_ENDINGS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

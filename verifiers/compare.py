@@ -132,6 +132,10 @@ class Comparer:
         if p == g:
             return Outcome(True, "exact")
         gk, pk = self.kind(g), self.kind(p)
+        if pk == "equation" and gk == "scalar" and _is_constant(g):
+            value = _value_of_names(p)  # a + b = 7, -\frac{b}{a} = \frac72, f(1) + f(2) = 9 against 7
+            if value is not None:
+                return self.scalars(value, g)
         if "equation" in (gk, pk):
             return Outcome(False, "equation")
         if {gk, pk} & {"inequality", "union"} or self.is_interval(g) or self.is_interval(p):
@@ -724,6 +728,36 @@ def _is_name(node: Node) -> bool:
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
     return False
+
+
+def _value_of_names(node: Rel) -> Node | None:
+    """The constant last side of an equation whose first side combines two or more names and no
+    number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``): the value of
+    the quantity asked for, read only against a constant key (a key ``x + y = 10`` stays an
+    equation). A side with a number in it (``2x = 6``, ``x + 1 = 4``) is an equation to solve.
+    """
+    last = node.operands[-1]
+    if any(op != "=" for op in node.ops) or not _is_constant(last) or _is_infinite(last):
+        return None
+    first = node.operands[0]
+    return last if _names_combined(first) >= 2 else None
+
+
+def _names_combined(node: Node) -> int:
+    """How many names (``x``, ``a_1``, ``f(2)``) sums, products and quotients combine in ``node``,
+    0 where it holds anything else (a number, a power, a known function)."""
+    match node:
+        case Sym() | Func():
+            return int(_is_name(node))
+        case Add(parts) | Mul(parts):
+            counts = [_names_combined(part) for part in parts]
+            return sum(counts) if all(counts) else 0
+        case Neg(operand):
+            return _names_combined(operand)
+        case Div(a, b):
+            counts = [_names_combined(a), _names_combined(b)]
+            return sum(counts) if all(counts) else 0
+    return 0
 
 
 def _assignments_as_tuple(node: Node, other: Node) -> Node:
