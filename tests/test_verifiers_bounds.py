@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.recipes import ape210k_value
-from verifiers import answers, extract_answer, restated, verify, verify_batch
+from verifiers import answers, extract, extract_answer, restated, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
 from verifiers.choices import choice_letter, choice_letters, labelled_option, letters_stated_correct
@@ -306,6 +306,9 @@ PATTERN_FAMILIES = [
     ("restated units, chinese unit prefixes", lambda: restated._unit_after(_fill("1", "平方"), 1)),
     ("restated share, chinese nouns", lambda: verify(_fill("答：", "百分之六十的学生", "，即180人"), "180")),
     ("answer inside longer numbers, occurrences", lambda: verify(_fill("The answer is \\boxed{2}", "120 "), "120")),
+    ("number after a named quantity, spaces", lambda: extract._CLOSING_NUMBER_RE.match(_fill("1", " ", "x"))),
+    ("number after a named quantity, digits", lambda: extract._CLOSING_NUMBER_RE.match(_fill("", "1", "/"))),
+    ("named quantity and its value, copulas", lambda: extract_answer(_fill("所以 $S$ ", "的值为 "))),
 ]
 
 

@@ -651,6 +651,13 @@ SOLUTION_ENDINGS = [
     case("So $-x = 3$.", "3", False, "one-name-negated"),
     case("\\sin x + \\cos x = 1", "1", False, "known-functions-are-no-names"),
     case("10", "x+y=10", False, "equation-key-stays-an-equation"),
+    # a number after a named quantity in Chinese: the number, not the name
+    case("计算得 $f(1)=3$，$f(2)=6$，所以 $f(1)+f(2)$ 的值为 9。", "9", True, "zh-named-then-number"),
+    case("计算得 $f(1)=3$，$f(2)=6$，所以 $f(1)+f(2)$ 的值为 9。", "6", False, "zh-named-then-number-wrong"),
+    case("所以 $S$ 是 12 个。", "12", True, "zh-name-copula-number-unit"),
+    case("所以 $x$ 是 3 的倍数。", "3", False, "zh-number-of-another-quantity"),
+    case("所以 $x=3$ 为所求。", "3", True, "zh-value-then-prose"),
+    case("The answer is $x = 3$, which is 1 more than 2.", "1", False, "en-number-with-more-after"),
 ]
 
 

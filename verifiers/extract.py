@@ -380,11 +380,26 @@ _ZH_VALUED_CLAUSE_RE = re.compile(r"\d[^，；。\d]{0,12}[，；][\u4e00-\u9fff
 
 
 def _named_value(sentence: str) -> str | None:
-    """``$z$ 的取值范围是 $X$`` / ``$a$ 的值为 $3$``: the math after the copula, not the name before it."""
+    """``$z$ 的取值范围是 $X$`` / ``$a$ 的值为 $3$`` / ``$f(1)+f(2)$ 的值为 9``: the math, or the
+    number closing the sentence, after the copula, not the name before it."""
     copulas = list(_COPULA_RE.finditer(sentence))
-    if not copulas or not _is_prose(_MATH_SEGMENT_RE.sub(" ", sentence[: copulas[-1].start()])):
+    if not copulas:
         return None
-    return _math_at_start(sentence[copulas[-1].end() :])
+    before = _MATH_SEGMENT_RE.sub(" ", sentence[: copulas[-1].start()])
+    after = sentence[copulas[-1].end() :]
+    math = _math_at_start(after) if _is_prose(before) else None
+    if math is not None or not _MATH_START_RE.match(sentence) or re.search(r"\d", before):
+        return math
+    number = _CLOSING_NUMBER_RE.match(after)  # a plain number after a named quantity: 的值为 9，是 12 个
+    return number.group(1) if number else None
+
+
+# A number that closes its sentence, a unit word or a few Chinese characters after it at most (not
+# 的: 3 的倍数 names another quantity).
+_CLOSING_NUMBER_RE = re.compile(
+    r"\s{0,3}(-?\d{1,30}(?:\.\d{1,30})?(?:\s?/\s?\d{1,30})?\s?%?)(?![\d.,/])"
+    r"\s?(?:(?:(?!的)[\u4e00-\u9fff]){1,4}|[a-zA-Z]{1,12})?\s?[.。!！]?\s*$"
+)
 
 
 _TEXT_COMMAND_RE = re.compile(r"\\(?:text|mbox|textnormal|mathrm|textrm|textbf|operatorname)\s*\{[^{}]*\}")
