@@ -306,6 +306,8 @@ PATTERN_FAMILIES = [
     ("restated units, chinese unit prefixes", lambda: restated._unit_after(_fill("1", "平方"), 1)),
     ("restated share, chinese nouns", lambda: verify(_fill("答：", "百分之六十的学生", "，即180人"), "180")),
     ("answer inside longer numbers, occurrences", lambda: verify(_fill("The answer is \\boxed{2}", "120 "), "120")),
+    ("letter part labels, spaces", lambda: answers._PART_LABEL_RE.sub(",", _fill("(a)", " ", "x"))),
+    ("letter part labels, labels", lambda: answers._PART_LABEL_RE.sub(",", _fill("", ", (a) : "))),
     ("number after a named quantity, spaces", lambda: extract._CLOSING_NUMBER_RE.match(_fill("1", " ", "x"))),
     ("number after a named quantity, digits", lambda: extract._CLOSING_NUMBER_RE.match(_fill("", "1", "/"))),
     ("named quantity and its value, copulas", lambda: extract_answer(_fill("所以 $S$ ", "的值为 "))),

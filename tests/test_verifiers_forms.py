@@ -658,6 +658,12 @@ SOLUTION_ENDINGS = [
     case("所以 $x$ 是 3 的倍数。", "3", False, "zh-number-of-another-quantity"),
     case("所以 $x=3$ 为所求。", "3", True, "zh-value-then-prose"),
     case("The answer is $x = 3$, which is 1 more than 2.", "1", False, "en-number-with-more-after"),
+    # letter part labels in a listed answer
+    case("**Answer:** (a) 12, (b) 10", "12, 10", True, "letter-labels"),
+    case("**Answer:** (a): 12, (b): 10", "12, 10", True, "letter-labels-colons"),
+    case("(1)：8；(2)：16", "8, 16", True, "number-labels-colons"),
+    case("**Answer:** (a) 12, (b) 11", "12, 10", False, "letter-labels-wrong-part"),
+    case("(a)+(b)", "a+b", True, "letters-in-an-expression-are-no-labels"),
 ]
 
 

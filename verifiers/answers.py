@@ -260,9 +260,12 @@ def _as_binomial(m: re.Match) -> str:
     return f"\\binom{{{n}}}{{{k}}}"
 
 
-# Part labels inside an answer that lists several ((1) 8；(2) 16, 第一问为8，第二问为16): separators.
+# Part labels inside an answer that lists several ((1) 8；(2) 16, (a) 12, (b): 10, 第一问为8，第二问为16):
+# separators.
 _PART_LABEL_RE = re.compile(
-    r"(?<![a-zA-Z\\\d^_])[(（]\s?[1-9]\s?[)）]\s?|[①②③④⑤⑥⑦⑧⑨]\s?"
+    r"(?<![a-zA-Z\\\d^_])[(（]\s?[1-9]\s?[)）]\s?(?:[:：]\s?)?|[①②③④⑤⑥⑦⑧⑨]\s?"
+    # a letter label opens the answer or follows a separator, and a space or colon follows it: not (a)+(b)
+    r"|(?:^|(?<=[,;，；])|(?<=[,;，；]\s)|(?<=\band\s))[(（]\s?[a-h]\s?[)）](?=[\s:：])\s?(?:[:：]\s?)?"
     r"|第[一二三四五六七八九\d]{1,2}(?:小题|问|题|部分|空)\s?(?:[:：]|的答案[为是]|[为是])?\s?"
 )
 
