@@ -311,6 +311,8 @@ PATTERN_FAMILIES = [
     ("number after a named quantity, spaces", lambda: extract._CLOSING_NUMBER_RE.match(_fill("1", " ", "x"))),
     ("number after a named quantity, digits", lambda: extract._CLOSING_NUMBER_RE.match(_fill("", "1", "/"))),
     ("named quantity and its value, copulas", lambda: extract_answer(_fill("所以 $S$ ", "的值为 "))),
+    ("inequalities joined by or, segments", lambda: extract_answer(_fill("so ", "$x<1$ or "))),
+    ("inequalities joined by or, spaces", lambda: extract._OR_AND_GAP_RE.fullmatch(_fill("", " ", "or"))),
 ]
 
 

@@ -664,6 +664,13 @@ SOLUTION_ENDINGS = [
     case("(1)：8；(2)：16", "8, 16", True, "number-labels-colons"),
     case("**Answer:** (a) 12, (b) 11", "12, 10", False, "letter-labels-wrong-part"),
     case("(a)+(b)", "a+b", True, "letters-in-an-expression-are-no-labels"),
+    # inequalities in separate math spans joined by or/and
+    case("The solution set is $x \\le -2$ or $x \\ge 3$.", "(-\\infty, -2] \\cup [3, \\infty)", True, "or-spans"),
+    case("The solution set is $x \\le -2$ or $x > 3$.", "(-\\infty, -2] \\cup [3, \\infty)", False, "or-spans-open"),
+    case("Hence $x > -2$ and $x < 3$.", "(-2,3)", True, "and-spans"),
+    case("Hence $x > -2$ and $x < 3$.", "(-2,3]", False, "and-spans-closed"),
+    case("不等式的解为 $x<-2$ 或 $x>3$", "(-\\infty,-2)\\cup(3,+\\infty)", True, "zh-or-spans"),
+    case("Adding $2$ and $3$ gives $5$.", "5", True, "values-joined-by-and-stay-apart"),
 ]
 
 

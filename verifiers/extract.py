@@ -612,8 +612,28 @@ def _fallback(text: str) -> str | None:
     if numbers and (not segments or numbers[-1].start() > segments[-1].start()):
         return numbers[-1].group(0).strip()
     if segments:
-        return next(s for s in segments[-1].groups() if s).strip()
+        return _joined_inequalities(last_paragraph, segments) or next(s for s in segments[-1].groups() if s).strip()
     return None
+
+
+_INEQUALITY_RE = re.compile(r"<|>|≤|≥|\\[lg]eq?(?![a-zA-Z])|\\[lg]t(?![a-zA-Z])")
+_JOINED_MAX = 8  # x < -3, or -1 < x < 1, or x > 3: a few pieces
+_OR_AND_GAP_RE = re.compile(r"[^\S\n]{0,3},?[^\S\n]{0,3}(?:or|and|或|且|和|或者)[^\S\n]{0,3}")
+
+
+def _joined_inequalities(paragraph: str, segments: list[re.Match]) -> str | None:
+    """The last math segments when they are inequalities joined by or/and (``$x \\le -2$ or
+    $x \\ge 3$``): the answer is all of them, as the text joins them."""
+    first = len(segments) - 1
+    while (
+        first > max(0, len(segments) - _JOINED_MAX)
+        and _INEQUALITY_RE.search(segments[first].group(0))
+        and _OR_AND_GAP_RE.fullmatch(paragraph, segments[first - 1].end(), segments[first].start())
+    ):
+        first -= 1
+    if first == len(segments) - 1 or not _INEQUALITY_RE.search(segments[first].group(0)):
+        return None
+    return paragraph[segments[first].start() : segments[-1].end()]
 
 
 _BOLD_LETTER_RE = re.compile(r"\*\*\s?([A-J])\s?\*\*")  # markdown bold around an option: **B**
