@@ -109,6 +109,16 @@ def test_an_equation_of_combined_names_gives_its_value_only_against_a_constant_k
     assert not compare(Rel(("=",), (Add((a, b)), Mul((n(2), X)))), Mul((n(2), X))).correct  # key not constant
 
 
+def test_labelled_parts_compare_in_order():
+    comparer = Comparer(Deadline(10.0))
+    parts = ListOf((n(12), n(10)))
+    assert comparer.parts(parts, ListOf((n(12), Div(n(20), n(2))))).correct
+    assert comparer.parts(parts, ListOf((n(12), n(10)))).method == "parts"
+    assert not comparer.parts(parts, ListOf((n(10), n(12)))).correct
+    assert not comparer.parts(parts, ListOf((n(12), n(10), n(1)))).correct
+    assert compare(parts, ListOf((n(10), n(12)))).correct  # unlabelled lists stay unordered
+
+
 def test_tiny_differences_are_not_rounding_noise():
     tiny = Pow(n(10), Neg(n(40)))
     assert not compare(Add((X, tiny)), X).correct

@@ -664,6 +664,15 @@ SOLUTION_ENDINGS = [
     case("(1)：8；(2)：16", "8, 16", True, "number-labels-colons"),
     case("**Answer:** (a) 12, (b) 11", "12, 10", False, "letter-labels-wrong-part"),
     case("(a)+(b)", "a+b", True, "letters-in-an-expression-are-no-labels"),
+    # labelled parts are compared in their order (a swapped pair of parts is wrong)
+    case("**Answer:** (a) 10, (b) 12", "12, 10", False, "letter-labels-swapped"),
+    case("(1) 10；(2) 12", "12, 10", False, "number-labels-swapped"),
+    case("(1) $\\boxed{10}$；(2) $\\boxed{12}$", "12, 10", False, "labelled-boxes-swapped"),
+    case("(1) $\\boxed{10}$；(2) $\\boxed{12}$", "10, 12", True, "labelled-boxes-in-order"),
+    case("(a) $\\boxed{5}$ (b) $\\boxed{\\frac12}$", "5, 0.5", True, "labelled-boxes-values"),
+    case("10, 12", "(1) 12；(2) 10", False, "labelled-key-swapped"),
+    case("$\\boxed{10}$, $\\boxed{12}$", "12, 10", True, "unlabelled-boxes-stay-unordered"),
+    case("10, 12", "12, 10", True, "unlabelled-list-stays-unordered"),
     # inequalities in separate math spans joined by or/and
     case("The solution set is $x \\le -2$ or $x \\ge 3$.", "(-\\infty, -2] \\cup [3, \\infty)", True, "or-spans"),
     case("The solution set is $x \\le -2$ or $x > 3$.", "(-\\infty, -2] \\cup [3, \\infty)", False, "or-spans-open"),

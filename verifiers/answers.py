@@ -42,6 +42,7 @@ class Parsed:
     node: Node | None
     percent: bool = False
     error: str = ""
+    ordered: bool = False  # parts labelled (1), (2) or (a), (b): compared in order
 
 
 _MATH_SYNTAX_RE = re.compile(r"[\\^_{}=<>+*/|]|\d")
@@ -231,6 +232,7 @@ class Prepared:
     text: str
     percent: bool
     prose: bool = False
+    ordered: bool = False
 
 
 # A set named in words: the whole answer (in \text{} or not), or a short sentence ending with it.
@@ -300,7 +302,8 @@ def _as_intervals(text: str) -> str:
 def prepare(text: str) -> Prepared:
     """Clean an answer for parsing."""
     prose = False
-    if len(_PART_LABEL_RE.findall(text, 0, 2000)) >= 2:
+    ordered = len(_PART_LABEL_RE.findall(text, 0, 2000)) >= 2
+    if ordered:
         text = re.sub(r"[;；,，]\s?,", ",", _PART_LABEL_RE.sub(", ", text))
     named = _NAMED_SET_RE.match(text)
     if named and not NEGATION_RE.search(named.group(1) or ""):
@@ -340,7 +343,7 @@ def prepare(text: str) -> Prepared:
         text = text.rstrip()[:-1].rstrip()
     elif (value := _PERCENT_VALUE_RE.search(text, max(0, len(text) - 80))) is not None:
         percent, text = True, text[: value.end(1)]  # the chain's value is the percentage
-    return Prepared(text, percent, prose)
+    return Prepared(text, percent, prose, ordered)
 
 
 def parse_answer(text: str, deadline: Deadline | None = None) -> Parsed:
@@ -383,4 +386,4 @@ def _parse(text: str, deadline: Deadline | None) -> Parsed:
         return Parsed(cleaned, None, percent, error=str(exc))
     if contains(node, Word):
         return Parsed(cleaned, None, percent, error="answer is prose")
-    return Parsed(cleaned, node, percent)
+    return Parsed(cleaned, node, percent, ordered=prepared.ordered)

@@ -230,6 +230,13 @@ class Comparer:
                     matched_g.add(j)
         return Outcome(len(matched_p) == len(pm) and len(matched_g) == len(gm), "set")
 
+    def parts(self, p: ListOf, g: ListOf) -> Outcome:
+        """Labelled parts ((a) 12, (b) 10; (1) 8；(2) 16) in their order: the first against the first."""
+        ok = len(p.items) == len(g.items) and all(
+            self.same(a, b).correct for a, b in zip(p.items, g.items, strict=True)
+        )
+        return Outcome.of(ok, "parts")
+
     def tuples(self, p: Node, g: Node) -> Outcome:
         assert isinstance(p, Seq) and isinstance(g, Seq)
         ok = (
@@ -730,12 +737,14 @@ def _is_name(node: Node) -> bool:
     return False
 
 
-def _value_of_names(node: Rel) -> Node | None:
+def _value_of_names(node: Node) -> Node | None:
     """The constant last side of an equation whose first side combines two or more names and no
     number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``): the value of
     the quantity asked for, read only against a constant key (a key ``x + y = 10`` stays an
     equation). A side with a number in it (``2x = 6``, ``x + 1 = 4``) is an equation to solve.
     """
+    if not isinstance(node, Rel):
+        return None
     last = node.operands[-1]
     if any(op != "=" for op in node.ops) or not _is_constant(last) or _is_infinite(last):
         return None

@@ -285,6 +285,7 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
     answer; in a key (``key``), so are boxes apart only by separator symbols.
     """
     group = [boxes[-1]]  # last first
+    labelled = True  # every gap holds the next part's label: the parts keep their order
     for prev in reversed(boxes[:-1]):
         gap = text[prev.end : group[-1].start]
         if (
@@ -293,17 +294,20 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
             or "\n\n" in gap
             or _REVISION_RE.search(gap)
             or not (
-                _is_connective_gap(gap, True)
+                (connective := _is_connective_gap(gap, True))
                 or _PART_GAP_RE.fullmatch(gap)
                 or (key and _KEY_SEPARATOR_GAP_RE.fullmatch(gap))
             )
         ):
             break
+        labelled = labelled and not connective and _PART_GAP_RE.fullmatch(gap) is not None
         group.append(prev)
     group.reverse()
     names = [_box_name(text, box) for box in group]
     if len(group) > 1 and None not in names and len(set(names)) == len(names):  # x = \boxed{3}, y = \boxed{-2}
         return group[0].start, ", ".join(f"{name} = {b.content.strip()}" for name, b in zip(names, group, strict=True))
+    if len(group) > 1 and labelled:  # (1) \boxed{3}; (2) \boxed{4}: labelled again, read in order
+        return group[0].start, "; ".join(f"({i}) {b.content.strip()}" for i, b in enumerate(group, 1))
     return group[0].start, ", ".join(b.content.strip() for b in group)
 
 

@@ -199,11 +199,24 @@ def _in_radians(text: str) -> bool:
     return "\\pi" in text and _DEGREES not in text
 
 
+def _labelled_parts(pred: Parsed, gold: Parsed) -> bool:
+    """Parts labelled ((a), (b); (1), (2)) in either answer, as many on both sides: compared in order."""
+    p, g = pred.node, gold.node
+    return (
+        (pred.ordered or gold.ordered)
+        and isinstance(p, ListOf)
+        and isinstance(g, ListOf)
+        and len(p.items) == len(g.items)
+    )
+
+
 def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome:
     """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number, and an
     angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``)."""
     pred_node, gold_node = pred.node, gold.node
     assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
+    if _labelled_parts(pred, gold) and isinstance(pred_node, ListOf) and isinstance(gold_node, ListOf):
+        return Comparer(deadline).parts(pred_node, gold_node)
     outcome = Comparer(deadline).answers(pred_node, gold_node, pred.percent, gold.percent)
     if outcome.correct:
         return outcome
