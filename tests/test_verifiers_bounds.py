@@ -242,6 +242,7 @@ PATTERN_FAMILIES = [
     ("option letters, separators", lambda: choice_letters(_fill("A", ", A"))),
     ("option letters, spaces", lambda: choice_letters(_fill("A", " "))),
     ("labelled option, spaces", lambda: labelled_option(_fill("(A)", " "))),
+    ("labelled option, latex spaces", lambda: labelled_option(_fill("(A)", "~\\,", "x" * 500))),
     ("ratio or amount, digits", lambda: extract_answer(_fill("so it is ", "1", ":"))),
     ("mixed number, digit pairs", lambda: extract_answer(_fill("so it is ", "1 ", "2/"))),
     ("chinese prose numbers, digits", lambda: answers._NUMBERS_IN_ZH_PROSE_RE.findall(_fill("", "1米"))),

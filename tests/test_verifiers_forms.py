@@ -682,6 +682,22 @@ SOLUTION_ENDINGS = [
     case("Adding $2$ and $3$ gives $5$.", "5", True, "values-joined-by-and-stay-apart"),
 ]
 
+# Round twenty-three: the forms earlier rounds left.
+OPTION_SPACES = [
+    # an option and its content apart by a LaTeX space, as by a space
+    case("So the answer is $\\boxed{(C)\\ 12}$.", "12", True, "option-backslash-space-value"),
+    case("So the answer is $\\boxed{(C)\\ 12}$.", "C", True, "option-backslash-space-letter"),
+    case("Therefore the answer is $\\boxed{(C)\\,12}$.", "12", True, "option-thin-space-value"),
+    case("The answer is \\boxed{(C)\\;12}", "C", True, "option-thick-space-letter"),
+    case("The answer is \\boxed{(C)~12}", "12", True, "option-tilde-value"),
+    case("所以答案是 $\\boxed{(C)\\ 12}$。", "12", True, "zh-option-backslash-space-value"),
+    case("答案为 $\\boxed{(D)\\;\\frac{1}{2}}$", "\\frac12", True, "zh-option-thick-space-fraction"),
+    case("So the answer is $\\boxed{(C)\\ 12}$.", "13", False, "option-space-other-value"),
+    case("So the answer is $\\boxed{(C)\\ 12}$.", "B", False, "option-space-other-letter"),
+    case("所以答案是 $\\boxed{(C)\\ 12}$。", "D", False, "zh-option-space-other-letter"),
+    case("The answer is \\boxed{(C)\\ 12x}", "12", False, "option-space-content-is-no-number"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -708,7 +724,8 @@ SOLUTION_ENDINGS = [
     + WHERE_ATTAINED_AND_CONTINUATIONS
     + BLIND_ROUND_TWENTY
     + HEDGES_AND_CONVERSIONS
-    + SOLUTION_ENDINGS,
+    + SOLUTION_ENDINGS
+    + OPTION_SPACES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

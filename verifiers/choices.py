@@ -23,7 +23,10 @@ _SEPARATED_RE = re.compile(
 )
 _OPTION_LETTER_RE = re.compile(r"(?<![a-zA-Z])[A-J](?![a-zA-Z])")
 _RUN_TOGETHER_RE = re.compile(r"^(?:(?:选项|选择?)\s?[:：]?\s?)?([A-J]{2,10})\s?[.。]?$")
-_LABELLED_RE = re.compile(r"^\s*(?:\(([A-J])\)|([A-J])[.:：)])\s+(\S.{0,400})$", re.DOTALL)
+# The option and its content apart by spaces or a LaTeX space (``(C)\\ 12``, ``(C)\\,12``, ``(C)~12``).
+_LABELLED_RE = re.compile(
+    r"^\s*(?:\(([A-J])\)|([A-J])[.:：)])(?:\s|~|\\[ ,;:]|\\q?quad(?![a-zA-Z])){1,12}(\S.{0,400})$", re.DOTALL
+)
 _ARITHMETIC = r"(?:[-+*/^=<>\d]|\\(?:cdot|times|div|frac|sqrt|pm)(?![a-zA-Z]))"
 _LETTER_IN_ARITHMETIC_RE = re.compile(
     _ARITHMETIC + r"\s?[(\[{]?\s?[A-J](?![a-zA-Z])|(?<![a-zA-Z\\])[A-J]\s?[)\]}]?\s?" + _ARITHMETIC
