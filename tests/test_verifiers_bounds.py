@@ -314,6 +314,10 @@ PATTERN_FAMILIES = [
     ("named quantity and its value, copulas", lambda: extract_answer(_fill("所以 $S$ ", "的值为 "))),
     ("inequalities joined by or, segments", lambda: extract_answer(_fill("so ", "$x<1$ or "))),
     ("inequalities joined by or, spaces", lambda: extract._OR_AND_GAP_RE.fullmatch(_fill("", " ", "or"))),
+    ("values of a name joined by or, segments", lambda: extract_answer(_fill("so ", "$x=1$ or "))),
+    ("value of a name, long segment", lambda: extract._NAMED_VALUE_SEGMENT_RE.fullmatch(_fill("$x=", "1 "))),
+    ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
+    ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
 ]
 
 

@@ -698,6 +698,25 @@ OPTION_SPACES = [
     case("The answer is \\boxed{(C)\\ 12x}", "12", False, "option-space-content-is-no-number"),
 ]
 
+E_NOTATION = [
+    # e-notation inside a short sentence is one number; "So it is" is a sentence, not a product
+    case("So it is 6.02e23.", "6.02 \\times 10^{23}", True, "e-notation-short-sentence"),
+    case("So it is 6.02e23.", "602000000000000000000000", True, "e-notation-integer-key"),
+    case("Thus it is 2.5E+4.", "25000", True, "e-notation-plus-sign"),
+    case("The mass is 1.5e-3 kg.", "0.0015", True, "e-notation-negative-exponent-unit"),
+    case("The answer is 2e5 meters.", "200000", True, "e-notation-no-decimals"),
+    case("It is 12.", "12", True, "short-words-sentence"),
+    case("So it is 6.02e23.", "23", False, "e-notation-exponent-is-no-answer"),
+    case("So it is 6.02e23.", "6.02 \\times 10^{22}", False, "e-notation-other-exponent"),
+    case("The mass is 1.5e-3 kg.", "3", False, "e-notation-negative-exponent-is-no-answer"),
+    case("所以答案是 6.02e23。", "23", False, "zh-e-notation-exponent-is-no-answer"),
+    # values of one name in separate math spans joined by or / 或 are read together
+    case("解得 $x=1$ 或 $x=2$。", "1, 2", True, "zh-values-of-a-name-joined"),
+    case("So $x = 1$ or $x = 2$.", "1, 2", True, "values-of-a-name-joined"),
+    case("解得 $x=1$ 或 $x=2$。", "2", False, "zh-values-of-a-name-joined-single-key"),
+    case("So $x = 1$ or $y = 2$.", "1, 2", False, "values-of-two-names-stay-apart"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -725,7 +744,8 @@ OPTION_SPACES = [
     + BLIND_ROUND_TWENTY
     + HEDGES_AND_CONVERSIONS
     + SOLUTION_ENDINGS
-    + OPTION_SPACES,
+    + OPTION_SPACES
+    + E_NOTATION,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -61,10 +61,12 @@ _NUMBER_RE = re.compile(
     r"|(?<![\d.])\d+元\d[角分](?:\d分)?"  # 3元5角: one amount
     rf"|{HOURS_AND_MINUTES}"  # 6 hours and 30 minutes: one duration
     r"|(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?)?"  # a ratio, 3:2 or 2:3:5
-    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:\s?(?i:thousand|million|billion|trillion)(?![a-zA-Z]))?"  # 1.2 million
+    r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d{1,4}(?![\da-zA-Z]|\.\d))?"  # 6.02e23, 1.5E-3
+    r"(?:\s?(?i:thousand|million|billion|trillion)(?![a-zA-Z]))?"  # 1.2 million
     r"(?:\s\d+/\d+(?![\d/])|\s*/\s*\d+)?\s*%?|-?\.\d+"  # 7, 1,250.5, 3 1/2, 45%
 )
-_PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z\u0400-\u04ff]{3,}")  # Latin or Cyrillic
+# Words of three letters or more (Latin or Cyrillic), and the short words of a sentence ("So it is 12.").
+_PROSE_WORD_RE = re.compile(r"(?<![\\a-zA-Z])(?:[a-zA-Z\u0400-\u04ff]{3,}|(?i:is|it|so)(?![a-zA-Z]))")
 _MATH_WORDS = {
     "thousand",
     "million",
@@ -625,17 +627,31 @@ _JOINED_MAX = 8  # x < -3, or -1 < x < 1, or x > 3: a few pieces
 _OR_AND_GAP_RE = re.compile(r"[^\S\n]{0,3},?[^\S\n]{0,3}(?:or|and|或|且|和|或者)[^\S\n]{0,3}")
 
 
+# A value of one name in a math segment: $x = 1$, $x=-\\frac{1}{2}$.
+_NAMED_VALUE_SEGMENT_RE = re.compile(r"[$(\\\[]{1,2}\s?([a-zA-Z])\s?=\s?-?[^=<>$,]{1,40}?[$)\\\]]{1,2}")
+
+
 def _joined_inequalities(paragraph: str, segments: list[re.Match]) -> str | None:
     """The last math segments when they are inequalities joined by or/and (``$x \\le -2$ or
-    $x \\ge 3$``): the answer is all of them, as the text joins them."""
+    $x \\ge 3$``), or values of one name (``$x=1$ 或 $x=2$``): the answer is all of them, as the
+    text joins them."""
+    last = segments[-1].group(0)
+    name = _NAMED_VALUE_SEGMENT_RE.fullmatch(last)
+
+    def joins(segment: re.Match) -> bool:
+        if name is None:
+            return _INEQUALITY_RE.search(segment.group(0)) is not None
+        value = _NAMED_VALUE_SEGMENT_RE.fullmatch(segment.group(0))
+        return value is not None and value.group(1) == name.group(1)
+
     first = len(segments) - 1
     while (
         first > max(0, len(segments) - _JOINED_MAX)
-        and _INEQUALITY_RE.search(segments[first].group(0))
+        and joins(segments[first])
         and _OR_AND_GAP_RE.fullmatch(paragraph, segments[first - 1].end(), segments[first].start())
     ):
         first -= 1
-    if first == len(segments) - 1 or not _INEQUALITY_RE.search(segments[first].group(0)):
+    if first == len(segments) - 1 or not joins(segments[first]):
         return None
     return paragraph[segments[first].start() : segments[-1].end()]
 
