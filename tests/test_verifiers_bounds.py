@@ -316,6 +316,8 @@ PATTERN_FAMILIES = [
     ("inequalities joined by or, spaces", lambda: extract._OR_AND_GAP_RE.fullmatch(_fill("", " ", "or"))),
     ("values of a name joined by or, segments", lambda: extract_answer(_fill("so ", "$x=1$ or "))),
     ("value of a name, long segment", lambda: extract._NAMED_VALUE_SEGMENT_RE.fullmatch(_fill("$x=", "1 "))),
+    ("degree word after the answer, spaces", lambda: verify(_fill("\\boxed{120}", " ", "degrees"), "\\frac{\\pi}{3}")),
+    ("degree word after the answer, repeated", lambda: verify(_fill("", "\\boxed{1} degrees "), "\\frac{\\pi}{3}")),
     ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
 ]

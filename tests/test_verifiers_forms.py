@@ -717,6 +717,26 @@ E_NOTATION = [
     case("So $x = 1$ or $y = 2$.", "1, 2", False, "values-of-two-names-stay-apart"),
 ]
 
+DEGREE_WORDS = [
+    # a degree word after the answer (outside its box, or plain) makes it an angle in degrees, as ^\\circ does
+    case("The angle between them is $\\boxed{120}$ degrees.", "\\frac{2\\pi}{3}", True, "box-then-degrees"),
+    case("So the angle is 120 degrees.", "\\frac{2\\pi}{3}", True, "number-then-degrees"),
+    case("所以两向量的夹角为 $\\boxed{120}$ 度。", "\\frac{2\\pi}{3}", True, "zh-box-then-du"),
+    case("所以 $\\angle A = \\boxed{60}$度", "\\frac{\\pi}{3}", True, "zh-box-then-du-glued"),
+    case("$\\frac{2\\pi}{3}$", "120 degrees", True, "radians-against-a-key-in-degrees"),
+    case("The angle between them is $\\boxed{120}$ degrees.", "120", True, "box-then-degrees-number-key"),
+    case("The angle between them is $\\boxed{120}$ degrees.", "\\frac{\\pi}{2}", False, "box-then-degrees-other"),
+    case("所以两向量的夹角为 $\\boxed{120}$ 度。", "\\frac{\\pi}{3}", False, "zh-box-then-du-other"),
+    case("The angle between them is $\\boxed{120}$.", "\\frac{2\\pi}{3}", False, "no-degree-word"),
+    case("The oven is set to $\\boxed{120}$ degrees Celsius.", "\\frac{2\\pi}{3}", False, "temperature"),
+    case(
+        "The answer is $\\boxed{120}$, and its supplement is 60 degrees.",
+        "\\frac{2\\pi}{3}",
+        False,
+        "degrees-of-another",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -745,7 +765,8 @@ E_NOTATION = [
     + HEDGES_AND_CONVERSIONS
     + SOLUTION_ENDINGS
     + OPTION_SPACES
-    + E_NOTATION,
+    + E_NOTATION
+    + DEGREE_WORDS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

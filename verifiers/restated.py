@@ -99,6 +99,23 @@ def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: D
     return [p for p in found if p.node is not None]
 
 
+# After a degree word, what makes it a temperature or an amount of energy: degrees Celsius, 度电.
+_NOT_AN_ANGLE_RE = re.compile(r"\s?(?:celsius|fahrenheit|centigrade|[CF](?![a-zA-Z])|电)", re.IGNORECASE)
+
+
+def in_degrees(prediction: str, answer: str) -> bool:
+    """Whether a degree word closes the answer or follows it in the solution (``\\boxed{120}
+    degrees``, ``$120$ 度``, ``120\\text{ degrees}``): an angle in degrees, as ``120^\\circ`` is."""
+    closing = _closing_unit(answer)
+    if closing is not None:
+        return closing.dimension == "angle"
+    end = _answer_end(prediction, answer)
+    if end < 0:
+        return False
+    found, after = _unit_after(prediction, end)
+    return found is not None and found.dimension == "angle" and not _NOT_AN_ANGLE_RE.match(prediction, after)
+
+
 def restates_inside(answer: str) -> bool:
     """Whether an extracted answer holds its value stated again (``3个小时，即180分钟``, ``12 ≈ 13``)."""
     return _INSIDE_RE.search(answer) is not None

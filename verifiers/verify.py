@@ -13,7 +13,7 @@ from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Node, Num
 from .normalize import clean_latex
-from .restated import restates_inside, stated_equivalents
+from .restated import in_degrees, restates_inside, stated_equivalents
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -92,7 +92,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             (pred_parsed.text, gold_parsed.text),
             f"the predicted answer could not be parsed ({pred_parsed.error})",
         )
-    outcome = _compare_readings(pred_parsed, gold_parsed, deadline)
+    degrees = (in_degrees(prediction, pred_text), in_degrees(gold, gold_text))  # \boxed{120} degrees
+    outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees)
     if not outcome.correct and isinstance(gold_parsed.node, Num):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -210,9 +211,12 @@ def _labelled_parts(pred: Parsed, gold: Parsed) -> bool:
     )
 
 
-def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome:
+def _compare_readings(
+    pred: Parsed, gold: Parsed, deadline: Deadline, degrees: tuple[bool, bool] = (False, False)
+) -> Outcome:
     """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number, and an
-    angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``)."""
+    angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``; ``degrees``: whether
+    a degree word after the prediction or the key makes it one)."""
     pred_node, gold_node = pred.node, gold.node
     assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
     if _labelled_parts(pred, gold) and isinstance(pred_node, ListOf) and isinstance(gold_node, ListOf):
@@ -220,8 +224,8 @@ def _compare_readings(pred: Parsed, gold: Parsed, deadline: Deadline) -> Outcome
     outcome = Comparer(deadline).answers(pred_node, gold_node, pred.percent, gold.percent)
     if outcome.correct:
         return outcome
-    for radians, degrees in ((pred, gold), (gold, pred)):
-        if _in_radians(radians.text) and _DEGREES in degrees.text:
+    for radians, other, worded in ((pred, gold, degrees[1]), (gold, pred, degrees[0])):
+        if _in_radians(radians.text) and (worded or _DEGREES in other.text):
             assert radians.node is not None
             as_degrees = Div(Mul((radians.node, Num(Fraction(180)))), Const("pi"))
             p_node, g_node = (as_degrees, gold_node) if radians is pred else (pred_node, as_degrees)
