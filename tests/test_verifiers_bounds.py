@@ -318,6 +318,7 @@ PATTERN_FAMILIES = [
     ("value of a name, long segment", lambda: extract._NAMED_VALUE_SEGMENT_RE.fullmatch(_fill("$x=", "1 "))),
     ("degree word after the answer, spaces", lambda: verify(_fill("\\boxed{120}", " ", "degrees"), "\\frac{\\pi}{3}")),
     ("degree word after the answer, repeated", lambda: verify(_fill("", "\\boxed{1} degrees "), "\\frac{\\pi}{3}")),
+    ("value of names restated, math", lambda: verify(_fill("The answer is $a+b$", ", which is $1$"), "1")),
     ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
 ]

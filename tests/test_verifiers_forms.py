@@ -737,6 +737,20 @@ DEGREE_WORDS = [
     ),
 ]
 
+VALUE_OF_AN_EXPRESSION = [
+    # ", which is 9" after an expression of free names or function calls gives its value (not a hedge)
+    case("The answer is $f(1)+f(2)$, which is 9.", "9", True, "function-calls-which-is"),
+    case("So the answer is $a+b$, which is 7.", "7", True, "names-which-is"),
+    case("The answer is $x_1 x_2$, which is $-3$.", "-3", True, "names-which-is-negative-math"),
+    case("答案是 $f(1)+f(2)$，即 9。", "9", True, "zh-function-calls-ji"),
+    case("The answer is $f(1)+f(2)$, which is 9.", "8", False, "function-calls-other-value"),
+    case("The answer is $f(1)+f(2)$, which is 9 more than $f(0)$.", "9", False, "another-quantity"),
+    case("The answer is $f(1)+f(2)$, about 9.", "9", False, "an-approximation-of-no-value"),
+    case("The answer is 12, which is 13.", "13", False, "a-value-restated-otherwise-stays-a-hedge"),
+    case("The answer is $2+3$, which is 6.", "6", False, "an-expression-with-a-value"),
+    case("答案是 $f(1)+f(2)$，即 9。", "8", False, "zh-function-calls-other-value"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -766,7 +780,8 @@ DEGREE_WORDS = [
     + SOLUTION_ENDINGS
     + OPTION_SPACES
     + E_NOTATION
-    + DEGREE_WORDS,
+    + DEGREE_WORDS
+    + VALUE_OF_AN_EXPRESSION,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -21,7 +21,8 @@ from .compare import Comparer
 from .conversions import Unit, singular, unit
 from .evaluate import NotExact, NotNumeric, NumericEvaluator, exact_value
 from .limits import Deadline, TooLarge
-from .nodes import Const, Node, Num, Sym, contains, replaced
+from .nodes import Add, Const, Div, Func, Mul, Neg, Node, Num, Pow, Sym, children, contains, replaced
+from .vocabulary import KNOWN_FUNCTION_NAMES
 from .words import changes_the_value
 
 _APPROXIMATIONS = ("≈", "\\approx", "约等于", "约为", "约", "approximately", "about", "roughly")
@@ -46,7 +47,7 @@ _EN_RE = re.compile(
     + _DOLLAR
     + r"\s?"
     + _NUMBER
-    + r"(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)]|$)",
+    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)]|$)",  # $-3$: a closing dollar ends math
     re.IGNORECASE,
 )
 # The words after a stated number: none may make it another quantity (which is 3 more; 20% of them).
@@ -146,6 +147,8 @@ class _Stated:
         """Whether this value is the first (``first_text``, read as ``first``) stated again."""
         if first is None or self.other_quantity:
             return False
+        if _names_a_value(first):  # $f(1)+f(2)$, which is 9: the value of an expression that has none yet
+            return not self.approximation
         value = _real_value(Comparer(deadline).value_of(first), deadline)
         if value is None:
             return False
@@ -171,6 +174,20 @@ class _Stated:
             and total == number * self.unit.scale
             and total == value * first_unit.scale
         )
+
+
+def _names_a_value(node: Node) -> bool:
+    """Whether ``node`` is an expression of free names or function calls (``f(1)+f(2)``, ``a+b``,
+    ``x_1 x_2``), whose value a restatement may give; not an equation, a list or a set."""
+    if not isinstance(node, (Add, Mul, Neg, Div, Pow, Func, Sym)):
+        return False
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Sym) or (isinstance(current, Func) and current.name not in KNOWN_FUNCTION_NAMES):
+            return True
+        stack.extend(children(current))
+    return False
 
 
 def _approximates(value: Fraction, approximation: Fraction, decimals: int) -> bool:

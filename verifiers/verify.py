@@ -11,7 +11,7 @@ from .choices import choice_letter, choice_letters, labelled_option, letter_in_a
 from .compare import Comparer, Outcome
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Const, Div, ListOf, Mul, Node, Num
+from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
 from .normalize import clean_latex
 from .restated import in_degrees, restates_inside, stated_equivalents
 from .verdict import Verdict
@@ -94,13 +94,18 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         )
     degrees = (in_degrees(prediction, pred_text), in_degrees(gold, gold_text))  # \boxed{120} degrees
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees)
-    if not outcome.correct and isinstance(gold_parsed.node, Num):
+    if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
             if second.correct:  # 9π ≈ 28.26 against a key computed with π = 3.14; 3小时，即180分钟
                 reason = "the same quantity stated again"
                 return Verdict(True, second.method, pred_text, (stated.text, gold_parsed.text), reason)
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
+
+
+def _is_number(node: Node | None) -> bool:
+    """A number key, negative ones included (``-3``)."""
+    return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
 
 
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
