@@ -319,6 +319,10 @@ PATTERN_FAMILIES = [
     ("degree word after the answer, spaces", lambda: verify(_fill("\\boxed{120}", " ", "degrees"), "\\frac{\\pi}{3}")),
     ("degree word after the answer, repeated", lambda: verify(_fill("", "\\boxed{1} degrees "), "\\frac{\\pi}{3}")),
     ("value of names restated, math", lambda: verify(_fill("The answer is $a+b$", ", which is $1$"), "1")),
+    ("alternative after the answer, clauses", lambda: verify(_fill("It took 2 hours", ", or 120 minutes"), "2")),
+    ("alternative after the answer, spaces", lambda: restated._OR_RE.match(_fill("12个，或13个", " ", "x"))),
+    ("alternative before the answer, words", lambda: verify(_fill("She needs ", "12 or ", "13 boxes."), "13")),
+    ("chinese alternatives, digits", lambda: verify(_fill("答：", "1个或", "2个。"), "2")),
     ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
 ]

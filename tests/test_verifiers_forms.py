@@ -751,6 +751,29 @@ VALUE_OF_AN_EXPRESSION = [
     case("答案是 $f(1)+f(2)$，即 9。", "8", False, "zh-function-calls-other-value"),
 ]
 
+# ", or" after the answer: the same quantity confirmed (a conversion, the same value) is right on
+# either side; any other value offered instead is a hedge, wrong on either side.
+ALTERNATIVES = [
+    case("It took 2 hours, or 120 minutes.", "2", True, "or-conversion-first"),
+    case("It took 2 hours, or 120 minutes.", "120", True, "or-conversion-second"),
+    case("The board is 3 feet long, or 36 inches.", "36", True, "or-conversion-feet-inches"),
+    case("The answer is $\\frac{1}{2}$, or 0.5.", "0.5", True, "or-the-same-value"),
+    case("The answer is 0.5, or 50%.", "0.5", True, "or-the-same-value-percent"),
+    case("It took 2 hours, or 150 minutes.", "2", False, "or-wrong-conversion-first"),
+    case("It took 2 hours, or 150 minutes.", "150", False, "or-wrong-conversion-second"),
+    case("The answer is 12, or 13.", "12", False, "or-hedge-first"),
+    case("The answer is 12, or 13.", "13", False, "or-hedge-second"),
+    case("The total is 12, or 13.", "13", False, "or-hedge-no-marker"),
+    case("The answer is 12 apples, or 13 apples.", "12", False, "or-hedge-same-noun"),
+    case("The answer is $\\boxed{12}$, or 13.", "12", False, "or-hedge-after-box"),
+    case("She needs 12 or 13 boxes.", "13", False, "or-hedge-before"),
+    case("答案是12或13。", "12", False, "zh-or-hedge-first"),
+    case("答：一共12个，或13个。", "13", False, "zh-or-hedge-clause"),
+    case("答：他有12个苹果或13个苹果。", "13", False, "zh-or-hedge-prose"),
+    case("x=1或x=2", "1, 2", True, "zh-roots-are-a-list"),
+    case("The answer is $x = 1$, or $x = 2$.", "1, 2", True, "roots-with-comma-or"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -781,7 +804,8 @@ VALUE_OF_AN_EXPRESSION = [
     + OPTION_SPACES
     + E_NOTATION
     + DEGREE_WORDS
-    + VALUE_OF_AN_EXPRESSION,
+    + VALUE_OF_AN_EXPRESSION
+    + ALTERNATIVES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

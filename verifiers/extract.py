@@ -555,7 +555,8 @@ _RESTATED_RE = re.compile(
     r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$"
     r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
     r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$"  # 48 slices, which is 3 pizzas' worth
-    r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$",  # 12.5, about 13: its approximation
+    r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$"  # 12.5, about 13: its approximation
+    r"|,\s{0,3}or\s(?=\\?\$?\s?-?\d)[^\n]{0,80}$",  # 2 hours, or 120 minutes: another value offered
     re.IGNORECASE,
 )
 

@@ -13,7 +13,7 @@ slices``; ``12 ≈ 13``) is a second answer, a hedge, and the solution is judged
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .answers import Parsed, parse_answer
@@ -50,6 +50,21 @@ _EN_RE = re.compile(
     + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)]|$)",  # $-3$: a closing dollar ends math
     re.IGNORECASE,
 )
+# A value offered after the answer as an alternative: "2 hours, or 120 minutes", "12, or 13", "12个，或13个".
+_OR_RE = re.compile(
+    r"([^。.\n=]{0,24}?)(?:,\s?or\s|[，,]\s?或者?\s?)"
+    + _DOLLAR
+    + r"\s?"
+    + _NUMBER
+    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;]|\s{0,3}$)|$)",
+    re.IGNORECASE,
+)
+# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果".
+_OR_BEFORE_RE = re.compile(
+    r"(?<![\d.])-?\d{1,15}(?:\.\d{1,15})?(?:\s?[a-zA-Z'\u4e00-\u9fff]{1,15}){0,2}\s?,?\s?(?:or|或者?)\s?\$?$",
+    re.IGNORECASE,
+)
+_OR_BEFORE_CHARS = 60
 # The words after a stated number: none may make it another quantity (which is 3 more; 20% of them).
 _WORDS_AFTER_RE = re.compile(r"(?:\s{1,2}[a-zA-Z']{1,15}){0,2}")
 # An amount in cents is the same amount in dollars (25 cents = 0.25).
@@ -89,7 +104,8 @@ def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: D
     before = prediction[max(0, end - len(answer) - 2) : end - len(answer)]  # the dollar sign of $5
     after = _AFTER_RE.match(prediction, end, end + _AFTER_CHARS)
     english = _EN_RE.match(prediction, end)
-    for m, groups in ((after, (2, 3, 4)), (english, (None, 2, 3))):
+    alternative = _OR_RE.match(prediction, end)
+    for m, groups in ((after, (2, 3, 4)), (english, (None, 2, 3)), (alternative, (None, 2, 3))):
         if m is None:
             continue
         stated = _Stated.of(m, prediction, *groups)
@@ -117,6 +133,24 @@ def in_degrees(prediction: str, answer: str) -> bool:
     return found is not None and found.dimension == "angle" and not _NOT_AN_ANGLE_RE.match(prediction, after)
 
 
+def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
+    """Whether the solution offers another value as an alternative to its answer, one the verifier
+    cannot confirm is the same quantity: a hedge (``12, or 13``; ``12 or 13 boxes``; ``2 hours, or
+    150 minutes``), never paid, whichever side the key is. ``2 hours, or 120 minutes`` is no hedge."""
+    end = _answer_end(prediction, answer)
+    if end < 0:
+        return False
+    start = end - len(answer)
+    if _OR_BEFORE_RE.search(prediction, max(0, start - _OR_BEFORE_CHARS), start):
+        return True
+    m = _OR_RE.match(prediction, end)
+    if m is None:
+        return False
+    before = prediction[max(0, start - 2) : start]  # the dollar sign of $5
+    stated = replace(_Stated.of(m, prediction, None, 2, 3), alternative=True)
+    return not stated.same_quantity(before + answer + m.group(1), parse_answer(answer, deadline).node, deadline)
+
+
 def restates_inside(answer: str) -> bool:
     """Whether an extracted answer holds its value stated again (``3个小时，即180分钟``, ``12 ≈ 13``)."""
     return _INSIDE_RE.search(answer) is not None
@@ -130,6 +164,7 @@ class _Stated:
     approximation: bool
     unit: Unit | None
     other_quantity: bool  # words after it make it another quantity (3 more, 20% of them)
+    alternative: bool = False  # offered as an alternative (", or 13"), not said to be the same
 
     @staticmethod
     def of(m: re.Match, text: str, marker: int | None, dollar: int, number: int) -> _Stated:
@@ -148,7 +183,7 @@ class _Stated:
         if first is None or self.other_quantity:
             return False
         if _names_a_value(first):  # $f(1)+f(2)$, which is 9: the value of an expression that has none yet
-            return not self.approximation
+            return not (self.approximation or self.alternative)
         value = _real_value(Comparer(deadline).value_of(first), deadline)
         if value is None:
             return False
@@ -156,6 +191,8 @@ class _Stated:
         written = self.number.rstrip("%").replace(",", "")
         number = Fraction(written) / (100 if percent else 1)
         decimals = len(written.partition(".")[2]) + (2 if percent else 0)
+        if not self.approximation and self.unit is None and number == value:
+            return True  # the same value written otherwise: \frac{1}{2}, or 0.5; 0.5, i.e., 50%
         if self.approximation:
             first_unit = _closing_unit(first_text)
             if first_unit is not None and self.unit is not None and first_unit != self.unit:

@@ -13,7 +13,7 @@ from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
 from .normalize import clean_latex
-from .restated import in_degrees, restates_inside, stated_equivalents
+from .restated import in_degrees, offered_instead, restates_inside, stated_equivalents
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -63,6 +63,9 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)
+    if offered_instead(prediction, pred_text, deadline):  # 12, or 13: a hedge, never paid
+        reason = "another value offered as an alternative (a hedge)"
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
     # Identical text is the same answer, however long (a 100,000-digit number against itself).
     if (gold_parsed.node is not None or gold_parsed.error == TOO_LONG) and _exact_form(pred_text) == _exact_form(
         gold_text
@@ -103,6 +106,10 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
+# A number, a few words and 或 (12个苹果或13个苹果): an alternative offered, a hedge.
+_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}或")
+
+
 def _is_number(node: Node | None) -> bool:
     """A number key, negative ones included (``-3``)."""
     return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
@@ -119,6 +126,7 @@ def _last_zh_clause_number(text: str, parsed: Parsed) -> Node | None:
     if (
         isinstance(node, ListOf)
         and not restates_inside(text)
+        and not _ALTERNATIVE_RE.search(text)  # 12个，或13个: a hedge, not clauses
         and all(isinstance(item, Num) for item in node.items)
         and len(_ZH_CLAUSE_SEPARATOR_RE.findall(text)) == len(node.items) - 1
     ):
@@ -193,7 +201,7 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     if parsed.node is not None:
         return parsed
     numbers = re.findall(r"(?<![a-zA-Z\d])-?\d+(?:[.,]\d+)*(?:/\d+)?%?(?![a-zA-Z])", parsed.text)
-    if numbers and parsed.error == "answer is prose":
+    if numbers and parsed.error == "answer is prose" and not _ALTERNATIVE_RE.search(pred_text):
         return parse_answer(numbers[-1], deadline)
     return parsed
 
