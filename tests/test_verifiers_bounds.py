@@ -323,6 +323,9 @@ PATTERN_FAMILIES = [
     ("alternative after the answer, spaces", lambda: restated._OR_RE.match(_fill("12个，或13个", " ", "x"))),
     ("alternative before the answer, words", lambda: verify(_fill("She needs ", "12 or ", "13 boxes."), "13")),
     ("chinese alternatives, digits", lambda: verify(_fill("答：", "1个或", "2个。"), "2")),
+    ("list of parts, items", lambda: extract_answer(_fill("Answers:", "\n- Part (a): 1"))),
+    ("list of parts, one long item", lambda: extract._LIST_ITEM_RE.fullmatch(_fill("- (a) 1", " a", "x"))),
+    ("list of parts after markers", lambda: extract_answer(_fill("", "Answer:\n- (a) 1\n"))),
     ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
 ]

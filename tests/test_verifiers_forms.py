@@ -774,6 +774,28 @@ ALTERNATIVES = [
     case("The answer is $x = 1$, or $x = 2$.", "1, 2", True, "roots-with-comma-or"),
 ]
 
+SOLVED = "We solve each part in turn.\n\n"
+PART_LISTS = [
+    # a list of parts closing a solution with no marker: all parts, in order
+    case(SOLVED + "Answers:\n- Part (a): 12\n- Part (b): 10", "12, 10", True, "bullets-of-labelled-parts"),
+    case(SOLVED + "- Part (a): 12\n- Part (b): 10", "12, 10", True, "labelled-parts-no-header"),
+    case(SOLVED + "Answers:\n1. 12\n2. 10", "12, 10", True, "numbered-after-a-header"),
+    case(SOLVED + "**Final answers:**\n* (a) 12\n* (b) $10$", "12, 10", True, "bold-header-star-bullets"),
+    case(SOLVED + "Answer:\n- (a) 12\n- (b) 10", "12, 10", True, "list-after-a-marker"),
+    case("分别求解两问。\n\n答案：\n1. 12\n2. 10", "12, 10", True, "zh-numbered-after-a-marker"),
+    case("分别求解两问。\n\n- 第(1)问：12\n- 第(2)问：10", "12, 10", True, "zh-labelled-bullets"),
+    case(SOLVED + "Answers:\n- Part (a): 12\n- Part (b): 10", "10, 12", False, "labelled-parts-swapped"),
+    case(SOLVED + "Answers:\n- Part (a): 12\n- Part (b): 10", "10", False, "single-key-last-part"),
+    case(SOLVED + "Answers:\n1. 12\n2. 10", "12", False, "single-key-first-part"),
+    case(SOLVED + "Answers:\n- Part (a): 12\n- Part (b): 10\n- Part (c): 8", "12, 10", False, "a-part-too-many"),
+    case("分别求解两问。\n\n答案：\n1. 12\n2. 10", "10", False, "zh-single-key-last-part"),
+    case("So x = 3.\n答案：\n1. 12\n2. 10", "1", False, "zh-item-number-is-no-answer"),
+    case(
+        "Steps:\n- add 5 and 7 to get 12\n- subtract 2 to get 10\n\nThe answer is 10.", "10", True, "steps-then-answer"
+    ),
+    case(SOLVED + "1. 12\n2. 10", "10", True, "numbered-lines-without-a-header-stay-the-last-number"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -805,7 +827,8 @@ ALTERNATIVES = [
     + E_NOTATION
     + DEGREE_WORDS
     + VALUE_OF_AN_EXPRESSION
-    + ALTERNATIVES,
+    + ALTERNATIVES
+    + PART_LISTS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -515,7 +515,8 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
                 return answer.strip(), m.start()
             negated = True
             continue
-        answer = _after_marker(text, m.end())
+        listed = _listed_parts(text[m.end() :], introduced=True) if len(text) - m.end() <= _LIST_CHARS else None
+        answer = listed or _after_marker(text, m.end())
         if answer and answer.strip():
             return answer.strip(), m.start()
     if box_answer is not None:
@@ -595,6 +596,44 @@ def _without_closing_clause(paragraph: str) -> str:
     return before if re.search(r"\d|\$", before[-_WHERE_ATTAINED_CHARS:]) else paragraph
 
 
+# A list of parts closing a solution, one value an item: "- Part (a): 12", "1. 12", "* (b) $10$", "- 第(2)问：10".
+_LIST_ITEM_RE = re.compile(
+    r"[^\S\n]{0,4}(?:(?P<bullet>[-*•+])[^\S\n]{1,3}|(?P<number>\d{1,2})[.)][^\S\n]{1,3})?(?:\*\*)?"
+    r"(?P<label>(?:part[^\S\n]?)?(?:\([^\S\n]?(?:\d{1,2}|[a-h])[^\S\n]?\)|（[^\S\n]?\d{1,2}[^\S\n]?）)"
+    r"|第[(（]?[一二三四五六七八九\d]{1,2}[)）]?(?:小题|问|题|部分))?"
+    r"(?:\*\*)?[^\S\n]{0,3}[:：]?(?:\*\*)?[^\S\n]{0,3}"
+    r"(?P<value>\$[^$\n]{1,60}\$|-?\d{1,15}(?:,\d{3}){0,4}(?:\.\d{1,15})?(?:/\d{1,15})?%?(?:[^\S\n][a-zA-Z]{1,15}){0,2})"
+    r"[^\S\n]{0,3}[.。]?[^\S\n]{0,3}",
+    re.IGNORECASE,
+)
+# The line that introduces a list of answers: "Answers:", "**Final answers:**", "答案：", "答：".
+_LIST_HEADER_RE = re.compile(r"[\s*#]{0,6}(?:(?:final\s)?(?:answers?|results?)|答案|答|结果)\s?[:：][\s*]{0,4}", re.I)
+_LIST_LINES = 12
+_LIST_CHARS = 2_000  # the list's lines, read from the end of the text
+
+
+def _listed_parts(text: str, *, introduced: bool = False) -> str | None:
+    """The values of a list of parts closing ``text``, two or more, in order: each item labelled
+    (``Part (a)``, ``第(1)问``), or an introduced list (after ``Answers:`` or a marker, ``introduced``)
+    of bullets or numbers. Labelled or numbered items are parts in order; bullets alone are not."""
+    lines = text[-_LIST_CHARS:].rstrip().split("\n")[-_LIST_LINES:]
+    items: list[re.Match] = []
+    while lines and (item := _LIST_ITEM_RE.fullmatch(lines[-1])) is not None:
+        if not (item.group("bullet") or item.group("number") or item.group("label")):
+            break
+        items.insert(0, item)
+        lines.pop()
+    if len(items) < 2 or (introduced and any(line.strip() for line in lines)):
+        return None
+    labelled = all(item.group("label") for item in items)
+    if not (labelled or introduced or (lines and _LIST_HEADER_RE.fullmatch(lines[-1]))):
+        return None
+    values = [item.group("value").strip() for item in items]
+    if labelled or all(item.group("number") for item in items):
+        return "; ".join(f"({i}) {value}" for i, value in enumerate(values, 1))
+    return ", ".join(values)
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
@@ -603,6 +642,9 @@ def _fallback(text: str) -> str | None:
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
     ):
         return text.strip().rstrip(".")
+    listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
+    if listed is not None:
+        return listed
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):
         return None
