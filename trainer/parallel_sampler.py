@@ -67,6 +67,8 @@ def _serve(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, conn: Con
 
 
 class _Worker:
+    """One worker process and the pipe to it."""
+
     def __init__(self, context: Any, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(model, tokenizer, child), daemon=True)
@@ -96,8 +98,9 @@ class _Worker:
         except EOFError:
             self.process.join(timeout=10)
             raise TrainerError(
-                f"a decoding worker process exited (code {self.process.exitcode}); workers are spawned, so a "
-                "script that starts a run must guard its entry point with `if __name__ == '__main__':`"
+                f"a decoding worker process exited (code {self.process.exitcode}); a new process imports the "
+                "main script, so a script that starts a run must guard its entry point with "
+                "`if __name__ == '__main__':`"
             ) from None
 
     def wait_ready(self) -> None:
