@@ -328,6 +328,15 @@ PATTERN_FAMILIES = [
     ("list of parts after markers", lambda: extract_answer(_fill("", "Answer:\n- (a) 1\n"))),
     ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
+    ("chinese clock, hours", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", "1点"))),
+    ("chinese clock, spaces", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", " ", "1点"))),
+    ("chinese clock in a solution", lambda: verify(_fill("答：", "下午3点半，"), "15:30")),
+    ("chinese clock token, hours", lambda: extract._NUMBER_RE.findall(_fill("", "下午1点"))),
+    ("chinese ratio in words, digits", lambda: answers._ZH_RATIO_RE.sub("", _fill("", "1", "比x"))),
+    ("chinese ratio in words, ratios", lambda: answers._ZH_RATIO_RE.sub("", _fill("", "1比"))),
+    ("chinese ratio token, digits", lambda: extract._NUMBER_RE.findall(_fill("1比", "1", "比x"))),
+    ("chinese jiao, digits", lambda: answers._JIAO_RE.sub("", _fill("", "1角"))),
+    ("chinese tenths and hundredths", lambda: answers._ZH_TENTHS_RE.sub("", _fill("", "1成"))),
 ]
 
 

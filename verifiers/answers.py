@@ -14,7 +14,7 @@ from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
 from .vocabulary import BLACKBOARD_SETS, NAMED_SET_WORDS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
-from .words import ZH_NOT_NUMBERS_RE, english_number, number_in_sentence, replace_chinese_numbers
+from .words import ZH_NOT_NUMBERS_RE, chinese_numeral, english_number, number_in_sentence, replace_chinese_numbers
 
 _UNIT_RE = re.compile(
     r"(?:(?<=[\d}).%])|(?<=\\pi))\s*(?:(?<![a-zA-Z])(?:"
@@ -131,6 +131,32 @@ _MERIDIEM_RE = re.compile(
 )
 
 
+# A Chinese clock time after a part of the day (下午3点半 = 15:30, 上午九点十五分 = 09:15, 晚上8点 = 20:00);
+# read before the numerals become digits, where 点 would be a decimal point.
+_ZH_CLOCK_NUMERAL = r"(\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
+_ZH_CLOCK_RE = re.compile(
+    r"(凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s?" + _ZH_CLOCK_NUMERAL + r"\s?[点时]"
+    r"(?:\s?(半|整)|\s?" + _ZH_CLOCK_NUMERAL + r"\s?分(?!钟)|\s?(一刻|三刻)|(?![钟\d零〇一二两三四五六七八九十]))"
+)
+
+
+def _clock_number(text: str) -> int:
+    value = text if text.isdigit() else chinese_numeral(text)
+    return int(value) if value.isdigit() else 99  # no numeral (十十): no clock
+
+
+def _zh_clock(m: re.Match) -> str:
+    hours, minutes = _clock_number(m.group(2)), _clock_number(m.group(4) or "0")
+    minutes = 30 if m.group(3) == "半" else {"一刻": 15, "三刻": 45}.get(m.group(5) or "", minutes)
+    if hours > 23 or minutes > 59:
+        return m.group(0)
+    if (m.group(1) in ("下午", "傍晚", "晚上") and hours < 12) or (m.group(1) == "中午" and hours < 6):
+        hours += 12
+    elif hours == 12 and m.group(1) in ("凌晨", "晚上"):
+        hours = 0
+    return f" {hours:02d}:{minutes:02d} "
+
+
 def _to_24_hours(m: re.Match) -> str:
     """``3:05 PM`` -> ``15:05``, ``12:00 am`` -> ``00:00`` (two-digit hours: an exact 24-hour time)."""
     if m.group(1):
@@ -198,6 +224,14 @@ _NUMBERS_IN_ZH_PROSE_RE = re.compile(r"\d\s?([\u4e00-\u9fff]+)\s?-?\d")
 _YUAN_RE = re.compile(r"(?<![\d.])(\d+)元(?:(\d)角)?(?:(\d)分)?(?!\d)")
 
 
+# Jiao and fen with no yuan (5角 = 0.5元, 8角5分 = 0.85元); not a shape or an angle word (5角星, 三角形).
+_JIAO_RE = re.compile(r"(?<![\d.])(\d)\s?角(?:\s?(\d)\s?分)?(?![\d形星函度])")
+# A ratio in words (3比4 = 3:4), not a comparison (3比2大).
+_ZH_RATIO_RE = re.compile(
+    r"(?<![\d.])(\d{1,15}(?:\.\d{1,15})?)\s?比\s?(\d{1,15}(?:\.\d{1,15})?)(?!\d|\.\d|\s?[多少大小高低长短重轻快慢])"
+)
+
+
 def _yuan_as_decimal(m: re.Match) -> str:
     if m.group(2) is None and m.group(3) is None:
         return m.group(0)
@@ -216,13 +250,15 @@ BELOW_ZERO_RE = re.compile(
 
 # Tenths as a discount or a share (打八折 = 80% of the price, 八五折 = 85%, 增加了二成 = 20%), and
 # "and a half" after a count (3圈半 = 3.5圈, 一个半小时 = 1.5个小时); read after the numerals are digits.
-_ZH_TENTHS_RE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?(?:折|成)")
+_ZH_TENTHS_RE = re.compile(r"(?<![\d.])(?:(\d)成(\d)(?!\d|\.\d)|(\d{1,2}(?:\.\d)?)\s?(?:折|成))")
 _ZH_AND_A_HALF_RE = re.compile(r"(?<![\d.])(\d{1,6})\s?(个|[\u4e00-\u9fff])半(?![径圆岛价])")
 
 
 def _tenths_as_percent(m: re.Match) -> str:
-    value = Fraction(m.group(1))
-    return f"{value * 10 if len(m.group(1)) == 1 or '.' in m.group(1) else value}%"
+    if m.group(1):  # 二成五 = 25%
+        return f"{m.group(1)}{m.group(2)}%"
+    value = Fraction(m.group(3))
+    return f"{value * 10 if len(m.group(3)) == 1 or '.' in m.group(3) else value}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +351,7 @@ def prepare(text: str) -> Prepared:
     text = _as_intervals(text)
     text = _INFINITELY_MANY_RE.sub(r" \\infty ", text)
     text = _MERIDIEM_RE.sub(_to_24_hours, text)
+    text = _ZH_CLOCK_RE.sub(_zh_clock, text)
     text = _HOURS_MINUTES_RE.sub(_hours, text)
     text = BELOW_ZERO_RE.sub(r"-\1", text)
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
@@ -323,7 +360,8 @@ def prepare(text: str) -> Prepared:
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
         text = _ZH_AND_A_HALF_RE.sub(r"\1.5\2", _ZH_TENTHS_RE.sub(_tenths_as_percent, text))
-        text = _ZH_PER_UNIT_RE.sub(" ", _YUAN_RE.sub(_yuan_as_decimal, text))
+        text = _ZH_PER_UNIT_RE.sub(" ", _JIAO_RE.sub(r"0.\1\2元", _YUAN_RE.sub(_yuan_as_decimal, text)))
+        text = _ZH_RATIO_RE.sub(r"\1:\2", text)
         prose = any(m.group(1) != "又" for m in _NUMBERS_IN_ZH_PROSE_RE.finditer(text))
         text = _CJK_RE.sub(" ", text)
     text = _PERCENT_WORDS_RE.sub("%", text)

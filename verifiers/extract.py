@@ -58,7 +58,11 @@ _SENTENCE_SCAN_RE = re.compile(r"(?<!\\)\$|\n|。|[.!?](?=\s|$)")
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
-    r"|(?<![\d.])\d+元\d[角分](?:\d分)?"  # 3元5角: one amount
+    r"|(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s?(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})\s?[点时]"
+    r"(?:半|整|[一三]刻|(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})分(?!钟))?"  # 下午3点半: one clock time
+    r"|(?<![\d.])\d+元\d[角分](?:\d分)?|(?<![\d.])\d角(?:\d分)?(?![\d形星函度])"  # 3元5角, 5角: one amount
+    # 3比4: a ratio in words, not a comparison (3比2大)
+    r"|(?<![\d.])\d{1,15}(?:\.\d{1,15})?\s?比\s?\d{1,15}(?:\.\d{1,15})?(?!\d|\.\d|\s?[多少大小高低长短重轻快慢])"
     rf"|{HOURS_AND_MINUTES}"  # 6 hours and 30 minutes: one duration
     r"|(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?)?"  # a ratio, 3:2 or 2:3:5
     r"|(?<![a-zA-Z])-?\$?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d{1,4}(?![\da-zA-Z]|\.\d))?"  # 6.02e23, 1.5E-3
