@@ -328,6 +328,8 @@ PATTERN_FAMILIES = [
     ("list of parts after markers", lambda: extract_answer(_fill("", "Answer:\n- (a) 1\n"))),
     ("e-notation, digits", lambda: extract_answer(_fill("so it is 1.5e", "1", "."))),
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
+    ("question echoed in the answer line, marks", lambda: verify(_fill("答：", "多少？", "1"), "1")),
+    ("question echoed in the answer line, words", lambda: verify(_fill("答：", "多少", "？1"), "1")),
     ("chinese clock, hours", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", "1点"))),
     ("chinese clock, spaces", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", " ", "1点"))),
     ("chinese clock in a solution", lambda: verify(_fill("答：", "下午3点半，"), "15:30")),

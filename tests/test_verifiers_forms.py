@@ -436,6 +436,12 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     # a check after the answer is no answer; a check that goes on to a new answer is read
     case("We get 42.\n\nVerification: 42 - 30 = 12 ✓.", "42", True, "closing-check"),
     case("所以，这个数是6，检验：2×6+3=15，正确。", "6", True, "zh-closing-check"),
+    # an answer line that repeats the question before answering it
+    case("答：小明从家到学校一共走了多少米？1200米。", "1200", True, "zh-question-echo"),
+    case("答：一共有多少个苹果? 15个", "15", True, "zh-question-echo-ascii-mark"),
+    case("答：一共有多少个苹果？一共有15个。", "16", False, "zh-question-echo-other-value"),
+    case("答：一共有多少个苹果？12或13个。", "12", False, "zh-question-echo-hedge"),
+    case("答：小明从家到学校一共走了多少米？", "1200", False, "zh-question-echo-unanswered"),
     case("x = 4.\nCheck: 3*4+5 = 17, wrong. Redo: x = 5. The answer is 5.", "5", True, "check-then-answer"),
     case("x = 4.\nCheck: 3*4+5 = 17, wrong. Redo: x = 5. The answer is 5.", "4", False, "check-then-answer-not-first"),
     # an option in bold, an option ruled out after the chosen one

@@ -359,6 +359,7 @@ def _first_sentence(rest: str) -> str:
 
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
+    rest = _after_question_echo(rest)
     sentence = _without_closing_clause(re.sub(r"\\?\"\s*$", "", _first_sentence(rest)))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
@@ -382,6 +383,20 @@ def _after_marker(text: str, end: int) -> str | None:
     if math is not None:
         return math
     return _tighten(sentence)
+
+
+# A Chinese answer line that repeats the question before answering it (答：一共走了多少米？1200米。).
+_ZH_QUESTION_WORD_RE = re.compile(r"多少|几|什么|哪|怎样|怎么|吗|呢")
+
+
+def _after_question_echo(rest: str) -> str:
+    """The answer after a question the line repeats first (on its first line, before its first 。)."""
+    head = rest[:200]
+    end = min((i for i in (head.find("。"), head.find("\n")) if i >= 0), default=len(head))
+    mark = max(head.rfind("？", 0, end), head.rfind("?", 0, end))
+    if mark > 0 and head[mark + 1 : end].strip() and _ZH_QUESTION_WORD_RE.search(head, max(0, mark - 30), mark):
+        return rest[mark + 1 :]
+    return rest
 
 
 # A Chinese clause with its own value before the next one (长是8厘米，宽是5厘米): the sentence lists
