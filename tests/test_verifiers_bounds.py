@@ -330,6 +330,8 @@ PATTERN_FAMILIES = [
     ("short words of a sentence", lambda: extract_answer(_fill("", "so it is ", "1."))),
     ("question echoed in the answer line, marks", lambda: verify(_fill("答：", "多少？", "1"), "1")),
     ("question echoed in the answer line, words", lambda: verify(_fill("答：", "多少", "？1"), "1")),
+    ("closing line of parts, clauses", lambda: verify(_fill("（1）1", "；（2）2"), "(1) 1 (2) 2")),
+    ("closing line of parts, spaces", lambda: extract._NEXT_PART_RE.search(_fill("；", " ", "x"))),
     ("chinese clock, hours", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", "1点"))),
     ("chinese clock, spaces", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", " ", "1点"))),
     ("chinese clock in a solution", lambda: verify(_fill("答：", "下午3点半，"), "15:30")),

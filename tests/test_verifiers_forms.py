@@ -436,6 +436,12 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     # a check after the answer is no answer; a check that goes on to a new answer is read
     case("We get 42.\n\nVerification: 42 - 30 = 12 ✓.", "42", True, "closing-check"),
     case("所以，这个数是6，检验：2×6+3=15，正确。", "6", True, "zh-closing-check"),
+    # a closing line of labelled parts, each its own clause, with no marker
+    case("（1）甲车每小时行60千米；（2）乙车每小时行45千米。", "(1) 60 (2) 45", True, "zh-parts-line"),
+    case("（1）甲车每小时行60千米；（2）乙车每小时行40千米。", "(1) 60 (2) 45", False, "zh-parts-line-one-wrong"),
+    case("（1）甲车每小时行60千米；（2）乙车每小时行45千米。", "(1) 45 (2) 60", False, "zh-parts-line-swapped"),
+    case("（1）甲车每小时行60千米；（2）乙车每小时行45千米。", "45", False, "zh-parts-line-is-no-last-part"),
+    case("（1）甲车每小时行12或13千米；（2）乙车每小时行45千米。", "(1) 12 (2) 45", False, "zh-parts-line-hedge"),
     # an answer line that repeats the question before answering it
     case("答：小明从家到学校一共走了多少米？1200米。", "1200", True, "zh-question-echo"),
     case("答：一共有多少个苹果? 15个", "15", True, "zh-question-echo-ascii-mark"),

@@ -653,6 +653,12 @@ def _listed_parts(text: str, *, introduced: bool = False) -> str | None:
     return ", ".join(values)
 
 
+# A closing line of labelled parts, each its own clause: （1）甲车每小时行60千米；（2）乙车每小时行45千米。
+_PARTS_LINE_RE = re.compile(r"[(（][^\S\n]?1[^\S\n]?[)）]")
+_NEXT_PART_RE = re.compile(r"[;；,，][^\S\n]{0,3}[(（][^\S\n]?2[^\S\n]?[)）]")
+_PARTS_LINE_CHARS = 300
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
@@ -664,6 +670,9 @@ def _fallback(text: str) -> str | None:
     listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
     if listed is not None:
         return listed
+    last_line = text.strip()[-_PARTS_LINE_CHARS:].split("\n")[-1].strip()
+    if _PARTS_LINE_RE.match(last_line) and _NEXT_PART_RE.search(last_line):  # （1）...60千米；（2）...45千米。
+        return last_line.rstrip("。.")
     last_paragraph = text.strip().split("\n\n")[-1]
     if _REFUSAL_RE.search(last_paragraph):
         return None
