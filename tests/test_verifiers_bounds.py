@@ -332,6 +332,8 @@ PATTERN_FAMILIES = [
     ("question echoed in the answer line, words", lambda: verify(_fill("答：", "多少", "？1"), "1")),
     ("closing line of parts, clauses", lambda: verify(_fill("（1）1", "；（2）2"), "(1) 1 (2) 2")),
     ("closing line of parts, spaces", lambda: extract._NEXT_PART_RE.search(_fill("；", " ", "x"))),
+    ("value a qualifier qualifies, spaces", lambda: extract._QUALIFIED_VALUE_RE.search(_fill("1", " ", "x"))),
+    ("value a qualifier qualifies, sentence ends", lambda: extract._QUALIFIED_VALUE_RE.search(_fill("1", ". A", ","))),
     ("chinese clock, hours", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", "1点"))),
     ("chinese clock, spaces", lambda: answers._ZH_CLOCK_RE.sub("", _fill("下午", " ", "1点"))),
     ("chinese clock in a solution", lambda: verify(_fill("答：", "下午3点半，"), "15:30")),

@@ -499,6 +499,11 @@ WHERE_ATTAINED_AND_CONTINUATIONS = [
     case("Thus in 5 years he will be 30 years old.", "30", True, "qualifier-first"),
     case("In total, 7 out of 10 students passed.", "7", True, "qualifier-out-of"),
     case("The answer is $12 for 4 pounds.", "12", True, "qualifier-after-marker"),
+    # a sentence's end ends the clause: the closing sentence's price is read, not the number before it
+    case("She makes 36 * 2 = $72.\nShe sells them for $2 each.", "72", False, "qualifier-across-sentence-not-paid"),
+    case("She makes 36 * 2 = $72.\nShe sells them for $2 each.", "2", True, "qualifier-across-sentence-is-read"),
+    case("He pays 4 * 18 = $72. The tickets cost $18 at the door.", "72", False, "qualifier-after-a-full-stop"),
+    case("The train arrives at 11:45 a.m. after 2 hours.", "11:45", True, "qualifier-after-a-clock-time"),
     case("He needs to work for 15 hours.", "15", True, "phrase-that-is-the-answer"),
     case("The error increases by 100%.", "100%", True, "increase-by-is-the-answer"),
     case("Each friend gets 2 and 1/2 cookies.", "2.5", True, "mixed-number-with-and"),

@@ -591,11 +591,16 @@ _QUALIFIER_RE = re.compile(
 )
 
 
+# The value a qualifier qualifies, just before it in the same clause and sentence: a sentence that
+# ends (``= $72.\nShe sells them for $2 each.``) ends the clause, so its number qualifies nothing.
+_QUALIFIED_VALUE_RE = re.compile(r"\d(?:(?![.!?][^\S\n]{1,3}[A-Z])[^\d,;\n]){0,24}$")
+
+
 def _qualifying_phrase(paragraph: str, start: int) -> re.Match | None:
     """The first closing qualifier whose qualified value stands just before it, in the same clause
     ("a profit of $450 from 30 sales": not "of $450 ...", whose clause holds no value before it)."""
     m = _QUALIFIER_RE.search(paragraph, start)
-    while m is not None and not re.search(r"\d[^\d,;]{0,24}$", paragraph[max(0, m.start() - 40) : m.start()]):
+    while m is not None and not _QUALIFIED_VALUE_RE.search(paragraph[max(0, m.start() - 40) : m.start()]):
         m = _QUALIFIER_RE.search(paragraph, m.start() + 1)
     return m
 
