@@ -135,7 +135,7 @@ def test_shards_cover_every_prompt_once_in_order(count, parts):
 
 
 def test_how_many_processes_decode(trained, monkeypatch):
-    import trainer.parallel_sampler as module
+    import trainer.sampler as module
 
     model, tokenizer, _ = trained
     before = torch.get_num_threads()

@@ -106,6 +106,12 @@ def check_rl_config(config: RLConfig, world: Dist) -> None:
         )
 
 
+def decoders(config: RLConfig, world: Dist) -> int | None:
+    """The processes that sample (``open_sampler``): one under torch.distributed, where each rank is
+    already a process of its own; else the configured number."""
+    return 1 if world.world > 1 else config.decode_processes
+
+
 def training_tasks(config: RLConfig) -> list[Task]:
     """The tasks of the run: the split, limited to the calibrated pass-rate range when one is given."""
     return in_pass_range(rl_tasks(config.tasks, config.split), config.min_pass, config.max_pass, config.tasks)
@@ -275,10 +281,9 @@ def grpo(config: RLConfig) -> list[dict]:
     pad_id = int(tokenizer.pad_token_id)
     history = []
     bar = tqdm(total=config.steps, initial=start, desc="grpo", disable=not (config.progress and world.main))
-    decoders = 1 if world.world > 1 else config.decode_processes  # each rank is already a process
     with (
         Rewarder(config.workers, config.reward_timeout, config.format_reward) as rewarder,
-        open_sampler(model, tokenizer, decoders) as sampler,
+        open_sampler(model, tokenizer, decoders(config, world)) as sampler,
     ):
         for step in range(start, config.steps):
             began = time.perf_counter()

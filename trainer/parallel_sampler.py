@@ -27,8 +27,7 @@ import torch.multiprocessing as torch_mp
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from .errors import TrainerError
-from .models import count_parameters
-from .sampler import ONE_THREAD_BELOW_PARAMETERS, Completion, Sampler, SamplingParams, TorchSampler, prompt_seeds
+from .sampler import Completion, Sampler, SamplingParams, TorchSampler, decodes_on_one_thread, prompt_seeds
 
 # How long a worker may take to start (the first one imports torch and transformers).
 WORKER_START_SECONDS = 120.0
@@ -48,10 +47,7 @@ class Job:
 def decode_processes(model: PreTrainedModel) -> int:
     """How many processes should decode for ``model``: one per torch thread for a small model on
     the CPU (each decodes on one thread), else one (the model's own threads split each step)."""
-    on_cpu = next(model.parameters()).device.type == "cpu"
-    if not on_cpu or count_parameters(model) >= ONE_THREAD_BELOW_PARAMETERS:
-        return 1
-    return max(1, torch.get_num_threads())
+    return max(1, torch.get_num_threads()) if decodes_on_one_thread(model) else 1
 
 
 def _serve(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, conn: Connection) -> None:

@@ -32,6 +32,7 @@ from .grpo import (
     RLConfig,
     Sample,
     check_rl_config,
+    decoders,
     encode_tasks,
     rollout_record,
     score_groups,
@@ -130,7 +131,7 @@ def rft(config: RLConfig) -> list[dict]:
                 config,
                 round_index,
                 world.main,
-                1 if world.world > 1 else config.decode_processes,  # each rank is already a process
+                decoders(config, world),
             )
             generation_seconds = time.perf_counter() - began
             chosen = [s for group in scored for s in select(group, config.select, rng)]

@@ -29,6 +29,12 @@ from .static_decode import StaticDecoder, supports
 ONE_THREAD_BELOW_PARAMETERS = 10_000_000
 
 
+def decodes_on_one_thread(model: torch.nn.Module) -> bool:
+    """Whether ``model`` is small enough on the CPU that one thread decodes it fastest."""
+    on_cpu = next(model.parameters()).device.type == "cpu"
+    return on_cpu and count_parameters(model) < ONE_THREAD_BELOW_PARAMETERS
+
+
 @contextmanager
 def torch_threads(count: int | None) -> Iterator[None]:
     """Run the block on ``count`` torch threads (None: as configured), then restore the setting."""
@@ -135,9 +141,7 @@ class TorchSampler:
         self.end_id = int(tokenizer.eos_token_id)
         self.pad_id = int(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.end_id)
         self.cache_arg = cache_argument(model)
-        on_cpu = next(model.parameters()).device.type == "cpu"
-        small = count_parameters(model) < ONE_THREAD_BELOW_PARAMETERS
-        self.threads = 1 if on_cpu and small else None  # decode threads (None: torch's setting)
+        self.threads = 1 if decodes_on_one_thread(model) else None  # decode threads (None: torch's setting)
 
     def sample(
         self, prompts: Sequence[Sequence[int]], n: int, params: SamplingParams, generator: torch.Generator
