@@ -47,6 +47,7 @@ from .nodes import (
     with_children,
 )
 from .sandbox import sympy_equal_bounded
+from .towers import same_huge_value
 from .vocabulary import KNOWN_FUNCTION_NAMES
 
 _PROBES = 4  # random points for expressions with free symbols
@@ -564,7 +565,13 @@ class Comparer:
             if numeric.correct or numeric.method != "sympy-needed":
                 return numeric
             return Outcome(sympy_equal_bounded(p, g, self.deadline), "sympy")
-        numeric = self.numeric(p, g)
+        try:
+            numeric = self.numeric(p, g)
+        except TooLarge:
+            decided = None if _symbols(p) or _symbols(g) else same_huge_value(p, g, self.deadline)
+            if decided is None:
+                raise
+            return Outcome(decided, "power")  # 2^{3^{1024}} = 2^{3^{4^5}}: too large to evaluate
         if numeric.method == "sympy-needed":
             return Outcome(bool(_symbols(p) | _symbols(g)) and sympy_equal_bounded(p, g, self.deadline), "sympy")
         return numeric

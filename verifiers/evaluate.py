@@ -75,7 +75,7 @@ def exact_value(node: Node, deadline: Deadline) -> Fraction:
                 raise NotNumeric("division by zero")
             return exact_value(num, deadline) / divisor
         case Pow(base, exponent):
-            return _exact_pow(exact_value(base, deadline), exact_value(exponent, deadline))
+            return exact_pow(exact_value(base, deadline), exact_value(exponent, deadline))
         case Fact(x):
             n = exact_value(x, deadline)
             if n.denominator != 1 or n < 0 or n > MAX_FACTORIAL:
@@ -110,7 +110,8 @@ def integer_function(name: str, values: list[int]) -> int:
     return math.gcd(*values) if name == "gcd" else math.lcm(*values)
 
 
-def _exact_pow(base: Fraction, exponent: Fraction) -> Fraction:
+def exact_pow(base: Fraction, exponent: Fraction) -> Fraction:
+    """``base ** exponent`` as an exact rational, or :class:`NotExact` (irrational or too large)."""
     if exponent.denominator == 1:
         e = exponent.numerator
         if base in (0, 1) or (base == -1):
@@ -123,7 +124,7 @@ def _exact_pow(base: Fraction, exponent: Fraction) -> Fraction:
     if exponent.denominator > 64 or abs(exponent.numerator) > 4096:
         raise NotExact
     root = _exact_root(base, exponent.denominator)
-    return _exact_pow(root, Fraction(exponent.numerator))
+    return exact_pow(root, Fraction(exponent.numerator))
 
 
 def based_int(digits: str, base: int) -> int:
