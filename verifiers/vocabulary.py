@@ -147,12 +147,6 @@ UNITS = (
     "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|m/s|km/s|cm/s|ft/s|people|persons?|students?|points?|"
     "apples?|books?|pieces?|times|ways?|m|g|l"
 )
-# Chinese units: one character or a compound (每小时45千米, 45千米/小时); dropped like English units.
-CHINESE_UNITS = (
-    "千米|公里|厘米|毫米|分米|米|千克|公斤|克|吨|升|毫升|小时|分钟|秒|天|周|年|月|元|角|分|个|只|本|支|张|"
-    "人|件|条|块|棵|辆|次|页|箱|盒|台|瓶|朵|头|匹|道|岁|度|平方米|平方厘米|立方米|立方厘米|公顷"
-)
-
 # Units of measure by dimension: each spelling (English singular and lower case; Chinese) to its
 # size in the dimension's base unit (second, metre, gram, square metre, litre, dollar, yuan, one
 # item), exact. They confirm a value restated in other units (3个小时，即180分钟; 2 hours, which
