@@ -343,6 +343,11 @@ PATTERN_FAMILIES = [
     ("chinese ratio token, digits", lambda: extract._NUMBER_RE.findall(_fill("1比", "1", "比x"))),
     ("chinese jiao, digits", lambda: answers._JIAO_RE.sub("", _fill("", "1角"))),
     ("chinese tenths and hundredths", lambda: answers._ZH_TENTHS_RE.sub("", _fill("", "1成"))),
+    ("reason after the answer, reasons", lambda: extract._REASON_RE.search(_fill("1", " since", "\n"))),
+    ("reason after the answer, spaces", lambda: extract._REASON_RE.search(_fill("1,", " ", "since"))),
+    ("reason after an option, options", lambda: extract_choice(_fill("answer is C", ", since option B"))),
+    ("listed values of names, spaces", lambda: extract._ASSIGNMENT_GAP_RE.fullmatch(_fill("", " ", "x"))),
+    ("listed values of names, segments", lambda: extract_answer(_fill("So ", "$x = 1$, "))),
 ]
 
 

@@ -51,6 +51,16 @@ EXTRACTS = [
     pytest.param("A 和 C 都不对，选B。", "B", {"answer_type": "choice"}, id="choice-zh-xuan"),
     pytest.param("综上所述，答案是 C", "C", {"answer_type": "choice"}, id="choice-zh-daanshi"),
     pytest.param("Answer: (D)", "D", {"answer_type": "choice"}, id="choice-answer-colon"),
+    pytest.param(
+        "The answer is C, since 3 + 4 = 7 while option B gives only 6.",
+        "C",
+        {"answer_type": "choice"},
+        id="choice-reason-names-another",
+    ),
+    # a reason after the stated answer is no part of it
+    pytest.param("The answer is 12, since 3 + 4 = 7 while 2 + 4 = 6.", "12", {}, id="reason-after-the-answer"),
+    # values of different names listed at the end are the answer together
+    pytest.param("So the solution is $x = 3$, $y = -2$.", "(3,-2)", {}, id="listed-assignments"),
     # last number as a fallback
     pytest.param("We add 10 and 7 to get 17", "17", {}, id="fallback-last-number"),
     pytest.param("3 apples plus 4 apples makes 7 apples", "7", {}, id="fallback-last-number-prose"),

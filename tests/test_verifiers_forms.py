@@ -814,6 +814,44 @@ ALTERNATIVES = [
     case("The answer is $x = 1$, or $x = 2$.", "1, 2", True, "roots-with-comma-or"),
 ]
 
+# The English blind round of ak-2101..ak-2220: values of different names listed at the end with
+# no box or marker (all of them are the answer), a reason after the stated answer (its values and
+# options explain it), and the key's measure in another unit (another quantity).
+LISTED_ASSIGNMENTS = [
+    case("So the solution is $x = 3$, $y = -2$.", "(3,-2)", True, "listed-with-a-comma"),
+    case("So $x = 3$ and $y = -2$.", "(3,-2)", True, "listed-with-and"),
+    case("Hence $a = 2$, $b = -5$.", "a=2, b=-5", True, "listed-against-assignments"),
+    case("Solving, we get $x = 3$, $y = -2$, and $z = 1$.", "(3,-2,1)", True, "listed-three"),
+    case("So $x = -2$ and $y = 3$.", "(3,-2)", False, "listed-swapped"),
+    case("So $x = 3$, $y = -2$.", "(3,-2,1)", False, "listed-one-missing"),
+    case("So $x = 3$ or $y = -2$.", "(3,-2)", False, "or-is-no-list"),
+    case("Thus $x = 3$, $x = -2$.", "(3,-2)", False, "one-name-twice-is-no-tuple"),
+]
+REASONS_AFTER_THE_ANSWER = [
+    case("The answer is 12, because 3 \\times 4 = 12.", "12", True, "because-with-the-value"),
+    case("The answer is 12, since 3 + 4 = 7 while 2 + 4 = 6.", "12", True, "since-with-other-values"),
+    case("The answer is 12, since 3 + 4 = 7 while 2 + 4 = 6.", "6", False, "since-value-is-no-answer"),
+    case("The answer is $x = 5$, since $2x = 10$.", "5", True, "since-after-math"),
+    case("The answer is $x = 5$, since $2x = 10$.", "10", False, "since-math-is-no-answer"),
+    case("The answer is the same as 12.", "12", True, "as-without-a-comma-is-no-reason"),
+    case("The answer is C, since 3 + 4 = 7 while option B gives only 6.", "C", True, "option-since"),
+    case("The answer is C, since 3 + 4 = 7 while option B gives only 6.", "B", False, "option-in-the-reason"),
+    case("The answer is (C), because option (B) gives only 6.", "C", True, "option-because"),
+    case("The answer is C because option B is wrong. Actually, the answer is B.", "B", True, "reason-then-revision"),
+]
+OTHER_UNITS = [
+    case("It takes $\\boxed{2.5 \\text{ minutes}}$.", "$2.5$ hours", False, "minutes-for-hours"),
+    case("It takes $\\boxed{2.5}$ minutes.", "2.5 hours", False, "unit-after-the-box"),
+    case("The rope is $\\boxed{3\\text{ cm}}$ long.", "3 m", False, "cm-for-m"),
+    case("The bag weighs 4 kg.", "4 g", False, "kg-for-g"),
+    case("答：需要3分钟。", "3小时", False, "zh-minutes-for-hours"),
+    case("6 hours and 30 minutes", "6.5 minutes", False, "duration-in-other-units"),
+    case("It takes 3 hrs.", "3 hours", True, "same-unit-abbreviated"),
+    case("The rope is 3 m long.", "3 meters", True, "same-unit-symbol"),
+    case("6 hours and 30 minutes", "6.5 hours", True, "duration-in-its-first-unit"),
+    case("She has $\\boxed{12}$ in all.", "12 cm", True, "in-is-a-preposition"),
+]
+
 SOLVED = "We solve each part in turn.\n\n"
 PART_LISTS = [
     # a list of parts closing a solution with no marker: all parts, in order
@@ -868,7 +906,10 @@ PART_LISTS = [
     + DEGREE_WORDS
     + VALUE_OF_AN_EXPRESSION
     + ALTERNATIVES
-    + PART_LISTS,
+    + PART_LISTS
+    + LISTED_ASSIGNMENTS
+    + REASONS_AFTER_THE_ANSWER
+    + OTHER_UNITS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

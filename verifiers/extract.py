@@ -360,7 +360,7 @@ def _first_sentence(rest: str) -> str:
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
     rest = _after_question_echo(rest)
-    sentence = _without_closing_clause(re.sub(r"\\?\"\s*$", "", _first_sentence(rest)))
+    sentence = _without_closing_clause(_without_reason(re.sub(r"\\?\"\s*$", "", _first_sentence(rest))))
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
     named = _named_value(sentence)
@@ -557,6 +557,19 @@ _ROOTS_AT_END_RE = re.compile(
 )
 
 
+# A reason given after the answer, to the end of its sentence ("The answer is 12, since 3 + 4 = 7";
+# "The answer is C, because option B gives 6"): its values and options explain the answer.
+# "as" only after a comma: "the same as 12", "written as 12" are no reasons.
+_REASON_START = r"(?:[,;]\s{0,3}(?:since|because|as|given\sthat)|\s{1,3}(?:since|because|given\sthat))\s"
+_REASON_RE = re.compile(_REASON_START + r"[^\n]{0,300}$", re.IGNORECASE)
+
+
+def _without_reason(sentence: str) -> str:
+    """``sentence`` (what follows an answer marker) without a reason clause after its answer."""
+    m = _REASON_RE.search(sentence)
+    return sentence[: m.start()] if m is not None and sentence[: m.start()].strip() else sentence
+
+
 # A closing clause that says where a value is attained (``..., attained at $x = 2$.``, ``，此时x=2``):
 # the value before it is the answer. Only the last 160 characters are searched.
 _WHERE_ATTAINED_CHARS = 160
@@ -694,7 +707,11 @@ def _fallback(text: str) -> str | None:
     if numbers and (not segments or numbers[-1].start() > segments[-1].start()):
         return numbers[-1].group(0).strip()
     if segments:
-        return _joined_inequalities(last_paragraph, segments) or next(s for s in segments[-1].groups() if s).strip()
+        return (
+            _joined_inequalities(last_paragraph, segments)
+            or _assigned_values(last_paragraph, segments)
+            or next(s for s in segments[-1].groups() if s).strip()
+        )
     return None
 
 
@@ -732,6 +749,29 @@ def _joined_inequalities(paragraph: str, segments: list[re.Match]) -> str | None
     return paragraph[segments[first].start() : segments[-1].end()]
 
 
+# Between the values of different names that close a solution (``$x = 3$, $y = -2$``): a comma or
+# semicolon, "and", or both; never "or" (an alternative).
+_ASSIGNMENT_GAP_RE = re.compile(r"[^\S\n]{0,3}[,;][^\S\n]{0,3}(?:and[^\S\n]{1,3})?|[^\S\n]{1,3}and[^\S\n]{1,3}")
+
+
+def _assigned_values(paragraph: str, segments: list[re.Match]) -> str | None:
+    """The last math segments when each gives the value of another name and they are listed
+    (``so $x = 3$, $y = -2$``): the answer is all of them, as ``x = 3, y = -2``."""
+    names: list[str] = []
+    first = len(segments)
+    while first > max(0, len(segments) - _JOINED_MAX):
+        value = _NAMED_VALUE_SEGMENT_RE.fullmatch(segments[first - 1].group(0))
+        if value is None or value.group(1) in names:
+            break
+        if names and not _ASSIGNMENT_GAP_RE.fullmatch(paragraph, segments[first - 1].end(), segments[first].start()):
+            break
+        names.append(value.group(1))
+        first -= 1
+    if len(names) < 2:
+        return None
+    return ", ".join(next(s for s in m.groups() if s).strip() for m in segments[first:])
+
+
 _BOLD_LETTER_RE = re.compile(r"\*\*\s?([A-J])\s?\*\*")  # markdown bold around an option: **B**
 # An option named to be ruled out: "(D) 42, not (B) 24", "rather than B", "而不是B".
 _REJECTED_BEFORE_RE = re.compile(r"(?:\bnot|\bthan|\binstead\sof|不是|而非|并非)\s{0,2}$", re.IGNORECASE)
@@ -746,11 +786,36 @@ def extract_choice(text: str) -> str | None:
         if letter:
             return letter
     text = _BOLD_LETTER_RE.sub(r"\1", text)
-    found = [next(g for g in m.groups() if g) for m in _LETTER_RE.finditer(text) if not _ruled_out(text, m)]
+    matches = [m for m in _LETTER_RE.finditer(text) if not _ruled_out(text, m)]
+    found = [next(g for g in m.groups() if g) for m in _outside_reasons(text, matches)]
     if found:
         return found[-1].upper()
     lone = [m.group(1) for m in _LONE_LETTER_RE.finditer(text) if not _ruled_out(text, m)]
     return lone[-1] if lone else None
+
+
+# An answer stated with a marker (``The answer is C``, ``答案是C``), which a reason may follow.
+_STATED_ANSWER_RE = re.compile(r"(?i:answer)|答案|应选")
+# The reason after a stated option, to its sentence's end: ", since option B gives only 6."
+_REASON_AFTER_RE = re.compile(
+    r"[)\]]?\s{0,2}" + _REASON_START + r"[^\n]{0,300}?(?:[.!?](?=\s|$)|\n|$)",
+    re.IGNORECASE,
+)
+
+
+def _outside_reasons(text: str, matches: list[re.Match]) -> list[re.Match]:
+    """``matches`` without the options named in a reason given after a stated answer (``The
+    answer is C, since option B gives only 6``: C, not B)."""
+    kept: list[re.Match] = []
+    reason_end = -1
+    for m in matches:
+        if m.start() < reason_end:
+            continue
+        kept.append(m)
+        reason = _REASON_AFTER_RE.match(text, m.end()) if _STATED_ANSWER_RE.match(m.group(0)) else None
+        if reason is not None:
+            reason_end = reason.end()
+    return kept
 
 
 def _ruled_out(text: str, m: re.Match) -> bool:

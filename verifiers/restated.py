@@ -123,14 +123,46 @@ _NOT_AN_ANGLE_RE = re.compile(r"\s?(?:celsius|fahrenheit|centigrade|[CF](?![a-zA
 def in_degrees(prediction: str, answer: str) -> bool:
     """Whether a degree word closes the answer or follows it in the solution (``\\boxed{120}
     degrees``, ``$120$ 度``, ``120\\text{ degrees}``): an angle in degrees, as ``120^\\circ`` is."""
+    found, after = _answer_unit(prediction, answer)
+    if found is None or found.dimension != "angle":
+        return False
+    return after < 0 or not _NOT_AN_ANGLE_RE.match(prediction, after)  # after < 0: the answer's own unit
+
+
+# After an answer in prose, a word that is more often a preposition than a unit: "12 in all".
+_NOT_A_UNIT_RE = re.compile(r"[ \t$}]{0,6}in(?![a-zA-Z])")
+
+
+def _answer_unit(prediction: str, answer: str) -> tuple[Unit | None, int]:
+    """The unit that closes the answer, or else follows it in the solution (``\\boxed{2.5}
+    hours``), and where in the solution it ends (-1 where it closes the answer, or none is found)."""
     closing = _closing_unit(answer)
     if closing is not None:
-        return closing.dimension == "angle"
+        return closing, -1
     end = _answer_end(prediction, answer)
-    if end < 0:
-        return False
-    found, after = _unit_after(prediction, end)
-    return found is not None and found.dimension == "angle" and not _NOT_AN_ANGLE_RE.match(prediction, after)
+    if end < 0 or _NOT_A_UNIT_RE.match(prediction, end):
+        return None, -1
+    return _unit_after(prediction, end)
+
+
+def _measure_unit(text: str, answer: str) -> Unit | None:
+    """The unit the answer's value is in: a duration's first unit where several close it (``6
+    hours and 30 minutes`` is 6.5 hours)."""
+    run = _closing_run(answer)
+    return run[1] if run is not None else _answer_unit(text, answer)[0]
+
+
+def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> bool:
+    """Whether the answer states its value in another unit of the key's measure (``2.5 minutes``
+    against ``2.5 hours``; ``3 cm`` against ``3 m``): another quantity, whatever the numbers."""
+    found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
+    return (
+        found is not None
+        and wanted is not None
+        and not found.dimension.startswith("count")
+        and found.dimension == wanted.dimension
+        and found.scale != wanted.scale
+    )
 
 
 def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:

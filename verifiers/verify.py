@@ -13,7 +13,7 @@ from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
 from .normalize import clean_latex
-from .restated import in_degrees, offered_instead, restates_inside, stated_equivalents
+from .restated import in_degrees, in_other_units, offered_instead, restates_inside, stated_equivalents
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -97,6 +97,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         )
     degrees = (in_degrees(prediction, pred_text), in_degrees(gold, gold_text))  # \boxed{120} degrees
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees)
+    if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
+        return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
