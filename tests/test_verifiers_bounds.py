@@ -69,6 +69,8 @@ SHAPES = [
     Shape("backslashes", lambda n: "\\" * n),
     Shape("lone surrogates", lambda n: "\ud800" * n + "12", "12"),
     Shape("text wrappers", lambda n: r"\text{" * n + "1" + "}" * n),
+    Shape("unclosed thinking", lambda n: "<think>" * n + "1"),
+    Shape("courtesies", lambda n: "1. Hope this helps!\n" * n),
 ]
 SIZES = [1_000, 10_000, 66_000]
 
@@ -343,6 +345,10 @@ PATTERN_FAMILIES = [
     ("chinese ratio token, digits", lambda: extract._NUMBER_RE.findall(_fill("1比", "1", "比x"))),
     ("chinese jiao, digits", lambda: answers._JIAO_RE.sub("", _fill("", "1角"))),
     ("chinese tenths and hundredths", lambda: answers._ZH_TENTHS_RE.sub("", _fill("", "1成"))),
+    ("courtesy, spaces", lambda: extract._COURTESY_RE.search(_fill(".hope this helps", " "))),
+    ("courtesy, courtesies", lambda: extract._COURTESY_RE.search(_fill("", ".let me know "))),
+    ("part gap, bullets", lambda: extract._PART_GAP_RE.fullmatch(_fill("", "- ", "(b)"))),
+    ("sentence ends, periods", lambda: extract._SENTENCE_END_RE.split(_fill("", "."))),
 ]
 
 
