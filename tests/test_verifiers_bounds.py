@@ -69,6 +69,8 @@ SHAPES = [
     Shape("backslashes", lambda n: "\\" * n),
     Shape("lone surrogates", lambda n: "\ud800" * n + "12", "12"),
     Shape("text wrappers", lambda n: r"\text{" * n + "1" + "}" * n),
+    Shape("unclosed thinking", lambda n: "<think>" * n + "1"),
+    Shape("courtesies", lambda n: "1. Hope this helps!\n" * n),
 ]
 SIZES = [1_000, 10_000, 66_000]
 
@@ -348,6 +350,10 @@ PATTERN_FAMILIES = [
     ("reason after an option, options", lambda: extract_choice(_fill("answer is C", ", since option B"))),
     ("listed values of names, spaces", lambda: extract._ASSIGNMENT_GAP_RE.fullmatch(_fill("", " ", "x"))),
     ("listed values of names, segments", lambda: extract_answer(_fill("So ", "$x = 1$, "))),
+    ("courtesy, spaces", lambda: extract._COURTESY_RE.search(_fill(".hope this helps", " "))),
+    ("courtesy, courtesies", lambda: extract._COURTESY_RE.search(_fill("", ".let me know "))),
+    ("part gap, bullets", lambda: extract._PART_GAP_RE.fullmatch(_fill("", "- ", "(b)"))),
+    ("sentence ends, periods", lambda: extract._SENTENCE_END_RE.split(_fill("", "."))),
 ]
 
 

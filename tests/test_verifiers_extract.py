@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from verifiers import extract_answer
+from verifiers.extract import extract_choice
 
 # (text, what the extracted answer must equal, verify kwargs)
 EXTRACTS = [
@@ -115,6 +116,10 @@ def test_choice_letter_only():
         pytest.param("There are 5 apples, so I cannot determine the answer.", id="cannot-determine"),
         pytest.param("", id="empty"),
         pytest.param("   \n\t ", id="whitespace"),
+        pytest.param("<think>\nSo maybe the answer is 40. But wait, let me che", id="cut-off-in-thinking"),
+        pytest.param("<think>\nSo the answer is \\boxed{40}. Hmm, but should I", id="cut-off-after-a-box"),
+        pytest.param("<think>a</think>\nThe answer is 40.\n<think>hmm, but", id="second-thinking-cut-off"),
+        pytest.param("The answer is 18.\n\nIf it were 20% off, the answer would be 16.", id="conditional-alternative"),
     ],
 )
 def test_no_answer(text):
@@ -123,6 +128,11 @@ def test_no_answer(text):
 
 def test_no_answer_means_not_correct(judge):
     judge.different("There are 5 apples, so I cannot determine the answer.", "5")
+
+
+def test_cut_off_thinking_chooses_no_option():
+    assert extract_choice("<think>\n(A) 21, (B) 27, (C) 29. So probably (C), but") is None
+    assert extract_choice("<think>\nSo C.\n</think>\nThe answer is (C).") == "C"
 
 
 def test_returns_str_or_none():

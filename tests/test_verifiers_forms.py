@@ -874,6 +874,59 @@ PART_LISTS = [
     case(SOLVED + "1. 12\n2. 10", "10", True, "numbered-lines-without-a-header-stay-the-last-number"),
 ]
 
+# Reasoning traces and chat replies: a trace cut off inside <think> has no final answer (a declared
+# final answer after an open tag is one); the parts
+# of a bulleted list of boxes; a courtesy closing the reply; "if ..., the answer would be" after an
+# answer (an alternative, a hedge); a known function of names and an expression rewritten, each
+# naming the value its equation closes with.
+THINKING_AND_CHAT = [
+    case("<think>\nn = 40 gives 41^2. So maybe the answer is 40. But wait, let me che", "40", False, "think-cut-off"),
+    case("<think>\n设宽为 x，答案应该是 72。不过，题目说的是", "72", False, "zh-think-cut-off"),
+    case("<think>\nSo (C). Hmm, but let me check (D)", "C", False, "think-cut-off-choice"),
+    case("<think>\nSo 40.\n</think>\n\nThe answer is $\\boxed{40}$.", "40", True, "think-closed"),
+    case("<think>\nSo 40.\n\n**Final Answer**\n\\[\\boxed{40}\\]", "40", True, "think-left-open-final-answer"),
+    case("<think>\nSo 40.\n\n**Final Answer**\n\\[\\boxed{40}\\]", "41", False, "think-left-open-final-wrong"),
+    case("Okay, so 40.\n</think>\n\nThe answer is $\\boxed{40}$.", "40", True, "think-closing-tag-only"),
+    case("**Answers:**\n- (a) $\\boxed{3}$\n- (b) $\\boxed{5}$", "3, 5", True, "bulleted-boxes"),
+    case("**Answers:**\n- **(a)** \\boxed{3}\n- **(b)** \\boxed{5}", "3, 5", True, "bulleted-bold-labels"),
+    case("**Answers:**\n- (a) $\\boxed{3}$\n- (b) $\\boxed{5}$", "5", False, "bulleted-boxes-single-key"),
+    case("**Answers:**\n- (a) $\\boxed{3}$\n- (b) $\\boxed{5}$", "5, 3", False, "bulleted-boxes-swapped"),
+    case("Thus, \\( x = \\dfrac{7}{2} \\).\n\nHope this helps!", "3.5", True, "courtesy-after-math"),
+    case("x = 5.\n\nI hope this helps! Let me know if you have any questions.", "5", True, "two-courtesies"),
+    case("面积是 12 平方厘米。\n\n希望对你有帮助！", "12", True, "zh-courtesy"),
+    case(
+        "She needs 45 minutes.\n\nLet me know if you'd like help with the other 3 problems!",
+        "45",
+        True,
+        "courtesy-number",
+    ),
+    case(
+        "She needs 45 minutes.\n\nLet me know if you'd like help with the other 3 problems!",
+        "3",
+        False,
+        "courtesy-number-key",
+    ),
+    case(
+        "**Answer: 18**\n\nNote: if the discount were 20% instead, the answer would be 16.", "16", False, "would-be-if"
+    ),
+    case(
+        "**Answer: 18**\n\nNote: if the discount were 20% instead, the answer would be 16.",
+        "18",
+        False,
+        "would-be-hedge",
+    ),
+    case("If we add the two groups, the answer would be 12.", "12", True, "would-be-the-only-answer"),
+    case("因此 x=3。如果x=3，那么y=2x=6，所以答案是6。", "6", True, "zh-ruguo-in-the-reasoning"),
+    case("Answer: $\\tan\\theta = \\dfrac{3}{4}$", "\\frac34", True, "function-of-a-name"),
+    case("So $\\cos(\\alpha+\\beta) = -\\frac{1}{2}$.", "-1/2", True, "function-of-a-sum-of-names"),
+    case("Answer: $\\tan\\theta = \\dfrac{3}{4}$", "\\frac43", False, "function-of-a-name-other-value"),
+    case("$\\sin 2x = 1$", "1", False, "function-of-a-product-is-an-equation"),
+    case("\\boxed{(x+1)^2 = x^2 + 2x + 1}", "x^2+2x+1", True, "rewritten-last-side"),
+    case("\\boxed{(x+1)^2 = x^2 + 2x + 1}", "(x+1)^2", True, "rewritten-first-side"),
+    case("\\boxed{(x+1)^2 = x^2 + 2x + 2}", "x^2+2x+2", False, "not-rewritten"),
+    case("\\boxed{x^2 = 4}", "4", False, "an-equation-to-solve"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -909,7 +962,8 @@ PART_LISTS = [
     + PART_LISTS
     + LISTED_ASSIGNMENTS
     + REASONS_AFTER_THE_ANSWER
-    + OTHER_UNITS,
+    + OTHER_UNITS
+    + THINKING_AND_CHAT,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -134,9 +134,12 @@ class Comparer:
             return Outcome(True, "exact")
         gk, pk = self.kind(g), self.kind(p)
         if pk == "equation" and gk == "scalar" and _is_constant(g):
-            value = _value_of_names(p)  # a + b = 7, -\frac{b}{a} = \frac72, f(1) + f(2) = 9 against 7
+            value = _value_of_names(p)  # a + b = 7, -\frac{b}{a} = \frac72, f(1) + f(2) = 9, \tan\theta = \frac34
             if value is not None:
                 return self.scalars(value, g)
+        rewritten = self.rewritten(p) if pk == "equation" and gk == "scalar" else None
+        if rewritten is not None:  # (x+1)^2 = x^2 + 2x + 1: one expression rewritten
+            return self.scalars(rewritten, g)
         if "equation" in (gk, pk):
             return Outcome(False, "equation")
         if {gk, pk} & {"inequality", "union"} or self.is_interval(g) or self.is_interval(p):
@@ -152,6 +155,14 @@ class Comparer:
                 return self.ratios(p, g)
             return self.ratio_as_quotient(p, g)
         return self.scalars(p, g)
+
+    def rewritten(self, node: Node) -> Node | None:
+        """The last side of a chain of equal sides with a name in them, one expression rewritten
+        (``(x+1)^2 = x^2 + 2x + 1``); None for an equation to solve (``x^2 = 4``)."""
+        if not (isinstance(node, Rel) and all(op == "=" for op in node.ops) and _symbols(node)):
+            return None
+        first, *rest = node.operands
+        return rest[-1] if all(self.scalars(side, first).correct for side in rest) else None
 
     def kind(self, node: Node) -> str:
         match node:
@@ -746,9 +757,10 @@ def _is_name(node: Node) -> bool:
 
 def _value_of_names(node: Node) -> Node | None:
     """The constant last side of an equation whose first side combines two or more names and no
-    number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``): the value of
-    the quantity asked for, read only against a constant key (a key ``x + y = 10`` stays an
-    equation). A side with a number in it (``2x = 6``, ``x + 1 = 4``) is an equation to solve.
+    number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``), or is a known
+    function of names (``\\tan\\theta = \\frac34``): the value of the quantity asked for, read only
+    against a constant key (a key ``x + y = 10`` stays an equation). A side with a number in it
+    (``2x = 6``, ``x + 1 = 4``, ``\\sin 2x = 1``) is an equation to solve.
     """
     if not isinstance(node, Rel):
         return None
@@ -756,7 +768,18 @@ def _value_of_names(node: Node) -> Node | None:
     if any(op != "=" for op in node.ops) or not _is_constant(last) or _is_infinite(last):
         return None
     first = node.operands[0]
-    return last if _names_combined(first) >= 2 else None
+    return last if _names_combined(first) >= 2 or _function_of_names(first) else None
+
+
+def _function_of_names(node: Node) -> bool:
+    """A known function of names (``\\tan\\theta``, ``\\cos A``, ``\\sin(\\alpha+\\beta)``): the quantity asked
+    for when a constant closes its equation (``\\tan\\theta = \\frac34`` against ``\\frac34``)."""
+    return (
+        isinstance(node, Func)
+        and node.name in KNOWN_FUNCTION_NAMES
+        and bool(node.args)
+        and all(_names_combined(arg) >= 1 for arg in node.args)
+    )
 
 
 def _names_combined(node: Node) -> int:

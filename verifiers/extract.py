@@ -138,6 +138,18 @@ _DOLLAR_AS_MATH_RE = re.compile(r"(?<!\\)\$\s?\\\$\s?\$")
 _AND_FRACTION_RE = re.compile(r"(?<![\d./])(\d{1,9})\sand\s(\d{1,9})\s?/\s?(\d{1,9})(?![\d/])")
 
 
+_FINAL_HEADING_RE = re.compile(r"final\s{1,3}answer|最终答案", re.IGNORECASE)
+
+
+def cut_off_in_thinking(text: str) -> bool:
+    """Whether ``text`` stops inside its reasoning: its last ``<think>`` is never closed and no final
+    answer was declared after it. Such a trace was cut off before its final answer; whatever value
+    it was trying last is not one. (``**Final Answer** \\boxed{5}`` with the tag left open is an
+    answer: the model wrote it and forgot the tag.)"""
+    start = text.rfind("<think>")
+    return start > text.rfind("</think>") and not _FINAL_HEADING_RE.search(text, start)
+
+
 def _prepare(text: str) -> str:
     text = text[-MAX_TEXT_CHARS:]
     text = repair_double_escapes(text)
@@ -151,11 +163,40 @@ def _prepare(text: str) -> str:
         m = _CHAT_END_RE.search(text)
     if m:
         text = text[: m.start()]
-    text = _before_closing_check(_before_next_exercise(text))
+    text = _before_closing_check(_before_next_exercise(_before_courtesy(text)))
     text = _DOLLAR_AS_MATH_RE.sub(r"\\$", text)
     text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
     text = digits_and_fraction_words(text)  # 2 and a half = 2 1/2
     return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
+
+
+# A courtesy closing the reply (``Let me know if you have any questions!``, ``I hope this helps! 😊``,
+# ``希望对你有帮助！``): never the answer, whatever number it names (``help with the other 3 problems``).
+_COURTESY_CHARS = 400
+_COURTESY_RE = re.compile(
+    r"(?<=[\n.!?。！？:)$*])[^\S\n]{0,3}[*_]{0,2}[^\S\n]{0,3}"
+    r"(?:(?:I\s)?hope\s(?:this|that|it)\s(?:helps|clarifies|was\shelpful|is\shelpful)|let\sme\sknow\s"
+    r"|feel\sfree\sto\s|if\syou\shave\s(?:any\s)?(?:other\s|more\s|further\s)?questions|(?:happy|glad)\sto\shelp"
+    r"|good\sluck|希望(?:以上|这些?)?(?:解答|回答)?对(?:你|您)有(?:所)?帮助|如(?:果)?(?:还)?有(?:任何|其他)?(?:疑问|问题))"
+    r"[^\n]{0,200}$",  # read on text with its closing spaces stripped
+    re.IGNORECASE,
+)
+
+
+def _before_courtesy(text: str) -> str:
+    """``text`` without the courtesies that close it, each one holding no answer of its own."""
+    stripped = text.rstrip()
+    for _ in range(3):  # I hope this helps!\n\nLet me know if you have any questions.
+        m = _COURTESY_RE.search(stripped, max(0, len(stripped) - _COURTESY_CHARS))
+        if (
+            m is None
+            or _MARKER_RE.search(m.group(0))
+            or _BOX_RE.search(m.group(0))
+            or not stripped[: m.start()].strip()
+        ):
+            break
+        text = stripped = stripped[: m.start()].rstrip()
+    return text
 
 
 # A check of the answer after it (``Verification: 42 - 30 = 12 ✓``, ``检验：2×6+3=15，正确``): its
@@ -274,12 +315,13 @@ def _without_closing_delimiters(text: str, start: int) -> int:
 # characters, so the match is one pass.
 _KEY_SEPARATOR_GAP_RE = re.compile(r"(?:[\s+*/|;,.~#&$；，、。-]|\(\s?(?:\d{1,2}|[a-z]|[ivx]{1,4})\s?\)){0,60}")
 # Between the boxes of a multi-part answer, in a key or a solution: separators, the next part's
-# label ((b), （2）, ②, 第二问), and a few words (答案为, the width is).
+# label ((b), （2）, ②, 第二问), a list item's bullet and bold before it (``- **(b)**``), and a few
+# words (答案为, the width is).
 _PART_GAP_RE = re.compile(
-    r"[\s,;.$，；。、]{0,8}(?:part\s?)?"
+    r"[\s,;.$，；。、]{0,8}(?:[-*•+][^\S\n]{1,3})?(?:\*\*)?(?:part\s?)?"
     r"(?:\(\s?(?:\d{1,2}|[a-h]|[ivx]{1,4})\s?\)|（\s?(?:\d{1,2}|[一二三四五六七八九十])\s?）|[①-⑩]"
     r"|第[一二三四五六七八九十\d]{1,2}(?:问|小题|题|部分|空))"
-    r"\s{0,3}[:：.、]?\s{0,3}(?:[a-zA-Z]{1,12}\s{1,2}){0,5}[\u4e00-\u9fff]{0,8}[\s:：=$]{0,6}(?:\\[(\[])?\s{0,3}",
+    r"(?:\*\*)?\s{0,3}[:：.、]?(?:\*\*)?\s{0,3}(?:[a-zA-Z]{1,12}\s{1,2}){0,5}[\u4e00-\u9fff]{0,8}[\s:：=$]{0,6}(?:\\[(\[])?\s{0,3}",
     re.IGNORECASE,
 )
 
@@ -494,7 +536,7 @@ def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> 
     ``The answer is (B)``) gives way to the answer found before it, and an option written with
     its content (``(C) 12``) is that content.
     """
-    if not text or not text.strip():
+    if not text or not text.strip() or cut_off_in_thinking(text[-MAX_TEXT_CHARS:]):
         return None
     text = drop_code_blocks(text[-MAX_TEXT_CHARS:])
     if _CODE_RE.search(text):
@@ -522,11 +564,16 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     boxes = find_boxes(text, unclosed_last=not fallback)
     box_start, box_answer = _last_box_group(text, boxes, key=not fallback) if boxes else (-1, None)
     negated = False  # "The answer is not 12.": no answer, unless another marker or a box gives one
-    for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
+    markers = list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]
+    for i in range(len(markers) - 1, -1, -1):
+        m = markers[i]
         if m.start() < box_start:
             break
         if boxes and m.start() < boxes[-1].start:  # a part's marker inside the group: (2) 答案为 \boxed{4}
             continue
+        condition = _condition_start(text, m.start()) if "would" in m.group(0).lower() else -1
+        if condition >= 0 and (0 <= box_start < condition or (i > 0 and markers[i - 1].start() < condition)):
+            return None, -1  # an answer, then "if ..., the answer would be 16": an alternative, a hedge
         if _NEGATED_START_RE.match(text, m.end()):
             correction = _CORRECTION_RE.search(text, m.end(), m.end() + 200)  # 不是12，而是15
             answer = _after_marker(text, correction.end()) if correction else None
@@ -541,6 +588,21 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     if box_answer is not None:
         return box_answer.strip(), box_start
     return (_fallback(text) if fallback and not negated else None), -1
+
+
+# A sentence that puts a condition on the answer it would have: "Note: if the discount were 20%
+# instead, the answer would be 16." (Chinese 如果 opens a solution's own reasoning too often.)
+_CONDITIONAL_RE = re.compile(r"(?<![a-zA-Z])if(?![a-zA-Z])", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.!?](?!\d)|[。！？\n]")
+_CONDITION_CHARS = 160
+
+
+def _condition_start(text: str, start: int) -> int:
+    """Where the sentence before ``start`` begins when it puts a condition (``if``), else -1.
+    Only its last ``_CONDITION_CHARS`` are read."""
+    head_start = max(0, start - _CONDITION_CHARS)
+    sentence = _SENTENCE_END_RE.split(text[head_start:start])[-1]
+    return start - len(sentence) if _CONDITIONAL_RE.search(sentence) else -1
 
 
 _NEGATED_START_RE = re.compile(
@@ -779,6 +841,8 @@ _REJECTED_BEFORE_RE = re.compile(r"(?:\bnot|\bthan|\binstead\sof|不是|而非|�
 
 def extract_choice(text: str) -> str | None:
     """The option letter a solution commits to (``The answer is (B)``, ``选B``, ``B.``)."""
+    if cut_off_in_thinking(text[-MAX_TEXT_CHARS:]):
+        return None
     text = _prepare(text)
     boxes = find_boxes(text)
     if boxes:

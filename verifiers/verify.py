@@ -9,7 +9,7 @@ from fractions import Fraction
 from .answers import NEGATION_RE, TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
 from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic, letters_stated_correct
 from .compare import Comparer, Outcome
-from .extract import extract_answer, extract_choice
+from .extract import cut_off_in_thinking, extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
 from .normalize import clean_latex
@@ -55,6 +55,8 @@ def bounded_text(text: str) -> str:
 
 def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:
     gold_text = extract_answer(gold, fallback=False) or gold.strip()
+    if cut_off_in_thinking(prediction):  # <think> ... So maybe the answer is 40. But wait, let me che
+        return Verdict(False, "none", None, ("", gold_text), "the reasoning was cut off before a final answer")
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
     pred_text = extract_answer(prediction, value=True)
