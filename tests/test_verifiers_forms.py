@@ -839,6 +839,26 @@ REASONS_AFTER_THE_ANSWER = [
     case("The answer is (C), because option (B) gives only 6.", "C", True, "option-because"),
     case("The answer is C because option B is wrong. Actually, the answer is B.", "B", True, "reason-then-revision"),
 ]
+# Chinese durations and clock times in words: 半小时 is 0.5 hours, 一刻钟 15 minutes; a clock time with
+# its minutes and no part of the day is a 12-hour time (3点半 = 3:30), and its 一刻 is no number 1.
+CHINESE_DURATIONS_AND_CLOCKS = [
+    case("答：需要半小时。", "0.5", True, "zh-half-hour"),
+    case("答：需要半小时。", "30", False, "zh-half-hour-not-minutes"),
+    case("答：他走了半个月。", "0.5", True, "zh-half-month"),
+    case("答：需要两个半小时。", "2.5", True, "zh-two-and-a-half-hours"),
+    case("答：需要一刻钟。", "15", True, "zh-quarter-hour"),
+    case("答：需要三刻钟。", "45", True, "zh-three-quarters"),
+    case("答：还剩一半。", "1", False, "zh-half-is-no-one"),
+    case("3点半", "3:30", True, "zh-clock-no-part-of-day"),
+    case("3点半", "15:30", True, "zh-clock-12-hour"),
+    case("3点一刻", "3:15", True, "zh-clock-quarter"),
+    case("3点一刻", "3", False, "zh-clock-not-its-hour"),
+    case("下午3点一刻", "1", False, "zh-clock-quarter-no-one"),
+    case("下午3点一刻", "15:15", True, "zh-clock-afternoon-quarter"),
+    case("答：现在是8时15分。", "8:15", True, "zh-clock-shi-fen"),
+    case("他得了3点", "3", True, "zh-points-no-clock"),
+]
+
 OTHER_UNITS = [
     case("It takes $\\boxed{2.5 \\text{ minutes}}$.", "$2.5$ hours", False, "minutes-for-hours"),
     case("It takes $\\boxed{2.5}$ minutes.", "2.5 hours", False, "unit-after-the-box"),
@@ -963,6 +983,7 @@ THINKING_AND_CHAT = [
     + LISTED_ASSIGNMENTS
     + REASONS_AFTER_THE_ANSWER
     + OTHER_UNITS
+    + CHINESE_DURATIONS_AND_CLOCKS
     + THINKING_AND_CHAT,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:

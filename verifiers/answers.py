@@ -131,11 +131,12 @@ _MERIDIEM_RE = re.compile(
 )
 
 
-# A Chinese clock time after a part of the day (下午3点半 = 15:30, 上午九点十五分 = 09:15, 晚上8点 = 20:00);
+# A Chinese clock time after a part of the day (下午3点半 = 15:30, 上午九点十五分 = 09:15, 晚上8点 = 20:00),
+# or with its minutes and no part of the day (3点半 = 3:30, 8点一刻 = 8:15; a bare 3点 is no clock);
 # read before the numerals become digits, where 点 would be a decimal point.
 _ZH_CLOCK_NUMERAL = r"(\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
 _ZH_CLOCK_RE = re.compile(
-    r"(凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s?" + _ZH_CLOCK_NUMERAL + r"\s?[点时]"
+    r"(?:(凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s?)?(?<![\d.])" + _ZH_CLOCK_NUMERAL + r"\s?[点时]"
     r"(?:\s?(半|整)|\s?" + _ZH_CLOCK_NUMERAL + r"\s?分(?!钟)|\s?(一刻|三刻)|(?![钟\d零〇一二两三四五六七八九十]))"
 )
 
@@ -150,6 +151,8 @@ def _zh_clock(m: re.Match) -> str:
     minutes = 30 if m.group(3) == "半" else {"一刻": 15, "三刻": 45}.get(m.group(5) or "", minutes)
     if hours > 23 or minutes > 59:
         return m.group(0)
+    if m.group(1) is None:  # no part of the day: a clock only with its minutes, as written (12-hour)
+        return f" {hours}:{minutes:02d} " if m.group(3) or m.group(4) or m.group(5) else m.group(0)
     if (m.group(1) in ("下午", "傍晚", "晚上") and hours < 12) or (m.group(1) == "中午" and hours < 6):
         hours += 12
     elif hours == 12 and m.group(1) in ("凌晨", "晚上"):
@@ -252,6 +255,14 @@ BELOW_ZERO_RE = re.compile(
 # "and a half" after a count (3圈半 = 3.5圈, 一个半小时 = 1.5个小时); read after the numerals are digits.
 _ZH_TENTHS_RE = re.compile(r"(?<![\d.])(?:(\d)成(\d)(?!\d|\.\d)|(\d{1,2}(?:\.\d)?)\s?(?:折|成))")
 _ZH_AND_A_HALF_RE = re.compile(r"(?<![\d.])(\d{1,6})\s?(个|[\u4e00-\u9fff])半(?![径圆岛价])")
+# A duration in words: 半小时 = 0.5小时, 半个月 = 0.5个月 (not after a count: 一个半小时 is read above),
+# 一刻钟 = 15分钟, 三刻钟 = 45分钟 (a clock time's 3点一刻 is read before).
+_ZH_HALF_DURATION_RE = re.compile(r"(?<![\d.个\u4e00-\u4e5d十两百千万])半(?=个?(?:小时|钟头|天|年|月|星期|周|分钟))")
+_ZH_QUARTERS_RE = re.compile(r"([一三])刻钟")
+
+
+def _quarters_as_minutes(m: re.Match) -> str:
+    return "15分钟" if m.group(1) == "一" else "45分钟"
 
 
 def _tenths_as_percent(m: re.Match) -> str:
@@ -358,6 +369,7 @@ def prepare(text: str) -> Prepared:
     if _CJK_RE.search(text):
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
+        text = _ZH_QUARTERS_RE.sub(_quarters_as_minutes, _ZH_HALF_DURATION_RE.sub("0.5", text))
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
         text = _ZH_AND_A_HALF_RE.sub(r"\1.5\2", _ZH_TENTHS_RE.sub(_tenths_as_percent, text))
         text = _ZH_PER_UNIT_RE.sub(" ", _JIAO_RE.sub(r"0.\1\2元", _YUAN_RE.sub(_yuan_as_decimal, text)))

@@ -319,6 +319,8 @@ def number_word_at_end(text: str) -> str | None:
     if not tail:
         return None
     if re.search(r"[\u4e00-\u9fff]", tail):
+        if cut > 0 and tail[0] in "点时":  # 3点一刻, 3点五: the words continue the digits' clock or decimal
+            return None
         return _chinese_number_in_sentence(tail)
     words = _SENTENCE_WORD_RE.findall(tail.lower())
     lone_one = sum(w in EN_UNITS or w in EN_SCALES for w in words) == 1 and "one" in words
