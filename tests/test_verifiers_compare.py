@@ -179,3 +179,22 @@ def test_inequalities_joined_by_or_and_and():
     between = ListOf((Rel((">",), (X, n(1))), Rel(("<",), (X, n(3)))))
     assert compare(between, Seq("(", ")", (n(1), n(3)))).correct
     assert not compare(between, union).correct
+
+
+IDENTITY_2 = parse(r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}")
+
+
+@pytest.mark.parametrize(
+    ("name", "matrix", "equal"),
+    [
+        ("I", IDENTITY_2, True),
+        ("I_2", IDENTITY_2, True),
+        ("I_3", IDENTITY_2, False),  # the size it names is another
+        ("I", parse(r"\begin{pmatrix} 1 & 1 \\ 0 & 1 \end{pmatrix}"), False),  # not the identity
+        ("J", IDENTITY_2, False),
+    ],
+)
+def test_the_identity_named_against_an_identity_matrix(name: str, matrix, equal: bool) -> None:
+    same = Comparer(Deadline(5.0)).same
+    assert same(Sym(name), matrix).correct is equal
+    assert same(matrix, Sym(name)).correct is equal

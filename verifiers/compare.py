@@ -127,6 +127,7 @@ class Comparer:
                 return equation
         p, g = _assignments_as_tuple(p, g), _assignments_as_tuple(g, p)
         p, g = _vector_as_tuple(p, g), _vector_as_tuple(g, p)
+        p, g = _identity_as_matrix(p, g), _identity_as_matrix(g, p)
         p, g = self.value_of(p), self.value_of(g)
         if isinstance(g, Based) and isinstance(p, Num) and p.decimals is None and p.value.denominator == 1:
             p = Based(str(p.value.numerator), g.base)  # digits read in the base the key names
@@ -821,6 +822,19 @@ def _assignments_as_tuple(node: Node, other: Node) -> Node:
             case _:
                 return node
     return Seq(other.opener, other.closer, tuple(named[name] for name in sorted(named)))
+
+
+def _identity_as_matrix(node: Node, other: Node) -> Node:
+    """``I`` (``\\mathbf{I}``, ``I_2``) against an identity matrix: that matrix; ``node`` otherwise.
+    Only against the identity itself, so ``I`` stays the imaginary unit's letter everywhere else."""
+    if not (isinstance(node, Sym) and isinstance(other, Matrix)):
+        return node
+    size = len(other.rows)
+    identity = all(
+        len(row) == size and all(x == Num(Fraction(int(i == j))) for j, x in enumerate(row))
+        for i, row in enumerate(other.rows)
+    )
+    return other if identity and node.name in ("I", f"I_{size}") else node
 
 
 def _vector_as_tuple(node: Node, other: Node) -> Node:
