@@ -837,6 +837,67 @@ PART_LISTS = [
 ]
 
 
+# Answer markers of other languages, their number formats, and "or" in them: a hedge in any language.
+OTHER_LANGUAGES = [
+    case("사과는 모두 6 × 3 = 18개입니다.\n정답은 18입니다.", "18", True, "ko-jeongdap"),
+    case("따라서 답은 3/5 이다.", "0.6", True, "ko-dap-ending"),
+    case("정답은 25개입니다.", "26", False, "ko-other-value"),
+    case("Quãng đường là 2,5 × 5 = 12,5 km.\nVậy đáp số là 12,5 km.", "12.5", True, "vi-dap-so"),
+    case("Đáp án: 45", "45", True, "vi-dap-an"),
+    case("Đáp án: 12,5", "125", False, "vi-decimal-comma-is-no-grouping"),
+    case("La risposta è 0,5.", "1/2", True, "it-decimal-comma-fraction-key"),
+    case("La risposta è 0,5.", "1/5", False, "it-decimal-comma-other-fraction"),
+    case("O preço total é 500 × 5 = 2.500 reais.\nA resposta é 2.500 reais.", "2500", True, "pt-dot-thousands"),
+    case("A resposta é 1.500.", "1.5", True, "pt-dot-number-as-written"),
+    case("The answer is 1.500.", "1500", False, "en-dot-is-a-decimal-point"),
+    case("Die Antwort lautet: 1.250 Euro", "1250", True, "de-dot-thousands"),
+    case("Die Antwort lautet 3,5.", "35", False, "de-decimal-comma-is-no-grouping"),
+    case("Ответ: 0,75", "3/4", True, "ru-decimal-comma-fraction-key"),
+    case("Ответ: 3,75", "375", False, "ru-decimal-comma-other-value"),
+    case("The answer is $\\boxed{1,5}$.", "3/2", False, "en-pair-is-no-decimal-comma-of-a-fraction"),
+    case("Ответ: 2,5 кг.", "2.5", True, "ru-cyrillic-unit"),
+    case("Стоимость: 2 500 · 5 = 12 500 рублей.\nОтвет: 12 500 руб.", "12500", True, "ru-spaced-thousands"),
+    case("Ответ: 12 500 руб.", "500", False, "ru-spaced-thousands-last-group"),
+    case("Prix total : 1 250,50 €.\nRéponse : 1\u00a0250,50 €", "1250.5", True, "fr-spaced-thousands-decimal-comma"),
+    case("Réponse : 1 250,50 €", "125050", False, "fr-decimal-comma-is-no-grouping"),
+    case("Donc la réponse est $\\boxed{12{,}5}$.", "12.5", True, "fr-braced-decimal-comma"),
+    case("$\\boxed{14{,}916}$", "14916", True, "braced-thousands-group"),
+    case("Всего 36 карандашей.\nОтвет: 36 (или 34).", "36", False, "ru-hedge-in-brackets"),
+    case("Ответ: 36 или 34.", "34", False, "ru-hedge-before"),
+    case("Answer: 36 (or 34).", "36", False, "en-hedge-in-brackets"),
+    case("Die Antwort lautet 12 oder 13.", "12", False, "de-hedge"),
+    case("La respuesta es 12, o 13.", "12", False, "es-hedge"),
+    case("Réponse : 12 ou 13", "13", False, "fr-hedge"),
+    case("The answer is 150 minutes (or 2.5 hours).", "150", True, "en-same-quantity-in-brackets"),
+]
+
+# Chinese solutions of algebra and geometry: ∴, an opening 当...时 clause, 最小值 N, a set named by
+# its sets, subscript digits, ∠, parts in prose, 万 in a sentence, an option with a full-width stop.
+CHINESE_SOLUTION_FORMS = [
+    case("解：由余弦定理 cosA=1/2，\n又 0<A<π，∴ A=60°。", "\\frac{\\pi}{3}", True, "therefore-sign-degrees"),
+    case("又 0<A<π，∴ A=30°。", "\\frac{\\pi}{3}", False, "therefore-sign-other-angle"),
+    case("∴ x=6", "5", False, "therefore-sign-other-value"),
+    case("故 A=\\frac{\\pi}{3}", "60^\\circ", True, "named-angle-in-radians"),
+    case("2A=\\frac{\\pi}{3}", "60^\\circ", False, "multiple-of-an-angle-in-radians"),
+    case("所以 ∠A=60°。", "\\frac{\\pi}{3}", True, "angle-sign"),
+    case("所以 ∠A=45°。", "60", False, "angle-sign-other-value"),
+    case("所以当 x=1 时，f(x) 取得最小值 2。", "2", True, "condition-clause-then-minimum"),
+    case("所以当 x=2 时，y 有最大值 5。", "2", False, "condition-clause-is-no-answer"),
+    case("所以当 x=1 时，f(x) 取得最小值。", "2", False, "minimum-without-its-value"),
+    case("解：A={1,2,3}，B={2,3,4}，\n所以 A∩B={2,3}。", "\\{2,3\\}", True, "set-named-by-intersection"),
+    case("所以 A∪B={1,2,3}。", "\\{1,2,3,4\\}", False, "set-named-by-union-other-set"),
+    case("(x-2)(x-3)=0，\n所以 x₁=2，x₂=3。", "2, 3", True, "subscript-digits"),
+    case("所以 x₁=-1，x₂=4。", "1, 4", False, "subscript-digits-other-roots"),
+    case("答：(1) 买10本需要30元；(2) 买15本需要45元。", "30, 45", True, "parts-in-prose"),
+    case("答：(1) 买10本需要30元；(2) 买15本需要40元。", "30, 45", False, "parts-in-prose-one-wrong"),
+    case("答：（1）需要12天；（2）需要8天。", "12, 8", True, "parts-in-prose-full-width"),
+    case("解：120 万的十分之一，即 12 万人。\n答：该区一年级约有12万人。", "120000", True, "wan-in-a-sentence"),
+    case("答：该市人口约为 35万。", "3500000", False, "wan-other-value"),
+    case("所以原来甲比乙多 90 元。\nA．70  B．80  C．90  D．100\n故选C．", "90", True, "option-full-width-stop"),
+    case("故选C．", "B", False, "option-full-width-stop-other-letter"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -868,7 +929,9 @@ PART_LISTS = [
     + DEGREE_WORDS
     + VALUE_OF_AN_EXPRESSION
     + ALTERNATIVES
-    + PART_LISTS,
+    + PART_LISTS
+    + OTHER_LANGUAGES
+    + CHINESE_SOLUTION_FORMS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

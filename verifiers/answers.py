@@ -28,6 +28,8 @@ _SCALE_RE = re.compile(
     r"(?<!\d)(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE
 )
 _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
+# A unit in Cyrillic closing the answer (2,5 кг, 12 500 руб.): dropped like an English unit.
+_CYRILLIC_UNIT_RE = re.compile(r"(?<=[\d%])\s?[\u0400-\u04ff]{1,12}\.?\s?$")
 _CONNECTIVES_RE = re.compile(
     r"(?:(?<!\s)\s++)?(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
 )
@@ -308,6 +310,15 @@ _PART_LABEL_RE = re.compile(
 )
 
 
+def part_texts(text: str) -> list[str]:
+    """The text of each labelled part of an answer (``(1) 买10本需要30元；(2) ...``); none for fewer than two."""
+    labels = list(_PART_LABEL_RE.finditer(text, 0, 2000))
+    if len(labels) < 2:
+        return []
+    ends = [label.start() for label in labels[1:]] + [len(text)]
+    return [text[label.end() : end] for label, end in zip(labels, ends, strict=True)]
+
+
 # A set of reals written by its condition ({x | x > 3}, \{x \in \mathbb{R} : -1 < x \le 2\}) is the
 # set the condition names; over the integers or another domain it is not an interval, and stays.
 _SET_BUILDER_RE = re.compile(
@@ -372,7 +383,7 @@ def prepare(text: str) -> Prepared:
     if words is not None:
         text = f"{words}{percent_sign}"
     text = _CURRENCY_RE.sub(" ", text)
-    text = _UNIT_RE.sub(" ", text)
+    text = _UNIT_RE.sub(" ", _CYRILLIC_UNIT_RE.sub("", text))
     text = _REPEATED_COMMAS_RE.sub(",", _CONNECTIVES_RE.sub(", ", text))
     text = _LEADING_RE.sub("", text)
     text = text.lstrip(" ,;:").rstrip(" .,;:")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 _CHOICE_RE = re.compile(
     # Each optional token carries the spaces after it, so no two ``\s*`` meet (linear on any spaces).
-    r"^\s*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)]\s*)?$",
+    r"^\s*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)．。]\s*)?$",
     re.IGNORECASE,
 )
 _TEXT_WRAPPER_RE = re.compile(r"\\(?:text|textbf|mathrm)\s*\{([^{}]{0,200})\}")

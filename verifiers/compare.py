@@ -734,6 +734,8 @@ def _is_name(node: Node) -> bool:
             return _is_name(a) and _is_name(b)
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
+        case Union(parts) | Intersection(parts):  # A \cap B = \{2, 3\}: a set named by its sets
+            return all(isinstance(p, Sym) for p in parts)
     return False
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
 from .choices import choice_letter, labelled_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
-from .normalize import brace_pairs, repair_double_escapes
+from .normalize import brace_pairs, drop_thousands_separators, repair_double_escapes
 from .vocabulary import INTEGER_FUNCTIONS
 from .words import digits_and_fraction_words, number_word_at_end
 
@@ -36,13 +36,17 @@ _MARKER_RE = re.compile(
     r"|\banswer\b\s*(?=\$|\\\[|\\\()"
     r"|####\s*"
     r"|(?:最终)?答案\s*(?:应该是|应为|为|是|:|：)\s*(?:[:：]\s*)?|答\s*[:：]\s*"  # 答案是：12
-    r"|(?:所以|因此|综上所述|综上|故)\s*[,，:：]?\s*"
-    # Russian, French, German, Spanish, Japanese
+    r"|(?:所以|因此|综上所述|综上|故|∴)\s*[,，:：]?\s*"
+    # Russian, French, German, Spanish, Italian, Portuguese, Japanese, Korean, Vietnamese
     r"|(?:окончательный\s+)?ответ\s*(?:[:：—]|равен|равна|будет)\s*"
     r"|r[ée]ponse\s+(?:finale\s+)?est\s*:?\s*|r[ée]ponse\s*(?:finale\s*)?:\s*"
     r"|antwort\s+(?:ist|lautet)\s*:?\s*|antwort\s*:\s*"
     r"|respuesta\s+(?:final\s+)?es\s*:?\s*|respuesta\s*(?:final\s*)?:\s*"
-    r"|答え\s*(?:は|[:：])\s*",
+    r"|risposta\s+(?:finale\s+)?(?:è|e)\s*:?\s*|risposta\s*(?:finale\s*)?:\s*"
+    r"|resposta\s+(?:final\s+)?(?:é|e)\s*:?\s*|resposta\s*(?:final\s*)?:\s*"
+    r"|答え\s*(?:は|[:：])\s*"
+    r"|(?<![\uac00-\ud7a3])(?:정답|답)\s*(?:은|는|[:：])\s*"
+    r"|đáp\s+(?:án|số)\s*(?:là|[:：])?\s*",
     re.IGNORECASE,
 )
 _MATH_START_RE = re.compile(r"^\s*(?:\*\*\s*)?(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
@@ -55,7 +59,8 @@ _MATH_SEGMENT_RE = re.compile(
     r"|\\\(((?:[^\\]|\\(?![()]))+?)\\\)|\\\[((?:[^\\]|\\(?![\[\]]))+?)\\\]"
 )
 _SENTENCE_SCAN_RE = re.compile(r"(?<!\\)\$|\n|。|[.!?](?=\s|$)")
-_COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
+# 最小值 2 (a value after it) states the value as 为 does.
+_COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是|最[大小]值(?=\s{0,3}[-\d$\\])")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
     r"|(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s?(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})\s?[点时]"
@@ -113,7 +118,11 @@ _REFUSAL_RE = re.compile(
     r"|无法|不能确定|不确定",
     re.I,
 )
-_TRAILING_JUNK_RE = re.compile(r"(?<!\s)\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$", re.I)
+_TRAILING_JUNK_RE = re.compile(
+    r"(?<!\s)\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$"
+    r"|(?<=[\d%])\s?[\uac00-\ud7a3]{1,8}$",  # 18개입니다, 3/5 이다: a Korean counter and ending
+    re.I,
+)
 _LETTER_RE = re.compile(
     # Each optional token carries the spaces after it, and a line start reads no further than its
     # own line: no two ``\s*`` meet, so the scan is linear on any run of spaces or newlines.
@@ -361,6 +370,9 @@ def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
     rest = _after_question_echo(rest)
     sentence = _without_closing_clause(re.sub(r"\\?\"\s*$", "", _first_sentence(rest)))
+    condition = _ZH_CONDITION_RE.match(sentence)
+    if condition is not None and re.search(r"\d", sentence[condition.end() :]):
+        sentence = sentence[condition.end() :]  # 当 x=1 时，f(x) 取得最小值 2: the value, not where
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
     named = _named_value(sentence)
@@ -383,6 +395,10 @@ def _after_marker(text: str, end: int) -> str | None:
     if math is not None:
         return math
     return _tighten(sentence)
+
+
+# An opening clause that says where a value is attained (当 x=1 时，..., 若 a=2 时，...).
+_ZH_CONDITION_RE = re.compile(r"\s{0,3}(?:当|若)[^，,。；\n]{1,60}?时\s?[，,]\s?")
 
 
 # A Chinese answer line that repeats the question before answering it (答：一共走了多少米？1200米。).
@@ -452,7 +468,7 @@ def _tighten(answer: str) -> str | None:
     segments = _MATH_SEGMENT_RE.findall(answer)
     if segments:
         return next(s for s in segments[-1] if s)
-    numbers = _NUMBER_RE.findall(answer)
+    numbers = _NUMBER_RE.findall(drop_thousands_separators(answer))  # Ответ: 12 500 руб.
     if numbers:
         return numbers[-1].strip()
     return answer

@@ -50,18 +50,22 @@ _EN_RE = re.compile(
     + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)]|$)",  # $-3$: a closing dollar ends math
     re.IGNORECASE,
 )
-# A value offered after the answer as an alternative: "2 hours, or 120 minutes", "12, or 13", "12个，或13个".
+# "or" in the languages whose solutions the verifier reads (a whole word: not the o of "metro").
+_LETTER = "a-zA-Z\u00c0-\u024f\u0400-\u04ff"
+_OR_WORD = rf"(?:(?<![{_LETTER}])(?:or|ou|oder|oppure|o|или|hoặc)(?![{_LETTER}])|或者?|または|또는)"
+# A value offered after the answer as an alternative: "2 hours, or 120 minutes", "12, or 13", "12个，或13个",
+# "36 (или 34)".
 _OR_RE = re.compile(
-    r"([^。.\n=]{0,24}?)(?:,\s?or\s|[，,]\s?或者?\s?)"
+    rf"([^。.\n=]{{0,24}}?)(?:[,，]\s?{_OR_WORD}\s?|\s?[(（]\s?{_OR_WORD}\s?)"
     + _DOLLAR
     + r"\s?"
     + _NUMBER
-    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;]|\s{0,3}$)|$)",
+    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)）。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;）)]|\s{0,3}$)|$)",
     re.IGNORECASE,
 )
-# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果".
+# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果", "36 или 34".
 _OR_BEFORE_RE = re.compile(
-    r"(?<![\d.])-?\d{1,15}(?:\.\d{1,15})?(?:\s?[a-zA-Z'\u4e00-\u9fff]{1,15}){0,2}\s?,?\s?(?:or|或者?)\s?\$?$",
+    rf"(?<![\d.])-?\d{{1,15}}(?:\.\d{{1,15}})?(?:\s?[a-zA-Z'\u4e00-\u9fff]{{1,15}}){{0,2}}\s?,?\s?{_OR_WORD}\s?\$?$",
     re.IGNORECASE,
 )
 _OR_BEFORE_CHARS = 60
@@ -306,6 +310,8 @@ def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | No
         return _DOLLARS, pos
     skip = _SKIP_RE.match(text, pos)
     start = skip.end() if skip else pos
+    if text.startswith("°", start):  # 60°: a degree sign is a unit word too
+        return unit("°"), start + 1
     if _CJK_RE.match(text, start):
         for size in range(_LONGEST_CJK_UNIT, 0, -1):
             piece = text[start : start + size]

@@ -6,12 +6,22 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import NEGATION_RE, TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
+from .answers import (
+    NEGATION_RE,
+    TOO_LONG,
+    Parsed,
+    is_text_answer,
+    parse_answer,
+    part_texts,
+    simplify_text,
+    solution_verdict,
+)
 from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic, letters_stated_correct
 from .compare import Comparer, Outcome
+from .evaluate import NotExact, NotNumeric, exact_value
 from .extract import extract_answer, extract_choice
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
+from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym
 from .normalize import clean_latex
 from .restated import in_degrees, offered_instead, restates_inside, stated_equivalents
 from .verdict import Verdict
@@ -96,7 +106,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             f"the predicted answer could not be parsed ({pred_parsed.error})",
         )
     degrees = (in_degrees(prediction, pred_text), in_degrees(gold, gold_text))  # \boxed{120} degrees
-    outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees)
+    european = _EUROPEAN_RE.search(prediction) is not None
+    outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -200,10 +211,49 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     parsed = parse_answer(pred_text, deadline)
     if parsed.node is not None:
         return parsed
-    numbers = re.findall(r"(?<![a-zA-Z\d])-?\d+(?:[.,]\d+)*(?:/\d+)?%?(?![a-zA-Z])", parsed.text)
-    if numbers and parsed.error == "answer is prose" and not _ALTERNATIVE_RE.search(pred_text):
-        return parse_answer(numbers[-1], deadline)
-    return parsed
+    if parsed.error != "answer is prose" or _ALTERNATIVE_RE.search(pred_text):
+        return parsed
+    values = [_last_prose_number(part, deadline) for part in part_texts(pred_text)]
+    if values and None not in values:  # (1) 买10本需要30元；(2) 买15本需要45元: each part's value
+        return parse_answer("; ".join(f"({i}) {value}" for i, value in enumerate(values, 1)), deadline)
+    number = _last_prose_number(pred_text, deadline)
+    return parse_answer(number, deadline) if number is not None else parsed
+
+
+def _last_prose_number(text: str, deadline: Deadline) -> str | None:
+    """An answer's value: the answer itself where it parses, else the last number of its prose."""
+    parsed = parse_answer(text, deadline)
+    if parsed.node is not None:
+        return parsed.text
+    numbers = _PROSE_NUMBER_RE.findall(parsed.text) if parsed.error == "answer is prose" else []
+    return numbers[-1] if numbers else None
+
+
+# A number in prose, with the power of ten a scale word became (12万 = 12\times 10^{4}); not the
+# exponent of such a power on its own.
+_PROSE_NUMBER_RE = re.compile(
+    r"(?<![a-zA-Z\d])(?<!\^\{)-?\d+(?:[.,]\d+)*(?:/\d+)?(?:\\times 10\^\{\d{1,2}\})?%?(?![a-zA-Z])"
+)
+
+
+# A word of a language that writes a decimal comma and may group thousands by dots (Ответ, Antwort,
+# respuesta, risposta, resposta, đáp án, donc, quindi, portanto).
+_EUROPEAN_RE = re.compile(
+    r"(?<![a-zA-Z\u00c0-\u024f])(?:ответ|итак|r[ée]ponse|donc|antwort|lautet|ergebnis|respuesta|entonces|risposta"
+    r"|quindi|resposta|portanto|đáp|vậy)(?![a-zA-Z\u00c0-\u024f])",
+    re.IGNORECASE,
+)
+_DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}")
+
+
+def _fraction(node: Node | None, deadline: Deadline) -> bool:
+    """Whether ``node`` is a number that is no integer (``3/4``, ``\\frac{1}{4}``)."""
+    if node is None:
+        return False
+    try:
+        return exact_value(node, deadline).denominator != 1
+    except (NotExact, NotNumeric):
+        return False
 
 
 _DEGREES = "\\circ"
@@ -225,11 +275,16 @@ def _labelled_parts(pred: Parsed, gold: Parsed) -> bool:
 
 
 def _compare_readings(
-    pred: Parsed, gold: Parsed, deadline: Deadline, degrees: tuple[bool, bool] = (False, False)
+    pred: Parsed,
+    gold: Parsed,
+    deadline: Deadline,
+    degrees: tuple[bool, bool] = (False, False),
+    european: bool = False,
 ) -> Outcome:
     """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number, and an
     angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``; ``degrees``: whether
-    a degree word after the prediction or the key makes it one)."""
+    a degree word after the prediction or the key makes it one). In a solution written in a
+    language that writes numbers so (``european``), ``0,75`` is also 3/4 and ``1.250`` is 1250."""
     pred_node, gold_node = pred.node, gold.node
     assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
     if _labelled_parts(pred, gold) and isinstance(pred_node, ListOf) and isinstance(gold_node, ListOf):
@@ -240,13 +295,26 @@ def _compare_readings(
     for radians, other, worded in ((pred, gold, degrees[1]), (gold, pred, degrees[0])):
         if _in_radians(radians.text) and (worded or _DEGREES in other.text):
             assert radians.node is not None
-            as_degrees = Div(Mul((radians.node, Num(Fraction(180)))), Const("pi"))
+            angle = radians.node
+            if isinstance(angle, Rel) and angle.ops == ("=",) and isinstance(angle.operands[0], Sym):
+                # A = \frac{\pi}{3}: the named angle's value
+                angle = angle.operands[-1]
+            as_degrees = Div(Mul((angle, Num(Fraction(180)))), Const("pi"))
             p_node, g_node = (as_degrees, gold_node) if radians is pred else (pred_node, as_degrees)
             second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
             if second.correct:
                 return Outcome(True, second.method, second.reason + " (radians as degrees)")
+    if european and _DOT_THOUSANDS_RE.fullmatch(pred.text) and "." not in gold.text:
+        grouped = Num(Fraction(pred.text.replace(".", "")))
+        second = Comparer(deadline).answers(grouped, gold_node, pred.percent, gold.percent)
+        if second.correct:
+            return Outcome(True, second.method, second.reason + " (thousands apart by dots)")
     for a, b in ((pred, gold), (gold, pred)):
-        if _DECIMAL_COMMA_RE.match(a.text) and "." in b.text and "," not in b.text:
+        if (
+            _DECIMAL_COMMA_RE.match(a.text)
+            and "," not in b.text
+            and ("." in b.text or (european and _fraction(b.node, deadline)))
+        ):
             alt = Num(Fraction(a.text.replace(",", ".")))
             p_node, g_node = (alt, gold_node) if a is pred else (pred_node, alt)
             second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
