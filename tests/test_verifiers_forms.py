@@ -895,6 +895,19 @@ CHINESE_SOLUTION_FORMS = [
     case("答：该市人口约为 35万。", "3500000", False, "wan-other-value"),
     case("所以原来甲比乙多 90 元。\nA．70  B．80  C．90  D．100\n故选C．", "90", True, "option-full-width-stop"),
     case("故选C．", "B", False, "option-full-width-stop-other-letter"),
+    case("所以方程组的解为 $\\begin{cases} x=2 \\\\ y=1 \\end{cases}$", "(2,1)", True, "system-in-cases"),
+    case("所以方程组的解为 $\\begin{cases} x=2 \\\\ y=1 \\end{cases}$", "x=2, y=1", True, "system-in-cases-named"),
+    case("所以方程组的解为 $\\begin{cases} x=1 \\\\ y=2 \\end{cases}$", "(2,1)", False, "system-in-cases-swapped"),
+    case("所以 $\\sin A=\\frac{3}{5}$。", "\\frac{3}{5}", True, "sine-of-a-named-angle"),
+    case("故 $\\tan 2\\alpha = -\\frac{4}{3}$。", "-\\frac{4}{3}", True, "tangent-of-a-double-angle"),
+    case("所以 $\\sin A=\\frac{3}{5}$。", "\\frac{4}{5}", False, "sine-of-a-named-angle-other-value"),
+    case("\\log_2 x = 3", "3", False, "logarithm-equation-is-no-value"),
+    case("$\\therefore$ $a^2+b^2=(a+b)^2-2ab=25-12=13$。", "13", True, "chain-evaluating-an-expression"),
+    case("$\\therefore$ $a^2+b^2=(a+b)^2-2ab=25-12=13$。", "12", False, "chain-evaluating-other-value"),
+    case("所以甲、乙两人的速度分别是 60 千米/时和 40 千米/时。", "60, 40", True, "compound-units-joined-by-he"),
+    case("所以甲、乙两人的速度分别是 60 千米/时和 40 千米/时。", "60, 50", False, "compound-units-other-value"),
+    case("因此，$k$ 的取值范围是 $k>1$ 或 $k<-1$。", "(-\\infty,-1)\\cup(1,+\\infty)", True, "range-in-two-segments"),
+    case("因此，$k$ 的取值范围是 $k>1$ 或 $k<-1$。", "(1,+\\infty)", False, "range-in-two-segments-one-key"),
 ]
 
 

@@ -214,7 +214,7 @@ def _hours(m: re.Match) -> str:
 
 
 # A Chinese compound unit after a number: 45千米/小时, 3元/千克 (the number is the answer).
-_ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?[\u4e00-\u9fff]{1,4}")
+_ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?(?:(?![和或及])[\u4e00-\u9fff]){1,4}")
 
 
 # Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
@@ -369,7 +369,8 @@ def prepare(text: str) -> Prepared:
     if _CJK_RE.search(text):
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
-        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
+        # 60千米/时和40千米/时: the units go first, so that 和 stands between the numbers
+        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", _ZH_PER_UNIT_RE.sub(" ", text)))
         text = _ZH_AND_A_HALF_RE.sub(r"\1.5\2", _ZH_TENTHS_RE.sub(_tenths_as_percent, text))
         text = _ZH_PER_UNIT_RE.sub(" ", _JIAO_RE.sub(r"0.\1\2元", _YUAN_RE.sub(_yuan_as_decimal, text)))
         text = _ZH_RATIO_RE.sub(r"\1:\2", text)

@@ -47,7 +47,7 @@ from .nodes import (
     with_children,
 )
 from .sandbox import sympy_equal_bounded
-from .vocabulary import KNOWN_FUNCTION_NAMES
+from .vocabulary import ANGLE_FUNCTIONS, KNOWN_FUNCTION_NAMES
 
 _PROBES = 4  # random points for expressions with free symbols
 # ... and points with every symbol negative, which count only where both sides are real there:
@@ -741,9 +741,11 @@ def _is_name(node: Node) -> bool:
 
 def _value_of_names(node: Node) -> Node | None:
     """The constant last side of an equation whose first side combines two or more names and no
-    number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``): the value of
-    the quantity asked for, read only against a constant key (a key ``x + y = 10`` stays an
-    equation). A side with a number in it (``2x = 6``, ``x + 1 = 4``) is an equation to solve.
+    number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``), or is a
+    trigonometric value of named angles (``\\sin A = \\frac35``), or of a chain that evaluates its
+    first side (``a^2+b^2 = 25-12 = 13``): the value of the quantity asked for, read only against a
+    constant key (a key ``x + y = 10`` stays an equation). A side with a number in it (``2x = 6``,
+    ``x + 1 = 4``) is an equation to solve.
     """
     if not isinstance(node, Rel):
         return None
@@ -751,7 +753,32 @@ def _value_of_names(node: Node) -> Node | None:
     if any(op != "=" for op in node.ops) or not _is_constant(last) or _is_infinite(last):
         return None
     first = node.operands[0]
-    return last if _names_combined(first) >= 2 else None
+    if any(_is_constant(side) for side in node.operands[1:-1]):
+        return last  # a^2+b^2 = (a+b)^2-2ab = 25-12 = 13: an expression evaluated step by step
+    return last if _names_combined(first) >= 2 or _of_named_angles(first) else None
+
+
+def _of_named_angles(node: Node) -> bool:
+    """A trigonometric value of angles named by letters (``\\sin A``, ``\\tan 2\\alpha``,
+    ``\\cos(\\alpha+\\beta)``): a quantity asked for, like ``f(1)``, not an equation to solve."""
+    match node:
+        case Func(name, (arg,)) if name in ANGLE_FUNCTIONS:
+            return _named_angle(arg)
+    return False
+
+
+def _named_angle(node: Node) -> bool:
+    """Letters, their multiples, halves, sums and differences (``A``, ``2\\alpha``, ``\\alpha-\\beta``)."""
+    match node:
+        case Sym():
+            return True
+        case Mul(factors):
+            return any(isinstance(f, Sym) for f in factors) and all(isinstance(f, Sym | Num) for f in factors)
+        case Add(terms):
+            return all(_named_angle(t) for t in terms)
+        case Neg(x) | Div(x, Num()):
+            return _named_angle(x)
+    return False
 
 
 def _names_combined(node: Node) -> int:

@@ -428,6 +428,9 @@ def _named_value(sentence: str) -> str | None:
         return None
     before = _MATH_SEGMENT_RE.sub(" ", sentence[: copulas[-1].start()])
     after = sentence[copulas[-1].end() :]
+    segments = _MATH_SEGMENT_RE.findall(after)
+    if len(segments) > 1 and _is_prose(before) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", after), False):
+        return after.strip()  # 的取值范围是 $k>1$ 或 $k<-1$: all the math, as joined
     math = _math_at_start(after) if _is_prose(before) else None
     if math is not None or not _MATH_START_RE.match(sentence) or re.search(r"\d", before):
         return math
