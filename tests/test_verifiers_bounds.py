@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.recipes import ape210k_value
-from verifiers import answers, extract, extract_answer, normalize, restated, verify, verify_batch
+from verifiers import answers, choices, extract, extract_answer, normalize, restated, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
 from verifiers.choices import choice_letter, choice_letters, labelled_option, letters_stated_correct
@@ -354,6 +354,11 @@ PATTERN_FAMILIES = [
     ("alternative before the answer, or words", lambda: verify(_fill("Ответ: ", "1 или ", "2"), "2")),
     ("chinese condition clause, spaces", lambda: extract_answer(_fill("所以当", " ", "时，2"))),
     ("european words, letters", lambda: verifiers_verify._EUROPEAN_RE.search(_fill("", "ответ", "x"))),
+    ("listed options, options", lambda: choices.listed_option(_fill("", "A. 1 "), "A")),
+    ("listed options, one long line", lambda: choices.listed_option(_fill("A. ", "1 "), "A")),
+    ("hedged letters, spaces", lambda: choices.hedged_letters(_fill("A", " ", "x"))),
+    ("named set builder, unions", lambda: answers._SET_NAME_RE.match(_fill("A", "\\cup B"))),
+    ("correction after a negation, commas", lambda: extract_answer(_fill("答：不是1", "，"))),
     ("prose numbers with a scale, digits", lambda: verifiers_verify._PROSE_NUMBER_RE.findall(_fill("", "1.1"))),
 ]
 

@@ -908,6 +908,21 @@ CHINESE_SOLUTION_FORMS = [
     case("所以甲、乙两人的速度分别是 60 千米/时和 40 千米/时。", "60, 50", False, "compound-units-other-value"),
     case("因此，$k$ 的取值范围是 $k>1$ 或 $k<-1$。", "(-\\infty,-1)\\cup(1,+\\infty)", True, "range-in-two-segments"),
     case("因此，$k$ 的取值范围是 $k>1$ 或 $k<-1$。", "(1,+\\infty)", False, "range-in-two-segments-one-key"),
+    case("A. 3  B. 4  C. 5  D. 6\n计算得 x=4，故选 C。", "4", False, "listed-option-chosen-over-the-value"),
+    case("A. 3  B. 4  C. 5  D. 6\n计算得 x=4，故选 C。", "5", True, "listed-option-value"),
+    case("A．70  B．80  C．90  D．100\n所以原来甲比乙多 80 元，故选B．", "90", False, "listed-option-other-value"),
+    case("所以答案是A或C。", "A", False, "options-hedged-with-huo"),
+    case("所以答案可能是 B，也可能是 C。", "C", False, "options-hedged-with-ye-keneng"),
+    case("The answer is B or D.", "D", False, "options-hedged-with-or"),
+    case("答：可能是 12 个，也可能是 15 个。", "15", False, "values-hedged-with-ye-keneng"),
+    case("答：不是12，是15。", "15", True, "negated-then-corrected"),
+    case("答：不是12，是15。", "12", False, "negated-value"),
+    case("所以 A∩B=∅。", "\\emptyset", True, "named-empty-set"),
+    case("所以 A∩B=∅。", "\\{0\\}", False, "named-empty-set-other-set"),
+    case("所以 $A\\cup B=\\{x|x>1\\}$。", "(1,+\\infty)", True, "named-set-builder"),
+    case("所以 $A=\\{x|x\\ge 1\\}$。", "(1,+\\infty)", False, "named-set-builder-closed-end"),
+    case("Die Antwort lautet 1.250,5.", "1250.5", True, "de-dot-thousands-decimal-comma"),
+    case("Die Antwort lautet 1.250,5.", "1.25", False, "de-dot-thousands-decimal-comma-other"),
 ]
 
 

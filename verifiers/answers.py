@@ -331,8 +331,17 @@ _REALS_WITHOUT_RE = re.compile(
 )
 
 
+# The name of a set before its set-builder form (A = {x | x > 1}, A \cup B = \{x \mid x > 1\}).
+_SET_NAME_RE = re.compile(
+    r"^[A-Z](?:\s?\\c(?:up|ap)\s?[A-Z]){0,3}\s?=\s?(?=(?:\\lbrace|\{)\s?[a-zA-Z]\s?(?:\\mid|\||:|\\vert))"
+)
+
+
 def _as_intervals(text: str) -> str:
-    """A set-builder set of reals as its condition, the reals without points as intervals."""
+    """A set-builder set of reals (named or not) as its condition, the reals without points as intervals."""
+    named = _SET_NAME_RE.match(text)
+    if named is not None and _SET_BUILDER_RE.match(text[named.end() :]):
+        text = text[named.end() :]
     built = _SET_BUILDER_RE.match(text)
     if built is not None:
         condition = built.group(2)

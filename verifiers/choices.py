@@ -100,6 +100,40 @@ def labelled_option(text: str) -> LabelledOption | None:
     return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
 
 
+# One option of a list written out in the text (``A．70  B．80``, ``(C) 12``, ``D、$\\frac12$``): its letter
+# and its content, up to the next option, the line's end or 60 characters.
+_OPTION_MARK = r"(?:[(（][A-E][)）]|[A-E][.．、:：)）])"
+_LISTED_OPTION_RE = re.compile(
+    r"(?:^|(?<=[\s:：，,]))(?:[(（]([A-E])[)）]|([A-E])[.．、:：)）])[^\S\n]{0,3}([^\s][^\n]{0,59}?)[^\S\n]{0,3}"
+    rf"(?=[^\S\n]{{1,8}}{_OPTION_MARK}|\n|$)",
+    re.MULTILINE,
+)
+_MIN_LISTED_OPTIONS = 3
+
+
+def listed_option(text: str, letter: str) -> str | None:
+    """The content of option ``letter`` in the last list of options the text writes out (at least
+    A, B and C, each with its content), or None where the text lists no such options."""
+    contents: dict[str, str] = {}
+    for m in _LISTED_OPTION_RE.finditer(text):
+        contents[m.group(1) or m.group(2)] = m.group(3)
+    if len(contents) < _MIN_LISTED_OPTIONS or not {"A", "B", "C"} <= contents.keys():
+        return None
+    return contents.get(letter)
+
+
+# Two options offered as alternatives (A或C, "B or D", 可能是B，也可能是C): a hedge, no choice.
+_HEDGED_LETTERS_RE = re.compile(
+    r"(?<![a-zA-Z])[A-J][)\]）]?[^\S\n]{0,2}[,，、]?[^\S\n]{0,2}(?:或者?|(?i:or)(?![a-zA-Z])|也可能是?|还是)"
+    r"[^\S\n]{0,2}(?:选项?)?[^\S\n]{0,2}[(\[（]?[A-J](?![a-zA-Z])"
+)
+
+
+def hedged_letters(text: str) -> bool:
+    """Whether the text offers two options as alternatives (``A或C``, ``B or D``)."""
+    return _HEDGED_LETTERS_RE.search(text) is not None
+
+
 def letter_in_arithmetic(text: str) -> bool:
     """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
     return _LETTER_IN_ARITHMETIC_RE.search(_unboxed(text)) is not None

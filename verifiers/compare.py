@@ -187,8 +187,10 @@ class Comparer:
                 # x = 1+2 = 3 -> 3; an approximation after the value is not the answer: 2√2 ≈ 2.83 -> 2√2
                 last_equal = max((i for i, op in enumerate(ops) if op == "="), default=None)
                 if last_equal is not None:
-                    return operands[last_equal + 1]
-                return operands[1] if _is_name(operands[0]) else operands[0]
+                    value = operands[last_equal + 1]
+                else:
+                    value = operands[1] if _is_name(operands[0]) else operands[0]
+                return self.value_of(value) if isinstance(value, NamedSet) else value  # A = \emptyset
             case ListOf(items):
                 return ListOf(tuple(self.value_of(item) for item in items))
             case SetOf(items):

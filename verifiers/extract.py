@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
-from .choices import choice_letter, labelled_option
+from .choices import choice_letter, labelled_option, listed_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, drop_thousands_separators, repair_double_escapes
 from .vocabulary import INTEGER_FUNCTIONS
@@ -523,7 +523,11 @@ def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> 
     option = labelled_option(answer) if value and answer is not None else None
     if option is not None:  # The answer is (C) 12: the value is 12
         return option.value
-    if value and answer is not None and start > 0 and choice_letter(answer):
+    letter = choice_letter(answer) if value and answer is not None else None
+    listed = listed_option(text, letter) if letter is not None else None
+    if listed is not None:  # A．70  B．80  C．90 ... 故选C: the option's content, 90
+        return listed
+    if value and answer is not None and start > 0 and letter:
         before = _CHOICE_VERB_RE.sub("", text[:start]).rstrip(" ,，;；:：")
         earlier, _ = _final_answer(before, fallback)
         if earlier is not None and not choice_letter(earlier):
@@ -565,7 +569,9 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
 _NEGATED_START_RE = re.compile(
     r"\s{0,3}(?:(?:答案|the\sanswer\sis)\s{0,2})?(?:not\b|never\b|不是|并非|不对)", re.IGNORECASE
 )
-_CORRECTION_RE = re.compile(r"而是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE)
+_CORRECTION_RE = re.compile(
+    r"而是|[，,]\s{0,2}(?:应该|应|其实|实际上)?是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE
+)
 
 
 # The values of one variable joined by or/and at the very end: ``so x = 3 or x = -3.``

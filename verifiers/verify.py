@@ -16,7 +16,14 @@ from .answers import (
     simplify_text,
     solution_verdict,
 )
-from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic, letters_stated_correct
+from .choices import (
+    choice_letter,
+    choice_letters,
+    hedged_letters,
+    labelled_option,
+    letter_in_arithmetic,
+    letters_stated_correct,
+)
 from .compare import Comparer, Outcome
 from .evaluate import NotExact, NotNumeric, exact_value
 from .extract import extract_answer, extract_choice
@@ -117,8 +124,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
-# A number, a few words and 或 (12个苹果或13个苹果): an alternative offered, a hedge.
-_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}或")
+# A number, a few words and 或 (12个苹果或13个苹果; 可能是12个，也可能是15个): an alternative offered, a hedge.
+_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}(?:或|也可能|也许)")
 
 
 def _is_number(node: Node | None) -> bool:
@@ -161,6 +168,9 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
 
+_LAST_LINE_CHARS = 300
+
+
 def _committed_letters(prediction: str) -> frozenset[str] | None:
     """The options a solution chooses; none when its final answer has arithmetic around a letter.
 
@@ -171,6 +181,9 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
     if single is not None:
         return frozenset(single)
     final = extract_answer(prediction)
+    last_line = prediction.strip()[-_LAST_LINE_CHARS:].rsplit("\n", 1)[-1]
+    if hedged_letters(last_line) or (final is not None and hedged_letters(final)):  # 答案是A或C: a hedge
+        return None
     if final is not None:
         letters = choice_letters(final)
         if letters is not None and len(letters) > 1:
@@ -243,7 +256,7 @@ _EUROPEAN_RE = re.compile(
     r"|quindi|resposta|portanto|đáp|vậy)(?![a-zA-Z\u00c0-\u024f])",
     re.IGNORECASE,
 )
-_DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}")
+_DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}(?:,\d{1,15})?")
 
 
 def _fraction(node: Node | None, deadline: Deadline) -> bool:
@@ -284,7 +297,7 @@ def _compare_readings(
     """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number, and an
     angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``; ``degrees``: whether
     a degree word after the prediction or the key makes it one). In a solution written in a
-    language that writes numbers so (``european``), ``0,75`` is also 3/4 and ``1.250`` is 1250."""
+    language that writes numbers so (``european``), ``0,75`` is also 3/4 and ``1.250,5`` is 1250.5."""
     pred_node, gold_node = pred.node, gold.node
     assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
     if _labelled_parts(pred, gold) and isinstance(pred_node, ListOf) and isinstance(gold_node, ListOf):
@@ -304,8 +317,8 @@ def _compare_readings(
             second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
             if second.correct:
                 return Outcome(True, second.method, second.reason + " (radians as degrees)")
-    if european and _DOT_THOUSANDS_RE.fullmatch(pred.text) and "." not in gold.text:
-        grouped = Num(Fraction(pred.text.replace(".", "")))
+    if european and _DOT_THOUSANDS_RE.fullmatch(pred.text):  # 1.250 = 1250, 1.250,5 = 1250.5
+        grouped = Num(Fraction(pred.text.replace(".", "").replace(",", ".")))
         second = Comparer(deadline).answers(grouped, gold_node, pred.percent, gold.percent)
         if second.correct:
             return Outcome(True, second.method, second.reason + " (thousands apart by dots)")
