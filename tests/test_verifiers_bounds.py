@@ -359,6 +359,10 @@ PATTERN_FAMILIES = [
     ("hedged letters, spaces", lambda: choices.hedged_letters(_fill("A", " ", "x"))),
     ("named set builder, unions", lambda: answers._SET_NAME_RE.match(_fill("A", "\\cup B"))),
     ("correction after a negation, commas", lambda: extract_answer(_fill("答：不是1", "，"))),
+    ("boxes in clauses, boxes", lambda: extract.last_line_boxes(_fill("", "\\boxed{1}，体积是 "))),
+    ("option stops, letters", lambda: extract_answer(_fill("答案为：", "B. 8 "))),
+    ("chinese clock in hours and minutes, digits", lambda: verifiers_verify._zh_clock_time(_fill("", "1时1分"))),
+    ("closing value of prose, digits", lambda: restated._CLOSING_VALUE_RE.search(_fill("", "1 "))),
     ("prose numbers with a scale, digits", lambda: verifiers_verify._PROSE_NUMBER_RE.findall(_fill("", "1.1"))),
 ]
 

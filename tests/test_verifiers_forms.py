@@ -923,6 +923,27 @@ CHINESE_SOLUTION_FORMS = [
     case("所以 $A=\\{x|x\\ge 1\\}$。", "(1,+\\infty)", False, "named-set-builder-closed-end"),
     case("Die Antwort lautet 1.250,5.", "1250.5", True, "de-dot-thousands-decimal-comma"),
     case("Die Antwort lautet 1.250,5.", "1.25", False, "de-dot-thousands-decimal-comma-other"),
+    case("答案为：**B. 8**", "8", True, "option-and-value-in-bold"),
+    case("答案为：**B. 8**", "B", True, "option-and-value-in-bold-letter-key"),
+    case("答案为：**B. 8**", "9", False, "option-and-value-in-bold-other-value"),
+    case("答：这个圆的面积是 $25\\pi$ 平方厘米。", "78.5", True, "pi-as-3.14-key"),
+    case("答：这个圆的面积是 $24\\pi$ 平方厘米。", "78.5", False, "pi-as-3.14-other-key"),
+    case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方米。", "28.26", False, "pi-with-a-stated-wrong-approximation"),
+    case("答：火车在 12 时 15 分到达。", "12:15", True, "zh-hours-minutes-clock-key"),
+    case("答：火车在 12 时 15 分到达。", "12:51", False, "zh-hours-minutes-other-clock-key"),
+    case("答：行驶了2小时35分。", "12:15", False, "zh-duration-against-a-clock-key"),
+    case("答：小红家离学校 $\\frac{3}{4}$ 千米，即 750 米。", "750", True, "restated-after-prose-in-other-units"),
+    case("答：小红家离学校 $\\frac{3}{4}$ 千米，即 700 米。", "700", False, "restated-after-prose-wrong-conversion"),
+    case("答：一共用了 2 小时，即 150 分钟。", "150", False, "restated-wrong-minutes"),
+    case("所以表面积是 $\\boxed{94}$ 平方厘米，体积是 $\\boxed{60}$ 立方厘米。", "94, 60", True, "boxes-in-clauses"),
+    case(
+        "所以表面积是 $\\boxed{94}$ 平方厘米，体积是 $\\boxed{60}$ 立方厘米。",
+        "94, 64",
+        False,
+        "boxes-in-clauses-other",
+    ),
+    case("先得 \\boxed{3}，不对，应该是 \\boxed{4}", "3, 4", False, "boxes-in-clauses-revised"),
+    case("（1）表面积是 \\boxed{94}；（2）体积是 \\boxed{60}", "60, 94", False, "boxes-in-labelled-parts-swapped"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
 from .choices import choice_letter, labelled_option, listed_option
@@ -335,6 +336,23 @@ def _box_name(text: str, box: Box) -> str | None:
     return m.group(1) if m else None
 
 
+def last_line_boxes(text: str) -> list[str]:
+    """The boxes of a solution's last line, each after a Chinese clause of its own (表面积是 \\boxed{94}
+    平方厘米，体积是 \\boxed{60} 立方厘米); none where a revision or a part label stands between them."""
+    line = text.strip()[-MAX_TEXT_CHARS:].rsplit("\n", 1)[-1]
+    boxes = find_boxes(line)
+    gaps = [line[a.end : b.start] for a, b in pairwise(boxes)]
+    if not gaps or any(
+        not _ZH_CLAUSE_GAP_RE.search(gap) or _REVISION_RE.search(gap) or _PART_GAP_RE.search(gap) for gap in gaps
+    ):
+        return []
+    return [box.content.strip() for box in boxes]
+
+
+# A clause break and a Chinese word between two boxes: 平方厘米，体积是.
+_ZH_CLAUSE_GAP_RE = re.compile(r"[，；,;][^\S\n]{0,2}[\u4e00-\u9fff]")
+
+
 def _math_at_start(rest: str) -> str | None:
     m = _MATH_START_RE.match(rest)
     if not m:
@@ -355,13 +373,17 @@ def _find_unescaped(text: str, needle: str, start: int) -> int:
     return i
 
 
+# An option's letter and its stop before its value (``B. 8``, ``C. $\\frac12$``): no sentence end.
+_OPTION_STOP_RE = re.compile(r"(?<![A-Za-z])[A-J]\.[^\S\n]{1,3}[-\d$\\]")
+
+
 def _first_sentence(rest: str) -> str:
     """Text up to the first sentence end that is outside ``$...$``."""
     inside = False
     for m in _SENTENCE_SCAN_RE.finditer(rest):
         if m.group(0) == "$":
             inside = not inside
-        elif not inside:
+        elif not inside and not (m.group(0) == "." and m.start() > 0 and _OPTION_STOP_RE.match(rest, m.start() - 1)):
             return rest[: m.start()]
     return rest
 

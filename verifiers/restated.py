@@ -80,7 +80,13 @@ _SHARE_RE = re.compile(
 )
 _SHARE_CHARS = 40
 
-_PI_AS_DECIMAL = Num(Fraction(314, 100), 2)  # CMATH's keys compute with π = 3.14
+_PI_AS_DECIMAL = Num(Fraction(314, 100), 2)
+# The value closing a sentence of prose, its unit after it (一共走了 $\frac{3}{4}$ 千米, 有12个).
+_CLOSING_VALUE_RE = re.compile(
+    r"(?:\$([^$\n]{1,80})\$|(?<![\d.])(-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?%?))"
+    r"[^\S\n]{0,2}(?:[\u4e00-\u9fff]{1,4}|[a-zA-Z]{1,12})?[^\S\n]{0,2}$"
+)
+_CLOSING_VALUE_CHARS = 120  # CMATH's keys compute with π = 3.14
 
 
 def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: Deadline) -> list[Parsed]:
@@ -95,6 +101,9 @@ def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: D
     if inside:
         first_text = answer[: inside.start()]
         first = parse_answer(first_text, deadline)
+        closing = _CLOSING_VALUE_RE.search(first_text[-_CLOSING_VALUE_CHARS:]) if first.node is None else None
+        if closing is not None:  # 小红家离学校 $\frac{3}{4}$ 千米，即 750 米: the value closing the prose
+            first = parse_answer(closing.group(1) or closing.group(2), deadline)
         stated = _Stated.of(inside, answer, 1, 2, 3)
         if _SHARE_RE.search(first_text[-_SHARE_CHARS:]):
             found.append(stated.parsed(deadline))  # 百分之六十的学生，即180人: 180
@@ -206,8 +215,17 @@ class _Stated:
                 [value] if with_pi == first else [value, _real_value(Comparer(deadline).value_of(with_pi), deadline)]
             )
             return any(v is not None and _approximates(v, number, decimals) for v in values)
+        if self.unit is None or percent:
+            return False
+        first_unit = _closing_unit(first_text)  # $\frac{3}{4}$ 千米，即 750 米: one value, converted
+        if (
+            first_unit is not None
+            and first_unit.dimension == self.unit.dimension
+            and value * first_unit.scale == number * self.unit.scale
+        ):
+            return True
         run = _closing_run(first_text)
-        if run is None or self.unit is None or percent:
+        if run is None:
             return False
         total, first_unit = run
         return (

@@ -26,9 +26,9 @@ from .choices import (
 )
 from .compare import Comparer, Outcome
 from .evaluate import NotExact, NotNumeric, exact_value
-from .extract import extract_answer, extract_choice
+from .extract import extract_answer, extract_choice, last_line_boxes
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym
+from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
 from .normalize import clean_latex
 from .restated import in_degrees, offered_instead, restates_inside, stated_equivalents
 from .verdict import Verdict
@@ -115,6 +115,18 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     degrees = (in_degrees(prediction, pred_text), in_degrees(gold, gold_text))  # \boxed{120} degrees
     european = _EUROPEAN_RE.search(prediction) is not None
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
+    listed = None if outcome.correct else _boxes_for_listed_key(prediction, gold_parsed, deadline)
+    if listed is not None:
+        return listed
+    if not outcome.correct and isinstance(gold_parsed.node, ClockTime):
+        clock = _zh_clock_time(pred_text)
+        if clock is not None:  # 火车在12时15分到达 against the clock key 12:15
+            second = _compare_readings(parse_answer(clock, deadline), gold_parsed, deadline)
+            return Verdict(second.correct, second.method, pred_text, (clock, gold_parsed.text), second.reason)
+    approximated = _APPROXIMATED_RE.search(prediction[-_APPROXIMATED_CHARS:]) is not None  # ...，约 28.26
+    if not (outcome.correct or approximated) and _with_pi_as_314(pred_parsed.node, gold_parsed.node, deadline):
+        reason = "equal with π = 3.14, as the key computes"  # 25π against the CMATH key 78.5
+        return Verdict(True, "exact", pred_text, (pred_parsed.text, gold_parsed.text), reason)
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -257,6 +269,57 @@ _EUROPEAN_RE = re.compile(
     re.IGNORECASE,
 )
 _DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}(?:,\d{1,15})?")
+
+
+def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
+    """A key that lists values against the boxes of the last line, one for each (表面积是
+    \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60): a right verdict, else None."""
+    if not isinstance(gold.node, ListOf):
+        return None
+    boxes = last_line_boxes(prediction)
+    if len(boxes) < 2 or len(boxes) != len(gold.node.items):
+        return None
+    listed = _parse_prediction(", ".join(boxes), deadline)
+    if listed.node is None:
+        return None
+    outcome = _compare_readings(listed, gold, deadline)
+    return (
+        Verdict(True, outcome.method, ", ".join(boxes), (listed.text, gold.text), outcome.reason)
+        if outcome.correct
+        else None
+    )
+
+
+# A time of day in Chinese hours and minutes (12时15分; not 2小时15分 or 15分钟, durations).
+_ZH_HOURS_MINUTES_RE = re.compile(r"(?<![小\d])(\d{1,2})\s?时\s?(\d{1,2})\s?分(?!钟)")
+
+
+def _zh_clock_time(answer: str) -> str | None:
+    """``HH:MM`` of the one time of day an answer writes as 12时15分, if it writes one."""
+    found = _ZH_HOURS_MINUTES_RE.findall(answer)
+    if len(found) != 1 or int(found[0][0]) > 23 or int(found[0][1]) > 59:
+        return None
+    return f"{int(found[0][0]):02d}:{int(found[0][1]):02d}"
+
+
+# An approximation the solution states itself is judged as stated (restated.py), not recomputed.
+_APPROXIMATED_RE = re.compile(r"约|≈|\\approx|approximately")
+_APPROXIMATED_CHARS = 200
+_PI = Const("pi")
+_PI_AS_314 = Num(Fraction(314, 100), 2)
+
+
+def _with_pi_as_314(pred: Node | None, gold: Node | None, deadline: Deadline) -> bool:
+    """Whether a multiple of π (``25\\pi``) is a decimal key (78.5) computed with π = 3.14, exactly."""
+    if not isinstance(gold, Num) or gold.decimals is None or pred is None:
+        return False
+    with_314 = replaced(pred, _PI, _PI_AS_314)
+    if with_314 == pred:
+        return False
+    try:
+        return exact_value(with_314, deadline) == gold.value
+    except (NotExact, NotNumeric):
+        return False
 
 
 def _fraction(node: Node | None, deadline: Deadline) -> bool:
