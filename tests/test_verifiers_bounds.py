@@ -363,6 +363,8 @@ PATTERN_FAMILIES = [
     ("option stops, letters", lambda: extract_answer(_fill("答案为：", "B. 8 "))),
     ("chinese clock in hours and minutes, digits", lambda: verifiers_verify._zh_clock_time(_fill("", "1时1分"))),
     ("closing value of prose, digits", lambda: restated._CLOSING_VALUE_RE.search(_fill("", "1 "))),
+    ("chosen options, lists", lambda: choices.chosen_letters(_fill("选", "A、"))),
+    ("hedged letters, ruled out", lambda: choices.hedged_letters(_fill("", "A或C ", "都"))),
     ("prose numbers with a scale, digits", lambda: verifiers_verify._PROSE_NUMBER_RE.findall(_fill("", "1.1"))),
 ]
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from verifiers.choices import LabelledOption, choice_letters, hedged_letters, labelled_option, listed_option
+from verifiers.choices import (
+    LabelledOption,
+    choice_letters,
+    chosen_letters,
+    hedged_letters,
+    labelled_option,
+    listed_option,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +79,22 @@ def test_listed_option(text: str, letter: str, content: str | None) -> None:
         ("答案：A、C", False),  # several options chosen
         ("所以答案是 A", False),
         ("x or y", False),
+        ("A 或 C 都不满足", False),  # ruled out together
+        ("B or D is wrong", False),
     ],
 )
 def test_hedged_letters(text: str, hedged: bool) -> None:
     assert hedged_letters(text) is hedged
+
+
+@pytest.mark.parametrize(
+    ("text", "letters"),
+    [
+        ("本题选 A、C。", "AC"),
+        ("不选A、C，本题选 B、D", "BD"),
+        ("若选 A、C 都不对，所以选 B。", None),  # an option named after the list
+        ("故选C", None),  # one option: read elsewhere
+    ],
+)
+def test_chosen_letters(text: str, letters: str | None) -> None:
+    assert chosen_letters(text) == (frozenset(letters) if letters else None)

@@ -944,6 +944,10 @@ CHINESE_SOLUTION_FORMS = [
     ),
     case("先得 \\boxed{3}，不对，应该是 \\boxed{4}", "3, 4", False, "boxes-in-clauses-revised"),
     case("（1）表面积是 \\boxed{94}；（2）体积是 \\boxed{60}", "60, 94", False, "boxes-in-labelled-parts-swapped"),
+    case("本题选 A、C。", "AC", True, "several-options-chosen"),
+    case("本题选 A、C。", "A", False, "several-options-chosen-one-key"),
+    case("若选 A、C 都不对，所以选 B。", "B", True, "options-ruled-out-then-one-chosen"),
+    case("A 或 C 都不满足，所以选 B。", "B", True, "options-ruled-out-with-huo"),
 ]
 
 

@@ -122,11 +122,31 @@ def listed_option(text: str, letter: str) -> str | None:
     return contents.get(letter)
 
 
-# Two options offered as alternatives (A或C, "B or D", 可能是B，也可能是C): a hedge, no choice.
+# Two options offered as alternatives (A或C, "B or D", 可能是B，也可能是C): a hedge, no choice; not two
+# options ruled out together (A 或 C 都不满足, "B or D is wrong").
 _HEDGED_LETTERS_RE = re.compile(
     r"(?<![a-zA-Z])[A-J][)\]）]?[^\S\n]{0,2}[,，、]?[^\S\n]{0,2}(?:或者?|(?i:or)(?![a-zA-Z])|也可能是?|还是)"
-    r"[^\S\n]{0,2}(?:选项?)?[^\S\n]{0,2}[(\[（]?[A-J](?![a-zA-Z])"
+    r"[^\S\n]{0,2}(?:选项?)?[^\S\n]{0,2}[(\[（]?[A-J](?![a-zA-Z])[)\]）]?"
+    r"(?![^\S\n]{0,2}(?:选项)?[^\S\n]{0,2}(?:都|均)?[^\S\n]{0,2}(?:不|错|排除|舍)|[^\S\n]{1,2}(?i:is|are)[^\S\n](?i:not|wrong|incorrect))"
 )
+
+
+# Several options chosen after the verb 选 (本题选 A、C); not after 不选, not the noun 选项 (选项A、C不正确),
+# not a list ruled out after it (选 A、C 都不对).
+_CHOSEN_LIST_RE = re.compile(
+    r"(?<!不)选(?:择)?[为是:：]?[^\S\n]{0,2}([A-J](?:[^\S\n]{0,2}[、,，和及与][^\S\n]{0,2}[A-J]){1,9})(?![a-zA-Z])"
+    r"(?![^\S\n]{0,2}(?:都|均|两项|项)?[^\S\n]{0,2}(?:不|错|排除|舍))"
+)
+_CHOSEN_LIST_CHARS = 300
+
+
+def chosen_letters(text: str) -> frozenset[str] | None:
+    """The options the last ``选 A、C`` of the text chooses, two or more, if no option is named after it."""
+    tail = text[-_CHOSEN_LIST_CHARS:]
+    last = max(_CHOSEN_LIST_RE.finditer(tail), key=lambda m: m.start(), default=None)
+    if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
+        return None
+    return frozenset(_OPTION_LETTER_RE.findall(last.group(1)))
 
 
 def hedged_letters(text: str) -> bool:

@@ -19,6 +19,7 @@ from .answers import (
 from .choices import (
     choice_letter,
     choice_letters,
+    chosen_letters,
     hedged_letters,
     labelled_option,
     letter_in_arithmetic,
@@ -205,7 +206,7 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
             return frozenset(option.letter)
         if letters is None and letter_in_arithmetic(final):
             return None
-    stated = letters_stated_correct(prediction)  # 选项A、B、D正确; options A and C are correct
+    stated = letters_stated_correct(prediction) or chosen_letters(prediction)  # 选项A、B、D正确; 本题选 A、C
     if stated is not None:
         return stated
     letter = extract_choice(prediction)
