@@ -80,7 +80,7 @@ _SHARE_RE = re.compile(
 )
 _SHARE_CHARS = 40
 
-_PI_AS_DECIMAL = Num(Fraction(314, 100), 2)
+PI_AS_DECIMAL = Num(Fraction(314, 100), 2)
 # The value closing a sentence of prose, its unit after it (一共走了 $\frac{3}{4}$ 千米, 有12个).
 _CLOSING_VALUE_RE = re.compile(
     r"(?:\$([^$\n]{1,80})\$|(?<![\d.])(-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?%?))"
@@ -210,7 +210,7 @@ class _Stated:
             first_unit = _closing_unit(first_text)
             if first_unit is not None and self.unit is not None and first_unit != self.unit:
                 return False
-            with_pi = replaced(first, Const("pi"), _PI_AS_DECIMAL)
+            with_pi = replaced(first, Const("pi"), PI_AS_DECIMAL)
             values = (
                 [value] if with_pi == first else [value, _real_value(Comparer(deadline).value_of(with_pi), deadline)]
             )

@@ -31,7 +31,7 @@ from .extract import extract_answer, extract_choice, last_line_boxes
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
 from .normalize import clean_latex
-from .restated import in_degrees, offered_instead, restates_inside, stated_equivalents
+from .restated import PI_AS_DECIMAL, in_degrees, offered_instead, restates_inside, stated_equivalents
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -307,14 +307,13 @@ def _zh_clock_time(answer: str) -> str | None:
 _APPROXIMATED_RE = re.compile(r"约|≈|\\approx|approximately")
 _APPROXIMATED_CHARS = 200
 _PI = Const("pi")
-_PI_AS_314 = Num(Fraction(314, 100), 2)
 
 
 def _with_pi_as_314(pred: Node | None, gold: Node | None, deadline: Deadline) -> bool:
     """Whether a multiple of π (``25\\pi``) is a decimal key (78.5) computed with π = 3.14, exactly."""
     if not isinstance(gold, Num) or gold.decimals is None or pred is None:
         return False
-    with_314 = replaced(pred, _PI, _PI_AS_314)
+    with_314 = replaced(pred, _PI, PI_AS_DECIMAL)
     if with_314 == pred:
         return False
     try:
