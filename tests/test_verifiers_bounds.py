@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from conftest import STATUSES, describe
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.recipes import ape210k_value
-from verifiers import answers, extract, extract_answer, restated, verify, verify_batch
+from verifiers import answers, choices, extract, extract_answer, normalize, restated, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
 from verifiers.choices import choice_letter, choice_letters, labelled_option, letters_stated_correct
@@ -32,6 +33,8 @@ from verifiers.long_answers import strip_outer_groups
 from verifiers.normalize import clean_latex
 from verifiers.parser import replace_environments
 from verifiers.words import _ZH_FRACTION_RE, EN_FRACTION_RE, digits_and_fraction_words, replace_chinese_numbers
+
+verifiers_verify = import_module("verifiers.verify")  # the module; ``verifiers.verify`` is the function
 
 TIMEOUT = 1.0
 # What a call may take beyond its timeout: the interpreter's overhead and, from eight threads, the
@@ -357,6 +360,26 @@ PATTERN_FAMILIES = [
     ("courtesy, courtesies", lambda: extract._COURTESY_RE.search(_fill("", ".let me know "))),
     ("part gap, bullets", lambda: extract._PART_GAP_RE.fullmatch(_fill("", "- ", "(b)"))),
     ("sentence ends, periods", lambda: extract._SENTENCE_END_RE.split(_fill("", "."))),
+    ("cyrillic unit, letters", lambda: answers._CYRILLIC_UNIT_RE.sub("", _fill("1", "к"))),
+    ("korean ending, syllables", lambda: extract_answer(_fill("정답은 1", "개"))),
+    ("spaced thousands and a decimal comma", lambda: normalize._SPACED_DECIMAL_COMMA_RE.sub("", _fill("1", " 000"))),
+    ("braced decimal commas", lambda: normalize._BRACED_DECIMAL_COMMA_RE.sub(",", _fill("1", "{,}1"))),
+    ("alternative in brackets, spaces", lambda: restated._OR_RE.match(_fill("12 (", " ", "или"))),
+    ("alternative before the answer, or words", lambda: verify(_fill("Ответ: ", "1 или ", "2"), "2")),
+    ("chinese condition clause, spaces", lambda: extract_answer(_fill("所以当", " ", "时，2"))),
+    ("european words, letters", lambda: verifiers_verify._EUROPEAN_RE.search(_fill("", "ответ", "x"))),
+    ("listed options, options", lambda: choices.listed_option(_fill("", "A. 1 "), "A")),
+    ("listed options, one long line", lambda: choices.listed_option(_fill("A. ", "1 "), "A")),
+    ("hedged letters, spaces", lambda: choices.hedged_letters(_fill("A", " ", "x"))),
+    ("named set builder, unions", lambda: answers._SET_NAME_RE.match(_fill("A", "\\cup B"))),
+    ("correction after a negation, commas", lambda: extract_answer(_fill("答：不是1", "，"))),
+    ("boxes in clauses, boxes", lambda: extract.last_line_boxes(_fill("", "\\boxed{1}，体积是 "))),
+    ("option stops, letters", lambda: extract_answer(_fill("答案为：", "B. 8 "))),
+    ("chinese clock in hours and minutes, digits", lambda: verifiers_verify._zh_clock_time(_fill("", "1时1分"))),
+    ("closing value of prose, digits", lambda: restated._CLOSING_VALUE_RE.search(_fill("", "1 "))),
+    ("chosen options, lists", lambda: choices.chosen_letters(_fill("选", "A、"))),
+    ("hedged letters, ruled out", lambda: choices.hedged_letters(_fill("", "A或C ", "都"))),
+    ("prose numbers with a scale, digits", lambda: verifiers_verify._PROSE_NUMBER_RE.findall(_fill("", "1.1"))),
 ]
 
 

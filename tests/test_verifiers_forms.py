@@ -948,6 +948,120 @@ THINKING_AND_CHAT = [
 ]
 
 
+# Answer markers of other languages, their number formats, and "or" in them: a hedge in any language.
+OTHER_LANGUAGES = [
+    case("사과는 모두 6 × 3 = 18개입니다.\n정답은 18입니다.", "18", True, "ko-jeongdap"),
+    case("따라서 답은 3/5 이다.", "0.6", True, "ko-dap-ending"),
+    case("정답은 25개입니다.", "26", False, "ko-other-value"),
+    case("Quãng đường là 2,5 × 5 = 12,5 km.\nVậy đáp số là 12,5 km.", "12.5", True, "vi-dap-so"),
+    case("Đáp án: 45", "45", True, "vi-dap-an"),
+    case("Đáp án: 12,5", "125", False, "vi-decimal-comma-is-no-grouping"),
+    case("La risposta è 0,5.", "1/2", True, "it-decimal-comma-fraction-key"),
+    case("La risposta è 0,5.", "1/5", False, "it-decimal-comma-other-fraction"),
+    case("O preço total é 500 × 5 = 2.500 reais.\nA resposta é 2.500 reais.", "2500", True, "pt-dot-thousands"),
+    case("A resposta é 1.500.", "1.5", True, "pt-dot-number-as-written"),
+    case("The answer is 1.500.", "1500", False, "en-dot-is-a-decimal-point"),
+    case("Die Antwort lautet: 1.250 Euro", "1250", True, "de-dot-thousands"),
+    case("Die Antwort lautet 3,5.", "35", False, "de-decimal-comma-is-no-grouping"),
+    case("Ответ: 0,75", "3/4", True, "ru-decimal-comma-fraction-key"),
+    case("Ответ: 3,75", "375", False, "ru-decimal-comma-other-value"),
+    case("The answer is $\\boxed{1,5}$.", "3/2", False, "en-pair-is-no-decimal-comma-of-a-fraction"),
+    case("Ответ: 2,5 кг.", "2.5", True, "ru-cyrillic-unit"),
+    case("Стоимость: 2 500 · 5 = 12 500 рублей.\nОтвет: 12 500 руб.", "12500", True, "ru-spaced-thousands"),
+    case("Ответ: 12 500 руб.", "500", False, "ru-spaced-thousands-last-group"),
+    case("Prix total : 1 250,50 €.\nRéponse : 1\u00a0250,50 €", "1250.5", True, "fr-spaced-thousands-decimal-comma"),
+    case("Réponse : 1 250,50 €", "125050", False, "fr-decimal-comma-is-no-grouping"),
+    case("Donc la réponse est $\\boxed{12{,}5}$.", "12.5", True, "fr-braced-decimal-comma"),
+    case("$\\boxed{14{,}916}$", "14916", True, "braced-thousands-group"),
+    case("Всего 36 карандашей.\nОтвет: 36 (или 34).", "36", False, "ru-hedge-in-brackets"),
+    case("Ответ: 36 или 34.", "34", False, "ru-hedge-before"),
+    case("Answer: 36 (or 34).", "36", False, "en-hedge-in-brackets"),
+    case("Die Antwort lautet 12 oder 13.", "12", False, "de-hedge"),
+    case("La respuesta es 12, o 13.", "12", False, "es-hedge"),
+    case("Réponse : 12 ou 13", "13", False, "fr-hedge"),
+    case("The answer is 150 minutes (or 2.5 hours).", "150", True, "en-same-quantity-in-brackets"),
+]
+
+# Chinese solutions of algebra and geometry: ∴, an opening 当...时 clause, 最小值 N, a set named by
+# its sets, subscript digits, ∠, parts in prose, 万 in a sentence, an option with a full-width stop.
+CHINESE_SOLUTION_FORMS = [
+    case("解：由余弦定理 cosA=1/2，\n又 0<A<π，∴ A=60°。", "\\frac{\\pi}{3}", True, "therefore-sign-degrees"),
+    case("又 0<A<π，∴ A=30°。", "\\frac{\\pi}{3}", False, "therefore-sign-other-angle"),
+    case("∴ x=6", "5", False, "therefore-sign-other-value"),
+    case("故 A=\\frac{\\pi}{3}", "60^\\circ", True, "named-angle-in-radians"),
+    case("2A=\\frac{\\pi}{3}", "60^\\circ", False, "multiple-of-an-angle-in-radians"),
+    case("所以 ∠A=60°。", "\\frac{\\pi}{3}", True, "angle-sign"),
+    case("所以 ∠A=45°。", "60", False, "angle-sign-other-value"),
+    case("所以当 x=1 时，f(x) 取得最小值 2。", "2", True, "condition-clause-then-minimum"),
+    case("所以当 x=2 时，y 有最大值 5。", "2", False, "condition-clause-is-no-answer"),
+    case("所以当 x=1 时，f(x) 取得最小值。", "2", False, "minimum-without-its-value"),
+    case("解：A={1,2,3}，B={2,3,4}，\n所以 A∩B={2,3}。", "\\{2,3\\}", True, "set-named-by-intersection"),
+    case("所以 A∪B={1,2,3}。", "\\{1,2,3,4\\}", False, "set-named-by-union-other-set"),
+    case("(x-2)(x-3)=0，\n所以 x₁=2，x₂=3。", "2, 3", True, "subscript-digits"),
+    case("所以 x₁=-1，x₂=4。", "1, 4", False, "subscript-digits-other-roots"),
+    case("答：(1) 买10本需要30元；(2) 买15本需要45元。", "30, 45", True, "parts-in-prose"),
+    case("答：(1) 买10本需要30元；(2) 买15本需要40元。", "30, 45", False, "parts-in-prose-one-wrong"),
+    case("答：（1）需要12天；（2）需要8天。", "12, 8", True, "parts-in-prose-full-width"),
+    case("解：120 万的十分之一，即 12 万人。\n答：该区一年级约有12万人。", "120000", True, "wan-in-a-sentence"),
+    case("答：该市人口约为 35万。", "3500000", False, "wan-other-value"),
+    case("所以原来甲比乙多 90 元。\nA．70  B．80  C．90  D．100\n故选C．", "90", True, "option-full-width-stop"),
+    case("故选C．", "B", False, "option-full-width-stop-other-letter"),
+    case("所以方程组的解为 $\\begin{cases} x=2 \\\\ y=1 \\end{cases}$", "(2,1)", True, "system-in-cases"),
+    case("所以方程组的解为 $\\begin{cases} x=2 \\\\ y=1 \\end{cases}$", "x=2, y=1", True, "system-in-cases-named"),
+    case("所以方程组的解为 $\\begin{cases} x=1 \\\\ y=2 \\end{cases}$", "(2,1)", False, "system-in-cases-swapped"),
+    case("所以 $\\sin A=\\frac{3}{5}$。", "\\frac{3}{5}", True, "sine-of-a-named-angle"),
+    case("故 $\\tan 2\\alpha = -\\frac{4}{3}$。", "-\\frac{4}{3}", True, "tangent-of-a-double-angle"),
+    case("所以 $\\sin A=\\frac{3}{5}$。", "\\frac{4}{5}", False, "sine-of-a-named-angle-other-value"),
+    case("\\log_2 x = 3", "3", False, "logarithm-equation-is-no-value"),
+    case("$\\therefore$ $a^2+b^2=(a+b)^2-2ab=25-12=13$。", "13", True, "chain-evaluating-an-expression"),
+    case("$\\therefore$ $a^2+b^2=(a+b)^2-2ab=25-12=13$。", "12", False, "chain-evaluating-other-value"),
+    case("所以甲、乙两人的速度分别是 60 千米/时和 40 千米/时。", "60, 40", True, "compound-units-joined-by-he"),
+    case("所以甲、乙两人的速度分别是 60 千米/时和 40 千米/时。", "60, 50", False, "compound-units-other-value"),
+    case("因此，$k$ 的取值范围是 $k>1$ 或 $k<-1$。", "(-\\infty,-1)\\cup(1,+\\infty)", True, "range-in-two-segments"),
+    case("因此，$k$ 的取值范围是 $k>1$ 或 $k<-1$。", "(1,+\\infty)", False, "range-in-two-segments-one-key"),
+    case("A. 3  B. 4  C. 5  D. 6\n计算得 x=4，故选 C。", "4", False, "listed-option-chosen-over-the-value"),
+    case("A. 3  B. 4  C. 5  D. 6\n计算得 x=4，故选 C。", "5", True, "listed-option-value"),
+    case("A．70  B．80  C．90  D．100\n所以原来甲比乙多 80 元，故选B．", "90", False, "listed-option-other-value"),
+    case("所以答案是A或C。", "A", False, "options-hedged-with-huo"),
+    case("所以答案可能是 B，也可能是 C。", "C", False, "options-hedged-with-ye-keneng"),
+    case("The answer is B or D.", "D", False, "options-hedged-with-or"),
+    case("答：可能是 12 个，也可能是 15 个。", "15", False, "values-hedged-with-ye-keneng"),
+    case("答：不是12，是15。", "15", True, "negated-then-corrected"),
+    case("答：不是12，是15。", "12", False, "negated-value"),
+    case("所以 A∩B=∅。", "\\emptyset", True, "named-empty-set"),
+    case("所以 A∩B=∅。", "\\{0\\}", False, "named-empty-set-other-set"),
+    case("所以 $A\\cup B=\\{x|x>1\\}$。", "(1,+\\infty)", True, "named-set-builder"),
+    case("所以 $A=\\{x|x\\ge 1\\}$。", "(1,+\\infty)", False, "named-set-builder-closed-end"),
+    case("Die Antwort lautet 1.250,5.", "1250.5", True, "de-dot-thousands-decimal-comma"),
+    case("Die Antwort lautet 1.250,5.", "1.25", False, "de-dot-thousands-decimal-comma-other"),
+    case("答案为：**B. 8**", "8", True, "option-and-value-in-bold"),
+    case("答案为：**B. 8**", "B", True, "option-and-value-in-bold-letter-key"),
+    case("答案为：**B. 8**", "9", False, "option-and-value-in-bold-other-value"),
+    case("答：这个圆的面积是 $25\\pi$ 平方厘米。", "78.5", True, "pi-as-3.14-key"),
+    case("答：这个圆的面积是 $24\\pi$ 平方厘米。", "78.5", False, "pi-as-3.14-other-key"),
+    case("答：圆的面积是 $9\\pi$ 平方厘米，约 28.26 平方米。", "28.26", False, "pi-with-a-stated-wrong-approximation"),
+    case("答：火车在 12 时 15 分到达。", "12:15", True, "zh-hours-minutes-clock-key"),
+    case("答：火车在 12 时 15 分到达。", "12:51", False, "zh-hours-minutes-other-clock-key"),
+    case("答：行驶了2小时35分。", "12:15", False, "zh-duration-against-a-clock-key"),
+    case("答：小红家离学校 $\\frac{3}{4}$ 千米，即 750 米。", "750", True, "restated-after-prose-in-other-units"),
+    case("答：小红家离学校 $\\frac{3}{4}$ 千米，即 700 米。", "700", False, "restated-after-prose-wrong-conversion"),
+    case("答：一共用了 2 小时，即 150 分钟。", "150", False, "restated-wrong-minutes"),
+    case("所以表面积是 $\\boxed{94}$ 平方厘米，体积是 $\\boxed{60}$ 立方厘米。", "94, 60", True, "boxes-in-clauses"),
+    case(
+        "所以表面积是 $\\boxed{94}$ 平方厘米，体积是 $\\boxed{60}$ 立方厘米。",
+        "94, 64",
+        False,
+        "boxes-in-clauses-other",
+    ),
+    case("先得 \\boxed{3}，不对，应该是 \\boxed{4}", "3, 4", False, "boxes-in-clauses-revised"),
+    case("（1）表面积是 \\boxed{94}；（2）体积是 \\boxed{60}", "60, 94", False, "boxes-in-labelled-parts-swapped"),
+    case("本题选 A、C。", "AC", True, "several-options-chosen"),
+    case("本题选 A、C。", "A", False, "several-options-chosen-one-key"),
+    case("若选 A、C 都不对，所以选 B。", "B", True, "options-ruled-out-then-one-chosen"),
+    case("A 或 C 都不满足，所以选 B。", "B", True, "options-ruled-out-with-huo"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -984,7 +1098,9 @@ THINKING_AND_CHAT = [
     + REASONS_AFTER_THE_ANSWER
     + OTHER_UNITS
     + CHINESE_DURATIONS_AND_CLOCKS
-    + THINKING_AND_CHAT,
+    + THINKING_AND_CHAT
+    + OTHER_LANGUAGES
+    + CHINESE_SOLUTION_FORMS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -28,6 +28,8 @@ _SCALE_RE = re.compile(
     r"(?<!\d)(\d(?:[\d.]*\d)?)\s*(thousand|million|billion|trillion|万|亿)(?![a-zA-Z])", re.IGNORECASE
 )
 _CJK_RE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
+# A unit in Cyrillic closing the answer (2,5 кг, 12 500 руб.): dropped like an English unit.
+_CYRILLIC_UNIT_RE = re.compile(r"(?<=[\d%])\s?[\u0400-\u04ff]{1,12}\.?\s?$")
 _CONNECTIVES_RE = re.compile(
     r"(?:(?<!\s)\s++)?(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
 )
@@ -215,7 +217,7 @@ def _hours(m: re.Match) -> str:
 
 
 # A Chinese compound unit after a number: 45千米/小时, 3元/千克 (the number is the answer).
-_ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?[\u4e00-\u9fff]{1,4}")
+_ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?(?:(?![和或及])[\u4e00-\u9fff]){1,4}")
 
 
 # Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
@@ -319,6 +321,15 @@ _PART_LABEL_RE = re.compile(
 )
 
 
+def part_texts(text: str) -> list[str]:
+    """The text of each labelled part of an answer (``(1) 买10本需要30元；(2) ...``); none for fewer than two."""
+    labels = list(_PART_LABEL_RE.finditer(text, 0, 2000))
+    if len(labels) < 2:
+        return []
+    ends = [label.start() for label in labels[1:]] + [len(text)]
+    return [text[label.end() : end] for label, end in zip(labels, ends, strict=True)]
+
+
 # A set of reals written by its condition ({x | x > 3}, \{x \in \mathbb{R} : -1 < x \le 2\}) is the
 # set the condition names; over the integers or another domain it is not an interval, and stays.
 _SET_BUILDER_RE = re.compile(
@@ -331,8 +342,17 @@ _REALS_WITHOUT_RE = re.compile(
 )
 
 
+# The name of a set before its set-builder form (A = {x | x > 1}, A \cup B = \{x \mid x > 1\}).
+_SET_NAME_RE = re.compile(
+    r"^[A-Z](?:\s?\\c(?:up|ap)\s?[A-Z]){0,3}\s?=\s?(?=(?:\\lbrace|\{)\s?[a-zA-Z]\s?(?:\\mid|\||:|\\vert))"
+)
+
+
 def _as_intervals(text: str) -> str:
-    """A set-builder set of reals as its condition, the reals without points as intervals."""
+    """A set-builder set of reals (named or not) as its condition, the reals without points as intervals."""
+    named = _SET_NAME_RE.match(text)
+    if named is not None and _SET_BUILDER_RE.match(text[named.end() :]):
+        text = text[named.end() :]
     built = _SET_BUILDER_RE.match(text)
     if built is not None:
         condition = built.group(2)
@@ -370,7 +390,8 @@ def prepare(text: str) -> Prepared:
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
         text = _ZH_QUARTERS_RE.sub(_quarters_as_minutes, _ZH_HALF_DURATION_RE.sub("0.5", text))
-        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
+        # 60千米/时和40千米/时: the units go first, so that 和 stands between the numbers
+        text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", _ZH_PER_UNIT_RE.sub(" ", text)))
         text = _ZH_AND_A_HALF_RE.sub(r"\1.5\2", _ZH_TENTHS_RE.sub(_tenths_as_percent, text))
         text = _ZH_PER_UNIT_RE.sub(" ", _JIAO_RE.sub(r"0.\1\2元", _YUAN_RE.sub(_yuan_as_decimal, text)))
         text = _ZH_RATIO_RE.sub(r"\1:\2", text)
@@ -384,7 +405,7 @@ def prepare(text: str) -> Prepared:
     if words is not None:
         text = f"{words}{percent_sign}"
     text = _CURRENCY_RE.sub(" ", text)
-    text = _UNIT_RE.sub(" ", text)
+    text = _UNIT_RE.sub(" ", _CYRILLIC_UNIT_RE.sub("", text))
     text = _REPEATED_COMMAS_RE.sub(",", _CONNECTIVES_RE.sub(", ", text))
     text = _LEADING_RE.sub("", text)
     text = text.lstrip(" ,;:").rstrip(" .,;:")

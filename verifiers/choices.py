@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 _CHOICE_RE = re.compile(
     # Each optional token carries the spaces after it, so no two ``\s*`` meet (linear on any spaces).
-    r"^\s*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)]\s*)?$",
+    r"^\s*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?(?:(?:option|choice|选项|选)\s*)?(?:[(\[]\s*)?([A-J])\s*(?:[)\]]\s*)?(?:\}\s*)?(?:[.:)．。]\s*)?$",
     re.IGNORECASE,
 )
 _TEXT_WRAPPER_RE = re.compile(r"\\(?:text|textbf|mathrm)\s*\{([^{}]{0,200})\}")
@@ -98,6 +98,60 @@ def labelled_option(text: str) -> LabelledOption | None:
     if not m:
         return None
     return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
+
+
+# One option of a list written out in the text (``A．70  B．80``, ``(C) 12``, ``D、$\\frac12$``): its letter
+# and its content, up to the next option, the line's end or 60 characters.
+_OPTION_MARK = r"(?:[(（][A-E][)）]|[A-E][.．、:：)）])"
+_LISTED_OPTION_RE = re.compile(
+    r"(?:^|(?<=[\s:：，,]))(?:[(（]([A-E])[)）]|([A-E])[.．、:：)）])[^\S\n]{0,3}([^\s][^\n]{0,59}?)[^\S\n]{0,3}"
+    rf"(?=[^\S\n]{{1,8}}{_OPTION_MARK}|\n|$)",
+    re.MULTILINE,
+)
+_MIN_LISTED_OPTIONS = 3
+
+
+def listed_option(text: str, letter: str) -> str | None:
+    """The content of option ``letter`` in the last list of options the text writes out (at least
+    A, B and C, each with its content), or None where the text lists no such options."""
+    contents: dict[str, str] = {}
+    for m in _LISTED_OPTION_RE.finditer(text):
+        contents[m.group(1) or m.group(2)] = m.group(3)
+    if len(contents) < _MIN_LISTED_OPTIONS or not {"A", "B", "C"} <= contents.keys():
+        return None
+    return contents.get(letter)
+
+
+# Two options offered as alternatives (A或C, "B or D", 可能是B，也可能是C): a hedge, no choice; not two
+# options ruled out together (A 或 C 都不满足, "B or D is wrong").
+_HEDGED_LETTERS_RE = re.compile(
+    r"(?<![a-zA-Z])[A-J][)\]）]?[^\S\n]{0,2}[,，、]?[^\S\n]{0,2}(?:或者?|(?i:or)(?![a-zA-Z])|也可能是?|还是)"
+    r"[^\S\n]{0,2}(?:选项?)?[^\S\n]{0,2}[(\[（]?[A-J](?![a-zA-Z])[)\]）]?"
+    r"(?![^\S\n]{0,2}(?:选项)?[^\S\n]{0,2}(?:都|均)?[^\S\n]{0,2}(?:不|错|排除|舍)|[^\S\n]{1,2}(?i:is|are)[^\S\n](?i:not|wrong|incorrect))"
+)
+
+
+# Several options chosen after the verb 选 (本题选 A、C); not after 不选, not the noun 选项 (选项A、C不正确),
+# not a list ruled out after it (选 A、C 都不对).
+_CHOSEN_LIST_RE = re.compile(
+    r"(?<!不)选(?:择)?[为是:：]?[^\S\n]{0,2}([A-J](?:[^\S\n]{0,2}[、,，和及与][^\S\n]{0,2}[A-J]){1,9})(?![a-zA-Z])"
+    r"(?![^\S\n]{0,2}(?:都|均|两项|项)?[^\S\n]{0,2}(?:不|错|排除|舍))"
+)
+_CHOSEN_LIST_CHARS = 300
+
+
+def chosen_letters(text: str) -> frozenset[str] | None:
+    """The options the last ``选 A、C`` of the text chooses, two or more, if no option is named after it."""
+    tail = text[-_CHOSEN_LIST_CHARS:]
+    last = max(_CHOSEN_LIST_RE.finditer(tail), key=lambda m: m.start(), default=None)
+    if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
+        return None
+    return frozenset(_OPTION_LETTER_RE.findall(last.group(1)))
+
+
+def hedged_letters(text: str) -> bool:
+    """Whether the text offers two options as alternatives (``A或C``, ``B or D``)."""
+    return _HEDGED_LETTERS_RE.search(text) is not None
 
 
 def letter_in_arithmetic(text: str) -> bool:

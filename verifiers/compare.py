@@ -200,8 +200,10 @@ class Comparer:
                 # x = 1+2 = 3 -> 3; an approximation after the value is not the answer: 2√2 ≈ 2.83 -> 2√2
                 last_equal = max((i for i, op in enumerate(ops) if op == "="), default=None)
                 if last_equal is not None:
-                    return operands[last_equal + 1]
-                return operands[1] if _is_name(operands[0]) else operands[0]
+                    value = operands[last_equal + 1]
+                else:
+                    value = operands[1] if _is_name(operands[0]) else operands[0]
+                return self.value_of(value) if isinstance(value, NamedSet) else value  # A = \emptyset
             case ListOf(items):
                 return ListOf(tuple(self.value_of(item) for item in items))
             case SetOf(items):
@@ -753,15 +755,18 @@ def _is_name(node: Node) -> bool:
             return _is_name(a) and _is_name(b)
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
+        case Union(parts) | Intersection(parts):  # A \cap B = \{2, 3\}: a set named by its sets
+            return all(isinstance(p, Sym) for p in parts)
     return False
 
 
 def _value_of_names(node: Node) -> Node | None:
     """The constant last side of an equation whose first side combines two or more names and no
     number (``a + b = 7``, ``x_1 + x_2 = -\\frac{b}{a} = \\frac72``, ``f(1) + f(2) = 9``), or is a known
-    function of names (``\\tan\\theta = \\frac34``): the value of the quantity asked for, read only
-    against a constant key (a key ``x + y = 10`` stays an equation). A side with a number in it
-    (``2x = 6``, ``x + 1 = 4``, ``\\sin 2x = 1``) is an equation to solve.
+    function of named quantities (``\\tan\\theta = \\frac34``, ``\\sin A = \\frac35``, ``\\tan 2\\alpha = 1``), or of a
+    chain that evaluates its first side (``a^2+b^2 = 25-12 = 13``): the value of the quantity asked for,
+    read only against a constant key (a key ``x + y = 10`` stays an equation). A side with a number
+    in it (``2x = 6``, ``x + 1 = 4``) is an equation to solve.
     """
     if not isinstance(node, Rel):
         return None
@@ -769,18 +774,41 @@ def _value_of_names(node: Node) -> Node | None:
     if any(op != "=" for op in node.ops) or not _is_constant(last) or _is_infinite(last):
         return None
     first = node.operands[0]
+    if any(_is_constant(side) for side in node.operands[1:-1]):
+        return last  # a^2+b^2 = (a+b)^2-2ab = 25-12 = 13: an expression evaluated step by step
     return last if _names_combined(first) >= 2 or _function_of_names(first) else None
 
 
 def _function_of_names(node: Node) -> bool:
-    """A known function of names (``\\tan\\theta``, ``\\cos A``, ``\\sin(\\alpha+\\beta)``): the quantity asked
-    for when a constant closes its equation (``\\tan\\theta = \\frac34`` against ``\\frac34``)."""
-    return (
-        isinstance(node, Func)
-        and node.name in KNOWN_FUNCTION_NAMES
-        and bool(node.args)
-        and all(_names_combined(arg) >= 1 for arg in node.args)
-    )
+    """A known function of quantities named by letters (``\\tan\\theta``, ``\\sin A``, ``\\tan 2\\alpha``,
+    ``\\cos(\\alpha+\\beta)``): a quantity asked for, like ``f(1)``, not an equation to solve."""
+    match node:
+        case Func(name, args) if name in KNOWN_FUNCTION_NAMES and args:
+            return all(_named_quantity(arg) for arg in args)
+    return False
+
+
+_UNKNOWNS = frozenset({"x", "y", "z"})
+
+
+def _named_quantity(node: Node) -> bool:
+    """Letters, their multiples, halves, sums and differences (``A``, ``2\\alpha``, ``\\alpha-\\beta``).
+    A multiple of an unknown (``\\sin 2x = 1``) is an equation to solve, not a quantity asked for."""
+    match node:
+        case Sym():
+            return True
+        case Mul(factors):
+            letters = [f for f in factors if isinstance(f, Sym)]
+            return (
+                bool(letters)
+                and all(isinstance(f, Sym | Num) for f in factors)
+                and not any(f.name in _UNKNOWNS for f in letters)
+            )
+        case Add(terms):
+            return all(_named_quantity(t) for t in terms)
+        case Neg(x) | Div(x, Num()):
+            return _named_quantity(x)
+    return False
 
 
 def _names_combined(node: Node) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
-from .choices import choice_letter, labelled_option
+from .choices import choice_letter, labelled_option, listed_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
-from .normalize import brace_pairs, repair_double_escapes
+from .normalize import brace_pairs, drop_thousands_separators, repair_double_escapes
 from .vocabulary import INTEGER_FUNCTIONS
 from .words import digits_and_fraction_words, number_word_at_end
 
@@ -36,13 +37,17 @@ _MARKER_RE = re.compile(
     r"|\banswer\b\s*(?=\$|\\\[|\\\()"
     r"|####\s*"
     r"|(?:最终)?答案\s*(?:应该是|应为|为|是|:|：)\s*(?:[:：]\s*)?|答\s*[:：]\s*"  # 答案是：12
-    r"|(?:所以|因此|综上所述|综上|故)\s*[,，:：]?\s*"
-    # Russian, French, German, Spanish, Japanese
+    r"|(?:所以|因此|综上所述|综上|故|∴)\s*[,，:：]?\s*"
+    # Russian, French, German, Spanish, Italian, Portuguese, Japanese, Korean, Vietnamese
     r"|(?:окончательный\s+)?ответ\s*(?:[:：—]|равен|равна|будет)\s*"
     r"|r[ée]ponse\s+(?:finale\s+)?est\s*:?\s*|r[ée]ponse\s*(?:finale\s*)?:\s*"
     r"|antwort\s+(?:ist|lautet)\s*:?\s*|antwort\s*:\s*"
     r"|respuesta\s+(?:final\s+)?es\s*:?\s*|respuesta\s*(?:final\s*)?:\s*"
-    r"|答え\s*(?:は|[:：])\s*",
+    r"|risposta\s+(?:finale\s+)?(?:è|e)\s*:?\s*|risposta\s*(?:finale\s*)?:\s*"
+    r"|resposta\s+(?:final\s+)?(?:é|e)\s*:?\s*|resposta\s*(?:final\s*)?:\s*"
+    r"|答え\s*(?:は|[:：])\s*"
+    r"|(?<![\uac00-\ud7a3])(?:정답|답)\s*(?:은|는|[:：])\s*"
+    r"|đáp\s+(?:án|số)\s*(?:là|[:：])?\s*",
     re.IGNORECASE,
 )
 _MATH_START_RE = re.compile(r"^\s*(?:\*\*\s*)?(\$\$|\$|\\\(|\\\[|\\boxed|\\fbox)")
@@ -55,7 +60,8 @@ _MATH_SEGMENT_RE = re.compile(
     r"|\\\(((?:[^\\]|\\(?![()]))+?)\\\)|\\\[((?:[^\\]|\\(?![\[\]]))+?)\\\]"
 )
 _SENTENCE_SCAN_RE = re.compile(r"(?<!\\)\$|\n|。|[.!?](?=\s|$)")
-_COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是")
+# 最小值 2 (a value after it) states the value as 为 does.
+_COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是|最[大小]值(?=\s{0,3}[-\d$\\])")
 _NUMBER_RE = re.compile(
     r"(?:上午|下午|晚上)?(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?[aApP]\.?\s?[mM]\b\.?)?"  # a clock time, whole
     r"|(?:凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s?(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})\s?[点时]"
@@ -115,7 +121,11 @@ _REFUSAL_RE = re.compile(
     r"|无法|不能确定|不确定",
     re.I,
 )
-_TRAILING_JUNK_RE = re.compile(r"(?<!\s)\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$", re.I)
+_TRAILING_JUNK_RE = re.compile(
+    r"(?<!\s)\s*(?:I hope it is correct\.?|希望.*|です|となります|になります|である)$"
+    r"|(?<=[\d%])\s?[\uac00-\ud7a3]{1,8}$",  # 18개입니다, 3/5 이다: a Korean counter and ending
+    re.I,
+)
 _LETTER_RE = re.compile(
     # Each optional token carries the spaces after it, and a line start reads no further than its
     # own line: no two ``\s*`` meet, so the scan is linear on any run of spaces or newlines.
@@ -370,6 +380,23 @@ def _box_name(text: str, box: Box) -> str | None:
     return m.group(1) if m else None
 
 
+def last_line_boxes(text: str) -> list[str]:
+    """The boxes of a solution's last line, each after a Chinese clause of its own (表面积是 \\boxed{94}
+    平方厘米，体积是 \\boxed{60} 立方厘米); none where a revision or a part label stands between them."""
+    line = text.strip()[-MAX_TEXT_CHARS:].rsplit("\n", 1)[-1]
+    boxes = find_boxes(line)
+    gaps = [line[a.end : b.start] for a, b in pairwise(boxes)]
+    if not gaps or any(
+        not _ZH_CLAUSE_GAP_RE.search(gap) or _REVISION_RE.search(gap) or _PART_GAP_RE.search(gap) for gap in gaps
+    ):
+        return []
+    return [box.content.strip() for box in boxes]
+
+
+# A clause break and a Chinese word between two boxes: 平方厘米，体积是.
+_ZH_CLAUSE_GAP_RE = re.compile(r"[，；,;][^\S\n]{0,2}[\u4e00-\u9fff]")
+
+
 def _math_at_start(rest: str) -> str | None:
     m = _MATH_START_RE.match(rest)
     if not m:
@@ -390,13 +417,17 @@ def _find_unescaped(text: str, needle: str, start: int) -> int:
     return i
 
 
+# An option's letter and its stop before its value (``B. 8``, ``C. $\\frac12$``): no sentence end.
+_OPTION_STOP_RE = re.compile(r"(?<![A-Za-z])[A-J]\.[^\S\n]{1,3}[-\d$\\]")
+
+
 def _first_sentence(rest: str) -> str:
     """Text up to the first sentence end that is outside ``$...$``."""
     inside = False
     for m in _SENTENCE_SCAN_RE.finditer(rest):
         if m.group(0) == "$":
             inside = not inside
-        elif not inside:
+        elif not inside and not (m.group(0) == "." and m.start() > 0 and _OPTION_STOP_RE.match(rest, m.start() - 1)):
             return rest[: m.start()]
     return rest
 
@@ -405,6 +436,9 @@ def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
     rest = _after_question_echo(rest)
     sentence = _without_closing_clause(_without_reason(re.sub(r"\\?\"\s*$", "", _first_sentence(rest))))
+    condition = _ZH_CONDITION_RE.match(sentence)
+    if condition is not None and re.search(r"\d", sentence[condition.end() :]):
+        sentence = sentence[condition.end() :]  # 当 x=1 时，f(x) 取得最小值 2: the value, not where
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
     named = _named_value(sentence)
@@ -427,6 +461,10 @@ def _after_marker(text: str, end: int) -> str | None:
     if math is not None:
         return math
     return _tighten(sentence)
+
+
+# An opening clause that says where a value is attained (当 x=1 时，..., 若 a=2 时，...).
+_ZH_CONDITION_RE = re.compile(r"\s{0,3}(?:当|若)[^，,。；\n]{1,60}?时\s?[，,]\s?")
 
 
 # A Chinese answer line that repeats the question before answering it (答：一共走了多少米？1200米。).
@@ -456,6 +494,9 @@ def _named_value(sentence: str) -> str | None:
         return None
     before = _MATH_SEGMENT_RE.sub(" ", sentence[: copulas[-1].start()])
     after = sentence[copulas[-1].end() :]
+    segments = _MATH_SEGMENT_RE.findall(after)
+    if len(segments) > 1 and _is_prose(before) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", after), False):
+        return after.strip()  # 的取值范围是 $k>1$ 或 $k<-1$: all the math, as joined
     math = _math_at_start(after) if _is_prose(before) else None
     if math is not None or not _MATH_START_RE.match(sentence) or re.search(r"\d", before):
         return math
@@ -496,7 +537,7 @@ def _tighten(answer: str) -> str | None:
     segments = _MATH_SEGMENT_RE.findall(answer)
     if segments:
         return next(s for s in segments[-1] if s)
-    numbers = _NUMBER_RE.findall(answer)
+    numbers = _NUMBER_RE.findall(drop_thousands_separators(answer))  # Ответ: 12 500 руб.
     if numbers:
         return numbers[-1].strip()
     return answer
@@ -548,7 +589,11 @@ def extract_answer(text: str, *, fallback: bool = True, value: bool = False) -> 
     option = labelled_option(answer) if value and answer is not None else None
     if option is not None:  # The answer is (C) 12: the value is 12
         return option.value
-    if value and answer is not None and start > 0 and choice_letter(answer):
+    letter = choice_letter(answer) if value and answer is not None else None
+    listed = listed_option(text, letter) if letter is not None else None
+    if listed is not None:  # A．70  B．80  C．90 ... 故选C: the option's content, 90
+        return listed
+    if value and answer is not None and start > 0 and letter:
         before = _CHOICE_VERB_RE.sub("", text[:start]).rstrip(" ,，;；:：")
         earlier, _ = _final_answer(before, fallback)
         if earlier is not None and not choice_letter(earlier):
@@ -610,7 +655,9 @@ def _condition_start(text: str, start: int) -> int:
 _NEGATED_START_RE = re.compile(
     r"\s{0,3}(?:(?:答案|the\sanswer\sis)\s{0,2})?(?:not\b|never\b|不是|并非|不对)", re.IGNORECASE
 )
-_CORRECTION_RE = re.compile(r"而是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE)
+_CORRECTION_RE = re.compile(
+    r"而是|[，,]\s{0,2}(?:应该|应|其实|实际上)?是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE
+)
 
 
 # The values of one variable joined by or/and at the very end: ``so x = 3 or x = -3.``

@@ -29,6 +29,7 @@ _UNICODE_MATH = {
     "∓": "\\mp ",
     "≈": "\\approx ",
     "∈": "\\in ",
+    "∠": "\\angle ",  # ∠A = 60°
     "⩽": "\\le ",
     "⩾": "\\ge ",
     "\u2009": " ",
@@ -49,6 +50,8 @@ _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE_MATH)))
 # A run of superscript characters is one exponent: 10⁻³ = 10^{-3}, x²³ = x^{23}.
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_RUN_RE = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]{1,40}")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SUBSCRIPT_RUN_RE = re.compile("[₀₁₂₃₄₅₆₇₈₉]{1,40}")  # x₁ = x_1, a₁₀ = a_{10}
 
 # LaTeX commands whose argument is plain content.
 _WRAPPERS = (
@@ -101,6 +104,7 @@ _OPS = [
 def unicode_to_ascii_math(text: str) -> str:
     """Full-width forms to ASCII (NFKC) and math symbols to their LaTeX commands."""
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group(0).translate(_SUPERSCRIPTS) + "}", text)
+    text = _SUBSCRIPT_RUN_RE.sub(lambda m: "_{" + m.group(0).translate(_SUBSCRIPTS) + "}", text)
     text = _UNICODE_RE.sub(lambda m: _UNICODE_MATH[m.group(0)], text)
     return unicodedata.normalize("NFKC", text).replace("\u2044", "/")  # NFKC writes ½ as 1⁄2
 
@@ -144,6 +148,15 @@ _THOUSANDS_RE = re.compile(
 )
 
 
+# European grouping: thousands apart by spaces and a decimal comma (``1 250,50`` = 1250.50). The comma
+# is followed by anything but exactly three digits, which would be one more group.
+_SPACED_DECIMAL_COMMA_RE = re.compile(
+    r"(?<![\d.,])(-?[1-9]\d{0,2}(?: \d{3}){1,5}),(?!\d{3}(?!\d))(\d{1,15})(?![\d,]| \d)"
+)
+# A decimal comma set in LaTeX braces (``12{,}5``); ``14{,}916`` is a thousands group, joined before.
+_BRACED_DECIMAL_COMMA_RE = re.compile(r"(?<=\d)\{,\}(?=\d)")
+
+
 def drop_thousands_separators(text: str) -> str:
     """``1,234,567`` / ``1 234`` / ``1\\,234`` / ``14{,}916`` -> ``1234567`` etc.
 
@@ -156,7 +169,8 @@ def drop_thousands_separators(text: str) -> str:
             return m.group(0)
         return m.group(1) + re.sub(r"\D", "", m.group(2))
 
-    return _THOUSANDS_RE.sub(join, text)
+    text = _SPACED_DECIMAL_COMMA_RE.sub(lambda m: m.group(1).replace(" ", "") + "." + m.group(2), text)
+    return _BRACED_DECIMAL_COMMA_RE.sub(",", _THOUSANDS_RE.sub(join, text))
 
 
 _DOUBLE_ESCAPED_RE = re.compile(r"\\\\(?:boxed|frac|sqrt|left|right|pi|text|cdot|times|dfrac)")

@@ -156,6 +156,8 @@ def replace_environments(text: str, replace: Callable[[str, str], str]) -> str:
     return "".join(out)
 
 
+# Environments whose rows are equations of a system or lines of a derivation, not matrix rows.
+_SYSTEM_ENVS = {"cases", "aligned", "gathered", "align", "gather"}
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix", "array", "smallmatrix", "Vmatrix"}
 _PRIMARY_CMDS = {
     "\\frac",
@@ -240,6 +242,9 @@ class Parser:
 
     # -- matrices --------------------------------------------------------------------------
     def _stash_matrix(self, env: str, body: str) -> str:
+        if env.rstrip("*") in _SYSTEM_ENVS:  # \begin{cases} x=2 \\ y=1 \end{cases}: the rows, listed
+            lines = (line.replace("&", " ").strip() for line in re.split(r"\\\\", body))
+            return " " + ", ".join(line for line in lines if line) + " "
         if env.rstrip("*") not in _MATRIX_ENVS:
             return body
         rows = []

@@ -50,18 +50,22 @@ _EN_RE = re.compile(
     + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)]|$)",  # $-3$: a closing dollar ends math
     re.IGNORECASE,
 )
-# A value offered after the answer as an alternative: "2 hours, or 120 minutes", "12, or 13", "12个，或13个".
+# "or" in the languages whose solutions the verifier reads (a whole word: not the o of "metro").
+_LETTER = "a-zA-Z\u00c0-\u024f\u0400-\u04ff"
+_OR_WORD = rf"(?:(?<![{_LETTER}])(?:or|ou|oder|oppure|o|или|hoặc)(?![{_LETTER}])|或者?|または|또는)"
+# A value offered after the answer as an alternative: "2 hours, or 120 minutes", "12, or 13", "12个，或13个",
+# "36 (или 34)".
 _OR_RE = re.compile(
-    r"([^。.\n=]{0,24}?)(?:,\s?or\s|[，,]\s?或者?\s?)"
+    rf"([^。.\n=]{{0,24}}?)(?:[,，]\s?{_OR_WORD}\s?|\s?[(（]\s?{_OR_WORD}\s?)"
     + _DOLLAR
     + r"\s?"
     + _NUMBER
-    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;]|\s{0,3}$)|$)",
+    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)）。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;）)]|\s{0,3}$)|$)",
     re.IGNORECASE,
 )
-# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果".
+# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果", "36 или 34".
 _OR_BEFORE_RE = re.compile(
-    r"(?<![\d.])-?\d{1,15}(?:\.\d{1,15})?(?:\s?[a-zA-Z'\u4e00-\u9fff]{1,15}){0,2}\s?,?\s?(?:or|或者?)\s?\$?$",
+    rf"(?<![\d.])-?\d{{1,15}}(?:\.\d{{1,15}})?(?:\s?[a-zA-Z'\u4e00-\u9fff]{{1,15}}){{0,2}}\s?,?\s?{_OR_WORD}\s?\$?$",
     re.IGNORECASE,
 )
 _OR_BEFORE_CHARS = 60
@@ -76,7 +80,13 @@ _SHARE_RE = re.compile(
 )
 _SHARE_CHARS = 40
 
-_PI_AS_DECIMAL = Num(Fraction(314, 100), 2)  # CMATH's keys compute with π = 3.14
+PI_AS_DECIMAL = Num(Fraction(314, 100), 2)
+# The value closing a sentence of prose, its unit after it (一共走了 $\frac{3}{4}$ 千米, 有12个).
+_CLOSING_VALUE_RE = re.compile(
+    r"(?:\$([^$\n]{1,80})\$|(?<![\d.])(-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?%?))"
+    r"[^\S\n]{0,2}(?:[\u4e00-\u9fff]{1,4}|[a-zA-Z]{1,12})?[^\S\n]{0,2}$"
+)
+_CLOSING_VALUE_CHARS = 120  # CMATH's keys compute with π = 3.14
 
 
 def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: Deadline) -> list[Parsed]:
@@ -91,6 +101,9 @@ def stated_equivalents(prediction: str, answer: str, parsed: Parsed, deadline: D
     if inside:
         first_text = answer[: inside.start()]
         first = parse_answer(first_text, deadline)
+        closing = _CLOSING_VALUE_RE.search(first_text[-_CLOSING_VALUE_CHARS:]) if first.node is None else None
+        if closing is not None:  # 小红家离学校 $\frac{3}{4}$ 千米，即 750 米: the value closing the prose
+            first = parse_answer(closing.group(1) or closing.group(2), deadline)
         stated = _Stated.of(inside, answer, 1, 2, 3)
         if _SHARE_RE.search(first_text[-_SHARE_CHARS:]):
             found.append(stated.parsed(deadline))  # 百分之六十的学生，即180人: 180
@@ -229,13 +242,22 @@ class _Stated:
             first_unit = _closing_unit(first_text)
             if first_unit is not None and self.unit is not None and first_unit != self.unit:
                 return False
-            with_pi = replaced(first, Const("pi"), _PI_AS_DECIMAL)
+            with_pi = replaced(first, Const("pi"), PI_AS_DECIMAL)
             values = (
                 [value] if with_pi == first else [value, _real_value(Comparer(deadline).value_of(with_pi), deadline)]
             )
             return any(v is not None and _approximates(v, number, decimals) for v in values)
+        if self.unit is None or percent:
+            return False
+        first_unit = _closing_unit(first_text)  # $\frac{3}{4}$ 千米，即 750 米: one value, converted
+        if (
+            first_unit is not None
+            and first_unit.dimension == self.unit.dimension
+            and value * first_unit.scale == number * self.unit.scale
+        ):
+            return True
         run = _closing_run(first_text)
-        if run is None or self.unit is None or percent:
+        if run is None:
             return False
         total, first_unit = run
         return (
@@ -338,6 +360,8 @@ def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | No
         return _DOLLARS, pos
     skip = _SKIP_RE.match(text, pos)
     start = skip.end() if skip else pos
+    if text.startswith("°", start):  # 60°: a degree sign is a unit word too
+        return unit("°"), start + 1
     if _CJK_RE.match(text, start):
         for size in range(_LONGEST_CJK_UNIT, 0, -1):
             piece = text[start : start + size]

@@ -6,14 +6,32 @@ import re
 import time
 from fractions import Fraction
 
-from .answers import NEGATION_RE, TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
-from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic, letters_stated_correct
+from .answers import (
+    NEGATION_RE,
+    TOO_LONG,
+    Parsed,
+    is_text_answer,
+    parse_answer,
+    part_texts,
+    simplify_text,
+    solution_verdict,
+)
+from .choices import (
+    choice_letter,
+    choice_letters,
+    chosen_letters,
+    hedged_letters,
+    labelled_option,
+    letter_in_arithmetic,
+    letters_stated_correct,
+)
 from .compare import Comparer, Outcome
-from .extract import cut_off_in_thinking, extract_answer, extract_choice
+from .evaluate import NotExact, NotNumeric, exact_value
+from .extract import cut_off_in_thinking, extract_answer, extract_choice, last_line_boxes
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
-from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
+from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
 from .normalize import clean_latex
-from .restated import in_degrees, in_other_units, offered_instead, restates_inside, stated_equivalents
+from .restated import PI_AS_DECIMAL, in_degrees, in_other_units, offered_instead, restates_inside, stated_equivalents
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -98,9 +116,22 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             f"the predicted answer could not be parsed ({pred_parsed.error})",
         )
     degrees = (in_degrees(prediction, pred_text), in_degrees(gold, gold_text))  # \boxed{120} degrees
-    outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees)
+    european = _EUROPEAN_RE.search(prediction) is not None
+    outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
         return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
+    listed = None if outcome.correct else _boxes_for_listed_key(prediction, gold_parsed, deadline)
+    if listed is not None:
+        return listed
+    if not outcome.correct and isinstance(gold_parsed.node, ClockTime):
+        clock = _zh_clock_time(pred_text)
+        if clock is not None:  # 火车在12时15分到达 against the clock key 12:15
+            second = _compare_readings(parse_answer(clock, deadline), gold_parsed, deadline)
+            return Verdict(second.correct, second.method, pred_text, (clock, gold_parsed.text), second.reason)
+    approximated = _APPROXIMATED_RE.search(prediction[-_APPROXIMATED_CHARS:]) is not None  # ...，约 28.26
+    if not (outcome.correct or approximated) and _with_pi_as_314(pred_parsed.node, gold_parsed.node, deadline):
+        reason = "equal with π = 3.14, as the key computes"  # 25π against the CMATH key 78.5
+        return Verdict(True, "exact", pred_text, (pred_parsed.text, gold_parsed.text), reason)
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -110,8 +141,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
-# A number, a few words and 或 (12个苹果或13个苹果): an alternative offered, a hedge.
-_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}或")
+# A number, a few words and 或 (12个苹果或13个苹果; 可能是12个，也可能是15个): an alternative offered, a hedge.
+_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}(?:或|也可能|也许)")
 
 
 def _is_number(node: Node | None) -> bool:
@@ -154,6 +185,9 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
 
+_LAST_LINE_CHARS = 300
+
+
 def _committed_letters(prediction: str) -> frozenset[str] | None:
     """The options a solution chooses; none when its final answer has arithmetic around a letter.
 
@@ -164,6 +198,9 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
     if single is not None:
         return frozenset(single)
     final = extract_answer(prediction)
+    last_line = prediction.strip()[-_LAST_LINE_CHARS:].rsplit("\n", 1)[-1]
+    if hedged_letters(last_line) or (final is not None and hedged_letters(final)):  # 答案是A或C: a hedge
+        return None
     if final is not None:
         letters = choice_letters(final)
         if letters is not None and len(letters) > 1:
@@ -173,7 +210,7 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
             return frozenset(option.letter)
         if letters is None and letter_in_arithmetic(final):
             return None
-    stated = letters_stated_correct(prediction)  # 选项A、B、D正确; options A and C are correct
+    stated = letters_stated_correct(prediction) or chosen_letters(prediction)  # 选项A、B、D正确; 本题选 A、C
     if stated is not None:
         return stated
     letter = extract_choice(prediction)
@@ -204,10 +241,99 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     parsed = parse_answer(pred_text, deadline)
     if parsed.node is not None:
         return parsed
-    numbers = re.findall(r"(?<![a-zA-Z\d])-?\d+(?:[.,]\d+)*(?:/\d+)?%?(?![a-zA-Z])", parsed.text)
-    if numbers and parsed.error == "answer is prose" and not _ALTERNATIVE_RE.search(pred_text):
-        return parse_answer(numbers[-1], deadline)
-    return parsed
+    if parsed.error != "answer is prose" or _ALTERNATIVE_RE.search(pred_text):
+        return parsed
+    values = [_last_prose_number(part, deadline) for part in part_texts(pred_text)]
+    if values and None not in values:  # (1) 买10本需要30元；(2) 买15本需要45元: each part's value
+        return parse_answer("; ".join(f"({i}) {value}" for i, value in enumerate(values, 1)), deadline)
+    number = _last_prose_number(pred_text, deadline)
+    return parse_answer(number, deadline) if number is not None else parsed
+
+
+def _last_prose_number(text: str, deadline: Deadline) -> str | None:
+    """An answer's value: the answer itself where it parses, else the last number of its prose."""
+    parsed = parse_answer(text, deadline)
+    if parsed.node is not None:
+        return parsed.text
+    numbers = _PROSE_NUMBER_RE.findall(parsed.text) if parsed.error == "answer is prose" else []
+    return numbers[-1] if numbers else None
+
+
+# A number in prose, with the power of ten a scale word became (12万 = 12\times 10^{4}); not the
+# exponent of such a power on its own.
+_PROSE_NUMBER_RE = re.compile(
+    r"(?<![a-zA-Z\d])(?<!\^\{)-?\d+(?:[.,]\d+)*(?:/\d+)?(?:\\times 10\^\{\d{1,2}\})?%?(?![a-zA-Z])"
+)
+
+
+# A word of a language that writes a decimal comma and may group thousands by dots (Ответ, Antwort,
+# respuesta, risposta, resposta, đáp án, donc, quindi, portanto).
+_EUROPEAN_RE = re.compile(
+    r"(?<![a-zA-Z\u00c0-\u024f])(?:ответ|итак|r[ée]ponse|donc|antwort|lautet|ergebnis|respuesta|entonces|risposta"
+    r"|quindi|resposta|portanto|đáp|vậy)(?![a-zA-Z\u00c0-\u024f])",
+    re.IGNORECASE,
+)
+_DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}(?:,\d{1,15})?")
+
+
+def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
+    """A key that lists values against the boxes of the last line, one for each (表面积是
+    \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60): a right verdict, else None."""
+    if not isinstance(gold.node, ListOf):
+        return None
+    boxes = last_line_boxes(prediction)
+    if len(boxes) < 2 or len(boxes) != len(gold.node.items):
+        return None
+    listed = _parse_prediction(", ".join(boxes), deadline)
+    if listed.node is None:
+        return None
+    outcome = _compare_readings(listed, gold, deadline)
+    return (
+        Verdict(True, outcome.method, ", ".join(boxes), (listed.text, gold.text), outcome.reason)
+        if outcome.correct
+        else None
+    )
+
+
+# A time of day in Chinese hours and minutes (12时15分; not 2小时15分 or 15分钟, durations).
+_ZH_HOURS_MINUTES_RE = re.compile(r"(?<![小\d])(\d{1,2})\s?时\s?(\d{1,2})\s?分(?!钟)")
+
+
+def _zh_clock_time(answer: str) -> str | None:
+    """``HH:MM`` of the one time of day an answer writes as 12时15分, if it writes one."""
+    found = _ZH_HOURS_MINUTES_RE.findall(answer)
+    if len(found) != 1 or int(found[0][0]) > 23 or int(found[0][1]) > 59:
+        return None
+    return f"{int(found[0][0]):02d}:{int(found[0][1]):02d}"
+
+
+# An approximation the solution states itself is judged as stated (restated.py), not recomputed.
+_APPROXIMATED_RE = re.compile(r"约|≈|\\approx|approximately")
+_APPROXIMATED_CHARS = 200
+_PI = Const("pi")
+
+
+def _with_pi_as_314(pred: Node | None, gold: Node | None, deadline: Deadline) -> bool:
+    """Whether a multiple of π (``25\\pi``) is a decimal key (78.5) computed with π = 3.14, exactly."""
+    if not isinstance(gold, Num) or gold.decimals is None or pred is None:
+        return False
+    with_314 = replaced(pred, _PI, PI_AS_DECIMAL)
+    if with_314 == pred:
+        return False
+    try:
+        return exact_value(with_314, deadline) == gold.value
+    except (NotExact, NotNumeric):
+        return False
+
+
+def _fraction(node: Node | None, deadline: Deadline) -> bool:
+    """Whether ``node`` is a number that is no integer (``3/4``, ``\\frac{1}{4}``)."""
+    if node is None:
+        return False
+    try:
+        return exact_value(node, deadline).denominator != 1
+    except (NotExact, NotNumeric):
+        return False
 
 
 _DEGREES = "\\circ"
@@ -229,11 +355,16 @@ def _labelled_parts(pred: Parsed, gold: Parsed) -> bool:
 
 
 def _compare_readings(
-    pred: Parsed, gold: Parsed, deadline: Deadline, degrees: tuple[bool, bool] = (False, False)
+    pred: Parsed,
+    gold: Parsed,
+    deadline: Deadline,
+    degrees: tuple[bool, bool] = (False, False),
+    european: bool = False,
 ) -> Outcome:
     """Compare, also trying the decimal-comma reading (``2,74`` = 2.74) of a bare number, and an
     angle in radians against one in degrees (``\\frac{\\pi}{4}`` = ``45^\\circ``; ``degrees``: whether
-    a degree word after the prediction or the key makes it one)."""
+    a degree word after the prediction or the key makes it one). In a solution written in a
+    language that writes numbers so (``european``), ``0,75`` is also 3/4 and ``1.250,5`` is 1250.5."""
     pred_node, gold_node = pred.node, gold.node
     assert pred_node is not None and gold_node is not None  # _judge returns earlier for unparsed answers
     if _labelled_parts(pred, gold) and isinstance(pred_node, ListOf) and isinstance(gold_node, ListOf):
@@ -244,13 +375,26 @@ def _compare_readings(
     for radians, other, worded in ((pred, gold, degrees[1]), (gold, pred, degrees[0])):
         if _in_radians(radians.text) and (worded or _DEGREES in other.text):
             assert radians.node is not None
-            as_degrees = Div(Mul((radians.node, Num(Fraction(180)))), Const("pi"))
+            angle = radians.node
+            if isinstance(angle, Rel) and angle.ops == ("=",) and isinstance(angle.operands[0], Sym):
+                # A = \frac{\pi}{3}: the named angle's value
+                angle = angle.operands[-1]
+            as_degrees = Div(Mul((angle, Num(Fraction(180)))), Const("pi"))
             p_node, g_node = (as_degrees, gold_node) if radians is pred else (pred_node, as_degrees)
             second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)
             if second.correct:
                 return Outcome(True, second.method, second.reason + " (radians as degrees)")
+    if european and _DOT_THOUSANDS_RE.fullmatch(pred.text):  # 1.250 = 1250, 1.250,5 = 1250.5
+        grouped = Num(Fraction(pred.text.replace(".", "").replace(",", ".")))
+        second = Comparer(deadline).answers(grouped, gold_node, pred.percent, gold.percent)
+        if second.correct:
+            return Outcome(True, second.method, second.reason + " (thousands apart by dots)")
     for a, b in ((pred, gold), (gold, pred)):
-        if _DECIMAL_COMMA_RE.match(a.text) and "." in b.text and "," not in b.text:
+        if (
+            _DECIMAL_COMMA_RE.match(a.text)
+            and "," not in b.text
+            and ("." in b.text or (european and _fraction(b.node, deadline)))
+        ):
             alt = Num(Fraction(a.text.replace(",", ".")))
             p_node, g_node = (alt, gold_node) if a is pred else (pred_node, alt)
             second = Comparer(deadline).answers(p_node, g_node, pred.percent, gold.percent)

@@ -188,7 +188,7 @@ MEASURES: dict[str, dict[str, int | str]] = {
     "dollars": {"dollar": 1, "cent": "1/100"},
     "yuan": {"元": 1, "角": "1/10"},
     "count": {"dozen": 12, "打": 12, "个": 1},
-    "angle": dict.fromkeys(["degree", "deg", "度"], 1),
+    "angle": dict.fromkeys(["degree", "deg", "度", "°"], 1),
 }
 # English plurals that are not the singular and -s or -es.
 MEASURE_PLURALS = {"feet": "foot"}
