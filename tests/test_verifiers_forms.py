@@ -857,6 +857,9 @@ CHINESE_DURATIONS_AND_CLOCKS = [
     case("下午3点一刻", "15:15", True, "zh-clock-afternoon-quarter"),
     case("答：现在是8时15分。", "8:15", True, "zh-clock-shi-fen"),
     case("他得了3点", "3", True, "zh-points-no-clock"),
+    case("答：火车在12时15分到达，比计划晚了5分钟。", "12:15", True, "zh-clock-among-numbers"),
+    case("答：火车在下午3点半到达，比计划晚了5分钟。", "15:30", True, "zh-clock-afternoon-among-numbers"),
+    case("答：火车在下午3点半到达，比计划晚了5分钟。", "15:35", False, "zh-clock-among-numbers-other"),
 ]
 
 OTHER_UNITS = [

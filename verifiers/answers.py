@@ -162,6 +162,11 @@ def _zh_clock(m: re.Match) -> str:
     return f" {hours:02d}:{minutes:02d} "
 
 
+def zh_clock_times(text: str) -> list[str]:
+    """The clock times a Chinese answer writes (下午3点半, 12时15分), each as ``H:MM`` or ``HH:MM``."""
+    return [clock.strip() for m in _ZH_CLOCK_RE.finditer(text) if (clock := _zh_clock(m)) != m.group(0)]
+
+
 def _to_24_hours(m: re.Match) -> str:
     """``3:05 PM`` -> ``15:05``, ``12:00 am`` -> ``00:00`` (two-digit hours: an exact 24-hour time)."""
     if m.group(1):

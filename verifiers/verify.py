@@ -15,6 +15,7 @@ from .answers import (
     part_texts,
     simplify_text,
     solution_verdict,
+    zh_clock_times,
 )
 from .choices import (
     choice_letter,
@@ -296,15 +297,10 @@ def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> 
 
 
 # A time of day in Chinese hours and minutes (12时15分; not 2小时15分 or 15分钟, durations).
-_ZH_HOURS_MINUTES_RE = re.compile(r"(?<![小\d])(\d{1,2})\s?时\s?(\d{1,2})\s?分(?!钟)")
-
-
 def _zh_clock_time(answer: str) -> str | None:
-    """``HH:MM`` of the one time of day an answer writes as 12时15分, if it writes one."""
-    found = _ZH_HOURS_MINUTES_RE.findall(answer)
-    if len(found) != 1 or int(found[0][0]) > 23 or int(found[0][1]) > 59:
-        return None
-    return f"{int(found[0][0]):02d}:{int(found[0][1]):02d}"
+    """The one time of day an answer writes among its other numbers (12时15分到达，晚了5分钟), if one."""
+    times = zh_clock_times(answer)
+    return times[0] if len(times) == 1 else None
 
 
 # An approximation the solution states itself is judged as stated (restated.py), not recomputed.
