@@ -48,8 +48,13 @@ _STATED_CORRECT_CHARS = 300
 
 def letters_stated_correct(text: str) -> frozenset[str] | None:
     """The options the last sentence about options says are right, if no option is named after it."""
-    tail = text[-_STATED_CORRECT_CHARS:]
-    last = max(_STATED_CORRECT_RE.finditer(tail), key=lambda m: m.start(), default=None)
+    return _last_letters(text[-_STATED_CORRECT_CHARS:], _STATED_CORRECT_RE)
+
+
+def _last_letters(tail: str, pattern: re.Pattern) -> frozenset[str] | None:
+    """The letters of ``pattern``'s last match in ``tail`` (its first group that matched), if no
+    option letter follows it."""
+    last = max(pattern.finditer(tail), key=lambda m: m.start(), default=None)
     if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
         return None
     return frozenset(_OPTION_LETTER_RE.findall(next(g for g in last.groups() if g)))
@@ -142,11 +147,7 @@ _CHOSEN_LIST_CHARS = 300
 
 def chosen_letters(text: str) -> frozenset[str] | None:
     """The options the last ``选 A、C`` of the text chooses, two or more, if no option is named after it."""
-    tail = text[-_CHOSEN_LIST_CHARS:]
-    last = max(_CHOSEN_LIST_RE.finditer(tail), key=lambda m: m.start(), default=None)
-    if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
-        return None
-    return frozenset(_OPTION_LETTER_RE.findall(last.group(1)))
+    return _last_letters(text[-_CHOSEN_LIST_CHARS:], _CHOSEN_LIST_RE)
 
 
 def hedged_letters(text: str) -> bool:
