@@ -215,6 +215,11 @@ def _hours(m: re.Match) -> str:
 _ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?[\u4e00-\u9fff]{1,4}")
 
 
+# A Chinese unit in brackets after a value, as textbooks write it: 18（个）, 6×3=18(平方米); never a
+# remark that rules the value out (x=-1（舍去）, （不合题意）).
+_ZH_UNIT_IN_PARENS_RE = re.compile(r"(?<=[\d}%])\s?[（(]\s?(?:(?![舍弃不])[\u4e00-\u9fff]){1,4}\s?[）)]")
+
+
 # Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
 # product; 又 joins a mixed number (4又5/11) and is the one exception.
 _NUMBERS_IN_ZH_PROSE_RE = re.compile(r"\d\s?([\u4e00-\u9fff]+)\s?-?\d")
@@ -357,6 +362,7 @@ def prepare(text: str) -> Prepared:
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
+        text = _ZH_UNIT_IN_PARENS_RE.sub(" ", text)  # 18（个）: the unit, not a product with (个)
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
         text = replace_chinese_numbers(_ZH_CONNECTIVE_RE.sub(", ", text))
         text = _ZH_AND_A_HALF_RE.sub(r"\1.5\2", _ZH_TENTHS_RE.sub(_tenths_as_percent, text))
