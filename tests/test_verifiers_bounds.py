@@ -365,6 +365,8 @@ PATTERN_FAMILIES = [
     ("next turn, role names", lambda: extract._before_next_turn(_fill("1", ".user ", "x"))),
     ("unfinished tail, sentence ends", lambda: extract._UNFINISHED_TAIL_RE.search(_fill("", "Mr. a ", "x"))),
     ("unfinished tail, words", lambda: extract._cut_off_mid_step(_fill("1. ", "then the "))),
+    ("ruled-out values, remarks", lambda: answers.without_ruled_out(_fill("x=1", " 或 x=2（舍去）"))),
+    ("ruled-out values, separators", lambda: answers.without_ruled_out(_fill("", ", ", "x=2（舍去）"))),
     ("money before a blank line", lambda: extract_answer(_fill("Answer: $1", "\n\n$"))),
     ("sentence scan, blank lines", lambda: extract._first_sentence(_fill("$", "\n \n"))),
     ("chinese unit in brackets, digits", lambda: answers._ZH_UNIT_IN_PARENS_RE.sub("", _fill("", "1（个"))),

@@ -1026,6 +1026,23 @@ WEAK_MODEL_OUTPUTS = [
 ]
 
 
+# A value a bracketed remark after it rules out (舍去, 不合题意, rejected, extraneous) is no part of
+# the answer; a remark that names the value it rules out, rounding (舍入) and 不合格 rule out nothing.
+REJECTED_VALUES = [
+    case("所以 x=3 或 x=-1（不合题意，舍去）。", "3", True, "zh-rejected-root-after"),
+    case("所以 x=3 或 x=-1（不合题意，舍去）。", "-1, 3", False, "zh-rejected-root-not-listed"),
+    case("x=-1（舍去），x=3", "3", True, "zh-rejected-root-first"),
+    case("所以 x=3 或 x=-1（舍）。", "3", True, "zh-rejected-short"),
+    case("所以 x=3（x=-1舍去）", "3", True, "zh-remark-naming-the-value"),
+    case("x=-1（舍去）", "-1", False, "zh-rejected-alone"),
+    case("So x = 3 or x = -1 (rejected since x > 0).", "3", True, "rejected-with-reason"),
+    case("So $x = 3$ or $x = -1$ (rejected).", "3, -1", False, "rejected-not-listed"),
+    case("x = 4 or x = -2 (extraneous)", "4", True, "extraneous"),
+    case("答：合格率是95%（不合格率5%）。", "95%", True, "zh-unqualified-is-no-rejection"),
+    case("面积约为 28.26（舍入后）", "28.26", True, "zh-rounding-is-no-rejection"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -1062,7 +1079,8 @@ WEAK_MODEL_OUTPUTS = [
     + REASONS_AFTER_THE_ANSWER
     + OTHER_UNITS
     + THINKING_AND_CHAT
-    + WEAK_MODEL_OUTPUTS,
+    + WEAK_MODEL_OUTPUTS
+    + REJECTED_VALUES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
+from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES, without_ruled_out
 from .choices import choice_letter, labelled_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, repair_double_escapes
@@ -195,6 +195,7 @@ def _prepare(text: str) -> str:
             text = after
     text = _before_end_token(text)
     text = _before_closing_check(_before_next_exercise(_before_next_turn(_before_loop_cut_off(_before_courtesy(text)))))
+    text = without_ruled_out(text)  # x=3 或 x=-1（舍去）: the rejected root is no part of the answer
     text = _DOLLAR_AS_MATH_RE.sub(r"\\$", text)
     text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
     text = digits_and_fraction_words(text)  # 2 and a half = 2 1/2
