@@ -380,6 +380,22 @@ PATTERN_FAMILIES = [
     ("chosen options, lists", lambda: choices.chosen_letters(_fill("选", "A、"))),
     ("hedged letters, ruled out", lambda: choices.hedged_letters(_fill("", "A或C ", "都"))),
     ("prose numbers with a scale, digits", lambda: verifiers_verify._PROSE_NUMBER_RE.findall(_fill("", "1.1"))),
+    ("end tokens, struck spans", lambda: extract._before_end_token(_fill("<s>", "</s>"))),
+    ("end tokens, leading", lambda: extract._before_end_token(_fill("", "</s> ", "1"))),
+    ("loop cut off, repeated lines", lambda: extract._before_loop_cut_off(_fill("", "#### 26\n", "#### 2"))),
+    ("loop cut off, one long line", lambda: extract._LOOP_PIECE_RE.findall(_fill("", "a"))),
+    ("next exercise, numbered parts", lambda: extract._before_next_exercise(_fill("So 1 = 1.", "\nQuestion 2:", "1"))),
+    ("next exercise, headings", lambda: extract._NEXT_EXERCISE_RE.findall(_fill("", "\n### Question  ", "x"))),
+    ("next exercise, worked steps", lambda: extract._WORKED_RE.search(_fill("", "1 = ", "x"))),
+    ("next turn, headers", lambda: extract._before_next_turn(_fill("1", "\n### ", "Instruction"))),
+    ("next turn, role names", lambda: extract._before_next_turn(_fill("1", ".user ", "x"))),
+    ("unfinished tail, sentence ends", lambda: extract._UNFINISHED_TAIL_RE.search(_fill("", "Mr. a ", "x"))),
+    ("unfinished tail, words", lambda: extract._cut_off_mid_step(_fill("1. ", "then the "))),
+    ("ruled-out values, remarks", lambda: answers.without_ruled_out(_fill("x=1", " 或 x=2（舍去）"))),
+    ("ruled-out values, separators", lambda: answers.without_ruled_out(_fill("", ", ", "x=2（舍去）"))),
+    ("money before a blank line", lambda: extract_answer(_fill("Answer: $1", "\n\n$"))),
+    ("sentence scan, blank lines", lambda: extract._first_sentence(_fill("$", "\n \n"))),
+    ("chinese unit in brackets, digits", lambda: answers._ZH_UNIT_IN_PARENS_RE.sub("", _fill("", "1（个"))),
 ]
 
 

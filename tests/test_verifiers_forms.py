@@ -1064,6 +1064,120 @@ CHINESE_SOLUTION_FORMS = [
     case("A 或 C 都不满足，所以选 B。", "B", True, "options-ruled-out-with-huo"),
 ]
 
+# Outputs of small models (blind round "weak"): special tokens that end the turn, a turn or a new
+# exercise the model goes on to write, repetition loops cut off by the length limit, money after a
+# marker, Chinese units in brackets.
+WEAK_MODEL_OUTPUTS = [
+    # the turn ends at its special token; what follows is never this reply's
+    case("3 x 6 = 18. The answer is 18.</s>", "18", True, "eos-after-answer"),
+    case("18.</s>", "18", True, "bare-eos"),
+    case("<s> The answer is 18.</s>", "18", True, "bos-and-eos"),
+    case("The total is <s>16</s> 18.", "18", True, "struck-through-is-no-end"),
+    case("So it is 18.<|end|>\n<|user|>\nNext?", "18", True, "phi3-end"),
+    case(
+        "So it is 18.<end_of_turn>\n<start_of_turn>user\nQ<end_of_turn>\n<start_of_turn>model\n4", "18", True, "gemma"
+    ),
+    case(
+        "The answer is 18<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nThe answer is 20.",
+        "20",
+        False,
+        "llama-next-header",
+    ),
+    case("The answer is 16.<end_of_turn>\n<start_of_turn>model\nThe answer is 18", "18", False, "gemma-key-after-end"),
+    # a conversation turn the model writes itself: cut, answered before it or not
+    case("The answer is 24.\n\nHuman: And 10 boxes?\n\nAssistant: 10 x 4 = $40.", "24", True, "human-turn"),
+    case("So it is 6 * 3 = 18.\n\n### Instruction:\nWhat is 5+5?\n\n### Response:\n10", "18", True, "instruction-turn"),
+    case(
+        "The train goes 60 mph for 3 hours.\n\n### Instruction:\nA car: 90 * 2?\n\n### Response:\n180",
+        "180",
+        False,
+        "instruction-turn-key-after",
+    ),
+    case("The answer is 18.\n\nUSER: thanks\nASSISTANT: 30", "30", False, "user-turn"),
+    # role names left when a chat template's special tokens were decoded away
+    case("3 x 6 = 18. The answer is 18.assistant\n\nSorry, the answer is 20.", "18", True, "glued-assistant"),
+    case("3 x 6 = 20. The answer is 20.assistant\n\nThe answer is 18.", "18", False, "glued-assistant-key-after"),
+    case("So the answer is 30.\nuser\nA box has 5 rows of 7?\nassistant\nThe answer is 35.", "35", False, "role-lines"),
+    case("The answer is 18.\n\n用户：再来一题\n助手：答案是20。", "18", True, "zh-user-turn"),
+    case("The user asked how many apples.\nThe answer is 18.", "18", True, "user-as-a-word"),
+    # a new exercise: numbered, Chinese headings, after a bare value or a worked step
+    case("The answer is 7.\n\nQuestion 2: How many more? The answer is 12.", "7", True, "numbered-next-question"),
+    case("The answer is 7.\n\n## Problem 3\nFind x. The answer is 12.", "7", True, "heading-next-problem"),
+    case("还剩7元。\n答：还剩7元。\n\n题目2：小刚还剩多少元？\n答：还剩12元。", "7", True, "zh-numbered-next-exercise"),
+    case("答：一共有18个。\n\n第2题：一共有几个？\n答：一共有8个。", "18", True, "zh-nth-exercise"),
+    case("答：一共有18个。\n\n【题目】一共有几个？\n答：一共有8个。", "18", True, "zh-bracketed-exercise"),
+    case("答：一共有18个。\n\n下一题：一共有几个？\n答：一共有8个。", "18", True, "zh-next-one"),
+    case("The answer is 18.\n\nFollow-up question: and with 4 boxes? Then the answer is 24.", "18", True, "follow-up"),
+    case("18\n\nQuestion: Lisa has 5 apples and buys 7. How many?\nAnswer: 12", "18", True, "bare-value-then-exercise"),
+    case("18\n\nQuestion: Lisa has 5 apples and buys 7. How many?\nAnswer: 12", "12", False, "bare-value-exercise-key"),
+    case(
+        "She has 20 - 4 = 16 left.\n\nQuestion: Lily had 20 and ate 2. How many are left?\n#### 18",
+        "18",
+        False,
+        "worked-then-exercise",
+    ),
+    case(
+        "Question 1: How many? So 3 + 4 = 7.\nQuestion 2: How many more? The answer is 12.",
+        "12",
+        True,
+        "own-numbered-parts-kept",
+    ),
+    # a repetition loop cut off by the length limit: its unfinished last copy is no answer
+    case("So 26 cm.\n#### 26\n#### 26\n#### 26\n#### 2", "26", True, "loop-cut-off-line"),
+    case("The answer is 35. The answer is 35. The answer is 3", "35", True, "loop-cut-off-sentence"),
+    case("答：还剩12个。答：还剩12个。答：还剩1", "12", True, "zh-loop-cut-off"),
+    case(
+        "因此，答案是 $\\boxed{56}$。\n\n因此，答案是 $\\boxed{56}$。\n\n因此，答案是 $\\boxed{56",
+        "56",
+        True,
+        "box-loop-cut-off",
+    ),
+    case("#### 26\n#### 26\n#### 2", "2", False, "loop-cut-off-is-no-answer"),
+    case("The answer is 18.\nSo 3 x 6 = 18.\n" * 3 + "The answer is 1", "18", True, "loop-of-two-lines-cut-off"),
+    case("答：小明有18个。\n解析：3×6=18。\n" * 3 + "答：小明有1", "18", True, "zh-loop-of-two-lines-cut-off"),
+    case("The answer is 18.\nSo 3 x 6 = 18.\nThe answer is 1", "18", False, "no-cycle-is-no-loop"),
+    case("The answer is 5.\nThe answer is 5.\nThe answer is 50.", "5", False, "loop-ending-on-another-value"),
+    case("The answer is 35.\nThe answer is 3", "35", False, "one-copy-is-no-loop"),
+    # cut off inside a new step with no answer declared: the last number is a step's
+    case("So she has 72 - 24 = 48 left. Then she gives some to her", "48", False, "cut-off-new-step"),
+    case("3 x 6 = 18 apples. Next, we find how many are left after she eats", "18", False, "cut-off-step-opener"),
+    case("解：3×6=18（个），18-4=14（个），再把剩下的苹果平均分给", "14", False, "zh-cut-off-new-step"),
+    case("So Mr. Smith pays $18.\nThat is how much he pays", "18", True, "closing-remark-unpunctuated"),
+    case("She has 18 apples.\nThat is the final result", "18", True, "closing-remark-about-the-result"),
+    case("3×6=18（个），这就是苹果的总数", "18", True, "zh-closing-remark-unpunctuated"),
+    case("So there are 3 x 6 = 18 apples in all", "18", True, "unpunctuated-last-sentence-with-value"),
+    # money after a marker: a dollar sign before a blank line opens no math
+    case(
+        "Answer: $18\n\nExplanation: $4 each is $8, and $10. $8 + $10 = $18.",
+        "18",
+        True,
+        "dollar-answer-then-explanation",
+    ),
+    case("Answer: $16\n\nExplanation: $4 each is $8, and $10. $8 + $10 = $18.", "18", False, "dollar-answer-wrong"),
+    # a Chinese unit in brackets after the value, never a remark ruling it out
+    case("15+3=18（个）", "18", True, "zh-unit-in-brackets"),
+    case("6×3=18(平方米)", "18", True, "zh-unit-in-ascii-brackets"),
+    case("15+3=18（个）", "19", False, "zh-unit-in-brackets-other-value"),
+    case("x=-1（舍去），x=3", "-1, 3", False, "zh-rejected-root-stays"),
+]
+
+
+# A value a bracketed remark after it rules out (舍去, 不合题意, rejected, extraneous) is no part of
+# the answer; a remark that names the value it rules out, rounding (舍入) and 不合格 rule out nothing.
+REJECTED_VALUES = [
+    case("所以 x=3 或 x=-1（不合题意，舍去）。", "3", True, "zh-rejected-root-after"),
+    case("所以 x=3 或 x=-1（不合题意，舍去）。", "-1, 3", False, "zh-rejected-root-not-listed"),
+    case("x=-1（舍去），x=3", "3", True, "zh-rejected-root-first"),
+    case("所以 x=3 或 x=-1（舍）。", "3", True, "zh-rejected-short"),
+    case("所以 x=3（x=-1舍去）", "3", True, "zh-remark-naming-the-value"),
+    case("x=-1（舍去）", "-1", False, "zh-rejected-alone"),
+    case("So x = 3 or x = -1 (rejected since x > 0).", "3", True, "rejected-with-reason"),
+    case("So $x = 3$ or $x = -1$ (rejected).", "3, -1", False, "rejected-not-listed"),
+    case("x = 4 or x = -2 (extraneous)", "4", True, "extraneous"),
+    case("答：合格率是95%（不合格率5%）。", "95%", True, "zh-unqualified-is-no-rejection"),
+    case("面积约为 28.26（舍入后）", "28.26", True, "zh-rounding-is-no-rejection"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -1103,7 +1217,9 @@ CHINESE_SOLUTION_FORMS = [
     + CHINESE_DURATIONS_AND_CLOCKS
     + THINKING_AND_CHAT
     + OTHER_LANGUAGES
-    + CHINESE_SOLUTION_FORMS,
+    + CHINESE_SOLUTION_FORMS
+    + WEAK_MODEL_OUTPUTS
+    + REJECTED_VALUES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

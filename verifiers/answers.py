@@ -225,6 +225,11 @@ def _hours(m: re.Match) -> str:
 _ZH_PER_UNIT_RE = re.compile(r"(?<=\d)\s?[\u4e00-\u9fff]{1,4}\s?/\s?(?:(?![和或及])[\u4e00-\u9fff]){1,4}")
 
 
+# A Chinese unit in brackets after a value, as textbooks write it: 18（个）, 6×3=18(平方米); never a
+# remark that rules the value out (x=-1（舍去）, （不合题意）).
+_ZH_UNIT_IN_PARENS_RE = re.compile(r"(?<=[\d}%])\s?[（(]\s?(?:(?![舍弃不])[\u4e00-\u9fff]){1,4}\s?[）)]")
+
+
 # Two numbers with Chinese words between them (甲乙两地相距480千米: 2 ... 480) are a sentence, not a
 # product; 又 joins a mixed number (4又5/11) and is the one exception.
 _NUMBERS_IN_ZH_PROSE_RE = re.compile(r"\d\s?([\u4e00-\u9fff]+)\s?-?\d")
@@ -371,9 +376,42 @@ def _as_intervals(text: str) -> str:
     return text
 
 
+# A remark in brackets that rules out the value before it: x=-1（舍去）, （不合题意，舍去）, (rejected since
+# x > 0), (extraneous); not 舍入 (rounding) or 不合格 (a quality count). A remark that names the value
+# it rules out (x=3（x=-1舍去）) opens with the value.
+_REJECTION_REMARK_RE = re.compile(
+    r"[^\S\n]?[（(][^\S\n]?(?:不合题意|不符合题意|不符题意|不满足题意|不满足条件|不合要求|舍去|舍弃|舍(?=[)）])"
+    r"|(?i:rejected|extraneous|discarded|invalid|not\s(?:valid|allowed|possible)))[^()（）\n]{0,60}[)）]"
+)
+_LIST_SEPARATOR_RE = re.compile(r"[,，;；]|或|和|及|(?<![a-zA-Z])(?:or|and)(?![a-zA-Z])")
+_SEPARATOR_AFTER_RE = re.compile(r"[^\S\n]{0,3}(?:[,，;；]|或|和|及|(?:or|and)(?![a-zA-Z]))[^\S\n]{0,3}")
+_RULED_OUT_ITEM_CHARS = 60
+_RULED_OUT_REMARKS = 8
+
+
+def without_ruled_out(text: str) -> str:
+    """``text`` without the values a remark after them rules out, each with the separator that
+    joins it to the others: ``x=3 或 x=-1（舍去）`` -> ``x=3``, ``x=-1（舍去），x=3`` -> ``x=3``. A value
+    alone keeps its remark (``x=-1（舍去）``: no answer left to read)."""
+    remarks = list(_REJECTION_REMARK_RE.finditer(text))[-_RULED_OUT_REMARKS:]
+    for remark in reversed(remarks):
+        line_start = text.rfind("\n", 0, remark.start()) + 1
+        window_start = max(line_start, remark.start() - _RULED_OUT_ITEM_CHARS)
+        before = list(_LIST_SEPARATOR_RE.finditer(text, window_start, remark.start()))
+        if before:  # ..., x=-1（舍去）: the value and the separator before it
+            text = text[: before[-1].start()] + text[remark.end() :]
+            continue
+        after = _SEPARATOR_AFTER_RE.match(text, remark.end())
+        if after is not None and remark.start() - line_start <= _RULED_OUT_ITEM_CHARS:  # x=-1（舍去），x=3
+            text = text[:line_start] + text[after.end() :]
+    return text
+
+
 def prepare(text: str) -> Prepared:
     """Clean an answer for parsing."""
     prose = False
+    text = without_ruled_out(text)
+    text = without_ruled_out(text)
     ordered = len(_PART_LABEL_RE.findall(text, 0, 2000)) >= 2
     if ordered:
         text = re.sub(r"[;；,，]\s?,", ",", _PART_LABEL_RE.sub(", ", text))
@@ -393,6 +431,7 @@ def prepare(text: str) -> Prepared:
     text = _SCALE_RE.sub(lambda m: f"{m.group(1)}\\times 10^{{{SCALE_EXPONENTS[m.group(2).lower()]}}}", text)
     if _CJK_RE.search(text):
         # a term becomes one Chinese character: dropped with the rest of the Chinese below, no numeral left
+        text = _ZH_UNIT_IN_PARENS_RE.sub(" ", text)  # 18（个）: the unit, not a product with (个)
         text = ZH_NOT_NUMBERS_RE.sub("形", _ZH_NUMERAL_TERMS_RE.sub("形", text))
         text = _ZH_QUARTERS_RE.sub(_quarters_as_minutes, _ZH_HALF_DURATION_RE.sub("0.5", text))
         # 60千米/时和40千米/时: the units go first, so that 和 stands between the numbers

@@ -6,14 +6,20 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES
+from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES, without_ruled_out
 from .choices import choice_letter, labelled_option, listed_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
 from .normalize import brace_pairs, drop_thousands_separators, repair_double_escapes
 from .vocabulary import INTEGER_FUNCTIONS
 from .words import digits_and_fraction_words, number_word_at_end
 
-_CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|user|assistant)\|>")
+# A chat template's special token: the model's turn ends there (``<|eot_id|>``, ``</s>``, Gemma's
+# ``<end_of_turn>``, Phi-3's ``<|end|>``); what a model writes after one is never this reply's.
+_CHAT_END_RE = re.compile(
+    r"<\|(?:im_start|im_end|endoftext|eot_id|eom_id|end_of_text|start_header_id|end|user|assistant|system)\|>"
+    r"|</s>|<eos>|<(?:end|start)_of_turn>|<｜end▁of▁sentence｜>"
+)
+_BOS_RE = re.compile(r"^\s{0,8}(?:<s>|<bos>|<\|begin_of_text\|>)")
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
 _REVISION_RE = re.compile(r"\b(?:wait|actually|no,|correction|instead|mistake|wrong)\b|不对|更正|错了", re.I)
 _GAP_TOKEN_RE = re.compile(
@@ -59,7 +65,7 @@ _MATH_SEGMENT_RE = re.compile(
     r"(?<!\\)\$\$((?:[^$]|\$(?!\$))+?)\$\$|(?<!\\)\$((?:[^$\\]|\\[\s\S])+?)\$"
     r"|\\\(((?:[^\\]|\\(?![()]))+?)\\\)|\\\[((?:[^\\]|\\(?![\[\]]))+?)\\\]"
 )
-_SENTENCE_SCAN_RE = re.compile(r"(?<!\\)\$|\n|。|[.!?](?=\s|$)")
+_SENTENCE_SCAN_RE = re.compile(r"(?<!\\)\$|\n(?:[^\S\n]{0,8}\n)?|。|[.!?](?=\s|$)")
 # 最小值 2 (a value after it) states the value as 为 does.
 _COPULA_RE = re.compile(r"\b(?:is|are|was|were|be|equals?|of)\b|为|是|最[大小]值(?=\s{0,3}[-\d$\\])")
 _NUMBER_RE = re.compile(
@@ -138,11 +144,41 @@ _LONE_LETTER_RE = re.compile(r"(?<![a-zA-Z'])([A-E])(?![a-zA-Z'])")
 
 
 # A model that goes on past its answer with a new exercise (``Question: ... Answer: 5``, as few-shot
-# prompts teach): the text from that line on is not this solution's. A numbered one (Question 2:)
-# may be the next part of the same exercise, and is kept.
-_NEXT_EXERCISE_RE = re.compile(
-    r"\n[^\S\n]{0,8}(?:\*\*)?(?:(?i:question|problem|exercise|q)|问题|题目|例题?)[^\S\n]{0,3}(?:\*\*)?[:：]"
+# prompts teach): the text from that line on is not this solution's. A numbered one (``Question 2:``,
+# ``### Problem 2``, ``题目2：``) is a new exercise too, unless the solution numbered its own first
+# (``Question 1: ...``): then it is the next part of the same exercise.
+_EXERCISE_WORD = (
+    r"(?:(?i:(?:follow[- ]?up|next|new|another|practice)[^\S\n]{1,3})?(?i:question|problem|exercise|q)"
+    r"|问题|题目|例题?|下一题|练习题?)"
 )
+_EXERCISE_NUMBER = r"(?:\d{1,3}|[一二三四五六七八九十]{1,2})"
+_NEXT_EXERCISE_RE = re.compile(
+    r"\n[^\S\n]{0,8}(?:#{1,4}[^\S\n]{0,3})?(?:\*\*)?(?:【(?:题目|问题|例题?)】"
+    r"|第[^\S\n]{0,2}(?P<nth>" + _EXERCISE_NUMBER + r")[^\S\n]{0,2}题[^\S\n]{0,3}(?:\*\*)?[:：.．、]"
+    r"|" + _EXERCISE_WORD + r"[^\S\n]{0,3}"
+    r"(?:(?P<number>"
+    + _EXERCISE_NUMBER
+    + r")[^\S\n]{0,3}(?:\*\*)?(?:[:：]|\.(?!\d)|[^\S\n]{0,3}(?=\n))|(?:\*\*)?[:：]))"
+)
+_FIRST_EXERCISE_RE = re.compile(r"(?:" + _EXERCISE_WORD + r"|第)[^\S\n]{0,3}(?:1|一)(?!\d)")
+# A step of the model's own work before the new exercise (``... 20 - 4 = 16 apples``): the solution
+# had its go, and the exercise after it is another one even with no answer declared.
+_WORKED_RE = re.compile(r"\d[^\S\n]{0,3}=[^\S\n]{0,3}[$\\]?-?\d")
+# A new turn of the conversation the model writes itself (``Human:``, ``### Instruction:``, ``USER:``,
+# ``用户：``), or a chat template's role name left when its special tokens were decoded away (a line
+# ``user``; ``... is 18.assistant``): whatever follows is a prompt and its reply, never this
+# solution's, answered before or not.
+_NEXT_TURN_RE = re.compile(
+    r"\n[^\S\n]{0,8}(?:(?i:human|user)[^\S\n]{0,3}[:：]|#{1,4}[^\S\n]{0,3}(?i:instruction|input)\b"
+    r"|(?i:instruction)[^\S\n]{0,3}:|\[INST\]|用户[^\S\n]{0,3}[:：]|(?:user|assistant|model)[^\S\n]{0,3}(?=\n))"
+    r"|(?<=[.!?。！？])(?:assistant|user)[^\S\n]{0,3}\n"
+)
+
+
+def _before_next_turn(text: str) -> str:
+    """The text before a conversation turn the model went on to write, if it wrote anything first."""
+    m = _NEXT_TURN_RE.search(text)
+    return text[: m.start()] if m and text[: m.start()].strip() else text
 
 
 # A dollar sign set as math on its own before the amount (``$\\$$1.25``): the sign, not an answer.
@@ -169,17 +205,57 @@ def _prepare(text: str) -> str:
         after = text.rsplit("</think>", 1)[1]
         if after.strip():
             text = after
-    m = _CHAT_END_RE.search(text)
-    while m and not text[: m.start()].strip():
-        text = text[m.end() :]
-        m = _CHAT_END_RE.search(text)
-    if m:
-        text = text[: m.start()]
-    text = _before_closing_check(_before_next_exercise(_before_courtesy(text)))
+    text = _before_end_token(text)
+    text = _before_closing_check(_before_next_exercise(_before_next_turn(_before_loop_cut_off(_before_courtesy(text)))))
+    text = without_ruled_out(text)  # x=3 或 x=-1（舍去）: the rejected root is no part of the answer
     text = _DOLLAR_AS_MATH_RE.sub(r"\\$", text)
     text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
     text = digits_and_fraction_words(text)  # 2 and a half = 2 1/2
     return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
+
+
+def _before_end_token(text: str) -> str:
+    """``text`` up to the special token that ends the model's turn; leading tokens are skipped.
+    A ``</s>`` after an ``<s>`` closes a struck-through span (HTML), not the turn."""
+    text = _BOS_RE.sub("", text)
+    start = 0
+    m = _CHAT_END_RE.search(text)
+    while m and not text[start : m.start()].strip():  # each gap read once: linear in the tokens
+        start = m.end()
+        m = _CHAT_END_RE.search(text, start)
+    struck = text.find("<s>", start)
+    while m and m.group(0) == "</s>" and 0 <= struck < m.start():
+        m = _CHAT_END_RE.search(text, m.end())
+    return text[start : m.start()] if m else text[start:]
+
+
+# A line or sentence, for the repetition loop at a text's end; only its last characters are read.
+_LOOP_PIECE_RE = re.compile(r"[^\n]+?(?:[.!?](?=\s)|[。！？]|$)", re.MULTILINE)
+_LOOP_CHARS = 2_000
+
+
+def _before_loop_cut_off(text: str) -> str:
+    """``text`` without the unfinished copy that ends a repetition loop cut off by the length
+    limit (``#### 26\\n#### 26\\n#### 2``, ``The answer is 35. The answer is 35. The answer is 3``):
+    a last line or sentence that begins the one a cycle of lines repeated twice or more has in its
+    place (a cycle of up to ``_LOOP_PERIOD`` lines: an answer and its explanation, again and again)."""
+    stripped = text.rstrip()
+    found = _LOOP_PIECE_RE.finditer(stripped, max(0, len(stripped) - _LOOP_CHARS))
+    pieces = [p for p in (m.group(0).strip() for m in found) if p]
+    last = pieces[-1] if pieces else ""
+    for period in range(1, min(_LOOP_PERIOD, (len(pieces) - 1) // 2) + 1):
+        whole = pieces[-1 - period]
+        if (
+            len(last) < len(whole)
+            and whole.startswith(last)
+            and whole == pieces[-1 - 2 * period]
+            and pieces[-period:-1] == pieces[-2 * period : -period - 1]
+        ):
+            return stripped[: len(stripped) - len(last)]
+    return text
+
+
+_LOOP_PERIOD = 8
 
 
 # A courtesy closing the reply (``Let me know if you have any questions!``, ``I hope this helps! 😊``,
@@ -226,14 +302,32 @@ def _before_closing_check(text: str) -> str:
 
 
 def _before_next_exercise(text: str) -> str:
-    """The text before a new exercise the model went on to, once it has given an answer."""
-    if _NEXT_EXERCISE_RE.search(text) is None:  # the usual case, and cheaper than a marker scan
+    """The text before a new exercise the model went on to, once it has given an answer (a marker,
+    a box, or a bare value before it: ``18\\n\\nQuestion: ...``) or worked a step out."""
+    first = _NEXT_EXERCISE_RE.search(text)
+    if first is None:  # the usual case, and cheaper than a marker scan
         return text
     answered = [m.end() for m in (_MARKER_RE.search(text), _BOX_RE.search(text)) if m]
+    if _bare_value_or_worked(text[: first.start()].strip()):
+        answered.append(first.start())
     if not answered:
         return text
     m = _NEXT_EXERCISE_RE.search(text, min(answered))
+    one = _FIRST_EXERCISE_RE.search(text)
+    parts_from = one.start() if one else len(text)  # Question 1: ... Question 2: the parts of one exercise
+    while m and (m.group("number") or m.group("nth")) and parts_from < m.start():
+        m = _NEXT_EXERCISE_RE.search(text, m.end())
     return text[: m.start()] if m else text
+
+
+_BARE_ANSWER_CHARS = 40
+
+
+def _bare_value_or_worked(head: str) -> bool:
+    """Whether the text before a new exercise is a value alone (``18``, ``$7$``) or holds a worked
+    step (``20 - 4 = 16``); not a restatement (``Restating.``, ``Find x if x > 2.``)."""
+    bare = 0 < len(head) <= _BARE_ANSWER_CHARS and not _is_prose(head) and not re.search(r"[=<>]", head)
+    return bare or _WORKED_RE.search(head) is not None
 
 
 _BOX_TOKEN_RE = re.compile(r"[^\s$]{1,200}")  # ``\\boxed 5``: a short unbraced argument
@@ -407,7 +501,12 @@ def _math_at_start(rest: str) -> str | None:
         boxes = find_boxes(rest[m.start(1) :])
         return boxes[0].content if boxes else None
     close = _find_unescaped(rest, _CLOSERS[opener], start)
+    if opener == "$" and _BLANK_LINE_RE.search(rest, start, max(start, close)):
+        return None  # no math spans a blank line: ``$18\n\nExplanation: ... $8`` is money
     return rest[start:close] if close > start else None
+
+
+_BLANK_LINE_RE = re.compile(r"\n[^\S\n]{0,8}\n")
 
 
 def _find_unescaped(text: str, needle: str, start: int) -> int:
@@ -422,12 +521,15 @@ _OPTION_STOP_RE = re.compile(r"(?<![A-Za-z])[A-J]\.[^\S\n]{1,3}[-\d$\\]")
 
 
 def _first_sentence(rest: str) -> str:
-    """Text up to the first sentence end that is outside ``$...$``."""
+    """Text up to the first sentence end that is outside ``$...$``, or up to a blank line."""
     inside = False
     for m in _SENTENCE_SCAN_RE.finditer(rest):
         if m.group(0) == "$":
             inside = not inside
-        elif not inside and not (m.group(0) == "." and m.start() > 0 and _OPTION_STOP_RE.match(rest, m.start() - 1)):
+            continue
+        blank_line = m.group(0).count("\n") > 1  # no math spans a blank line: $18\n\n... is money
+        option_stop = m.group(0) == "." and m.start() > 0 and _OPTION_STOP_RE.match(rest, m.start() - 1)
+        if blank_line or not (inside or option_stop):
             return rest[: m.start()]
     return rest
 
@@ -788,6 +890,47 @@ _NEXT_PART_RE = re.compile(r"[;；,，][^\S\n]{0,3}[(（][^\S\n]?2[^\S\n]?[)）]
 _PARTS_LINE_CHARS = 300
 
 
+# The unfinished words a text ends with: after its last sentence end (or Chinese clause end), with no
+# closing punctuation; only its last characters are read.
+_UNFINISHED_TAIL_RE = re.compile(
+    # no sentence ends after a short capitalized word (Mr., Mrs., Dr.): an abbreviation, or a name
+    r"(?:(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})[.!?:](?=\s)|[。！？：，；\n])([^.!?。！？：，；\n]{1,200})$"
+)
+_UNFINISHED_CHARS = 240
+
+
+# Words of a closing remark about the result, not a new step ("That is the final result").
+_CLOSING_REMARK_RE = re.compile(
+    r"\b(?:answers?|results?|solutions?|correct|done|total)\b|答案|结果|正确", re.IGNORECASE
+)
+
+
+# A step begun (Then, Next, Now we ..., 然后, 再) or a sentence stopped on a word that cannot end one
+# (the, to her, and; 分给, 小红有): unfinished, where "That is how much he pays" is a closing remark.
+_STEP_OPENER_RE = re.compile(
+    r"\s{0,3}(?:(?i:then|next|now|first|second|after|finally|to|we|let|step)\b|然后|接着|接下来|再|最后|下面)"
+)
+_DANGLING_WORD_RE = re.compile(
+    r"(?:\b(?i:the|a|an|of|to|and|or|but|for|with|by|from|in|into|on|at|her|his|their|its|our|is|are|was|were"
+    r"|be|will|would|can|could|should|that|than|as|each|per|if|we|she|he|they)|[给把和与是为将被在到从用以再要有比乘加减共还又就每各])"
+    r"\s{0,3}$"
+)
+
+
+def _cut_off_mid_step(text: str) -> bool:
+    """Whether a solution with no answer declared stops inside a new step, cut off by the length
+    limit: its last words begin a sentence or clause that holds no value yet (three English words or
+    four Chinese characters or more, opening a step or stopped on a word that ends none).
+    The number before them is a step's, not an answer."""
+    tail = text.rstrip()
+    m = _UNFINISHED_TAIL_RE.search(tail, max(0, len(tail) - _UNFINISHED_CHARS))
+    if m is None or re.search(r"[\d$\\=%]", m.group(1)) or _CLOSING_REMARK_RE.search(m.group(1)):
+        return False
+    words = m.group(1)
+    long_enough = len(re.findall(r"[a-zA-Z]+", words)) >= 3 or len(re.findall(r"[\u4e00-\u9fff]", words)) >= 4
+    return long_enough and (_STEP_OPENER_RE.match(words) is not None or _DANGLING_WORD_RE.search(words) is not None)
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
@@ -808,6 +951,8 @@ def _fallback(text: str) -> str | None:
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
         return worded
+    if _cut_off_mid_step(last_paragraph):  # ... = 48 cookies left. Then she gives some to her
+        return None
     last_paragraph = _without_closing_clause(last_paragraph)
     roots = _ROOTS_AT_END_RE.search(last_paragraph[-_ROOTS_CHARS:])
     if roots:  # ... so x = 3 or x = -3.
