@@ -347,6 +347,7 @@ PATTERN_FAMILIES = [
     ("chinese ratio in words, ratios", lambda: answers._ZH_RATIO_RE.sub("", _fill("", "1比"))),
     ("chinese ratio token, digits", lambda: extract._NUMBER_RE.findall(_fill("1比", "1", "比x"))),
     ("chinese jiao, digits", lambda: answers._JIAO_RE.sub("", _fill("", "1角"))),
+    ("conditional alternative, words", lambda: restated._OR_RE.match(_fill("1 (or 2 if", " x", "("))),
     ("chinese half durations", lambda: answers._ZH_HALF_DURATION_RE.sub("", _fill("", "半个"))),
     ("chinese clock, bare hours", lambda: answers._ZH_CLOCK_RE.sub("", _fill("", "3点"))),
     ("chinese clock token, bare hours", lambda: extract._NUMBER_RE.findall(_fill("", "3点"))),

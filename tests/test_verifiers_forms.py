@@ -862,6 +862,14 @@ CHINESE_DURATIONS_AND_CLOCKS = [
     case("答：火车在下午3点半到达，比计划晚了5分钟。", "15:35", False, "zh-clock-among-numbers-other"),
 ]
 
+# Another value offered with the condition it would hold under is a hedge too, whichever the key.
+CONDITIONAL_ALTERNATIVES = [
+    case("The answer is 18 (or 20 if the coupon applies).", "18", False, "conditional-alternative-first"),
+    case("The answer is 18 (or 20 if the coupon applies).", "20", False, "conditional-alternative-second"),
+    case("The answer is 18, or 20 when it rains.", "18", False, "conditional-alternative-comma"),
+    case("The answer is 2 hours (or 120 minutes if you prefer).", "2", True, "conditional-same-quantity"),
+]
+
 OTHER_UNITS = [
     case("It takes $\\boxed{2.5 \\text{ minutes}}$.", "$2.5$ hours", False, "minutes-for-hours"),
     case("It takes $\\boxed{2.5}$ minutes.", "2.5 hours", False, "unit-after-the-box"),
@@ -1219,7 +1227,8 @@ REJECTED_VALUES = [
     + OTHER_LANGUAGES
     + CHINESE_SOLUTION_FORMS
     + WEAK_MODEL_OUTPUTS
-    + REJECTED_VALUES,
+    + REJECTED_VALUES
+    + CONDITIONAL_ALTERNATIVES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

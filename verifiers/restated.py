@@ -60,7 +60,9 @@ _OR_RE = re.compile(
     + _DOLLAR
     + r"\s?"
     + _NUMBER
-    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)）。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;）)]|\s{0,3}$)|$)",
+    # ... its unit, or the condition it would hold under: (or 20 if the coupon applies)
+    + r"\$?(?:(?:\s[a-zA-Z']{1,15}){0,2}|\s(?:if|when|assuming|unless)\s[^()（）\n]{1,80})"
+    + r"\s?(?:[.!;)）。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;）)]|\s{0,3}$)|$)",
     re.IGNORECASE,
 )
 # A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果", "36 или 34".
