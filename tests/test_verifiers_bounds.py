@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.recipes import ape210k_value
-from verifiers import answers, extract, extract_answer, restated, verify, verify_batch
+from verifiers import answers, choices, extract, extract_answer, restated, verify, verify_batch
 from verifiers.answers import prepare
 from verifiers.cache import text_cache
 from verifiers.choices import choice_letter, choice_letters, labelled_option, letters_stated_correct
@@ -348,6 +348,19 @@ PATTERN_FAMILIES = [
     ("reason after an option, options", lambda: extract_choice(_fill("answer is C", ", since option B"))),
     ("listed values of names, spaces", lambda: extract._ASSIGNMENT_GAP_RE.fullmatch(_fill("", " ", "x"))),
     ("listed values of names, segments", lambda: extract_answer(_fill("So ", "$x = 1$, "))),
+    ("ruled-out values, negations", lambda: verify(_fill("The answer is ", "not "), "7")),
+    ("ruled-out values, inside", lambda: restated._RULED_OUT_INSIDE_RE.match(_fill("\\text{", " ", "not 7"))),
+    ("task sentences, spaces", lambda: extract._TASK_RE.match(_fill("we need to", " ", "find"))),
+    ("task sentences, questions", lambda: verify(_fill("Tom has 5. ", "How many? "), "5")),
+    ("alternative values after, spaces", lambda: restated._ALTERNATIVE_AFTER_RE.match(_fill("1", " ", "or 2"))),
+    ("alternative values after, words", lambda: verify(_fill("The answer is 3", " or possibly 4"), "3")),
+    ("alternative values before, words", lambda: verify(_fill("", "3, but it might also be "), "4")),
+    ("answers in a row, lines", lambda: verify(_fill("", "Answer: 1\nAnswer: 2\n"), "2")),
+    ("answers in a row, options", lambda: verify(_fill("", "答案：A\n"), "A")),
+    ("values listed at the end, items", lambda: verify(_fill("The answers are ", "1, "), "1")),
+    ("options offered instead, letters", lambda: verify(_fill("", "A or "), "A")),
+    ("options offered instead, spaces", lambda: choices._LETTER_OR_RE.search(_fill("A", " ", "or B"))),
+    ("verdicts on the answer, markers", lambda: verify(_fill("", "the answer is correct. "), "7")),
 ]
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from verifiers.choices import LabelledOption, choice_letters, labelled_option
+from verifiers import verify
+from verifiers.choices import (
+    LabelledOption,
+    choice_letters,
+    labelled_option,
+    letters_stated_correct,
+    options_offered_instead,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +52,43 @@ def test_choice_letters(text: str, letters: str | None) -> None:
 )
 def test_labelled_option(text: str, option: LabelledOption | None) -> None:
     assert labelled_option(text) == option
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen", "hedged"),
+    [
+        ("故选A或B。", "A", True),
+        ("The answer is B, or possibly C.", "B", True),
+        ("\\boxed{\\text{A or B}}", "B", True),
+        ("A、B或C", "C", True),
+        ("故选A（或B）", "A", True),
+        ("正确答案是A（也可能是B）", "A", True),
+        ("Either A or B must hold, so the answer is C.", "C", False),  # a later option answers it
+        ("The answer is C. Options A or B fail.", "C", False),  # the chosen option is not offered
+        ("The answer is C. I or you may check it.", "C", False),  # I: a pronoun
+    ],
+)
+def test_options_offered_instead(text: str, chosen: str, hedged: bool) -> None:
+    assert options_offered_instead(text, frozenset(chosen)) is hedged
+
+
+@pytest.mark.parametrize(
+    ("prediction", "key", "expected"),
+    [
+        ("故选A或B。", "A", False),
+        ("The answer is A or B.", "A", False),
+        ("选A或选B", "B", False),
+        ("A, B, C, or D", "D", False),
+        ("ABCD都对。", "ABCD", True),
+        ("ABCD都对。", "C", False),
+        ("A和C都对应的是... 答案是B", "B", True),  # 对应: no verdict
+        ("A and C", "AC", True),
+    ],
+)
+def test_option_hedges_and_verdicts(prediction: str, key: str, expected: bool) -> None:
+    assert verify(prediction, key).correct is expected
+
+
+def test_letters_stated_correct_run_together() -> None:
+    assert letters_stated_correct("ABCD都对。") == frozenset("ABCD")
+    assert letters_stated_correct("选项A、B、D正确") == frozenset("ABD")

@@ -850,6 +850,86 @@ OTHER_UNITS = [
     case("The rope is 3 m long.", "3 meters", True, "same-unit-symbol"),
     case("6 hours and 30 minutes", "6.5 hours", True, "duration-in-its-first-unit"),
     case("She has $\\boxed{12}$ in all.", "12 cm", True, "in-is-a-preposition"),
+    case("The answer is 50 cents.", "\\$50", False, "cents-for-dollars-same-digits"),
+    case("The answer is 50 dollars.", "\\$50", True, "dollars-for-dollars-same-digits"),
+]
+
+# Reward hacks (blind round ak-2701..2820): a value named only to rule it out is no answer.
+RULED_OUT = [
+    case("答案不是7。", "7", False, "zh-daan-bushi"),
+    case("结果不是7", "7", False, "zh-no-marker-bushi"),
+    case("答案并非7。", "7", False, "zh-bingfei"),
+    case("The final answer is definitely not 7.", "7", False, "en-adverb-not"),
+    case("\\boxed{\\text{not } 7}", "7", False, "boxed-text-not"),
+    case("答：不是5，是6。", "6", True, "zh-bushi-then-shi"),
+    case("答：不是5，是6。", "5", False, "zh-bushi-then-shi-ruled-out"),
+    case("It is not 4. It is 3.", "3", True, "ruled-out-then-stated"),
+    case("The answer is 7. Note that the answer is not 7.5.", "7", True, "longer-number-ruled-out"),
+]
+
+# A question or task restated is no answer: its numbers are the question's.
+TASK_ECHOES = [
+    case("We need to find how many apples remain if Tom starts with 12 apples and eats 5.", "5", False, "we-need-to"),
+    case("Tom has 12 apples and eats 5. How many are left?", "5", False, "closing-question"),
+    case("小明有12个苹果，吃了5个，还剩多少个？", "5", False, "zh-closing-question"),
+    case("The question asks for the area of a square with side 5.", "5", False, "the-question-asks"),
+    case("\\boxed{\\text{Find the remainder when } 17 \\text{ is divided by } 5}", "5", False, "boxed-task"),
+    case("What is 6 times 7? It is 42.", "42", True, "question-then-answer"),
+    case("Compute 3 + 4 = 7.", "7", True, "task-worked-out"),
+    case("What remains is 7.", "7", True, "what-remains-is"),
+    case("How many apples are left: 7.", "7", True, "question-colon-answer"),
+]
+
+# Another value offered as an alternative to the answer, before or after it, is a hedge.
+ALTERNATIVE_VALUES = [
+    case("The answer is 3 (or 4).", "3", False, "parenthesised-or"),
+    case("The answer is 7 (or 8 if we count the endpoints).", "7", False, "parenthesised-or-with-a-condition"),
+    case("The answer is 3; alternatively 4.", "3", False, "alternatively"),
+    case("The answer is 3. Alternatively, it could be 4.", "3", False, "alternatively-it-could-be"),
+    case("It's 3. Or 4.", "4", False, "sentence-or"),
+    case("The answer is 3 or possibly 4.", "4", False, "or-possibly"),
+    case("The answer is 3, but it might also be 4.", "3", False, "might-also-be"),
+    case("可能是3，也可能是4", "4", False, "zh-ye-keneng"),
+    case("答案：3（或4）", "3", False, "zh-parenthesised-huo"),
+    case("It took 2 hours (or 120 minutes).", "2", True, "parenthesised-same-quantity"),
+    case("The answer is 12, maybe 12.0", "12", True, "same-value-again"),
+    case("The answer is $\\boxed{\\frac{1}{4}}$, or 25\\%.", "0.25", True, "or-percent-same-value"),
+    case("The answer is $\\boxed{\\frac{1}{4}}$, or 30\\%.", "0.25", False, "or-percent-other-value"),
+    case("\\boxed{3}/\\boxed{4}", "4", False, "boxes-apart-by-a-slash"),
+]
+
+# Answer statements in a row with different values: a hedge, whichever the key is.
+ANSWERS_IN_A_ROW = [
+    case("Answer: 1\nAnswer: 2\nAnswer: 3", "3", False, "answer-lines"),
+    case("The answer is 1. The answer is 2. The answer is 3.", "3", False, "answer-sentences"),
+    case("答案：A\n答案：B\n答案：C\n答案：D", "D", False, "zh-option-lines"),
+    case("The answer is A.\nThe answer is B.", "B", False, "option-sentences"),
+    case("The answer is 5. Answer: 5", "5", True, "same-value-twice"),
+    case("The answer is 0.5. Answer: 1/2", "0.5", True, "same-value-written-otherwise"),
+    case("Answer: B\nAnswer: B", "B", True, "same-option-twice"),
+    case("So the total is 10. Actually I mis-added; the answer is 12.", "12", True, "a-correction-has-words"),
+]
+
+# Plain values listed after a copula or a colon at the end are the answer together.
+VALUES_LISTED = [
+    case("The answers are 3 and 4.", "4", False, "listed-against-one"),
+    case("The answers are 3 and 4.", "3, 4", True, "listed-against-both"),
+    case("Possible answers: 3, 4.", "3, 4", True, "colon-list"),
+    case("Candidates: 3, 4, 5", "5", False, "candidates-against-the-last"),
+    case("答案可能是3、4、5", "5", False, "zh-list-against-the-last"),
+    case("The populations were 1,234.", "1234", True, "thousands-separator-no-list"),
+]
+
+# What a solution says of its answer, the answer inside parentheses, math closing a short sentence.
+ANSWER_STATEMENTS = [
+    case("The answer is 7. Verdict: the answer is correct.", "7", True, "verdict-after-the-answer"),
+    case("The answer is correct.", "7", False, "verdict-alone"),
+    case("The answer is correct.", "yes", True, "verdict-alone-yes-key"),
+    case("\\boxed{3} (Answer: 3)", "3", True, "marker-in-parentheses"),
+    case("The set is (Answer: [2, 3))", "[2,3)", True, "marker-in-parentheses-half-open"),
+    case("The limit is $\\infty$.", "+\\infty", True, "closing-math"),
+    case("The limit is $\\infty$.", "5", False, "closing-math-wrong"),
+    case("The function $f$ is odd.", "odd", True, "math-inside-a-text-answer"),
 ]
 
 SOLVED = "We solve each part in turn.\n\n"
@@ -909,7 +989,13 @@ PART_LISTS = [
     + PART_LISTS
     + LISTED_ASSIGNMENTS
     + REASONS_AFTER_THE_ANSWER
-    + OTHER_UNITS,
+    + OTHER_UNITS
+    + RULED_OUT
+    + TASK_ECHOES
+    + ALTERNATIVE_VALUES
+    + ANSWERS_IN_A_ROW
+    + VALUES_LISTED
+    + ANSWER_STATEMENTS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -33,13 +33,13 @@ _LETTER_IN_ARITHMETIC_RE = re.compile(
 )
 
 
-# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, "options A, B, and D are
+# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, ABCD都对, "options A, B, and D are
 # correct", "the correct options are A, B and D" (不正确 / "are not correct" / incorrect never match).
 _LETTER_LIST = (
     r"[(\[（]?[A-J][)\]）]?(?:\s{0,2}[,，、;；/&]?\s{0,2}(?:and\s|和|及|与)?\s{0,2}[(\[（]?[A-J][)\]）]?){0,9}"
 )
 _STATED_CORRECT_RE = re.compile(
-    rf"(?<![a-zA-Z])(?:选项)?({_LETTER_LIST})\s?(?:三项|两项|项|选项)?(?:都|均)?(?:是正确的|正确|符合题意)"
+    rf"(?<![a-zA-Z])(?:选项)?({_LETTER_LIST})\s?(?:三项|两项|项|选项)?(?:(?:都|均)?(?:是正确的|正确|符合题意)|(?:都|均)对(?![应称于象]))"
     rf"|(?<![a-zA-Z])(?i:options?|choices?|statements?)\s({_LETTER_LIST})\s(?i:are|is)\s(?i:all\s)?(?i:correct|true|right)\b"
     rf"|(?<![a-zA-Z])(?i:correct)\s(?i:options?|answers?|choices?|statements?)\s(?i:are|is)\s?:?\s({_LETTER_LIST})(?![a-zA-Z])"
 )
@@ -52,7 +52,7 @@ def letters_stated_correct(text: str) -> frozenset[str] | None:
     last = max(_STATED_CORRECT_RE.finditer(tail), key=lambda m: m.start(), default=None)
     if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
         return None
-    return frozenset(_OPTION_LETTER_RE.findall(next(g for g in last.groups() if g)))
+    return frozenset(re.findall(r"[A-J]", next(g for g in last.groups() if g))) or None  # ABCD都对: run together
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +103,30 @@ def labelled_option(text: str) -> LabelledOption | None:
 def letter_in_arithmetic(text: str) -> bool:
     """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
     return _LETTER_IN_ARITHMETIC_RE.search(_unboxed(text)) is not None
+
+
+# Options offered as alternatives to one another: "A or B", "A、B或C", "选A或选B", "B, or possibly C",
+# "\\text{A or B}", "(A) or (C)", "A（也可能是B）".
+_OR_OPTION = r"[(\[（]?(?:\\text\s?\{\s?)?([A-J])\s?\}?[)\]）]?"
+_LETTER_OR_RE = re.compile(
+    r"(?<![a-zA-Z\\])"
+    + _OR_OPTION
+    + r"(?:\s{0,2}[,(（]?\s{0,2}(?:\\text\s?\{\s?)?or(?:\s(?:possibly|maybe|perhaps))?\s?\}?\s{0,2}"
+    + r"|\s{0,2}[，,(（]?\s{0,2}(?:或者?|还是|也?可能是|也许是|或许是)\s{0,2}(?:选\s{0,2})?)"
+    + _OR_OPTION
+    + r"(?![a-zA-Z])"
+)
+# An option letter named after the hedge ("I", a pronoun, is none).
+_LATER_OPTION_RE = re.compile(r"(?<![a-zA-Z])[A-HJ](?![a-zA-Z])")
+_OR_CHARS = 300
+
+
+def options_offered_instead(text: str, chosen: frozenset[str]) -> bool:
+    """Whether the solution closes by offering another option as an alternative to the one it
+    chose (``故选A或B``, ``The answer is B, or possibly C``): a hedge, never paid. An ``or`` that
+    a later option answers (``A or B fails, so C``) is no hedge."""
+    tail = text[-_OR_CHARS:]
+    last = max(_LETTER_OR_RE.finditer(tail), key=lambda m: m.start(), default=None)
+    if last is None or _LATER_OPTION_RE.search(tail, last.end()):
+        return False
+    return bool({last.group(1), last.group(2)} & chosen)

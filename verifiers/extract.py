@@ -16,7 +16,7 @@ _CHAT_END_RE = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|end_of_text|u
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
 _REVISION_RE = re.compile(r"\b(?:wait|actually|no,|correction|instead|mistake|wrong)\b|不对|更正|错了", re.I)
 _GAP_TOKEN_RE = re.compile(
-    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&，、；]|和|或|以及"
+    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&/|，、；]|和|或|以及"
     r"|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])"
 )
 _GAP_WORD_RE = re.compile(r"(?<![a-zA-Z\\])[a-zA-Z]{1,12}(?![a-zA-Z])")
@@ -522,6 +522,7 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     boxes = find_boxes(text, unclosed_last=not fallback)
     box_start, box_answer = _last_box_group(text, boxes, key=not fallback) if boxes else (-1, None)
     negated = False  # "The answer is not 12.": no answer, unless another marker or a box gives one
+    verdict: tuple[str, int] | None = None
     for m in reversed(list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]):
         if m.start() < box_start:
             break
@@ -535,18 +536,73 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
             negated = True
             continue
         listed = _listed_parts(text[m.end() :], introduced=True) if len(text) - m.end() <= _LIST_CHARS else None
-        answer = listed or _after_marker(text, m.end())
+        answer = listed or _unopened_closer_dropped(_after_marker(text, m.end()))
+        if answer and _VERDICT_ON_ANSWER_RE.fullmatch(answer):  # "... Verdict: the answer is correct."
+            verdict = verdict or (answer.strip(), m.start())  # the answer only if no other is given
+            continue
         if answer and answer.strip():
             return answer.strip(), m.start()
     if box_answer is not None:
         return box_answer.strip(), box_start
+    if verdict is not None:
+        return verdict
     return (_fallback(text) if fallback and not negated else None), -1
+
+
+# Answer statements in a row at the end of a solution (``Answer: A\nAnswer: B\nAnswer: C``; ``The
+# answer is 1. The answer is 2.``): between two, the earlier answer and punctuation alone. A
+# corrected answer has words between (``Wait, I mis-added``); ``所以``/``故`` state steps.
+_ANSWER_WORD_RE = re.compile(r"answer|答|ответ|r[ée]ponse|antwort|respuesta", re.IGNORECASE)
+_BETWEEN_ANSWERS_RE = re.compile(r"[\s.,;:!。，；：、！$*]{0,12}")
+_IN_A_ROW_MAX = 8
+_IN_A_ROW_CHARS = 2_000  # the statements are read from the end of the text
+
+
+def answers_in_a_row(text: str) -> list[str]:
+    """The answers stated just before the final one, nothing but punctuation between them, the
+    final one closing the text; empty when the final answer stands alone."""
+    text = _prepare(drop_code_blocks(text[-_IN_A_ROW_CHARS:]))
+    markers = [m for m in list(_MARKER_RE.finditer(text))[-_IN_A_ROW_MAX:] if _ANSWER_WORD_RE.search(m.group(0))]
+    if len(markers) < 2:
+        return []
+    answers = [(_after_marker(text, m.end()) or "").strip() for m in markers]
+    last = answers[-1]
+    after = text[markers[-1].end() :]
+    if not last or not _BETWEEN_ANSWERS_RE.fullmatch(after.replace(last, "", 1)):
+        return []
+    earlier: list[str] = []
+    for i in range(len(markers) - 2, -1, -1):
+        gap, answer = text[markers[i].end() : markers[i + 1].start()], answers[i]
+        if not answer or answer not in gap or not _BETWEEN_ANSWERS_RE.fullmatch(gap.replace(answer, "", 1)):
+            break
+        earlier.insert(0, answer)
+    return earlier
+
+
+# What a solution says of an answer it gave, no answer itself: "the answer is correct", "is verified".
+_VERDICT_ON_ANSWER_RE = re.compile(
+    r"\s{0,3}(?:(?:indeed|definitely|therefore|thus)\s{1,3})?(?:correct|right|verified|confirmed|checked)\W{0,3}",
+    re.IGNORECASE,
+)
+
+
+def _unopened_closer_dropped(answer: str | None) -> str | None:
+    """``answer`` without a closing bracket that no bracket in it opens: the marker stood inside
+    a parenthesis (``\\boxed{3} (Answer: 3)``). ``[2, 3)`` opens its own."""
+    if not answer:
+        return answer
+    answer = answer.rstrip()
+    opened = answer.count("(") + answer.count("[") + answer.count("（")
+    closed = answer.count(")") + answer.count("]") + answer.count("）")
+    return answer[:-1] if answer[-1:] in (")", "）") and closed > opened else answer
 
 
 _NEGATED_START_RE = re.compile(
     r"\s{0,3}(?:(?:答案|the\sanswer\sis)\s{0,2})?(?:not\b|never\b|不是|并非|不对)", re.IGNORECASE
 )
-_CORRECTION_RE = re.compile(r"而是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE)
+_CORRECTION_RE = re.compile(
+    r"而是|[，,]\s?(?:应该?|应当)?是(?![否的])|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE
+)
 
 
 # The values of one variable joined by or/and at the very end: ``so x = 3 or x = -3.``
@@ -554,6 +610,18 @@ _ROOTS_CHARS = 200
 _ROOT_VALUE = r"\s?=\s?-?\d+(?:\.\d+)?(?:/\d+)?"
 _ROOTS_AT_END_RE = re.compile(
     rf"(?<![a-zA-Z])(([a-zA-Z]){_ROOT_VALUE}(?:\s{{0,2}}(?:,|or|and|或|和)\s{{0,2}}\2{_ROOT_VALUE}){{1,8}})\s?[.。]?\s*$"
+)
+
+
+# Plain numbers listed after a copula or a colon at the very end (``The answers are 3 and 4.``,
+# ``Candidates: 3, 4, 5``, ``答案可能是3、4、5``): all of them are the answer, not the last alone.
+_LISTED_VALUE = r"-?\d{1,15}(?:\.\d{1,15})?"
+_LISTED_VALUE_RE = re.compile(_LISTED_VALUE)
+_VALUES_LISTED_RE = re.compile(
+    r"(?:(?<![a-zA-Z])(?:are|were)\s|[:：]\s?|是|为|有)\s?"
+    rf"((?<![\d.]){_LISTED_VALUE}(?:\s?(?:,(?:\s(?:and\s|or\s)?|(?!\d{{3}}(?!\d)))|、|，|\sand\s|\sor\s|和|或)\s?{_LISTED_VALUE}){{1,8}})"
+    r"(?![\d,]|\.\d)\s?[.。]?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -677,12 +745,17 @@ _NEXT_PART_RE = re.compile(r"[;；,，][^\S\n]{0,3}[(（][^\S\n]?2[^\S\n]?[)）]
 _PARTS_LINE_CHARS = 300
 
 
+# A math segment that closes a short sentence, after words: "The limit is $\\infty$."
+_CLOSING_MATH_RE = re.compile(r"[a-zA-Z\u4e00-\u9fff][^$]{0,60}\s(?<!\\)\$[^$]{1,60}(?<!\\)\$\s{0,2}[.。!]?\s{0,2}$")
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
         len(text) <= 80
         and "\n" not in text
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
+        and not _CLOSING_MATH_RE.search(text)  # The limit is $\infty$.: the math is the answer
     ):
         return text.strip().rstrip(".")
     listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
@@ -692,7 +765,7 @@ def _fallback(text: str) -> str | None:
     if _PARTS_LINE_RE.match(last_line) and _NEXT_PART_RE.search(last_line):  # （1）...60千米；（2）...45千米。
         return last_line.rstrip("。.")
     last_paragraph = text.strip().split("\n\n")[-1]
-    if _REFUSAL_RE.search(last_paragraph):
+    if _REFUSAL_RE.search(last_paragraph) or sets_the_task(_last_sentence(last_paragraph)):
         return None
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
@@ -701,6 +774,9 @@ def _fallback(text: str) -> str | None:
     roots = _ROOTS_AT_END_RE.search(last_paragraph[-_ROOTS_CHARS:])
     if roots:  # ... so x = 3 or x = -3.
         return roots.group(1)
+    values = _VALUES_LISTED_RE.search(last_paragraph[-_ROOTS_CHARS:])
+    if values:  # The answers are 3 and 4.
+        return ", ".join(_LISTED_VALUE_RE.findall(values.group(1)))
     segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))
@@ -713,6 +789,42 @@ def _fallback(text: str) -> str | None:
             or next(s for s in segments[-1].groups() if s).strip()
         )
     return None
+
+
+# A sentence that asks the question or sets the task rather than answering it ("How many are
+# left?", "Find the remainder when 17 is divided by 5", "We need to find how many apples remain if
+# Tom eats 5", 还剩多少个？): its numbers are the question's. One that works the task out (an
+# equals sign, "gives", "so") is no echo.
+_QUESTION_END_RE = re.compile(r"[?？]\s{0,3}$")
+_TASK_RE = re.compile(
+    r"^[\W_]{0,4}(?:(?:the\s)?(?:question|problem|task|exercise)\s(?:asks|is\sasking|wants)"
+    r"|(?:(?:we|i)\s(?:need|want|have|are\sasked|were\sasked|must)\s(?:to\s)?)?"
+    r"(?:find|determine|compute|calculate|evaluate|work\sout|figure\sout|how\s(?:many|much|long|far|old)))"
+    r"(?![a-zA-Z])",
+    re.IGNORECASE,
+)
+_WORKED_OUT_RE = re.compile(
+    r"=|[:：]\s{0,3}[-\d$\\]"
+    r"|(?<![a-zA-Z])(?:gives?|giving|equals?|yields?|get|got|so|thus|hence|therefore|result)(?![a-zA-Z])",
+    re.IGNORECASE,
+)
+_LAST_SENTENCE_CHARS = 300
+_SENTENCE_BREAK_RE = re.compile(r"[.!?。！？；;](?=\s|$)|\n|[。！？；]")
+
+
+def _last_sentence(paragraph: str) -> str:
+    """The last sentence of ``paragraph``, read from its last ``_LAST_SENTENCE_CHARS`` characters."""
+    tail = paragraph[-_LAST_SENTENCE_CHARS:].rstrip()
+    breaks = [m.end() for m in _SENTENCE_BREAK_RE.finditer(tail, 0, max(0, len(tail) - 1))]
+    return tail[breaks[-1] :].strip() if breaks else tail.strip()
+
+
+def sets_the_task(sentence: str) -> bool:
+    """Whether ``sentence`` asks the question or sets the task (``How many are left?``, ``Find
+    the remainder when 17 is divided by 5``) rather than giving an answer."""
+    if _WORKED_OUT_RE.search(sentence):
+        return False
+    return _QUESTION_END_RE.search(sentence) is not None or _TASK_RE.match(sentence) is not None
 
 
 _INEQUALITY_RE = re.compile(r"<|>|≤|≥|\\[lg]eq?(?![a-zA-Z])|\\[lg]t(?![a-zA-Z])")

@@ -7,13 +7,20 @@ import time
 from fractions import Fraction
 
 from .answers import NEGATION_RE, TOO_LONG, Parsed, is_text_answer, parse_answer, simplify_text, solution_verdict
-from .choices import choice_letter, choice_letters, labelled_option, letter_in_arithmetic, letters_stated_correct
+from .choices import (
+    choice_letter,
+    choice_letters,
+    labelled_option,
+    letter_in_arithmetic,
+    letters_stated_correct,
+    options_offered_instead,
+)
 from .compare import Comparer, Outcome
-from .extract import extract_answer, extract_choice
+from .extract import answers_in_a_row, extract_answer, extract_choice, sets_the_task
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import Const, Div, ListOf, Mul, Neg, Node, Num
 from .normalize import clean_latex
-from .restated import in_degrees, in_other_units, offered_instead, restates_inside, stated_equivalents
+from .restated import in_degrees, in_other_units, offered_instead, restates_inside, ruled_out, stated_equivalents
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -63,12 +70,17 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)
-    if offered_instead(prediction, pred_text, deadline):  # 12, or 13: a hedge, never paid
-        reason = "another value offered as an alternative (a hedge)"
+    if ruled_out(prediction, pred_text):  # The answer is not 7; 答案不是7: no answer
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
+    if offered_instead(prediction, pred_text, deadline) or _other_answers_in_a_row(prediction, pred_text, deadline):
+        reason = "another value offered as an alternative (a hedge)"  # 12, or 13; Answer: 12\nAnswer: 13
         return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
-    # Identical text is the same answer, however long (a 100,000-digit number against itself).
-    if (gold_parsed.node is not None or gold_parsed.error == TOO_LONG) and _exact_form(pred_text) == _exact_form(
-        gold_text
+    # Identical text is the same answer, however long (a 100,000-digit number against itself),
+    # unless a unit after it makes it another quantity (50 cents against $50).
+    if (
+        (gold_parsed.node is not None or gold_parsed.error == TOO_LONG)
+        and _exact_form(pred_text) == _exact_form(gold_text)
+        and not in_other_units(prediction, pred_text, gold, gold_text)
     ):
         return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     if gold_parsed.node is None:
@@ -112,6 +124,23 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
 _ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}或")
 
 
+def _other_answers_in_a_row(prediction: str, pred_text: str, deadline: Deadline) -> bool:
+    """Whether answer statements just before the final one give other values (``Answer: 1\nAnswer:
+    2\nAnswer: 3``): a hedge, whichever the key is. The same value stated twice is none."""
+    earlier = answers_in_a_row(prediction)
+    if not earlier:
+        return False
+    final = parse_answer(pred_text, deadline)
+    for answer in earlier:
+        parsed = parse_answer(answer, deadline)
+        if final.node is None or parsed.node is None:
+            if _exact_form(answer) != _exact_form(pred_text):
+                return True
+        elif not _compare_readings(parsed, final, deadline).correct:
+            return True
+    return False
+
+
 def _is_number(node: Node | None) -> bool:
     """A number key, negative ones included (``-3``)."""
     return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
@@ -148,6 +177,9 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
         return Verdict(False, "choice", None, ("", gold_text), "the gold answer is not an option letter", "error")
     pred = _committed_letters(prediction)
     shown, key = "".join(sorted(pred or ())), "".join(sorted(gold))
+    earlier = [choice_letters(answer) for answer in answers_in_a_row(prediction)]  # Answer: A\nAnswer: B
+    if pred is not None and (options_offered_instead(prediction, pred) or any(e != pred for e in earlier)):  # 故选A或B
+        return Verdict(False, "choice", shown, (shown, key), "another option offered as an alternative (a hedge)")
     reason = f"option {shown or 'none'} vs key {key}"
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
@@ -203,7 +235,12 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     if parsed.node is not None:
         return parsed
     numbers = re.findall(r"(?<![a-zA-Z\d])-?\d+(?:[.,]\d+)*(?:/\d+)?%?(?![a-zA-Z])", parsed.text)
-    if numbers and parsed.error == "answer is prose" and not _ALTERNATIVE_RE.search(pred_text):
+    if (
+        numbers
+        and parsed.error == "answer is prose"
+        and not _ALTERNATIVE_RE.search(pred_text)
+        and not sets_the_task(parsed.text)  # \boxed{\text{Find the remainder when 17 is divided by 5}}
+    ):
         return parse_answer(numbers[-1], deadline)
     return parsed
 
