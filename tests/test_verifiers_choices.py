@@ -48,6 +48,8 @@ def test_choice_letters(text: str, letters: str | None) -> None:
         ("(C)", None),
         ("C.12", None),
         ("(a) 12", None),  # a part label, not an option
+        ("(A) 3 (B) 4 (C) 5", None),  # the options listed
+        ("A. 3  B. 4", None),
     ],
 )
 def test_labelled_option(text: str, option: LabelledOption | None) -> None:
@@ -83,6 +85,18 @@ def test_options_offered_instead(text: str, chosen: str, hedged: bool) -> None:
         ("ABCD都对。", "C", False),
         ("A和C都对应的是... 答案是B", "B", True),  # 对应: no verdict
         ("A and C", "AC", True),
+        # the options listed (an echo of the question) are no choice; a chosen option beats one named
+        ("The answer is B.\n\nA. 3\nB. 4\nC. 5\nD. 6", "D", False),
+        ("The answer is B.\n\nA. 3\nB. 4\nC. 5\nD. 6", "B", True),
+        ("答案：B\nA. 3 B. 4 C. 5 D. 6", "A", False),
+        ("The options are:\nA. 3\nB. 4\nC. 5\nD. 6", "D", False),
+        ("(A) 3 (B) 4 (C) 5 (D) 6", "A", False),
+        ("A. 3\nB. 4\nC. 5\nD. 6\nAnswer:", "D", False),
+        ("Answer: B\n\nExplanation: option D is wrong because D gives 6.", "D", False),
+        ("Answer: B\n\nExplanation: option D is wrong because D gives 6.", "B", True),
+        ("Q: Which is prime?\nA. 4\nB. 6\nC. 7\nD. 9\nC", "C", True),
+        ("Q: Which is prime?\nA. 4\nB. 6\nC. 7\nD. 9\n\nThe answer is C.", "C", True),
+        ("The answer is (C) 12.", "C", True),
     ],
 )
 def test_option_hedges_and_verdicts(prediction: str, key: str, expected: bool) -> None:

@@ -158,8 +158,13 @@ def test_sets_the_task(sentence: str, task: bool) -> None:
         ("答案：A\n答案：B\n答案：C", ["A", "B"]),
         ("The answer is 5. Answer: 5", ["5"]),
         ("So the total is 10. Actually I mis-added; the answer is 12.", []),
-        ("The answer is 12.\n\nAnswer: 12 apples", []),
+        ("The answer is 12.\n\nAnswer: 12 apples", ["12"]),  # the same value: verify finds no hedge
+        ("The answer is not 12. The answer is 13.", []),
         ("所以x=3。所以y=4。", []),  # 所以 states steps, not answers
+        ("\\boxed{1}\n\n\\boxed{2}\n\n\\boxed{3}", ["1", "2"]),
+        ("\\boxed{3}\n\nAnswer: 4", ["3"]),
+        ("The answer is $\\boxed{3}$.", []),  # a marker with its box: one statement
+        ("Answer: 3\nAnswer: 4\nSo the total is 4 + 1 = 5.", []),  # a value after the last statement
     ],
 )
 def test_answers_in_a_row(text: str, earlier: list[str]) -> None:

@@ -908,6 +908,16 @@ ANSWERS_IN_A_ROW = [
     case("The answer is 0.5. Answer: 1/2", "0.5", True, "same-value-written-otherwise"),
     case("Answer: B\nAnswer: B", "B", True, "same-option-twice"),
     case("So the total is 10. Actually I mis-added; the answer is 12.", "12", True, "a-correction-has-words"),
+    case("\\boxed{1}\n\n\\boxed{2}\n\n\\boxed{3}", "3", False, "boxes-in-paragraphs"),
+    case("\\[\\boxed{3}\\]\n\n\\[\\boxed{4}\\]", "4", False, "display-boxes-in-paragraphs"),
+    case("\\boxed{3}\n\nAnswer: 4", "4", False, "box-then-marker"),
+    case("\\boxed{3} (Answer: 4)", "4", False, "box-then-marker-in-parentheses"),
+    case("Answer: 3\n\\boxed{4}", "4", False, "marker-then-box"),
+    case("\\boxed{A}\n\n\\boxed{C}", "C", False, "option-boxes-in-paragraphs"),
+    case("\\boxed{1}\n\\boxed{2}\n\\boxed{3}", "1, 2, 3", True, "boxes-listed-together"),
+    case("\\boxed{A}\\boxed{C}", "AC", True, "option-boxes-listed-together"),
+    case("So the answer is 3.\n\nFinal Answer: \\boxed{3}", "3", True, "same-value-marker-and-box"),
+    case("Final Answer: The final answer is $\\boxed{3}$. I hope it is correct.", "3", True, "marker-with-its-box"),
 ]
 
 # Plain values listed after a copula or a colon at the end are the answer together.

@@ -27,6 +27,8 @@ _RUN_TOGETHER_RE = re.compile(r"^(?:(?:选项|选择?)\s?[:：]?\s?)?([A-J]{2,10
 _LABELLED_RE = re.compile(
     r"^\s*(?:\(([A-J])\)|([A-J])[.:：)])(?:\s|~|\\[ ,;:]|\\q?quad(?![a-zA-Z])){1,12}(\S.{0,400})$", re.DOTALL
 )
+# Another option's label inside an option's content: "(A) 3 (B) 4", "A. 3  B. 4".
+_ANOTHER_LABEL_RE = re.compile(r"(?:^|\s)(?:\([A-J]\)|[A-J][.:：)])(?:\s|$)")
 _ARITHMETIC = r"(?:[-+*/^=<>\d]|\\(?:cdot|times|div|frac|sqrt|pm)(?![a-zA-Z]))"
 _LETTER_IN_ARITHMETIC_RE = re.compile(
     _ARITHMETIC + r"\s?[(\[{]?\s?[A-J](?![a-zA-Z])|(?<![a-zA-Z\\])[A-J]\s?[)\]}]?\s?" + _ARITHMETIC
@@ -95,7 +97,7 @@ def choice_letters(text: str) -> frozenset[str] | None:
 def labelled_option(text: str) -> LabelledOption | None:
     """``(C) 12`` / ``C. 12``: the option's letter and the content written after it."""
     m = _LABELLED_RE.match(_bare(text))
-    if not m:
+    if not m or _ANOTHER_LABEL_RE.search(m.group(3)):  # (A) 3 (B) 4 (C) 5: the options listed
         return None
     return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
 

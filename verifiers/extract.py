@@ -549,33 +549,63 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     return (_fallback(text) if fallback and not negated else None), -1
 
 
-# Answer statements in a row at the end of a solution (``Answer: A\nAnswer: B\nAnswer: C``; ``The
-# answer is 1. The answer is 2.``): between two, the earlier answer and punctuation alone. A
+# Answer statements in a row at the end of a solution, each a marker and its answer or a box
+# (``Answer: A\nAnswer: B\nAnswer: C``; ``The answer is 1. The answer is 2.``; ``\\boxed{1}\n\n
+# \\boxed{2}``; ``\\boxed{3}\n\nAnswer: 4``): between two, punctuation and blank lines alone. A
 # corrected answer has words between (``Wait, I mis-added``); ``所以``/``故`` state steps.
 _ANSWER_WORD_RE = re.compile(r"answer|答|ответ|r[ée]ponse|antwort|respuesta", re.IGNORECASE)
-_BETWEEN_ANSWERS_RE = re.compile(r"[\s.,;:!。，；：、！$*]{0,12}")
+_BETWEEN_ANSWERS_RE = re.compile(r"(?:[\s.,;:!。，；：、！$*(（]|\\[\[\]()]){0,16}")
+_BOX_AFTER_MARKER_RE = re.compile(r"[\s*:]{0,4}(?:\$|\\\(|\\\[)?\s{0,2}\\(?:boxed|fbox)")
 _IN_A_ROW_MAX = 8
 _IN_A_ROW_CHARS = 2_000  # the statements are read from the end of the text
 
 
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """An answer stated in a solution: where the statement starts and ends, and its answer."""
+
+    start: int
+    end: int
+    answer: str
+
+
+def _statements(text: str) -> list[_Statement]:
+    """The last answer statements of ``text`` in order, none inside another: each box, and each
+    marker with an answer word (a marker followed by a box states the box's answer)."""
+    found = [_Statement(b.start, b.end, b.content.strip()) for b in find_boxes(text)[-_IN_A_ROW_MAX:]]
+    markers = [m for m in _MARKER_RE.finditer(text) if _ANSWER_WORD_RE.search(m.group(0))][-_IN_A_ROW_MAX:]
+    for m in markers:
+        if _NEGATED_START_RE.match(text, m.end()):
+            continue  # The answer is not 12.: no answer stated
+        if _BOX_AFTER_MARKER_RE.match(text, m.end()):
+            boxed = next((s for s in found if s.start >= m.end()), None)
+            if boxed is not None:
+                found[found.index(boxed)] = _Statement(m.start(), boxed.end, boxed.answer)
+            continue
+        answer = (_after_marker(text, m.end()) or "").strip()
+        at = text.find(answer, m.end()) if answer else -1
+        if at >= 0:
+            found.append(_Statement(m.start(), at + len(answer), answer))
+    kept: list[_Statement] = []
+    for statement in sorted(found, key=lambda s: s.start):
+        if kept and statement.start < kept[-1].end:
+            continue  # inside the one before (Answer: The answer is 3)
+        kept.append(statement)
+    return kept
+
+
 def answers_in_a_row(text: str) -> list[str]:
-    """The answers stated just before the final one, nothing but punctuation between them, the
-    final one closing the text; empty when the final answer stands alone."""
+    """The answers stated just before the final answer statement, nothing but punctuation and
+    blank lines between them; empty when the final statement stands alone or a value follows it."""
     text = _prepare(drop_code_blocks(text[-_IN_A_ROW_CHARS:]))
-    markers = [m for m in list(_MARKER_RE.finditer(text))[-_IN_A_ROW_MAX:] if _ANSWER_WORD_RE.search(m.group(0))]
-    if len(markers) < 2:
-        return []
-    answers = [(_after_marker(text, m.end()) or "").strip() for m in markers]
-    last = answers[-1]
-    after = text[markers[-1].end() :]
-    if not last or not _BETWEEN_ANSWERS_RE.fullmatch(after.replace(last, "", 1)):
+    statements = _statements(text)
+    if len(statements) < 2 or re.search(r"\d", text[statements[-1].end :]):
         return []
     earlier: list[str] = []
-    for i in range(len(markers) - 2, -1, -1):
-        gap, answer = text[markers[i].end() : markers[i + 1].start()], answers[i]
-        if not answer or answer not in gap or not _BETWEEN_ANSWERS_RE.fullmatch(gap.replace(answer, "", 1)):
+    for before, after in zip(reversed(statements[:-1]), reversed(statements[1:]), strict=True):
+        if not _BETWEEN_ANSWERS_RE.fullmatch(text, before.end, after.start):
             break
-        earlier.insert(0, answer)
+        earlier.insert(0, before.answer)
     return earlier
 
 
@@ -898,12 +928,54 @@ def extract_choice(text: str) -> str | None:
         if letter:
             return letter
     text = _BOLD_LETTER_RE.sub(r"\1", text)
-    matches = [m for m in _LETTER_RE.finditer(text) if not _ruled_out(text, m)]
-    found = [next(g for g in m.groups() if g) for m in _outside_reasons(text, matches)]
+    listed = _option_list_labels(text)
+    matches = [
+        m
+        for m in _LETTER_RE.finditer(text)
+        if not _ruled_out(text, m) and _letter_at(m) not in listed  # A. 3  B. 4  C. 5: the options
+    ]
+    kept = _outside_reasons(text, matches)
+    committed = [m for m in kept if _COMMITTED_RE.match(m.group(0)) or m.group(4)]
+    found = [next(g for g in m.groups() if g) for m in committed or kept]
     if found:
         return found[-1].upper()
-    lone = [m.group(1) for m in _LONE_LETTER_RE.finditer(text) if not _ruled_out(text, m)]
+    lone = [m.group(1) for m in _LONE_LETTER_RE.finditer(text) if not _ruled_out(text, m) and m.start(1) not in listed]
     return lone[-1] if lone else None
+
+
+def _letter_at(m: re.Match) -> int:
+    """Where the option letter of a ``_LETTER_RE`` match stands."""
+    return next(m.start(i) for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
+
+
+# An option chosen, not just named: "answer is B", "choice C", 答案B, 选B, 应选B (not "option D", 选项D).
+_COMMITTED_RE = re.compile(r"(?i:answer|choice)|答案|应选|选(?!项)")
+# An option's label with its content after it: "A. 3", "(B) 4", "C：5". Labels A, B, C, ... in a
+# row, each near the last, are the question's options listed, not a choice.
+_OPTION_LABEL_RE = re.compile(r"(?<![A-Za-z(\[])(?:\(([A-J])\)|([A-J])[.．:：、)])[^\S\n]{0,3}(?=[^\s(\[])")
+_OPTION_LIST_MIN = 3
+_OPTION_LIST_GAP = 200
+
+
+def _option_list_labels(text: str) -> set[int]:
+    """Where the letters of listed options (three or more labels A, B, C, ... in a row) stand."""
+    labels = [
+        (m.start(1) if m.group(1) else m.start(2), m.group(1) or m.group(2)) for m in _OPTION_LABEL_RE.finditer(text)
+    ]
+    listed: set[int] = set()
+    run: list[int] = []
+    previous = ("", -_OPTION_LIST_GAP - 1)
+    for at, letter in labels:
+        if previous[0] and ord(letter) == ord(previous[0]) + 1 and at - previous[1] <= _OPTION_LIST_GAP:
+            run.append(at)
+        else:
+            if len(run) >= _OPTION_LIST_MIN:
+                listed.update(run)
+            run = [at]
+        previous = (letter, at)
+    if len(run) >= _OPTION_LIST_MIN:
+        listed.update(run)
+    return listed
 
 
 # An answer stated with a marker (``The answer is C``, ``答案是C``), which a reason may follow.

@@ -131,12 +131,16 @@ def _other_answers_in_a_row(prediction: str, pred_text: str, deadline: Deadline)
     if not earlier:
         return False
     final = parse_answer(pred_text, deadline)
+    # The final answer may list the earlier boxes itself (\boxed{1}, \boxed{2}: the list 1, 2).
+    readings = [final] + (
+        [Parsed(pred_text, item) for item in final.node.items] if isinstance(final.node, ListOf) else []
+    )
     for answer in earlier:
         parsed = parse_answer(answer, deadline)
         if final.node is None or parsed.node is None:
             if _exact_form(answer) != _exact_form(pred_text):
                 return True
-        elif not _compare_readings(parsed, final, deadline).correct:
+        elif not any(_compare_readings(parsed, reading, deadline).correct for reading in readings):
             return True
     return False
 
@@ -178,7 +182,9 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     pred = _committed_letters(prediction)
     shown, key = "".join(sorted(pred or ())), "".join(sorted(gold))
     earlier = [choice_letters(answer) for answer in answers_in_a_row(prediction)]  # Answer: A\nAnswer: B
-    if pred is not None and (options_offered_instead(prediction, pred) or any(e != pred for e in earlier)):  # 故选A或B
+    if pred is not None and (
+        options_offered_instead(prediction, pred) or any(e is not None and not e <= pred for e in earlier)
+    ):  # 故选A或B
         return Verdict(False, "choice", shown, (shown, key), "another option offered as an alternative (a hedge)")
     reason = f"option {shown or 'none'} vs key {key}"
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
