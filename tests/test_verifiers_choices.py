@@ -68,6 +68,10 @@ def test_labelled_option(text: str, option: LabelledOption | None) -> None:
         ("Either A or B must hold, so the answer is C.", "C", False),  # a later option answers it
         ("The answer is C. Options A or B fail.", "C", False),  # the chosen option is not offered
         ("The answer is C. I or you may check it.", "C", False),  # I: a pronoun
+        ("所以选A，B也对", "A", True),  # another option said to be right as well
+        ("所以选 A（B 也对）", "A", True),
+        ("The answer is B. Option D is also plausible.", "B", True),
+        ("A is true. B is also true. So the answer is D.", "D", False),  # said before the choice
     ],
 )
 def test_options_offered_instead(text: str, chosen: str, hedged: bool) -> None:

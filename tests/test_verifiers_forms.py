@@ -918,6 +918,15 @@ ANSWERS_IN_A_ROW = [
     case("\\boxed{A}\\boxed{C}", "AC", True, "option-boxes-listed-together"),
     case("So the answer is 3.\n\nFinal Answer: \\boxed{3}", "3", True, "same-value-marker-and-box"),
     case("Final Answer: The final answer is $\\boxed{3}$. I hope it is correct.", "3", True, "marker-with-its-box"),
+    case("**Final Answer**\n\n\\boxed{12}\n\n**Alternative Answer**\n\n\\boxed{13}", "13", False, "alternative-header"),
+    case("I think it is \\boxed{12}, but I'm not sure; it might be \\boxed{13}.", "13", False, "not-sure-might-be"),
+    case("The answer is \\boxed{12}. It could also be \\boxed{13}.", "13", False, "could-also-be"),
+    case("答案是$\\boxed{12}$，也可能是$\\boxed{13}$", "13", False, "zh-ye-keneng-boxes"),
+    case("答案是12，但也可能是13", "13", False, "zh-dan-ye-keneng"),
+    case("答：至少3个，至多5个", "5", False, "zh-bounds-range"),
+    case("答：至少需要5辆。", "5", True, "zh-at-least-the-minimum"),
+    case("We get \\boxed{3}, so in step (2) we use it to find \\boxed{4}", "4", True, "a-step-between-boxes"),
+    case("First guess \\boxed{3}, but after checking, \\boxed{5}.", "5", True, "a-check-between-boxes"),
 ]
 
 # Plain values listed after a copula or a colon at the end are the answer together.

@@ -123,11 +123,21 @@ _LATER_OPTION_RE = re.compile(r"(?<![a-zA-Z])[A-HJ](?![a-zA-Z])")
 _OR_CHARS = 300
 
 
+# Another option said to be right as well: "B也对", "B也可以", "D is also correct", "D is also possible".
+_ALSO_RIGHT_RE = re.compile(
+    r"(?<![a-zA-Z])[(\[（]?([A-J])[)\]）]?\s?(?:也(?:是对的|对|正确|可以|行|符合题意)"
+    r"|(?i:is|are|seems|looks)\s(?i:also\s)(?i:correct|right|true|valid|possible|plausible|acceptable))"
+)
+
+
 def options_offered_instead(text: str, chosen: frozenset[str]) -> bool:
     """Whether the solution closes by offering another option as an alternative to the one it
-    chose (``故选A或B``, ``The answer is B, or possibly C``): a hedge, never paid. An ``or`` that
-    a later option answers (``A or B fails, so C``) is no hedge."""
+    chose (``故选A或B``, ``The answer is B, or possibly C``, ``选A，B也对``): a hedge, never paid.
+    An ``or`` that a later option answers (``A or B fails, so C``) is no hedge."""
     tail = text[-_OR_CHARS:]
+    named = [m.start() for m in _OPTION_LETTER_RE.finditer(tail) if m.group(0) in chosen]
+    if named and any(m.group(1) not in chosen and m.start() > named[-1] for m in _ALSO_RIGHT_RE.finditer(tail)):
+        return True  # 选A，B也对; not "A is true. B is also true. So the answer is D."
     last = max(_LETTER_OR_RE.finditer(tail), key=lambda m: m.start(), default=None)
     if last is None or _LATER_OPTION_RE.search(tail, last.end()):
         return False

@@ -557,6 +557,15 @@ _ANSWER_WORD_RE = re.compile(r"answer|答|ответ|r[ée]ponse|antwort|respues
 _BETWEEN_ANSWERS_RE = re.compile(r"(?:[\s.,;:!。，；：、！$*(（]|\\[\[\]()]){0,16}")
 _BOX_AFTER_MARKER_RE = re.compile(r"[\s*:]{0,4}(?:\$|\\\(|\\\[)?\s{0,2}\\(?:boxed|fbox)")
 _IN_A_ROW_MAX = 8
+# Between two statements, words that offer the second as an alternative or doubt the first (``It
+# could also be``, ``**Alternative Answer**``, ``but I'm not sure``, ``也可能是``); a revision
+# (``Wait, ...``) corrects instead.
+_UNCERTAIN_RE = re.compile(
+    r"(?<![a-zA-Z])(?:or|alternatively|alternative|otherwise|might|may|could|possibly|maybe|perhaps|probably"
+    r"|not\s(?:sure|certain))(?![a-zA-Z])|可能|或者|或许|也许|不确定",
+    re.IGNORECASE,
+)
+_OFFERED_GAP_CHARS = 80
 _IN_A_ROW_CHARS = 2_000  # the statements are read from the end of the text
 
 
@@ -603,7 +612,9 @@ def answers_in_a_row(text: str) -> list[str]:
         return []
     earlier: list[str] = []
     for before, after in zip(reversed(statements[:-1]), reversed(statements[1:]), strict=True):
-        if not _BETWEEN_ANSWERS_RE.fullmatch(text, before.end, after.start):
+        gap = text[before.end : after.start]
+        offered = len(gap) <= _OFFERED_GAP_CHARS and _UNCERTAIN_RE.search(gap) and not _REVISION_RE.search(gap)
+        if not (offered or _BETWEEN_ANSWERS_RE.fullmatch(gap)):
             break
         earlier.insert(0, before.answer)
     return earlier

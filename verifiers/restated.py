@@ -64,7 +64,7 @@ _OR_RE = re.compile(
 _MIGHT_BE = r"(?:it\s)?(?:might|may|could)\s(?:also\s)?be"
 _ALTERNATIVE_WORDS = (
     r"(?:(?:or|alternatively|possibly|maybe|perhaps)(?:,?\s(?:possibly|maybe|perhaps|alternatively|else))?"
-    r"(?:,?\s" + _MIGHT_BE + r")?|(?:but\s)?" + _MIGHT_BE + r"|或者?|也?可能是|也许是|或许是)"
+    r"(?:,?\s" + _MIGHT_BE + r")?|(?:but\s)?" + _MIGHT_BE + r"|(?:但|不过)?(?:或者?|也?可能是|也许是|或许是))"
 )
 # A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果",
 # "It's 3. Or 4.", "3, but it might also be 4", "可能是3，也可能是4".

@@ -120,8 +120,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
-# A number, a few words and 或 (12个苹果或13个苹果): an alternative offered, a hedge.
-_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}或")
+# A number, a few words and 或 / 也可能 (12个苹果或13个苹果; 12，但也可能是13): an alternative offered, a hedge.
+_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}(?:或|也?可能|也许)")
 
 
 def _other_answers_in_a_row(prediction: str, pred_text: str, deadline: Deadline) -> bool:
@@ -150,6 +150,7 @@ def _is_number(node: Node | None) -> bool:
     return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
 
 
+_ZH_BOUND_RE = re.compile(r"至少|至多|最少|最多|不少于|不多于|不超过|不低于|不高于|以上|以下")
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
 
 
@@ -162,6 +163,7 @@ def _last_zh_clause_number(text: str, parsed: Parsed) -> Node | None:
         isinstance(node, ListOf)
         and not restates_inside(text)
         and not _ALTERNATIVE_RE.search(text)  # 12个，或13个: a hedge, not clauses
+        and len(_ZH_BOUND_RE.findall(text)) < 2  # 至少3个，至多5个: a range, not clauses
         and all(isinstance(item, Num) for item in node.items)
         and len(_ZH_CLAUSE_SEPARATOR_RE.findall(text)) == len(node.items) - 1
     ):
