@@ -878,6 +878,9 @@ TASK_ECHOES = [
     case("Compute 3 + 4 = 7.", "7", True, "task-worked-out"),
     case("What remains is 7.", "7", True, "what-remains-is"),
     case("How many apples are left: 7.", "7", True, "question-colon-answer"),
+    case("\\boxed{\\text{There are 12 apples and 5 oranges}}", "5", False, "boxed-prose-with-two-values"),
+    case("\\boxed{\\text{Tom has 5 apples}}", "5", True, "boxed-prose-with-one-value"),
+    case("答：甲乙两地相距480千米。", "480", True, "zh-prose-closes-with-its-value"),
 ]
 
 # Another value offered as an alternative to the answer, before or after it, is a hedge.

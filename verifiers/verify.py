@@ -248,11 +248,13 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
         and parsed.error == "answer is prose"
         and not _ALTERNATIVE_RE.search(pred_text)
         and not sets_the_task(parsed.text)  # \boxed{\text{Find the remainder when 17 is divided by 5}}
+        and (len(set(numbers)) == 1 or _CJK_RE.search(pred_text))  # \text{12 apples and 5 oranges}: no one value
     ):
         return parse_answer(numbers[-1], deadline)
     return parsed
 
 
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")  # Chinese prose closes with its value: 甲乙两地相距480千米
 _DEGREES = "\\circ"
 
 
