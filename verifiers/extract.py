@@ -553,8 +553,12 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
 # (``Answer: A\nAnswer: B\nAnswer: C``; ``The answer is 1. The answer is 2.``; ``\\boxed{1}\n\n
 # \\boxed{2}``; ``\\boxed{3}\n\nAnswer: 4``): between two, punctuation and blank lines alone. A
 # corrected answer has words between (``Wait, I mis-added``); ``所以``/``故`` state steps.
-_ANSWER_WORD_RE = re.compile(r"answer|答|ответ|r[ée]ponse|antwort|respuesta", re.IGNORECASE)
-_BETWEEN_ANSWERS_RE = re.compile(r"(?:[\s.,;:!。，；：、！$*(（]|\\[\[\]()]){0,16}")
+_ANSWER_WORD_RE = re.compile(r"answer|答|ответ|r[ée]ponse|antwort|respuesta|####", re.IGNORECASE)
+_BETWEEN_ANSWERS_RE = re.compile(
+    r"(?:[\s.,;:!。，；：、！$*(（]|\\[\[\]()]|所以|因此|综上所述|综上|故|(?i:so|thus|hence|therefore)(?![a-zA-Z])){0,16}"
+)
+# An option chosen in Chinese (故选A, 应选B, 选C; not 选项D): a statement of the answer too.
+_ZH_CHOSEN_RE = re.compile(r"(?:故|所以|因此|应)?选(?!项)\s{0,2}[:：]?\s{0,2}[(（]?([A-J])[)）]?(?![a-zA-Z])")
 _BOX_AFTER_MARKER_RE = re.compile(r"[\s*:]{0,4}(?:\$|\\\(|\\\[)?\s{0,2}\\(?:boxed|fbox)")
 _IN_A_ROW_MAX = 8
 # Between two statements, words that offer the second as an alternative or doubt the first (``It
@@ -582,6 +586,7 @@ def _statements(text: str) -> list[_Statement]:
     """The last answer statements of ``text`` in order, none inside another: each box, and each
     marker with an answer word (a marker followed by a box states the box's answer)."""
     found = [_Statement(b.start, b.end, b.content.strip()) for b in find_boxes(text)[-_IN_A_ROW_MAX:]]
+    found += [_Statement(m.start(), m.end(), m.group(1)) for m in list(_ZH_CHOSEN_RE.finditer(text))[-_IN_A_ROW_MAX:]]
     markers = [m for m in _MARKER_RE.finditer(text) if _ANSWER_WORD_RE.search(m.group(0))][-_IN_A_ROW_MAX:]
     for m in markers:
         if _NEGATED_START_RE.match(text, m.end()):
