@@ -948,6 +948,11 @@ VALUES_LISTED = [
     case("Candidates: 3, 4, 5", "5", False, "candidates-against-the-last"),
     case("答案可能是3、4、5", "5", False, "zh-list-against-the-last"),
     case("The populations were 1,234.", "1234", True, "thousands-separator-no-list"),
+    case("\\boxed{3, \\ldots}", "3", False, "list-trailing-off"),
+    case("\\boxed{\\{1, 2, 3, \\ldots\\}}", "\\{1,2,3\\}", False, "set-trailing-off"),
+    case("The answer is 3, ...", "3", False, "dots-cut-by-the-extraction"),
+    case("\\boxed{1, 2, 3, \\ldots}", "1, 2, 3, \\ldots", True, "trailing-off-on-both-sides"),
+    case("\\boxed{5}. The pattern goes on: 1, 2, 3, ...", "5", True, "dots-after-a-boxed-answer"),
 ]
 
 # What a solution says of its answer, the answer inside parentheses, math closing a short sentence.

@@ -72,6 +72,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     gold_parsed = parse_answer(gold_text, deadline)
     if ruled_out(prediction, pred_text):  # The answer is not 7; 答案不是7: no answer
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
+    if _goes_on(pred_text, prediction) and not _goes_on(gold_text, gold):  # 3, \ldots against 3
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), "a list that goes on, not the answer")
     if offered_instead(prediction, pred_text, deadline) or _other_answers_in_a_row(prediction, pred_text, deadline):
         reason = "another value offered as an alternative (a hedge)"  # 12, or 13; Answer: 12\nAnswer: 13
         return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
@@ -143,6 +145,21 @@ def _other_answers_in_a_row(prediction: str, pred_text: str, deadline: Deadline)
         elif not any(_compare_readings(parsed, reading, deadline).correct for reading in readings):
             return True
     return False
+
+
+# A list that trails off (3, \ldots; 1, 2, 3, ...; 3,…): it goes on past what it names.
+_OPEN_LIST_RE = re.compile(
+    r",\s{0,3}(?:\\[lc]?dots[bc]?(?![a-zA-Z])|\.\.\.|…)\s{0,3}(?:(?:\\?[)\]}]|\$)\s{0,3}){0,3}[.。]?\s{0,3}$"
+)
+_OPEN_LIST_CHARS = 40
+
+
+def _goes_on(answer: str, text: str) -> bool:
+    """Whether the answer is a list that trails off, or one whose dots the extraction cut (``3,``
+    from ``The answer is 3, ...``)."""
+    if _OPEN_LIST_RE.search(answer):
+        return True
+    return answer.rstrip().endswith(",") and _OPEN_LIST_RE.search(text[-_OPEN_LIST_CHARS:]) is not None
 
 
 def _is_number(node: Node | None) -> bool:
