@@ -362,6 +362,8 @@ PATTERN_FAMILIES = [
     ("options offered instead, spaces", lambda: choices._LETTER_OR_RE.search(_fill("A", " ", "or B"))),
     ("verdicts on the answer, markers", lambda: verify(_fill("", "the answer is correct. "), "7")),
     ("answers in a row, boxes in paragraphs", lambda: verify(_fill("", "\\boxed{1}\n\n"), "1")),
+    ("parenthesised values, spaces", lambda: restated._PARENTHESISED_VALUE_RE.match(_fill("1", " ", "(2?)"))),
+    ("lists trailing off, dots", lambda: verify(_fill("\\boxed{1", ", \\ldots", "}"), "1")),
     ("options also right, letters", lambda: verify(_fill("选A，", "B也对，"), "A")),
     ("options listed, labels", lambda: verify(_fill("", "A. 1 B. 2 C. 3 D. 4 "), "A")),
     ("options listed, spaces", lambda: extract._OPTION_LABEL_RE.findall(_fill("A.", " ", "x"))),

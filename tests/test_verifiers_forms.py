@@ -899,6 +899,13 @@ ALTERNATIVE_VALUES = [
     case("The answer is $\\boxed{\\frac{1}{4}}$, or 25\\%.", "0.25", True, "or-percent-same-value"),
     case("The answer is $\\boxed{\\frac{1}{4}}$, or 30\\%.", "0.25", False, "or-percent-other-value"),
     case("\\boxed{3}/\\boxed{4}", "4", False, "boxes-apart-by-a-slash"),
+    case("The answer is 12 (13 if counting the start).", "12", False, "parenthesised-value-with-a-condition"),
+    case("Answer: 12 (13?)", "12", False, "parenthesised-value-asked"),
+    case("The answer is 12 [or 13].", "12", False, "bracketed-or"),
+    case("The total is 12 (5 + 7).", "12", True, "parenthesised-working"),
+    case("The answer is 0.5 (50%).", "0.5", True, "parenthesised-same-value"),
+    case("The answer is 12 (1 dozen).", "12", True, "parenthesised-same-count"),
+    case("No number but $\\boxed{8}$ works: 8 quarters are $8(1.75) = 14$ mm.", "8", True, "a-product-no-parenthesis"),
 ]
 
 # Answer statements in a row with different values: a hedge, whichever the key is.
@@ -946,6 +953,7 @@ VALUES_LISTED = [
     case("The answers are 3 and 4.", "3, 4", True, "listed-against-both"),
     case("Possible answers: 3, 4.", "3, 4", True, "colon-list"),
     case("Candidates: 3, 4, 5", "5", False, "candidates-against-the-last"),
+    case("The answers are 12 and 13 respectively.", "13", False, "listed-respectively"),
     case("答案可能是3、4、5", "5", False, "zh-list-against-the-last"),
     case("The populations were 1,234.", "1234", True, "thousands-separator-no-list"),
     case("\\boxed{3, \\ldots}", "3", False, "list-trailing-off"),

@@ -666,7 +666,7 @@ _LISTED_VALUE_RE = re.compile(_LISTED_VALUE)
 _VALUES_LISTED_RE = re.compile(
     r"(?:(?<![a-zA-Z])(?:are|were)\s|[:：]\s?|是|为|有)\s?"
     rf"((?<![\d.]){_LISTED_VALUE}(?:\s?(?:,(?:\s(?:and\s|or\s)?|(?!\d{{3}}(?!\d)))|、|，|\sand\s|\sor\s|和|或)\s?{_LISTED_VALUE}){{1,8}})"
-    r"(?![\d,]|\.\d)\s?[.。]?\s*$",
+    r"(?![\d,]|\.\d)(?:\s(?i:respectively))?\s?[.。]?\s*$",
     re.IGNORECASE,
 )
 

@@ -77,7 +77,7 @@ _OR_BEFORE_RE = re.compile(
 # A value offered after the answer as an alternative, whatever follows it: "3 (or 4)", "7 (or 8 if
 # we count the endpoints)", "3; alternatively 4", "3. Or 4.", "3 or possibly 4", "3，也可能是4".
 _ALTERNATIVE_AFTER_RE = re.compile(
-    r"([^。.\n=]{0,24}?)(?:\s?[,;，；(（]\s?|\.\s{1,2}|\s)"
+    r"([^。.\n=]{0,24}?)(?:\s?[,;，；(（\[]\s?|\.\s{1,2}|\s)"
     + _ALTERNATIVE_WORDS
     + r",?\s?"
     + _DOLLAR
@@ -187,6 +187,18 @@ def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> b
     )
 
 
+# Another value in parentheses after the answer, alone, asked or with a condition: "12 (13?)", "12
+# (13 if counting the start)", "12 (13)"; not "12 (5 + 7)", "2 hours (120 minutes)" nor a product, 8(1.75).
+_PARENTHESISED_VALUE_RE = re.compile(
+    r"([}$]{0,3}(?:\s[a-zA-Z']{1,15}){0,2})\s[(（\[]\s?"  # a unit word at most: 12 apples (13?)
+    + _DOLLAR
+    + r"\s?"
+    + _NUMBER
+    + r"(?=\s?(?:[?？)）\]]|(?:if|when|unless|otherwise|in\scase)(?![a-zA-Z])))",
+    re.IGNORECASE,
+)
+
+
 def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
     """Whether the solution offers another value as an alternative to its answer, one the verifier
     cannot confirm is the same quantity: a hedge (``12, or 13``; ``12 or 13 boxes``; ``2 hours, or
@@ -198,7 +210,11 @@ def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
     before_it = _OR_BEFORE_RE.search(prediction, max(0, start - _OR_BEFORE_CHARS), start)
     if before_it is not None:
         return not (_PLAIN_AMOUNT_RE.fullmatch(answer) and Fraction(before_it.group(1)) == Fraction(answer))
-    m = _OR_RE.match(prediction, end) or _ALTERNATIVE_AFTER_RE.match(prediction, end)
+    m = (
+        _OR_RE.match(prediction, end)
+        or _ALTERNATIVE_AFTER_RE.match(prediction, end)
+        or _PARENTHESISED_VALUE_RE.match(prediction, end)
+    )
     if m is None:
         return False
     before = prediction[max(0, start - 2) : start]  # the dollar sign of $5
