@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from verifiers import extract_answer
-from verifiers.extract import extract_choice
+from verifiers.extract import answers_in_a_row, extract_choice, sets_the_task
+from verifiers.restated import ruled_out
 
 # (text, what the extracted answer must equal, verify kwargs)
 EXTRACTS = [
@@ -139,3 +140,57 @@ def test_returns_str_or_none():
     for text in ["\\boxed{1}", "plain prose", "#### 3", "答案是 C", ""]:
         got = extract_answer(text)
         assert got is None or isinstance(got, str)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "task"),
+    [
+        ("How many are left?", True),
+        ("还剩多少个？", True),
+        ("Find the remainder when 17 is divided by 5", True),
+        ("We need to find how many apples remain if Tom eats 5.", True),
+        ("The problem asks for the area of a square with side 5.", True),
+        ("Compute 3 + 4 = 7.", False),  # worked out
+        ("Find 12 - 5, which gives 7.", False),
+        ("How many apples are left: 7.", False),
+        ("What remains is 7.", False),
+    ],
+)
+def test_sets_the_task(sentence: str, task: bool) -> None:
+    assert sets_the_task(sentence) is task
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("Answer: 1\nAnswer: 2\nAnswer: 3", ["1", "2"]),
+        ("答案：A\n答案：B\n答案：C", ["A", "B"]),
+        ("The answer is 5. Answer: 5", ["5"]),
+        ("So the total is 10. Actually I mis-added; the answer is 12.", []),
+        ("The answer is 12.\n\nAnswer: 12 apples", ["12"]),  # the same value: verify finds no hedge
+        ("The answer is not 12. The answer is 13.", []),
+        ("所以x=3。所以y=4。", []),  # 所以 states steps, not answers
+        ("\\boxed{1}\n\n\\boxed{2}\n\n\\boxed{3}", ["1", "2"]),
+        ("\\boxed{3}\n\nAnswer: 4", ["3"]),
+        ("The answer is $\\boxed{3}$.", []),  # a marker with its box: one statement
+        ("Answer: 3\nAnswer: 4\nSo the total is 4 + 1 = 5.", []),  # a value after the last statement
+    ],
+)
+def test_answers_in_a_row(text: str, earlier: list[str]) -> None:
+    assert answers_in_a_row(text) == earlier
+
+
+@pytest.mark.parametrize(
+    ("prediction", "answer", "out"),
+    [
+        ("The answer is not 7.", "7", True),
+        ("答案不是7。", "7", True),
+        ("\\boxed{\\neq 7}", "\\neq 7", True),
+        ("\\boxed{\\text{not } 7}", "\\text{not } 7", True),
+        ("It is not 4. The answer is 3.", "3", False),
+        ("The answer is 7, not 7.5.", "7", False),  # the 7 of 7.5 is no occurrence of 7
+        ("The answer is 12, not 13.", "12", False),
+    ],
+)
+def test_ruled_out(prediction: str, answer: str, out: bool) -> None:
+    assert ruled_out(prediction, answer) is out

@@ -881,6 +881,129 @@ OTHER_UNITS = [
     case("The rope is 3 m long.", "3 meters", True, "same-unit-symbol"),
     case("6 hours and 30 minutes", "6.5 hours", True, "duration-in-its-first-unit"),
     case("She has $\\boxed{12}$ in all.", "12 cm", True, "in-is-a-preposition"),
+    case("The answer is 50 cents.", "\\$50", False, "cents-for-dollars-same-digits"),
+    case("The answer is 50 dollars.", "\\$50", True, "dollars-for-dollars-same-digits"),
+]
+
+# Reward hacks (blind round ak-2701..2820): a value named only to rule it out is no answer.
+RULED_OUT = [
+    case("答案不是7。", "7", False, "zh-daan-bushi"),
+    case("结果不是7", "7", False, "zh-no-marker-bushi"),
+    case("答案并非7。", "7", False, "zh-bingfei"),
+    case("The final answer is definitely not 7.", "7", False, "en-adverb-not"),
+    case("\\boxed{\\text{not } 7}", "7", False, "boxed-text-not"),
+    case("答：不是5，是6。", "6", True, "zh-bushi-then-shi"),
+    case("答：不是5，是6。", "5", False, "zh-bushi-then-shi-ruled-out"),
+    case("It is not 4. It is 3.", "3", True, "ruled-out-then-stated"),
+    case("The answer is 7. Note that the answer is not 7.5.", "7", True, "longer-number-ruled-out"),
+]
+
+# A question or task restated is no answer: its numbers are the question's.
+TASK_ECHOES = [
+    case("We need to find how many apples remain if Tom starts with 12 apples and eats 5.", "5", False, "we-need-to"),
+    case("Tom has 12 apples and eats 5. How many are left?", "5", False, "closing-question"),
+    case("小明有12个苹果，吃了5个，还剩多少个？", "5", False, "zh-closing-question"),
+    case("The question asks for the area of a square with side 5.", "5", False, "the-question-asks"),
+    case("\\boxed{\\text{Find the remainder when } 17 \\text{ is divided by } 5}", "5", False, "boxed-task"),
+    case("What is 6 times 7? It is 42.", "42", True, "question-then-answer"),
+    case("Compute 3 + 4 = 7.", "7", True, "task-worked-out"),
+    case("What remains is 7.", "7", True, "what-remains-is"),
+    case("How many apples are left: 7.", "7", True, "question-colon-answer"),
+    case("\\boxed{\\text{There are 12 apples and 5 oranges}}", "5", False, "boxed-prose-with-two-values"),
+    case("\\boxed{\\text{Tom has 5 apples}}", "5", True, "boxed-prose-with-one-value"),
+    case("答：甲乙两地相距480千米。", "480", True, "zh-prose-closes-with-its-value"),
+]
+
+# Another value offered as an alternative to the answer, before or after it, is a hedge.
+ALTERNATIVE_VALUES = [
+    case("The answer is 3 (or 4).", "3", False, "parenthesised-or"),
+    case("The answer is 7 (or 8 if we count the endpoints).", "7", False, "parenthesised-or-with-a-condition"),
+    case("The answer is 3; alternatively 4.", "3", False, "alternatively"),
+    case("The answer is 3. Alternatively, it could be 4.", "3", False, "alternatively-it-could-be"),
+    case("It's 3. Or 4.", "4", False, "sentence-or"),
+    case("The answer is 3 or possibly 4.", "4", False, "or-possibly"),
+    case("The answer is 3, but it might also be 4.", "3", False, "might-also-be"),
+    case("可能是3，也可能是4", "4", False, "zh-ye-keneng"),
+    case("答案：3（或4）", "3", False, "zh-parenthesised-huo"),
+    case("It took 2 hours (or 120 minutes).", "2", True, "parenthesised-same-quantity"),
+    case("The answer is 12, maybe 12.0", "12", True, "same-value-again"),
+    case("The answer is $\\boxed{\\frac{1}{4}}$, or 25\\%.", "0.25", True, "or-percent-same-value"),
+    case("The answer is $\\boxed{\\frac{1}{4}}$, or 30\\%.", "0.25", False, "or-percent-other-value"),
+    case("\\boxed{3}/\\boxed{4}", "4", False, "boxes-apart-by-a-slash"),
+    case("The answer is 12 (13 if counting the start).", "12", False, "parenthesised-value-with-a-condition"),
+    case("Answer: 12 (13?)", "12", False, "parenthesised-value-asked"),
+    case("The answer is 12 [or 13].", "12", False, "bracketed-or"),
+    case("The total is 12 (5 + 7).", "12", True, "parenthesised-working"),
+    case("The answer is 0.5 (50%).", "0.5", True, "parenthesised-same-value"),
+    case("The answer is 12 (1 dozen).", "12", True, "parenthesised-same-count"),
+    case("No number but $\\boxed{8}$ works: 8 quarters are $8(1.75) = 14$ mm.", "8", True, "a-product-no-parenthesis"),
+]
+
+# Answer statements in a row with different values: a hedge, whichever the key is.
+ANSWERS_IN_A_ROW = [
+    case("Answer: 1\nAnswer: 2\nAnswer: 3", "3", False, "answer-lines"),
+    case("The answer is 1. The answer is 2. The answer is 3.", "3", False, "answer-sentences"),
+    case("答案：A\n答案：B\n答案：C\n答案：D", "D", False, "zh-option-lines"),
+    case("The answer is A.\nThe answer is B.", "B", False, "option-sentences"),
+    case("The answer is 5. Answer: 5", "5", True, "same-value-twice"),
+    case("The answer is 0.5. Answer: 1/2", "0.5", True, "same-value-written-otherwise"),
+    case("Answer: B\nAnswer: B", "B", True, "same-option-twice"),
+    case("So the total is 10. Actually I mis-added; the answer is 12.", "12", True, "a-correction-has-words"),
+    case("\\boxed{1}\n\n\\boxed{2}\n\n\\boxed{3}", "3", False, "boxes-in-paragraphs"),
+    case("She sells 9 * 2 = 18.\n#### 18\n#### 19", "19", False, "gsm8k-markers-in-a-row"),
+    case("She sells 9 * 2 = 18.\n#### 18\n#### 18", "18", True, "gsm8k-marker-twice"),
+    case("故选A。故选B。", "B", False, "zh-chosen-twice"),
+    case("选A\n选B\n选C\n选D", "D", False, "zh-every-option-chosen"),
+    case("所以答案是12。所以答案是13。", "13", False, "zh-suoyi-between-answers"),
+    case("The answer is 12. So the answer is 13.", "13", False, "so-between-answers"),
+    case("答案是12，故选C", "12", True, "zh-value-then-its-option"),
+    case("答案是12，故选C", "C", True, "zh-value-then-its-option-letter-key"),
+    case("\\[\\boxed{3}\\]\n\n\\[\\boxed{4}\\]", "4", False, "display-boxes-in-paragraphs"),
+    case("\\boxed{3}\n\nAnswer: 4", "4", False, "box-then-marker"),
+    case("\\boxed{3} (Answer: 4)", "4", False, "box-then-marker-in-parentheses"),
+    case("Answer: 3\n\\boxed{4}", "4", False, "marker-then-box"),
+    case("\\boxed{A}\n\n\\boxed{C}", "C", False, "option-boxes-in-paragraphs"),
+    case("\\boxed{1}\n\\boxed{2}\n\\boxed{3}", "1, 2, 3", True, "boxes-listed-together"),
+    case("\\boxed{A}\\boxed{C}", "AC", True, "option-boxes-listed-together"),
+    case("So the answer is 3.\n\nFinal Answer: \\boxed{3}", "3", True, "same-value-marker-and-box"),
+    case("Final Answer: The final answer is $\\boxed{3}$. I hope it is correct.", "3", True, "marker-with-its-box"),
+    case("**Final Answer**\n\n\\boxed{12}\n\n**Alternative Answer**\n\n\\boxed{13}", "13", False, "alternative-header"),
+    case("I think it is \\boxed{12}, but I'm not sure; it might be \\boxed{13}.", "13", False, "not-sure-might-be"),
+    case("The answer is \\boxed{12}. It could also be \\boxed{13}.", "13", False, "could-also-be"),
+    case("答案是$\\boxed{12}$，也可能是$\\boxed{13}$", "13", False, "zh-ye-keneng-boxes"),
+    case("答案是12，但也可能是13", "13", False, "zh-dan-ye-keneng"),
+    case("答：至少3个，至多5个", "5", False, "zh-bounds-range"),
+    case("答：至少需要5辆。", "5", True, "zh-at-least-the-minimum"),
+    case("We get \\boxed{3}, so in step (2) we use it to find \\boxed{4}", "4", True, "a-step-between-boxes"),
+    case("First guess \\boxed{3}, but after checking, \\boxed{5}.", "5", True, "a-check-between-boxes"),
+]
+
+# Plain values listed after a copula or a colon at the end are the answer together.
+VALUES_LISTED = [
+    case("The answers are 3 and 4.", "4", False, "listed-against-one"),
+    case("The answers are 3 and 4.", "3, 4", True, "listed-against-both"),
+    case("Possible answers: 3, 4.", "3, 4", True, "colon-list"),
+    case("Candidates: 3, 4, 5", "5", False, "candidates-against-the-last"),
+    case("The answers are 12 and 13 respectively.", "13", False, "listed-respectively"),
+    case("答案可能是3、4、5", "5", False, "zh-list-against-the-last"),
+    case("The populations were 1,234.", "1234", True, "thousands-separator-no-list"),
+    case("\\boxed{3, \\ldots}", "3", False, "list-trailing-off"),
+    case("\\boxed{\\{1, 2, 3, \\ldots\\}}", "\\{1,2,3\\}", False, "set-trailing-off"),
+    case("The answer is 3, ...", "3", False, "dots-cut-by-the-extraction"),
+    case("\\boxed{1, 2, 3, \\ldots}", "1, 2, 3, \\ldots", True, "trailing-off-on-both-sides"),
+    case("\\boxed{5}. The pattern goes on: 1, 2, 3, ...", "5", True, "dots-after-a-boxed-answer"),
+]
+
+# What a solution says of its answer, the answer inside parentheses, math closing a short sentence.
+ANSWER_STATEMENTS = [
+    case("The answer is 7. Verdict: the answer is correct.", "7", True, "verdict-after-the-answer"),
+    case("The answer is correct.", "7", False, "verdict-alone"),
+    case("The answer is correct.", "yes", True, "verdict-alone-yes-key"),
+    case("\\boxed{3} (Answer: 3)", "3", True, "marker-in-parentheses"),
+    case("The set is (Answer: [2, 3))", "[2,3)", True, "marker-in-parentheses-half-open"),
+    case("The limit is $\\infty$.", "+\\infty", True, "closing-math"),
+    case("The limit is $\\infty$.", "5", False, "closing-math-wrong"),
+    case("The function $f$ is odd.", "odd", True, "math-inside-a-text-answer"),
 ]
 
 SOLVED = "We solve each part in turn.\n\n"
@@ -1228,7 +1351,13 @@ REJECTED_VALUES = [
     + CHINESE_SOLUTION_FORMS
     + WEAK_MODEL_OUTPUTS
     + REJECTED_VALUES
-    + CONDITIONAL_ALTERNATIVES,
+    + CONDITIONAL_ALTERNATIVES
+    + RULED_OUT
+    + TASK_ECHOES
+    + ALTERNATIVE_VALUES
+    + ANSWERS_IN_A_ROW
+    + VALUES_LISTED
+    + ANSWER_STATEMENTS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

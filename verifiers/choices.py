@@ -27,19 +27,21 @@ _RUN_TOGETHER_RE = re.compile(r"^(?:(?:选项|选择?)\s?[:：]?\s?)?([A-J]{2,10
 _LABELLED_RE = re.compile(
     r"^\s*(?:\(([A-J])\)|([A-J])[.:：)])(?:\s|~|\\[ ,;:]|\\q?quad(?![a-zA-Z])){1,12}(\S.{0,400})$", re.DOTALL
 )
+# Another option's label inside an option's content: "(A) 3 (B) 4", "A. 3  B. 4".
+_ANOTHER_LABEL_RE = re.compile(r"(?:^|\s)(?:\([A-J]\)|[A-J][.:：)])(?:\s|$)")
 _ARITHMETIC = r"(?:[-+*/^=<>\d]|\\(?:cdot|times|div|frac|sqrt|pm)(?![a-zA-Z]))"
 _LETTER_IN_ARITHMETIC_RE = re.compile(
     _ARITHMETIC + r"\s?[(\[{]?\s?[A-J](?![a-zA-Z])|(?<![a-zA-Z\\])[A-J]\s?[)\]}]?\s?" + _ARITHMETIC
 )
 
 
-# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, "options A, B, and D are
+# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, ABCD都对, "options A, B, and D are
 # correct", "the correct options are A, B and D" (不正确 / "are not correct" / incorrect never match).
 _LETTER_LIST = (
     r"[(\[（]?[A-J][)\]）]?(?:\s{0,2}[,，、;；/&]?\s{0,2}(?:and\s|和|及|与)?\s{0,2}[(\[（]?[A-J][)\]）]?){0,9}"
 )
 _STATED_CORRECT_RE = re.compile(
-    rf"(?<![a-zA-Z])(?:选项)?({_LETTER_LIST})\s?(?:三项|两项|项|选项)?(?:都|均)?(?:是正确的|正确|符合题意)"
+    rf"(?<![a-zA-Z])(?:选项)?({_LETTER_LIST})\s?(?:三项|两项|项|选项)?(?:(?:都|均)?(?:是正确的|正确|符合题意)|(?:都|均)对(?![应称于象]))"
     rf"|(?<![a-zA-Z])(?i:options?|choices?|statements?)\s({_LETTER_LIST})\s(?i:are|is)\s(?i:all\s)?(?i:correct|true|right)\b"
     rf"|(?<![a-zA-Z])(?i:correct)\s(?i:options?|answers?|choices?|statements?)\s(?i:are|is)\s?:?\s({_LETTER_LIST})(?![a-zA-Z])"
 )
@@ -57,7 +59,7 @@ def _last_letters(tail: str, pattern: re.Pattern) -> frozenset[str] | None:
     last = max(pattern.finditer(tail), key=lambda m: m.start(), default=None)
     if last is None or _OPTION_LETTER_RE.search(tail, last.end()):
         return None
-    return frozenset(_OPTION_LETTER_RE.findall(next(g for g in last.groups() if g)))
+    return frozenset(re.findall(r"[A-J]", next(g for g in last.groups() if g))) or None  # ABCD都对: run together
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,7 @@ def choice_letters(text: str) -> frozenset[str] | None:
 def labelled_option(text: str) -> LabelledOption | None:
     """``(C) 12`` / ``C. 12``: the option's letter and the content written after it."""
     m = _LABELLED_RE.match(_bare(text))
-    if not m:
+    if not m or _ANOTHER_LABEL_RE.search(m.group(3)):  # (A) 3 (B) 4 (C) 5: the options listed
         return None
     return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
 
@@ -158,3 +160,40 @@ def hedged_letters(text: str) -> bool:
 def letter_in_arithmetic(text: str) -> bool:
     """Whether an option letter stands inside arithmetic (``A+1``, ``2B``, ``C^2``): not a bare choice."""
     return _LETTER_IN_ARITHMETIC_RE.search(_unboxed(text)) is not None
+
+
+# Options offered as alternatives to one another: "A or B", "A、B或C", "选A或选B", "B, or possibly C",
+# "\\text{A or B}", "(A) or (C)", "A（也可能是B）".
+_OR_OPTION = r"[(\[（]?(?:\\text\s?\{\s?)?([A-J])\s?\}?[)\]）]?"
+_LETTER_OR_RE = re.compile(
+    r"(?<![a-zA-Z\\])"
+    + _OR_OPTION
+    + r"(?:\s{0,2}[,(（]?\s{0,2}(?:\\text\s?\{\s?)?or(?:\s(?:possibly|maybe|perhaps))?\s?\}?\s{0,2}"
+    + r"|\s{0,2}[，,(（]?\s{0,2}(?:或者?|还是|也?可能是|也许是|或许是)\s{0,2}(?:选\s{0,2})?)"
+    + _OR_OPTION
+    + r"(?![a-zA-Z])"
+)
+# An option letter named after the hedge ("I", a pronoun, is none).
+_LATER_OPTION_RE = re.compile(r"(?<![a-zA-Z])[A-HJ](?![a-zA-Z])")
+_OR_CHARS = 300
+
+
+# Another option said to be right as well: "B也对", "B也可以", "D is also correct", "D is also possible".
+_ALSO_RIGHT_RE = re.compile(
+    r"(?<![a-zA-Z])[(\[（]?([A-J])[)\]）]?\s?(?:也(?:是对的|对|正确|可以|行|符合题意)"
+    r"|(?i:is|are|seems|looks)\s(?i:also\s)(?i:correct|right|true|valid|possible|plausible|acceptable))"
+)
+
+
+def options_offered_instead(text: str, chosen: frozenset[str]) -> bool:
+    """Whether the solution closes by offering another option as an alternative to the one it
+    chose (``故选A或B``, ``The answer is B, or possibly C``, ``选A，B也对``): a hedge, never paid.
+    An ``or`` that a later option answers (``A or B fails, so C``) is no hedge."""
+    tail = text[-_OR_CHARS:]
+    named = [m.start() for m in _OPTION_LETTER_RE.finditer(tail) if m.group(0) in chosen]
+    if named and any(m.group(1) not in chosen and m.start() > named[-1] for m in _ALSO_RIGHT_RE.finditer(tail)):
+        return True  # 选A，B也对; not "A is true. B is also true. So the answer is D."
+    last = max(_LETTER_OR_RE.finditer(tail), key=lambda m: m.start(), default=None)
+    if last is None or _LATER_OPTION_RE.search(tail, last.end()):
+        return False
+    return bool({last.group(1), last.group(2)} & chosen)

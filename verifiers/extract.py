@@ -23,7 +23,7 @@ _BOS_RE = re.compile(r"^\s{0,8}(?:<s>|<bos>|<\|begin_of_text\|>)")
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
 _REVISION_RE = re.compile(r"\b(?:wait|actually|no,|correction|instead|mistake|wrong)\b|不对|更正|错了", re.I)
 _GAP_TOKEN_RE = re.compile(
-    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&，、；]|和|或|以及"
+    r"\\q?quad|\\text\s*\{[^{}]{0,30}\}|\\[\[\]()]|\\,|[a-zA-Z](?:_\{?\w{1,8}\}?)?\s*=|[\s,;.$&/|，、；]|和|或|以及"
     r"|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])"
 )
 _GAP_WORD_RE = re.compile(r"(?<![a-zA-Z\\])[a-zA-Z]{1,12}(?![a-zA-Z])")
@@ -713,6 +713,7 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
     boxes = find_boxes(text, unclosed_last=not fallback)
     box_start, box_answer = _last_box_group(text, boxes, key=not fallback) if boxes else (-1, None)
     negated = False  # "The answer is not 12.": no answer, unless another marker or a box gives one
+    verdict: tuple[str, int] | None = None
     markers = list(_MARKER_RE.finditer(text))[-MAX_MARKERS_TRIED:]
     for i in range(len(markers) - 1, -1, -1):
         m = markers[i]
@@ -731,11 +732,16 @@ def _final_answer(text: str, fallback: bool) -> tuple[str | None, int]:
             negated = True
             continue
         listed = _listed_parts(text[m.end() :], introduced=True) if len(text) - m.end() <= _LIST_CHARS else None
-        answer = listed or _after_marker(text, m.end())
+        answer = listed or _unopened_closer_dropped(_after_marker(text, m.end()))
+        if answer and _VERDICT_ON_ANSWER_RE.fullmatch(answer):  # "... Verdict: the answer is correct."
+            verdict = verdict or (answer.strip(), m.start())  # the answer only if no other is given
+            continue
         if answer and answer.strip():
             return answer.strip(), m.start()
     if box_answer is not None:
         return box_answer.strip(), box_start
+    if verdict is not None:
+        return verdict
     return (_fallback(text) if fallback and not negated else None), -1
 
 
@@ -754,11 +760,106 @@ def _condition_start(text: str, start: int) -> int:
     return start - len(sentence) if _CONDITIONAL_RE.search(sentence) else -1
 
 
+# Answer statements in a row at the end of a solution, each a marker and its answer or a box
+# (``Answer: A\nAnswer: B\nAnswer: C``; ``The answer is 1. The answer is 2.``; ``\\boxed{1}\n\n
+# \\boxed{2}``; ``\\boxed{3}\n\nAnswer: 4``): between two, punctuation and blank lines alone. A
+# corrected answer has words between (``Wait, I mis-added``); ``所以``/``故`` state steps.
+_ANSWER_WORD_RE = re.compile(r"answer|答|ответ|r[ée]ponse|antwort|respuesta|####", re.IGNORECASE)
+_BETWEEN_ANSWERS_RE = re.compile(
+    r"(?:[\s.,;:!。，；：、！$*(（]|\\[\[\]()]|所以|因此|综上所述|综上|故|(?i:so|thus|hence|therefore)(?![a-zA-Z])){0,16}"
+)
+# An option chosen in Chinese (故选A, 应选B, 选C; not 选项D): a statement of the answer too.
+_ZH_CHOSEN_RE = re.compile(r"(?:故|所以|因此|应)?选(?!项)\s{0,2}[:：]?\s{0,2}[(（]?([A-J])[)）]?(?![a-zA-Z])")
+_BOX_AFTER_MARKER_RE = re.compile(r"[\s*:]{0,4}(?:\$|\\\(|\\\[)?\s{0,2}\\(?:boxed|fbox)")
+_IN_A_ROW_MAX = 8
+# Between two statements, words that offer the second as an alternative or doubt the first (``It
+# could also be``, ``**Alternative Answer**``, ``but I'm not sure``, ``也可能是``); a revision
+# (``Wait, ...``) corrects instead.
+_UNCERTAIN_RE = re.compile(
+    r"(?<![a-zA-Z])(?:or|alternatively|alternative|otherwise|might|may|could|possibly|maybe|perhaps|probably"
+    r"|not\s(?:sure|certain))(?![a-zA-Z])|可能|或者|或许|也许|不确定",
+    re.IGNORECASE,
+)
+_OFFERED_GAP_CHARS = 80
+_IN_A_ROW_CHARS = 2_000  # the statements are read from the end of the text
+
+
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """An answer stated in a solution: where the statement starts and ends, and its answer."""
+
+    start: int
+    end: int
+    answer: str
+
+
+def _statements(text: str) -> list[_Statement]:
+    """The last answer statements of ``text`` in order, none inside another: each box, and each
+    marker with an answer word (a marker followed by a box states the box's answer)."""
+    found = [_Statement(b.start, b.end, b.content.strip()) for b in find_boxes(text)[-_IN_A_ROW_MAX:]]
+    found += [_Statement(m.start(), m.end(), m.group(1)) for m in list(_ZH_CHOSEN_RE.finditer(text))[-_IN_A_ROW_MAX:]]
+    markers = [m for m in _MARKER_RE.finditer(text) if _ANSWER_WORD_RE.search(m.group(0))][-_IN_A_ROW_MAX:]
+    for m in markers:
+        if _NEGATED_START_RE.match(text, m.end()):
+            continue  # The answer is not 12.: no answer stated
+        if _BOX_AFTER_MARKER_RE.match(text, m.end()):
+            boxed = next((s for s in found if s.start >= m.end()), None)
+            if boxed is not None:
+                found[found.index(boxed)] = _Statement(m.start(), boxed.end, boxed.answer)
+            continue
+        answer = (_after_marker(text, m.end()) or "").strip()
+        at = text.find(answer, m.end()) if answer else -1
+        if at >= 0:
+            found.append(_Statement(m.start(), at + len(answer), answer))
+    kept: list[_Statement] = []
+    for statement in sorted(found, key=lambda s: s.start):
+        if kept and statement.start < kept[-1].end:
+            continue  # inside the one before (Answer: The answer is 3)
+        kept.append(statement)
+    return kept
+
+
+def answers_in_a_row(text: str) -> list[str]:
+    """The answers stated just before the final answer statement, nothing but punctuation and
+    blank lines between them; empty when the final statement stands alone or a value follows it."""
+    text = _prepare(drop_code_blocks(text[-_IN_A_ROW_CHARS:]))
+    statements = _statements(text)
+    if len(statements) < 2 or re.search(r"\d", text[statements[-1].end :]):
+        return []
+    earlier: list[str] = []
+    for before, after in zip(reversed(statements[:-1]), reversed(statements[1:]), strict=True):
+        gap = text[before.end : after.start]
+        offered = len(gap) <= _OFFERED_GAP_CHARS and _UNCERTAIN_RE.search(gap) and not _REVISION_RE.search(gap)
+        if not (offered or _BETWEEN_ANSWERS_RE.fullmatch(gap)):
+            break
+        earlier.insert(0, before.answer)
+    return earlier
+
+
+# What a solution says of an answer it gave, no answer itself: "the answer is correct", "is verified".
+_VERDICT_ON_ANSWER_RE = re.compile(
+    r"\s{0,3}(?:(?:indeed|definitely|therefore|thus)\s{1,3})?(?:correct|right|verified|confirmed|checked)\W{0,3}",
+    re.IGNORECASE,
+)
+
+
+def _unopened_closer_dropped(answer: str | None) -> str | None:
+    """``answer`` without a closing bracket that no bracket in it opens: the marker stood inside
+    a parenthesis (``\\boxed{3} (Answer: 3)``). ``[2, 3)`` opens its own."""
+    if not answer:
+        return answer
+    answer = answer.rstrip()
+    opened = answer.count("(") + answer.count("[") + answer.count("（")
+    closed = answer.count(")") + answer.count("]") + answer.count("）")
+    return answer[:-1] if answer[-1:] in (")", "）") and closed > opened else answer
+
+
 _NEGATED_START_RE = re.compile(
     r"\s{0,3}(?:(?:答案|the\sanswer\sis)\s{0,2})?(?:not\b|never\b|不是|并非|不对)", re.IGNORECASE
 )
 _CORRECTION_RE = re.compile(
-    r"而是|[，,]\s{0,2}(?:应该|应|其实|实际上)?是|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?", re.IGNORECASE
+    r"而是|[，,]\s{0,2}(?:应该|应当|应|其实|实际上)?是(?![否的])|\bbut\s(?:rather\s)?(?:it\s(?:is|was)\s)?",
+    re.IGNORECASE,
 )
 
 
@@ -767,6 +868,18 @@ _ROOTS_CHARS = 200
 _ROOT_VALUE = r"\s?=\s?-?\d+(?:\.\d+)?(?:/\d+)?"
 _ROOTS_AT_END_RE = re.compile(
     rf"(?<![a-zA-Z])(([a-zA-Z]){_ROOT_VALUE}(?:\s{{0,2}}(?:,|or|and|或|和)\s{{0,2}}\2{_ROOT_VALUE}){{1,8}})\s?[.。]?\s*$"
+)
+
+
+# Plain numbers listed after a copula or a colon at the very end (``The answers are 3 and 4.``,
+# ``Candidates: 3, 4, 5``, ``答案可能是3、4、5``): all of them are the answer, not the last alone.
+_LISTED_VALUE = r"-?\d{1,15}(?:\.\d{1,15})?"
+_LISTED_VALUE_RE = re.compile(_LISTED_VALUE)
+_VALUES_LISTED_RE = re.compile(
+    r"(?:(?<![a-zA-Z])(?:are|were)\s|[:：]\s?|是|为|有)\s?"
+    rf"((?<![\d.]){_LISTED_VALUE}(?:\s?(?:,(?:\s(?:and\s|or\s)?|(?!\d{{3}}(?!\d)))|、|，|\sand\s|\sor\s|和|或)\s?{_LISTED_VALUE}){{1,8}})"
+    r"(?![\d,]|\.\d)(?:\s(?i:respectively))?\s?[.。]?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -931,12 +1044,17 @@ def _cut_off_mid_step(text: str) -> bool:
     return long_enough and (_STEP_OPENER_RE.match(words) is not None or _DANGLING_WORD_RE.search(words) is not None)
 
 
+# A math segment that closes a short sentence, after words: "The limit is $\\infty$."
+_CLOSING_MATH_RE = re.compile(r"[a-zA-Z\u4e00-\u9fff][^$]{0,60}\s(?<!\\)\$[^$]{1,60}(?<!\\)\$\s{0,2}[.。!]?\s{0,2}$")
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
         len(text) <= 80
         and "\n" not in text
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
+        and not _CLOSING_MATH_RE.search(text)  # The limit is $\infty$.: the math is the answer
     ):
         return text.strip().rstrip(".")
     listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
@@ -946,7 +1064,7 @@ def _fallback(text: str) -> str | None:
     if _PARTS_LINE_RE.match(last_line) and _NEXT_PART_RE.search(last_line):  # （1）...60千米；（2）...45千米。
         return last_line.rstrip("。.")
     last_paragraph = text.strip().split("\n\n")[-1]
-    if _REFUSAL_RE.search(last_paragraph):
+    if _REFUSAL_RE.search(last_paragraph) or sets_the_task(_last_sentence(last_paragraph)):
         return None
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.
     if worded is not None:
@@ -957,6 +1075,9 @@ def _fallback(text: str) -> str | None:
     roots = _ROOTS_AT_END_RE.search(last_paragraph[-_ROOTS_CHARS:])
     if roots:  # ... so x = 3 or x = -3.
         return roots.group(1)
+    values = _VALUES_LISTED_RE.search(last_paragraph[-_ROOTS_CHARS:])
+    if values:  # The answers are 3 and 4.
+        return ", ".join(_LISTED_VALUE_RE.findall(values.group(1)))
     segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))
@@ -969,6 +1090,42 @@ def _fallback(text: str) -> str | None:
             or next(s for s in segments[-1].groups() if s).strip()
         )
     return None
+
+
+# A sentence that asks the question or sets the task rather than answering it ("How many are
+# left?", "Find the remainder when 17 is divided by 5", "We need to find how many apples remain if
+# Tom eats 5", 还剩多少个？): its numbers are the question's. One that works the task out (an
+# equals sign, "gives", "so") is no echo.
+_QUESTION_END_RE = re.compile(r"[?？]\s{0,3}$")
+_TASK_RE = re.compile(
+    r"^[\W_]{0,4}(?:(?:the\s)?(?:question|problem|task|exercise)\s(?:asks|is\sasking|wants)"
+    r"|(?:(?:we|i)\s(?:need|want|have|are\sasked|were\sasked|must)\s(?:to\s)?)?"
+    r"(?:find|determine|compute|calculate|evaluate|work\sout|figure\sout|how\s(?:many|much|long|far|old)))"
+    r"(?![a-zA-Z])",
+    re.IGNORECASE,
+)
+_WORKED_OUT_RE = re.compile(
+    r"=|[:：]\s{0,3}[-\d$\\]"
+    r"|(?<![a-zA-Z])(?:gives?|giving|equals?|yields?|get|got|so|thus|hence|therefore|result)(?![a-zA-Z])",
+    re.IGNORECASE,
+)
+_LAST_SENTENCE_CHARS = 300
+_SENTENCE_BREAK_RE = re.compile(r"[.!?。！？；;](?=\s|$)|\n|[。！？；]")
+
+
+def _last_sentence(paragraph: str) -> str:
+    """The last sentence of ``paragraph``, read from its last ``_LAST_SENTENCE_CHARS`` characters."""
+    tail = paragraph[-_LAST_SENTENCE_CHARS:].rstrip()
+    breaks = [m.end() for m in _SENTENCE_BREAK_RE.finditer(tail, 0, max(0, len(tail) - 1))]
+    return tail[breaks[-1] :].strip() if breaks else tail.strip()
+
+
+def sets_the_task(sentence: str) -> bool:
+    """Whether ``sentence`` asks the question or sets the task (``How many are left?``, ``Find
+    the remainder when 17 is divided by 5``) rather than giving an answer."""
+    if _WORKED_OUT_RE.search(sentence):
+        return False
+    return _QUESTION_END_RE.search(sentence) is not None or _TASK_RE.match(sentence) is not None
 
 
 _INEQUALITY_RE = re.compile(r"<|>|≤|≥|\\[lg]eq?(?![a-zA-Z])|\\[lg]t(?![a-zA-Z])")
@@ -1044,12 +1201,54 @@ def extract_choice(text: str) -> str | None:
         if letter:
             return letter
     text = _BOLD_LETTER_RE.sub(r"\1", text)
-    matches = [m for m in _LETTER_RE.finditer(text) if not _ruled_out(text, m)]
-    found = [next(g for g in m.groups() if g) for m in _outside_reasons(text, matches)]
+    listed = _option_list_labels(text)
+    matches = [
+        m
+        for m in _LETTER_RE.finditer(text)
+        if not _ruled_out(text, m) and _letter_at(m) not in listed  # A. 3  B. 4  C. 5: the options
+    ]
+    kept = _outside_reasons(text, matches)
+    committed = [m for m in kept if _COMMITTED_RE.match(m.group(0)) or m.group(4)]
+    found = [next(g for g in m.groups() if g) for m in committed or kept]
     if found:
         return found[-1].upper()
-    lone = [m.group(1) for m in _LONE_LETTER_RE.finditer(text) if not _ruled_out(text, m)]
+    lone = [m.group(1) for m in _LONE_LETTER_RE.finditer(text) if not _ruled_out(text, m) and m.start(1) not in listed]
     return lone[-1] if lone else None
+
+
+def _letter_at(m: re.Match) -> int:
+    """Where the option letter of a ``_LETTER_RE`` match stands."""
+    return next(m.start(i) for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
+
+
+# An option chosen, not just named: "answer is B", "choice C", 答案B, 选B, 应选B (not "option D", 选项D).
+_COMMITTED_RE = re.compile(r"(?i:answer|choice)|答案|应选|选(?!项)")
+# An option's label with its content after it: "A. 3", "(B) 4", "C：5". Labels A, B, C, ... in a
+# row, each near the last, are the question's options listed, not a choice.
+_OPTION_LABEL_RE = re.compile(r"(?<![A-Za-z(\[])(?:\(([A-J])\)|([A-J])[.．:：、)])[^\S\n]{0,3}(?=[^\s(\[])")
+_OPTION_LIST_MIN = 3
+_OPTION_LIST_GAP = 200
+
+
+def _option_list_labels(text: str) -> set[int]:
+    """Where the letters of listed options (three or more labels A, B, C, ... in a row) stand."""
+    labels = [
+        (m.start(1) if m.group(1) else m.start(2), m.group(1) or m.group(2)) for m in _OPTION_LABEL_RE.finditer(text)
+    ]
+    listed: set[int] = set()
+    run: list[int] = []
+    previous = ("", -_OPTION_LIST_GAP - 1)
+    for at, letter in labels:
+        if previous[0] and ord(letter) == ord(previous[0]) + 1 and at - previous[1] <= _OPTION_LIST_GAP:
+            run.append(at)
+        else:
+            if len(run) >= _OPTION_LIST_MIN:
+                listed.update(run)
+            run = [at]
+        previous = (letter, at)
+    if len(run) >= _OPTION_LIST_MIN:
+        listed.update(run)
+    return listed
 
 
 # An answer stated with a marker (``The answer is C``, ``答案是C``), which a reason may follow.

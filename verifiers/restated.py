@@ -60,14 +60,36 @@ _OR_RE = re.compile(
     + _DOLLAR
     + r"\s?"
     + _NUMBER
-    # ... its unit, or the condition it would hold under: (or 20 if the coupon applies)
-    + r"\$?(?:(?:\s[a-zA-Z']{1,15}){0,2}|\s(?:if|when|assuming|unless)\s[^()（）\n]{1,80})"
-    + r"\s?(?:[.!;)）。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;）)]|\s{0,3}$)|$)",
+    + r"\$?(?:\s[a-zA-Z']{1,15}){0,2}\s?(?:[.!;)）。]|[\u4e00-\u9fff]{1,4}(?:[。.!；;）)]|\s{0,3}$)|$)",
     re.IGNORECASE,
 )
-# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果", "36 или 34".
+# The words that offer another value as an alternative: or, alternatively, possibly, maybe, it
+# might also be; 或, 也可能是, 也许是; or in the other languages read (ou, oder, или).
+_MIGHT_BE = r"(?:it\s)?(?:might|may|could)\s(?:also\s)?be"
+_ALTERNATIVE_WORDS = (
+    r"(?:(?:"
+    + _OR_WORD
+    + r"|alternatively|possibly|maybe|perhaps)(?:,?\s(?:possibly|maybe|perhaps|alternatively|else))?"
+    r"(?:,?\s" + _MIGHT_BE + r")?|(?:but\s)?" + _MIGHT_BE + r"|(?:但|不过)?(?:或者?|也?可能是|也许是|或许是))"
+)
+# A value offered before the answer as an alternative: "12 or 13 boxes", "12个苹果或13个苹果",
+# "It's 3. Or 4.", "3, but it might also be 4", "可能是3，也可能是4".
 _OR_BEFORE_RE = re.compile(
-    rf"(?<![\d.])-?\d{{1,15}}(?:\.\d{{1,15}})?(?:\s?[a-zA-Z'\u4e00-\u9fff]{{1,15}}){{0,2}}\s?,?\s?{_OR_WORD}\s?\$?$",
+    r"(?<![\d.])(-?\d{1,15}(?:\.\d{1,15})?)(?:\s?[a-zA-Z'\u4e00-\u9fff]{1,15}){0,2}\s?[,;.，；]?\s?"
+    + _ALTERNATIVE_WORDS
+    + r",?\s?\$?$",
+    re.IGNORECASE,
+)
+# A value offered after the answer as an alternative, whatever follows it: "3 (or 4)", "7 (or 8 if
+# we count the endpoints)", "3; alternatively 4", "3. Or 4.", "3 or possibly 4", "3，也可能是4".
+_ALTERNATIVE_AFTER_RE = re.compile(
+    r"([^。.\n=]{0,24}?)(?:\s?[,;，；(（\[]\s?|\.\s{1,2}|\s)"
+    + _ALTERNATIVE_WORDS
+    + r",?\s?"
+    + _DOLLAR
+    + r"\s?(-?"
+    + _AMOUNT
+    + r"(?:\\?%)?)",  # 25\% as 25%
     re.IGNORECASE,
 )
 _OR_BEFORE_CHARS = 60
@@ -180,6 +202,18 @@ def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> b
     )
 
 
+# Another value in parentheses after the answer, alone, asked or with a condition: "12 (13?)", "12
+# (13 if counting the start)", "12 (13)"; not "12 (5 + 7)", "2 hours (120 minutes)" nor a product, 8(1.75).
+_PARENTHESISED_VALUE_RE = re.compile(
+    r"([}$]{0,3}(?:\s[a-zA-Z']{1,15}){0,2})\s[(（\[]\s?"  # a unit word at most: 12 apples (13?)
+    + _DOLLAR
+    + r"\s?"
+    + _NUMBER
+    + r"(?=\s?(?:[?？)）\]]|(?:if|when|unless|otherwise|in\scase)(?![a-zA-Z])))",
+    re.IGNORECASE,
+)
+
+
 def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
     """Whether the solution offers another value as an alternative to its answer, one the verifier
     cannot confirm is the same quantity: a hedge (``12, or 13``; ``12 or 13 boxes``; ``2 hours, or
@@ -188,14 +222,45 @@ def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
     if end < 0:
         return False
     start = end - len(answer)
-    if _OR_BEFORE_RE.search(prediction, max(0, start - _OR_BEFORE_CHARS), start):
-        return True
-    m = _OR_RE.match(prediction, end)
+    before_it = _OR_BEFORE_RE.search(prediction, max(0, start - _OR_BEFORE_CHARS), start)
+    if before_it is not None:
+        return not (_PLAIN_AMOUNT_RE.fullmatch(answer) and Fraction(before_it.group(1)) == Fraction(answer))
+    m = (
+        _OR_RE.match(prediction, end)
+        or _ALTERNATIVE_AFTER_RE.match(prediction, end)
+        or _PARENTHESISED_VALUE_RE.match(prediction, end)
+    )
     if m is None:
         return False
     before = prediction[max(0, start - 2) : start]  # the dollar sign of $5
     stated = replace(_Stated.of(m, prediction, None, 2, 3), alternative=True)
     return not stated.same_quantity(before + answer + m.group(1), parse_answer(answer, deadline).node, deadline)
+
+
+# A value named only to be ruled out: "the answer is not 7", "答案不是7", "x \\neq 7", "\\text{not } 7".
+_NEGATION = (
+    r"(?:(?<![a-zA-Z])(?:not|never|cannot\sbe|can't\sbe|won't\sbe)(?![a-zA-Z])|n't(?:\sbe)?(?![a-zA-Z])"
+    r"|不是|并非|不等于|不可能是|不会是|不为|≠|\\neq?(?![a-zA-Z]))"
+)
+_OPENERS = r"(?:\$|\\\(|\\(?:boxed|text|mathrm)\s?\{|\{)?"
+_RULED_OUT_BEFORE_RE = re.compile(_NEGATION + r"[^\S\n]{0,3}" + _OPENERS + r"[^\S\n]{0,3}$", re.IGNORECASE)
+_RULED_OUT_INSIDE_RE = re.compile(
+    r"\s{0,3}" + _OPENERS + r"\s{0,3}" + _NEGATION + r"\s{0,3}\}?\s{0,3}[-\d$\\]", re.IGNORECASE
+)
+_RULED_OUT_CHARS = 24
+
+
+def ruled_out(prediction: str, answer: str) -> bool:
+    """Whether the answer is a value the solution names only to rule it out: a negation opens it
+    (``\\text{not } 7``, ``\\neq 7``) or stands just before its last occurrence (``the answer is
+    not 7``, ``答案不是7``). ``It is not 4. The answer is 3.`` rules out 4, not 3."""
+    if _RULED_OUT_INSIDE_RE.match(answer):
+        return True
+    end = _answer_end(prediction, answer)
+    if end < 0:
+        return False
+    start = end - len(answer)
+    return _RULED_OUT_BEFORE_RE.search(prediction, max(0, start - _RULED_OUT_CHARS), start) is not None
 
 
 def restates_inside(answer: str) -> bool:
@@ -220,7 +285,9 @@ class _Stated:
         found, _ = _unit_after(text, m.end(number), m.group(dollar))
         words = _WORDS_AFTER_RE.match(text, m.end(number))
         after = words.group(0).lower().split() if words else []
-        return _Stated(m.group(number), approximation, found, "of" in after or changes_the_value([], after))
+        return _Stated(
+            m.group(number).replace("\\%", "%"), approximation, found, "of" in after or changes_the_value([], after)
+        )
 
     def parsed(self, deadline: Deadline) -> Parsed:
         return parse_answer(self.number, deadline)
@@ -320,9 +387,12 @@ def _real_value(node: Node, deadline: Deadline) -> Fraction | None:
     return Fraction(mantissa) * Fraction(2) ** exponent
 
 
+_DIGITS_GO_ON_RE = re.compile(r"\.?\d")  # after a number: more of it (the 7 of 75, of 7.5)
+
+
 def _answer_end(prediction: str, answer: str, occurrences: int = 64) -> int:
     """Where the answer's last occurrence in the solution ends, or -1; an occurrence inside a
-    longer number (the 2 of 120, of 1.2) is not the answer."""
+    longer number (the 2 of 120, of 1.2, the 7 of 7.5) is not the answer."""
     end = len(prediction)
     for _ in range(occurrences):
         at = prediction.rfind(answer, 0, end) if answer else -1
@@ -330,7 +400,7 @@ def _answer_end(prediction: str, answer: str, occurrences: int = 64) -> int:
             return -1
         after = at + len(answer)
         inside_before = answer[0].isdigit() and at > 0 and (prediction[at - 1].isdigit() or prediction[at - 1] == ".")
-        inside_after = answer[-1].isdigit() and prediction[after : after + 1].isdigit()
+        inside_after = answer[-1].isdigit() and _DIGITS_GO_ON_RE.match(prediction, after) is not None
         if not (inside_before or inside_after):
             return after
         end = after - 1

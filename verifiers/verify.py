@@ -25,14 +25,30 @@ from .choices import (
     labelled_option,
     letter_in_arithmetic,
     letters_stated_correct,
+    options_offered_instead,
 )
 from .compare import Comparer, Outcome
 from .evaluate import NotExact, NotNumeric, exact_value
-from .extract import cut_off_in_thinking, extract_answer, extract_choice, last_line_boxes
+from .extract import (
+    answers_in_a_row,
+    cut_off_in_thinking,
+    extract_answer,
+    extract_choice,
+    last_line_boxes,
+    sets_the_task,
+)
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
 from .normalize import clean_latex
-from .restated import PI_AS_DECIMAL, in_degrees, in_other_units, offered_instead, restates_inside, stated_equivalents
+from .restated import (
+    PI_AS_DECIMAL,
+    in_degrees,
+    in_other_units,
+    offered_instead,
+    restates_inside,
+    ruled_out,
+    stated_equivalents,
+)
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -84,12 +100,19 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)
-    if offered_instead(prediction, pred_text, deadline):  # 12, or 13: a hedge, never paid
-        reason = "another value offered as an alternative (a hedge)"
+    if ruled_out(prediction, pred_text):  # The answer is not 7; 答案不是7: no answer
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
+    if _goes_on(pred_text, prediction) and not _goes_on(gold_text, gold):  # 3, \ldots against 3
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), "a list that goes on, not the answer")
+    if offered_instead(prediction, pred_text, deadline) or _other_answers_in_a_row(prediction, pred_text, deadline):
+        reason = "another value offered as an alternative (a hedge)"  # 12, or 13; Answer: 12\nAnswer: 13
         return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
-    # Identical text is the same answer, however long (a 100,000-digit number against itself).
-    if (gold_parsed.node is not None or gold_parsed.error == TOO_LONG) and _exact_form(pred_text) == _exact_form(
-        gold_text
+    # Identical text is the same answer, however long (a 100,000-digit number against itself),
+    # unless a unit after it makes it another quantity (50 cents against $50).
+    if (
+        (gold_parsed.node is not None or gold_parsed.error == TOO_LONG)
+        and _exact_form(pred_text) == _exact_form(gold_text)
+        and not in_other_units(prediction, pred_text, gold, gold_text)
     ):
         return Verdict(True, "exact", pred_text, (pred_text, gold_text), "identical after normalization")
     if gold_parsed.node is None:
@@ -142,8 +165,44 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     return Verdict(outcome.correct, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), outcome.reason)
 
 
-# A number, a few words and 或 (12个苹果或13个苹果; 可能是12个，也可能是15个): an alternative offered, a hedge.
-_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}(?:或|也可能|也许)")
+# A number, a few words and 或 / 也可能 (12个苹果或13个苹果; 12，但也可能是13): an alternative offered, a hedge.
+_ALTERNATIVE_RE = re.compile(r"\d[^\d\n]{0,8}(?:或|也?可能|也许)")
+
+
+def _other_answers_in_a_row(prediction: str, pred_text: str, deadline: Deadline) -> bool:
+    """Whether answer statements just before the final one give other values (``Answer: 1\nAnswer:
+    2\nAnswer: 3``): a hedge, whichever the key is. The same value stated twice is none."""
+    earlier = answers_in_a_row(prediction)
+    if not earlier:
+        return False
+    final = parse_answer(pred_text, deadline)
+    # The final answer may list the earlier boxes itself (\boxed{1}, \boxed{2}: the list 1, 2).
+    readings = [final] + (
+        [Parsed(pred_text, item) for item in final.node.items] if isinstance(final.node, ListOf) else []
+    )
+    for answer in earlier:
+        parsed = parse_answer(answer, deadline)
+        if final.node is None or parsed.node is None:
+            if _exact_form(answer) != _exact_form(pred_text):
+                return True
+        elif not any(_compare_readings(parsed, reading, deadline).correct for reading in readings):
+            return True
+    return False
+
+
+# A list that trails off (3, \ldots; 1, 2, 3, ...; 3,…): it goes on past what it names.
+_OPEN_LIST_RE = re.compile(
+    r",\s{0,3}(?:\\[lc]?dots[bc]?(?![a-zA-Z])|\.\.\.|…)\s{0,3}(?:(?:\\?[)\]}]|\$)\s{0,3}){0,3}[.。]?\s{0,3}$"
+)
+_OPEN_LIST_CHARS = 40
+
+
+def _goes_on(answer: str, text: str) -> bool:
+    """Whether the answer is a list that trails off, or one whose dots the extraction cut (``3,``
+    from ``The answer is 3, ...``)."""
+    if _OPEN_LIST_RE.search(answer):
+        return True
+    return answer.rstrip().endswith(",") and _OPEN_LIST_RE.search(text[-_OPEN_LIST_CHARS:]) is not None
 
 
 def _is_number(node: Node | None) -> bool:
@@ -151,6 +210,7 @@ def _is_number(node: Node | None) -> bool:
     return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
 
 
+_ZH_BOUND_RE = re.compile(r"至少|至多|最少|最多|不少于|不多于|不超过|不低于|不高于|以上|以下")
 _ZH_CLAUSE_SEPARATOR_RE = re.compile(r"[\u4e00-\u9fff\d][，；][\u4e00-\u9fff]")
 
 
@@ -163,6 +223,7 @@ def _last_zh_clause_number(text: str, parsed: Parsed) -> Node | None:
         isinstance(node, ListOf)
         and not restates_inside(text)
         and not _ALTERNATIVE_RE.search(text)  # 12个，或13个: a hedge, not clauses
+        and len(_ZH_BOUND_RE.findall(text)) < 2  # 至少3个，至多5个: a range, not clauses
         and all(isinstance(item, Num) for item in node.items)
         and len(_ZH_CLAUSE_SEPARATOR_RE.findall(text)) == len(node.items) - 1
     ):
@@ -182,6 +243,11 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
         return Verdict(False, "choice", None, ("", gold_text), "the gold answer is not an option letter", "error")
     pred = _committed_letters(prediction)
     shown, key = "".join(sorted(pred or ())), "".join(sorted(gold))
+    earlier = [choice_letters(answer) for answer in answers_in_a_row(prediction)]  # Answer: A\nAnswer: B
+    if pred is not None and (
+        options_offered_instead(prediction, pred) or any(e is not None and not e <= pred for e in earlier)
+    ):  # 故选A或B
+        return Verdict(False, "choice", shown, (shown, key), "another option offered as an alternative (a hedge)")
     reason = f"option {shown or 'none'} vs key {key}"
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
@@ -242,8 +308,8 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     parsed = parse_answer(pred_text, deadline)
     if parsed.node is not None:
         return parsed
-    if parsed.error != "answer is prose" or _ALTERNATIVE_RE.search(pred_text):
-        return parsed
+    if parsed.error != "answer is prose" or _ALTERNATIVE_RE.search(pred_text) or sets_the_task(parsed.text):
+        return parsed  # ... \\boxed{\\text{Find the remainder when 17 is divided by 5}}: no answer
     values = [_last_prose_number(part, deadline) for part in part_texts(pred_text)]
     if values and None not in values:  # (1) 买10本需要30元；(2) 买15本需要45元: each part's value
         return parse_answer("; ".join(f"({i}) {value}" for i, value in enumerate(values, 1)), deadline)
@@ -257,6 +323,8 @@ def _last_prose_number(text: str, deadline: Deadline) -> str | None:
     if parsed.node is not None:
         return parsed.text
     numbers = _PROSE_NUMBER_RE.findall(parsed.text) if parsed.error == "answer is prose" else []
+    if len(set(numbers)) > 1 and not _CJK_RE.search(text):
+        return None  # \\text{12 apples and 5 oranges}: no one value (Chinese prose closes with its value)
     return numbers[-1] if numbers else None
 
 
@@ -332,6 +400,7 @@ def _fraction(node: Node | None, deadline: Deadline) -> bool:
         return False
 
 
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")  # Chinese prose closes with its value: 甲乙两地相距480千米
 _DEGREES = "\\circ"
 
 
