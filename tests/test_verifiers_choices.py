@@ -9,7 +9,6 @@ from verifiers.choices import (
     LabelledOption,
     choice_letters,
     chosen_letters,
-    hedged_letters,
     labelled_option,
     letters_stated_correct,
     listed_option,
@@ -75,21 +74,20 @@ def test_listed_option(text: str, letter: str, content: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "hedged"),
+    ("prediction", "key", "expected"),
     [
-        ("答案是A或C", True),
-        ("可能是 B，也可能是 C", True),
-        ("The answer is B or D.", True),
-        ("Either (B) or (C).", True),
-        ("答案：A、C", False),  # several options chosen
-        ("所以答案是 A", False),
-        ("x or y", False),
-        ("A 或 C 都不满足", False),  # ruled out together
-        ("B or D is wrong", False),
+        ("答案是A或C", "A", False),
+        ("可能是 B，也可能是 C", "C", False),
+        ("The answer is B or D.", "D", False),
+        ("Either (B) or (C).", "B", False),
+        ("答案：A、C", "AC", True),  # several options chosen
+        ("所以答案是 A", "A", True),
+        ("A 或 C 都不满足，所以选 B。", "B", True),  # ruled out together
+        ("The answer is A. B or D is wrong.", "A", True),
     ],
 )
-def test_hedged_letters(text: str, hedged: bool) -> None:
-    assert hedged_letters(text) is hedged
+def test_options_hedged_against_the_key(prediction: str, key: str, expected: bool) -> None:
+    assert verify(prediction, key).correct is expected
 
 
 @pytest.mark.parametrize(

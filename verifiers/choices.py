@@ -129,15 +129,6 @@ def listed_option(text: str, letter: str) -> str | None:
     return contents.get(letter)
 
 
-# Two options offered as alternatives (A或C, "B or D", 可能是B，也可能是C): a hedge, no choice; not two
-# options ruled out together (A 或 C 都不满足, "B or D is wrong").
-_HEDGED_LETTERS_RE = re.compile(
-    r"(?<![a-zA-Z])[A-J][)\]）]?[^\S\n]{0,2}[,，、]?[^\S\n]{0,2}(?:或者?|(?i:or)(?![a-zA-Z])|也可能是?|还是)"
-    r"[^\S\n]{0,2}(?:选项?)?[^\S\n]{0,2}[(\[（]?[A-J](?![a-zA-Z])[)\]）]?"
-    r"(?![^\S\n]{0,2}(?:选项)?[^\S\n]{0,2}(?:都|均)?[^\S\n]{0,2}(?:不|错|排除|舍)|[^\S\n]{1,2}(?i:is|are)[^\S\n](?i:not|wrong|incorrect))"
-)
-
-
 # Several options chosen after the verb 选 (本题选 A、C); not after 不选, not the noun 选项 (选项A、C不正确),
 # not a list ruled out after it (选 A、C 都不对).
 _CHOSEN_LIST_RE = re.compile(
@@ -150,11 +141,6 @@ _CHOSEN_LIST_CHARS = 300
 def chosen_letters(text: str) -> frozenset[str] | None:
     """The options the last ``选 A、C`` of the text chooses, two or more, if no option is named after it."""
     return _last_letters(text[-_CHOSEN_LIST_CHARS:], _CHOSEN_LIST_RE)
-
-
-def hedged_letters(text: str) -> bool:
-    """Whether the text offers two options as alternatives (``A或C``, ``B or D``)."""
-    return _HEDGED_LETTERS_RE.search(text) is not None
 
 
 def letter_in_arithmetic(text: str) -> bool:

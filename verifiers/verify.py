@@ -21,7 +21,6 @@ from .choices import (
     choice_letter,
     choice_letters,
     chosen_letters,
-    hedged_letters,
     labelled_option,
     letter_in_arithmetic,
     letters_stated_correct,
@@ -252,9 +251,6 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
 
-_LAST_LINE_CHARS = 300
-
-
 def _committed_letters(prediction: str) -> frozenset[str] | None:
     """The options a solution chooses; none when its final answer has arithmetic around a letter.
 
@@ -265,9 +261,6 @@ def _committed_letters(prediction: str) -> frozenset[str] | None:
     if single is not None:
         return frozenset(single)
     final = extract_answer(prediction)
-    last_line = prediction.strip()[-_LAST_LINE_CHARS:].rsplit("\n", 1)[-1]
-    if hedged_letters(last_line) or (final is not None and hedged_letters(final)):  # 答案是A或C: a hedge
-        return None
     if final is not None:
         letters = choice_letters(final)
         if letters is not None and len(letters) > 1:
