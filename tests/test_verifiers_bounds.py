@@ -396,6 +396,16 @@ PATTERN_FAMILIES = [
     ("money before a blank line", lambda: extract_answer(_fill("Answer: $1", "\n\n$"))),
     ("sentence scan, blank lines", lambda: extract._first_sentence(_fill("$", "\n \n"))),
     ("chinese unit in brackets, digits", lambda: answers._ZH_UNIT_IN_PARENS_RE.sub("", _fill("", "1（个"))),
+    ("closing list, numbers", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("are ", "1, ", "x"))),
+    ("closing list, spaces", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("are 1", " ", "x"))),
+    ("closing list, copulas", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("", "is 1 or ", "x"))),
+    ("options stated correct, lists", lambda: choices._STATED_CORRECT_RE.search(_fill("正确的是", "A和", "x"))),
+    ("labelled option key, spaces", lambda: verify("1", _fill("(B)", " ", "12"))),
+    ("full-width labelled option, spaces", lambda: labelled_option(_fill("B．", " ", "12"))),
+    ("exact form, spaces between digits", lambda: verifiers_verify._exact_form(_fill("1", " ", "1"))),
+    ("exact form, digits and spaces", lambda: verifiers_verify._exact_form(_fill("", "1 "))),
+    ("vulgar fractions, digits", lambda: normalize.vulgar_fractions(_fill("", "1½"))),
+    ("judgement mark, spaces", lambda: answers.judgement_mark(_fill("(", " ", "×)"))),
 ]
 
 

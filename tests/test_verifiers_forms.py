@@ -1179,6 +1179,75 @@ REJECTED_VALUES = [
 ]
 
 
+# Keys as datasets and annotators write them (blind round "keys"): an option key with its content
+# (B. 12, (B) 12, C. $$117$$) takes the option or its content; 正确的是B和C chooses both; numbers a
+# closing sentence lists after a copula are the answer against a key listing them (1 and 2; 12 or
+# 13, two answers); a number in another unit of the key's measure is the key's when it converts to it.
+ANSWER_KEYS = [
+    case("The answer is 12.", "B. 12", True, "labelled-key-content"),
+    case("Answer: B", "(B) 12", True, "labelled-key-letter"),
+    case("平均数为117。", "C. $$117$$", True, "labelled-key-tal-content"),
+    case("平均数为2808÷24=117，所以选C。", "C. $$117$$", True, "labelled-key-tal-letter"),
+    case("The answer is 13.", "B. 12", False, "labelled-key-other-content"),
+    case("平均数为2808÷24=117，所以选D。", "C. $$117$$", False, "labelled-key-other-letter"),
+    case("The answer is (C) 15.", "(B) 12", False, "labelled-key-other-option"),
+    case("Point B is at 7.", "B. 12", False, "labelled-key-letter-in-prose"),
+    case("正确的是B和C。", "B、C", True, "zh-correct-ones-are"),
+    case("正确的选项是A、C、D", "ACD", True, "zh-correct-options-are"),
+    case("正确的是B和C。", "B", False, "zh-correct-ones-against-one"),
+    case("不正确的是B和C。", "B、C", False, "zh-incorrect-ones-are"),
+    case("The roots are 1, 2.", "1 and 2", True, "closing-list-comma"),
+    case("The roots are 1 and 2.", "1 and 2", True, "closing-list-and"),
+    case("There could be 12 or 13 students.", "12 or 13", True, "closing-list-or-two-answers"),
+    case("The values are -1, 2.5.", "-1, 2.5", True, "closing-list-decimals"),
+    case("There are 12 students.", "12 or 13", False, "closing-list-one-of-two"),
+    case("So the answer is 12 or 13.", "12", False, "closing-list-hedge-against-one"),
+    case("The roots are 1, 2, 3.", "1, 2", False, "closing-list-one-more"),
+    case("The roots are 1, 2.5", "1, 2", False, "closing-list-decimal-is-one-number"),
+    case("Between 1 and 2 there are many numbers.", "1, 2", False, "closing-list-not-closing"),
+    case("It takes 120 minutes.", "2\\text{ hours}", True, "key-units-hours"),
+    case("答：两地相距45000米。", "45千米", True, "key-units-zh-km"),
+    case("She paid 500 cents.", "5 dollars", True, "key-units-cents"),
+    case("It takes 150 minutes.", "2\\text{ hours}", False, "key-units-other-value"),
+    case("答：两地相距45米。", "45千米", False, "key-units-same-number"),
+    case("She paid 5 cents in total.", "5 dollars", False, "key-units-cents-same-number"),
+    case("He walks 3 km", "3000", False, "key-units-key-without-unit"),
+]
+
+# Found probing past blind round "keys": values of named quantities are compared name by name, not
+# as a set of values (x = 3, y = 2 against x = 2, y = 3 was a false positive); a mixed number keeps
+# its space (3 1/2 against 31/2 was one; 3½ is 3 1/2, ½ is 1/2); keys written B．12, 【答案】B and
+# the true-or-false marks √ / ×.
+KEY_SHAPES = [
+    case("x=3, y=2", "x=2, y=3", False, "assignments-swapped"),
+    case("$a=3$, $b=2$", "a=2, b=3", False, "assignments-swapped-in-math"),
+    case("p=-5, x=14/3", "x = -5,\\ p = \\frac{14}{3}", False, "assignments-names-swapped"),
+    case("a=2, b=3", "b=3, a=2", True, "assignments-in-other-order"),
+    case("x=4/2, y=3", "x=2, y=3", True, "assignments-value-written-otherwise"),
+    case("x = 1 or x = 2", "x=2, x=1", True, "roots-of-one-name-stay-a-set"),
+    case("a=2, b=3", "(2,3)", True, "assignments-against-a-tuple"),
+    case("The answer is 31/2", "3 1/2", False, "mixed-number-is-no-fraction"),
+    case("The answer is 3.5", "3 1/2", True, "mixed-number-value"),
+    case("The answer is 31/2", "3½", False, "vulgar-mixed-number-is-no-fraction"),
+    case("The answer is 7/2", "3½", True, "vulgar-mixed-number"),
+    case("He walked 3½ miles.", "3", False, "vulgar-mixed-number-in-prose-whole-part"),
+    case("He walked 3½ miles.", "3.5", True, "vulgar-mixed-number-in-prose"),
+    case("½", "0.5", True, "vulgar-fraction"),
+    case("1000", "1 000", True, "thousands-space"),
+    case("选B", "B．12", True, "fullwidth-labelled-key-letter"),
+    case("12", "B．12", True, "fullwidth-labelled-key-content"),
+    case("选C", "B．12", False, "fullwidth-labelled-key-other-letter"),
+    case("故答案为：B", "【答案】B", True, "bracketed-answer-key"),
+    case("故答案为：C", "【答案】B", False, "bracketed-answer-key-other"),
+    case("答：这个说法错误。", "×", True, "cross-key"),
+    case("答：这个说法正确。", "√", True, "tick-key"),
+    case("答：这个说法正确。", "×", False, "cross-key-against-true"),
+    case("答：√", "（×）", False, "tick-against-bracketed-cross"),
+    case("×", "错误", True, "cross-prediction"),
+    case("The answer is 3 × 4 = 12", "×", False, "times-sign-is-no-cross"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -1219,7 +1288,9 @@ REJECTED_VALUES = [
     + OTHER_LANGUAGES
     + CHINESE_SOLUTION_FORMS
     + WEAK_MODEL_OUTPUTS
-    + REJECTED_VALUES,
+    + REJECTED_VALUES
+    + ANSWER_KEYS
+    + KEY_SHAPES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

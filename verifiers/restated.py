@@ -168,14 +168,22 @@ def _measure_unit(text: str, answer: str) -> Unit | None:
 def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> bool:
     """Whether the answer states its value in another unit of the key's measure (``2.5 minutes``
     against ``2.5 hours``; ``3 cm`` against ``3 m``): another quantity, whatever the numbers."""
+    return key_unit_factor(prediction, answer, key, key_answer) is not None
+
+
+def key_unit_factor(prediction: str, answer: str, key: str, key_answer: str) -> Fraction | None:
+    """How many of the key's units one of the answer's unit is (``120 minutes`` against ``2 hours``:
+    1/60) where both name other units of one measure (not counts); None otherwise."""
     found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
-    return (
-        found is not None
-        and wanted is not None
-        and not found.dimension.startswith("count")
-        and found.dimension == wanted.dimension
-        and found.scale != wanted.scale
-    )
+    if (
+        found is None
+        or wanted is None
+        or found.dimension.startswith("count")
+        or found.dimension != wanted.dimension
+        or found.scale == wanted.scale
+    ):
+        return None
+    return found.scale / wanted.scale
 
 
 def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
