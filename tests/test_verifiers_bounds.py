@@ -406,6 +406,7 @@ PATTERN_FAMILIES = [
     ("exact form, digits and spaces", lambda: verifiers_verify._exact_form(_fill("", "1 "))),
     ("vulgar fractions, digits", lambda: normalize.vulgar_fractions(_fill("", "1½"))),
     ("judgement mark, spaces", lambda: answers.judgement_mark(_fill("(", " ", "×)"))),
+    ("key approximation, spaces", lambda: verifiers_verify._KEY_APPROXIMATION_RE.match(_fill("", " ", "about"))),
 ]
 
 

@@ -1217,7 +1217,9 @@ ANSWER_KEYS = [
 # Found probing past blind round "keys": values of named quantities are compared name by name, not
 # as a set of values (x = 3, y = 2 against x = 2, y = 3 was a false positive); a mixed number keeps
 # its space (3 1/2 against 31/2 was one; 3½ is 3 1/2, ½ is 1/2); keys written B．12, 【答案】B and
-# the true-or-false marks √ / ×.
+# the true-or-false marks √ / ×; a key that says it approximates (\\approx 3.14, 约3.14) takes a value
+# it rounds, truncates or rounds up to its decimal places; a unit of another physical measure (5 m
+# against 5 min) is another quantity; "neither ... correct" is no yes.
 KEY_SHAPES = [
     case("x=3, y=2", "x=2, y=3", False, "assignments-swapped"),
     case("$a=3$, $b=2$", "a=2, b=3", False, "assignments-swapped-in-math"),
@@ -1245,6 +1247,21 @@ KEY_SHAPES = [
     case("答：√", "（×）", False, "tick-against-bracketed-cross"),
     case("×", "错误", True, "cross-prediction"),
     case("The answer is 3 × 4 = 12", "×", False, "times-sign-is-no-cross"),
+    case("The answer is 3.14159", "\\approx 3.14", True, "approximate-key"),
+    case("The answer is 1/3", "≈0.33", True, "approximate-key-fraction"),
+    case("x = 3.14159", "\\(\\approx 3.14\\)", True, "approximate-key-in-math"),
+    case("The answer is 28.274", "约28.27平方厘米", True, "approximate-key-zh-unit"),
+    case("The answer is -1.414", "\\approx -1.41", True, "approximate-key-negative"),
+    case("The answer is 3.13", "\\approx 3.14", False, "approximate-key-other-value"),
+    case("The answer is 3.14159", "3.14", False, "exact-key-is-no-approximation"),
+    case("3.14159 cm", "\\approx 3.14 m", False, "approximate-key-other-unit"),
+    case("The answer is 15.54", "About half of the 31 students, so $\\boxed{15.5}$", False, "about-in-a-solution-key"),
+    case("The answer is 5 m", "5 min", False, "unit-of-another-measure"),
+    case("The answer is 5 kg", "5 km", False, "unit-of-another-mass-length"),
+    case("The answer is 5 km", "5 km", True, "same-unit"),
+    case("答：需要3元。", "$3", True, "currency-is-no-physical-measure"),
+    case("Neither is correct", "Both are correct", False, "neither-is-no-verdict"),
+    case("Neither is correct", "A. Both are correct", False, "neither-against-labelled-key"),
 ]
 
 

@@ -128,7 +128,7 @@ def _yes_or_no(text: str, loose: str) -> str | None:
         verdicts = {_ZH_VERDICTS[w] for w in _ZH_VERDICT_RE.findall(text)}
         return verdicts.pop() if len(verdicts) == 1 and not _ZH_NEGATION_RE.search(text) else None
     found = {_SENTENCE_VERDICTS[w] for w in _SENTENCE_WORD_RE.findall(text) if w in _SENTENCE_VERDICTS}
-    negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't)\b", text)
+    negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't|neither|nor|none)\b", text)
     if len(found) != 1 or (negated and "yes" in found):
         return None
     return found.pop()

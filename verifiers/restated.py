@@ -167,8 +167,21 @@ def _measure_unit(text: str, answer: str) -> Unit | None:
 
 def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> bool:
     """Whether the answer states its value in another unit of the key's measure (``2.5 minutes``
-    against ``2.5 hours``; ``3 cm`` against ``3 m``): another quantity, whatever the numbers."""
-    return key_unit_factor(prediction, answer, key, key_answer) is not None
+    against ``2.5 hours``; ``3 cm`` against ``3 m``), or a unit of another of the physical measures
+    (``5 m`` against ``5 min``): another quantity, whatever the numbers."""
+    if key_unit_factor(prediction, answer, key, key_answer) is not None:
+        return True
+    found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
+    return (
+        found is not None
+        and wanted is not None
+        and {found.dimension, wanted.dimension} <= _PHYSICAL_MEASURES
+        and found.dimension != wanted.dimension
+    )
+
+
+# Measures no answer states in another's units (a price may be in dollars against a key in 元).
+_PHYSICAL_MEASURES = frozenset({"time", "length", "mass", "area", "volume"})
 
 
 def key_unit_factor(prediction: str, answer: str, key: str, key_answer: str) -> Fraction | None:
@@ -287,6 +300,17 @@ def _names_a_value(node: Node) -> bool:
             return True
         stack.extend(children(current))
     return False
+
+
+def approximated_by(node: Node, key: Node, deadline: Deadline) -> bool:
+    """Whether the decimal ``key`` (a key written ``\\approx 3.14``) approximates the value of ``node``
+    (3.14159, ``\\pi``): rounded, truncated or rounded up to the key's decimal places."""
+    literal = key.operand if isinstance(key, Neg) else key
+    if not isinstance(literal, Num) or not literal.decimals:
+        return False
+    value = _real_value(Comparer(deadline).value_of(node), deadline)
+    wanted = -literal.value if isinstance(key, Neg) else literal.value
+    return value is not None and _approximates(value, wanted, literal.decimals)
 
 
 def _approximates(value: Fraction, approximation: Fraction, decimals: int) -> bool:

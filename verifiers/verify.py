@@ -36,6 +36,7 @@ from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym,
 from .normalize import clean_latex
 from .restated import (
     PI_AS_DECIMAL,
+    approximated_by,
     in_degrees,
     in_other_units,
     key_unit_factor,
@@ -157,6 +158,14 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if not (outcome.correct or approximated) and _with_pi_as_314(pred_parsed.node, gold_parsed.node, deadline):
         reason = "equal with π = 3.14, as the key computes"  # 25π against the CMATH key 78.5
         return Verdict(True, "exact", pred_text, (pred_parsed.text, gold_parsed.text), reason)
+    if (
+        not outcome.correct
+        and _KEY_APPROXIMATION_RE.match(gold_text)
+        and approximated_by(pred_parsed.node, gold_parsed.node, deadline)
+        and not in_other_units(prediction, pred_text, gold, gold_text)
+    ):  # 3.14159 or \pi against the key \approx 3.14
+        reason = "the key approximates the answer"
+        return Verdict(True, "numeric", pred_text, (pred_parsed.text, gold_parsed.text), reason)
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -398,6 +407,10 @@ def _zh_clock_time(answer: str) -> str | None:
 
 # An approximation the solution states itself is judged as stated (restated.py), not recomputed.
 _APPROXIMATED_RE = re.compile(r"约|≈|\\approx|approximately")
+# A key that says it is an approximation (\approx 3.14, 约3.14, ≈ 0.33).
+_KEY_APPROXIMATION_RE = re.compile(
+    r"[\s$]{0,3}(?:\\[(\[]\s{0,2})?(?:≈|\\approx(?![a-zA-Z])|约|(?i:approximately|about|roughly)\s)"
+)
 _APPROXIMATED_CHARS = 200
 _PI = Const("pi")
 
