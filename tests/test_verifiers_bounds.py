@@ -407,6 +407,7 @@ PATTERN_FAMILIES = [
     ("vulgar fractions, digits", lambda: normalize.vulgar_fractions(_fill("", "1½"))),
     ("judgement mark, spaces", lambda: answers.judgement_mark(_fill("(", " ", "×)"))),
     ("key approximation, spaces", lambda: verifiers_verify._KEY_APPROXIMATION_RE.match(_fill("", " ", "about"))),
+    ("units per unit, slashes", lambda: restated._unit_after(_fill("1", " km/", "h"), 1)),
 ]
 
 

@@ -1219,7 +1219,8 @@ ANSWER_KEYS = [
 # its space (3 1/2 against 31/2 was one; 3½ is 3 1/2, ½ is 1/2); keys written B．12, 【答案】B and
 # the true-or-false marks √ / ×; a key that says it approximates (\\approx 3.14, 约3.14) takes a value
 # it rounds, truncates or rounds up to its decimal places; a unit of another physical measure (5 m
-# against 5 min) is another quantity; "neither ... correct" is no yes.
+# against 5 min) is another quantity, and so is a rate in other units (60 km/h against 60 m/s);
+# "neither ... correct" is no yes.
 KEY_SHAPES = [
     case("x=3, y=2", "x=2, y=3", False, "assignments-swapped"),
     case("$a=3$, $b=2$", "a=2, b=3", False, "assignments-swapped-in-math"),
@@ -1262,6 +1263,12 @@ KEY_SHAPES = [
     case("答：需要3元。", "$3", True, "currency-is-no-physical-measure"),
     case("Neither is correct", "Both are correct", False, "neither-is-no-verdict"),
     case("Neither is correct", "A. Both are correct", False, "neither-against-labelled-key"),
+    case("The speed is 60 km/h", "60 m/s", False, "rate-in-another-unit"),
+    case("The speed is 36 km/h", "10 m/s", True, "rate-converted"),
+    case("答：速度是60千米/小时。", "60米/秒", False, "zh-rate-in-another-unit"),
+    case("答：速度是60千米/时。", "60千米/小时", True, "zh-rate-same-unit"),
+    case("答：汽车每小时行驶45千米。", "45千米/小时", True, "zh-rate-in-words"),
+    case("He reads 20 pages per hour", "20", True, "rate-of-a-count"),
 ]
 
 

@@ -180,7 +180,8 @@ def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> b
     )
 
 
-# Measures no answer states in another's units (a price may be in dollars against a key in 元).
+# Measures no answer states in another's units (a price may be in dollars against a key in 元; a rate,
+# km/h, may be written 每小时行驶45千米).
 _PHYSICAL_MEASURES = frozenset({"time", "length", "mass", "area", "volume"})
 
 
@@ -395,12 +396,12 @@ def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | No
     if text.startswith("°", start):  # 60°: a degree sign is a unit word too
         return unit("°"), start + 1
     if _CJK_RE.match(text, start):
-        for size in range(_LONGEST_CJK_UNIT, 0, -1):
-            piece = text[start : start + size]
-            found = unit(piece) if len(piece) == size else None
-            if found is not None:
-                return _counted(found, text, start + size)
-        return None, pos
+        found, end = _cjk_unit(text, start)
+        return (
+            (_counted(found, text, end) if found.dimension == "count" else _per(found, text, end))
+            if found
+            else (None, pos)
+        )
     word = _WORD_RE.match(text, start)
     if word is None:
         return None, pos
@@ -414,7 +415,34 @@ def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | No
     found = unit(name)
     if found is None:
         return Unit("count:" + singular(name), Fraction(1)), end
-    return _counted(found, text, end)
+    return _counted(found, text, end) if found.dimension == "count" else _per(found, text, end)
+
+
+def _cjk_unit(text: str, start: int) -> tuple[Unit | None, int]:
+    """The Chinese unit at ``start``, read longest first (``平方厘米``, ``分米`` before ``分``)."""
+    for size in range(_LONGEST_CJK_UNIT, 0, -1):
+        piece = text[start : start + size]
+        found = unit(piece) if len(piece) == size else None
+        if found is not None:
+            return found, start + size
+    return None, start
+
+
+# A unit per another (km/h, m / s, miles per hour, 千米/时).
+_PER_RE = re.compile(r"[ \t]{0,2}(?:/|(?i:per)[ \t])[ \t]{0,2}")
+_PER_WORD_RE = re.compile(r"[a-zA-Z]{1,15}(?![a-zA-Z])")
+
+
+def _per(found: Unit, text: str, end: int) -> tuple[Unit, int]:
+    """``found``, or the rate it makes with the unit after ``/`` or ``per`` (``km/h``: length/time)."""
+    per = _PER_RE.match(text, end)
+    if per is None:
+        return found, end
+    word = _PER_WORD_RE.match(text, per.end())
+    second, second_end = (unit(word.group(0)), word.end()) if word else _cjk_unit(text, per.end())
+    if second is None or second.dimension == "count" or second.scale == 0:
+        return found, end
+    return Unit(f"{found.dimension}/{second.dimension}", found.scale / second.scale), second_end
 
 
 def _counted(found: Unit, text: str, end: int) -> tuple[Unit, int]:
