@@ -408,6 +408,11 @@ PATTERN_FAMILIES = [
     ("judgement mark, spaces", lambda: answers.judgement_mark(_fill("(", " ", "×)"))),
     ("key approximation, spaces", lambda: verifiers_verify._KEY_APPROXIMATION_RE.match(_fill("", " ", "about"))),
     ("units per unit, slashes", lambda: restated._unit_after(_fill("1", " km/", "h"), 1)),
+    ("chinese clause values, clauses", lambda: verifiers_verify._clause_values(_fill("", "鸡有1只，"))),
+    (
+        "chinese clause values, one long clause",
+        lambda: verifiers_verify._clause_values(_fill("鸡有", "1.1", "，兔有2只")),
+    ),
 ]
 
 

@@ -1220,7 +1220,8 @@ ANSWER_KEYS = [
 # the true-or-false marks √ / ×; a key that says it approximates (\\approx 3.14, 约3.14) takes a value
 # it rounds, truncates or rounds up to its decimal places; a unit of another physical measure (5 m
 # against 5 min) is another quantity, and so is a rate in other units (60 km/h against 60 m/s);
-# "neither ... correct" is no yes.
+# "neither ... correct" is no yes; "5 in" closing its sentence is inches; Chinese clauses that name the
+# same quantities on both sides (鸡有#只，兔有#只) give each its own value, not a set of values.
 KEY_SHAPES = [
     case("x=3, y=2", "x=2, y=3", False, "assignments-swapped"),
     case("$a=3$, $b=2$", "a=2, b=3", False, "assignments-swapped-in-math"),
@@ -1269,6 +1270,19 @@ KEY_SHAPES = [
     case("答：速度是60千米/时。", "60千米/小时", True, "zh-rate-same-unit"),
     case("答：汽车每小时行驶45千米。", "45千米/小时", True, "zh-rate-in-words"),
     case("He reads 20 pages per hour", "20", True, "rate-of-a-count"),
+    case("The length is 5 in", "5 cm", False, "inches-closing-the-sentence"),
+    case("The side is 24 in.", "2 feet", True, "inches-converted"),
+    case("There are 12 in all.", "12", True, "in-all-is-no-unit"),
+    case("答：鸡有12只，兔有23只。", "鸡有23只，兔有12只", False, "zh-quantities-swapped"),
+    case("答：兔有12只，鸡有23只。", "鸡有23只，兔有12只", True, "zh-quantities-in-other-order"),
+    case(
+        "答：甲车每小时行60千米，乙车每小时行45千米。",
+        "甲车每小时行45千米，乙车每小时行60千米",
+        False,
+        "zh-rates-swapped",
+    ),
+    case("答：甲车每小时行60千米，乙车每小时行45千米。", "60，45", True, "zh-quantities-against-bare-values"),
+    case("答：长是8厘米，宽是5厘米。", "长8厘米，宽5厘米", True, "zh-quantities-other-words"),
 ]
 
 

@@ -142,8 +142,9 @@ def in_degrees(prediction: str, answer: str) -> bool:
     return after < 0 or not _NOT_AN_ANGLE_RE.match(prediction, after)  # after < 0: the answer's own unit
 
 
-# After an answer in prose, a word that is more often a preposition than a unit: "12 in all".
-_NOT_A_UNIT_RE = re.compile(r"[ \t$}]{0,6}in(?![a-zA-Z])")
+# After an answer in prose, a word that is more often a preposition than a unit: "12 in all" (not
+# "5 in." closing the sentence, inches).
+_NOT_A_UNIT_RE = re.compile(r"[ \t$}]{0,6}in(?![a-zA-Z])(?=[ \t]{0,3}[a-zA-Z\d$\\(])")
 
 
 def _answer_unit(prediction: str, answer: str) -> tuple[Unit | None, int]:

@@ -139,6 +139,11 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
         return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
+    if outcome.correct and _other_quantities_valued(
+        pred_text, gold_text
+    ):  # 鸡有12只，兔有23只 against 鸡有23只，兔有12只
+        reason = "each quantity's value against the key's for that quantity"
+        return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), reason)
     converted = (
         None
         if outcome.correct
@@ -396,6 +401,34 @@ def _closing_list_for_listed_key(prediction: str, gold: Parsed, deadline: Deadli
     if not outcome.correct:
         return None
     return Verdict(True, outcome.method, m.group(1), (listed.text, gold.text), outcome.reason)
+
+
+_ZH_CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
+_CLAUSE_NUMBER_RE = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
+_MAX_CLAUSES = 12
+
+
+def _clause_values(text: str) -> dict[str, Fraction] | None:
+    """``鸡有23只，兔有12只``: each Chinese clause's words (its number written ``#``) to its one number;
+    None unless the text is two or more such clauses, each with other words."""
+    clauses = _ZH_CLAUSE_SPLIT_RE.split(text.strip().rstrip("。."))
+    if not 2 <= len(clauses) <= _MAX_CLAUSES:
+        return None
+    values: dict[str, Fraction] = {}
+    for clause in clauses:
+        numbers = _CLAUSE_NUMBER_RE.findall(clause)
+        words = _CLAUSE_NUMBER_RE.sub("#", clause.strip())
+        if len(numbers) != 1 or not re.search(r"[\u4e00-\u9fff]", words) or words in values:
+            return None
+        values[words] = Fraction(numbers[0])
+    return values
+
+
+def _other_quantities_valued(pred_text: str, gold_text: str) -> bool:
+    """Whether answer and key name the same quantities clause by clause (``鸡有#只``, ``兔有#只``) but
+    give one of them another value: the same values, as a set, for other quantities."""
+    pred, gold = _clause_values(pred_text), _clause_values(gold_text)
+    return pred is not None and gold is not None and pred.keys() == gold.keys() and pred != gold
 
 
 # A time of day in Chinese hours and minutes (12时15分; not 2小时15分 or 15分钟, durations).
