@@ -386,10 +386,20 @@ _CLOSING_LIST_CHARS = 200
 
 
 def _closing_list_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
-    """A key listing numbers (``1 and 2``, ``12 or 13``) against the same numbers the prediction's
-    last sentence lists after a copula, all of them: a right verdict, else None."""
+    """A key listing numbers (``1 and 2``, ``12 or 13``), or values of one name (``m=2或m=-3``), against
+    the same numbers the prediction's last sentence lists after a copula, all of them: a right
+    verdict, else None."""
     node = gold.node
-    if gold.ordered or not isinstance(node, ListOf) or not all(_is_number(item) for item in node.items):
+    if gold.ordered or not isinstance(node, ListOf):
+        return None
+    named = [item for item in node.items if isinstance(item, Rel)]
+    names = {item.operands[0] for item in named}
+    values = [item.operands[-1] if isinstance(item, Rel) else item for item in node.items]
+    if (
+        len(names) > 1
+        or not all(item.ops == ("=",) and isinstance(item.operands[0], Sym) for item in named)
+        or not all(_is_number(value) for value in values)
+    ):
         return None
     m = _CLOSING_LIST_RE.search(prediction[-_CLOSING_LIST_CHARS:])
     if m is None:
