@@ -416,6 +416,23 @@ PATTERN_FAMILIES = [
     ("options also right, letters", lambda: verify(_fill("选A，", "B也对，"), "A")),
     ("options listed, labels", lambda: verify(_fill("", "A. 1 B. 2 C. 3 D. 4 "), "A")),
     ("options listed, spaces", lambda: extract._OPTION_LABEL_RE.findall(_fill("A.", " ", "x"))),
+    ("closing list, numbers", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("are ", "1, ", "x"))),
+    ("closing list, spaces", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("are 1", " ", "x"))),
+    ("closing list, copulas", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("", "is 1 or ", "x"))),
+    ("options stated correct, lists", lambda: choices._STATED_CORRECT_RE.search(_fill("正确的是", "A和", "x"))),
+    ("labelled option key, spaces", lambda: verify("1", _fill("(B)", " ", "12"))),
+    ("full-width labelled option, spaces", lambda: labelled_option(_fill("B．", " ", "12"))),
+    ("exact form, spaces between digits", lambda: verifiers_verify._exact_form(_fill("1", " ", "1"))),
+    ("exact form, digits and spaces", lambda: verifiers_verify._exact_form(_fill("", "1 "))),
+    ("vulgar fractions, digits", lambda: normalize.vulgar_fractions(_fill("", "1½"))),
+    ("judgement mark, spaces", lambda: answers.judgement_mark(_fill("(", " ", "×)"))),
+    ("key approximation, spaces", lambda: verifiers_verify._KEY_APPROXIMATION_RE.match(_fill("", " ", "about"))),
+    ("units per unit, slashes", lambda: restated._unit_after(_fill("1", " km/", "h"), 1)),
+    ("chinese clause values, clauses", lambda: verifiers_verify._clause_values(_fill("", "鸡有1只，"))),
+    (
+        "chinese clause values, one long clause",
+        lambda: verifiers_verify._clause_values(_fill("鸡有", "1.1", "，兔有2只")),
+    ),
 ]
 
 

@@ -1310,6 +1310,120 @@ REJECTED_VALUES = [
 ]
 
 
+# Keys as datasets and annotators write them (blind round "keys"): an option key with its content
+# (B. 12, (B) 12, C. $$117$$) takes the option or its content; 正确的是B和C chooses both; numbers a
+# closing sentence lists after a copula are the answer against a key listing them (1 and 2; 12 or
+# 13, two answers); a number in another unit of the key's measure is the key's when it converts to it.
+ANSWER_KEYS = [
+    case("The answer is 12.", "B. 12", True, "labelled-key-content"),
+    case("Answer: B", "(B) 12", True, "labelled-key-letter"),
+    case("平均数为117。", "C. $$117$$", True, "labelled-key-tal-content"),
+    case("平均数为2808÷24=117，所以选C。", "C. $$117$$", True, "labelled-key-tal-letter"),
+    case("The answer is 13.", "B. 12", False, "labelled-key-other-content"),
+    case("平均数为2808÷24=117，所以选D。", "C. $$117$$", False, "labelled-key-other-letter"),
+    case("The answer is (C) 15.", "(B) 12", False, "labelled-key-other-option"),
+    case("Point B is at 7.", "B. 12", False, "labelled-key-letter-in-prose"),
+    case("正确的是B和C。", "B、C", True, "zh-correct-ones-are"),
+    case("正确的选项是A、C、D", "ACD", True, "zh-correct-options-are"),
+    case("正确的是B和C。", "B", False, "zh-correct-ones-against-one"),
+    case("不正确的是B和C。", "B、C", False, "zh-incorrect-ones-are"),
+    case("The roots are 1, 2.", "1 and 2", True, "closing-list-comma"),
+    case("The roots are 1 and 2.", "1 and 2", True, "closing-list-and"),
+    case("There could be 12 or 13 students.", "12 or 13", True, "closing-list-or-two-answers"),
+    case("The values are -1, 2.5.", "-1, 2.5", True, "closing-list-decimals"),
+    case("There are 12 students.", "12 or 13", False, "closing-list-one-of-two"),
+    case("So the answer is 12 or 13.", "12", False, "closing-list-hedge-against-one"),
+    case("The roots are 1, 2, 3.", "1, 2", False, "closing-list-one-more"),
+    case("The roots are 1, 2.5", "1, 2", False, "closing-list-decimal-is-one-number"),
+    case("Between 1 and 2 there are many numbers.", "1, 2", False, "closing-list-not-closing"),
+    case("m的值为2或-3", "m=2或m=-3", True, "closing-list-values-of-one-name"),
+    case("m的值为2或3", "m=2或m=-3", False, "closing-list-values-of-one-name-other"),
+    case("The values are 2 and 3", "a=2, b=3", True, "closing-list-values-of-two-names-in-order"),
+    case("The values are 3 and 2", "a=2, b=3", False, "closing-list-values-of-two-names-swapped"),
+    case("3, 2", "a=2, b=3", False, "values-against-names-swapped"),
+    case("a = 2, b = 3", "2, 3", True, "names-against-values-in-order"),
+    case("The values are 4 and 6", "2x=4, 2x=6", False, "closing-list-values-of-expressions"),
+    case("It takes 120 minutes.", "2\\text{ hours}", True, "key-units-hours"),
+    case("答：两地相距45000米。", "45千米", True, "key-units-zh-km"),
+    case("She paid 500 cents.", "5 dollars", True, "key-units-cents"),
+    case("It takes 150 minutes.", "2\\text{ hours}", False, "key-units-other-value"),
+    case("答：两地相距45米。", "45千米", False, "key-units-same-number"),
+    case("She paid 5 cents in total.", "5 dollars", False, "key-units-cents-same-number"),
+    case("He walks 3 km", "3000", False, "key-units-key-without-unit"),
+]
+
+# Found probing past blind round "keys": values of named quantities are compared name by name, not
+# as a set of values (x = 3, y = 2 against x = 2, y = 3 was a false positive); a mixed number keeps
+# its space (3 1/2 against 31/2 was one; 3½ is 3 1/2, ½ is 1/2); keys written B．12, 【答案】B and
+# the true-or-false marks √ / ×; a key that says it approximates (\\approx 3.14, 约3.14) takes a value
+# it rounds, truncates or rounds up to its decimal places; a unit of another physical measure (5 m
+# against 5 min) is another quantity, and so is a rate in other units (60 km/h against 60 m/s);
+# "neither ... correct" is no yes; "5 in" closing its sentence is inches; Chinese clauses that name the
+# same quantities on both sides (鸡有#只，兔有#只) give each its own value, not a set of values.
+KEY_SHAPES = [
+    case("x=3, y=2", "x=2, y=3", False, "assignments-swapped"),
+    case("$a=3$, $b=2$", "a=2, b=3", False, "assignments-swapped-in-math"),
+    case("p=-5, x=14/3", "x = -5,\\ p = \\frac{14}{3}", False, "assignments-names-swapped"),
+    case("a=2, b=3", "b=3, a=2", True, "assignments-in-other-order"),
+    case("x=4/2, y=3", "x=2, y=3", True, "assignments-value-written-otherwise"),
+    case("x = 1 or x = 2", "x=2, x=1", True, "roots-of-one-name-stay-a-set"),
+    case("a=2, b=3", "(2,3)", True, "assignments-against-a-tuple"),
+    case("The answer is 31/2", "3 1/2", False, "mixed-number-is-no-fraction"),
+    case("The answer is 3.5", "3 1/2", True, "mixed-number-value"),
+    case("The answer is 31/2", "3½", False, "vulgar-mixed-number-is-no-fraction"),
+    case("The answer is 7/2", "3½", True, "vulgar-mixed-number"),
+    case("He walked 3½ miles.", "3", False, "vulgar-mixed-number-in-prose-whole-part"),
+    case("He walked 3½ miles.", "3.5", True, "vulgar-mixed-number-in-prose"),
+    case("½", "0.5", True, "vulgar-fraction"),
+    case("1000", "1 000", True, "thousands-space"),
+    case("选B", "B．12", True, "fullwidth-labelled-key-letter"),
+    case("12", "B．12", True, "fullwidth-labelled-key-content"),
+    case("选C", "B．12", False, "fullwidth-labelled-key-other-letter"),
+    case("故答案为：B", "【答案】B", True, "bracketed-answer-key"),
+    case("故答案为：C", "【答案】B", False, "bracketed-answer-key-other"),
+    case("答：这个说法错误。", "×", True, "cross-key"),
+    case("答：这个说法正确。", "√", True, "tick-key"),
+    case("答：这个说法正确。", "×", False, "cross-key-against-true"),
+    case("答：√", "（×）", False, "tick-against-bracketed-cross"),
+    case("×", "错误", True, "cross-prediction"),
+    case("The answer is 3 × 4 = 12", "×", False, "times-sign-is-no-cross"),
+    case("The answer is 3.14159", "\\approx 3.14", True, "approximate-key"),
+    case("The answer is 1/3", "≈0.33", True, "approximate-key-fraction"),
+    case("x = 3.14159", "\\(\\approx 3.14\\)", True, "approximate-key-in-math"),
+    case("The answer is 28.274", "约28.27平方厘米", True, "approximate-key-zh-unit"),
+    case("The answer is -1.414", "\\approx -1.41", True, "approximate-key-negative"),
+    case("The answer is 3.13", "\\approx 3.14", False, "approximate-key-other-value"),
+    case("The answer is 3.14159", "3.14", False, "exact-key-is-no-approximation"),
+    case("3.14159 cm", "\\approx 3.14 m", False, "approximate-key-other-unit"),
+    case("The answer is 15.54", "About half of the 31 students, so $\\boxed{15.5}$", False, "about-in-a-solution-key"),
+    case("The answer is 5 m", "5 min", False, "unit-of-another-measure"),
+    case("The answer is 5 kg", "5 km", False, "unit-of-another-mass-length"),
+    case("The answer is 5 km", "5 km", True, "same-unit"),
+    case("答：需要3元。", "$3", True, "currency-is-no-physical-measure"),
+    case("Neither is correct", "Both are correct", False, "neither-is-no-verdict"),
+    case("Neither is correct", "A. Both are correct", False, "neither-against-labelled-key"),
+    case("The speed is 60 km/h", "60 m/s", False, "rate-in-another-unit"),
+    case("The speed is 36 km/h", "10 m/s", True, "rate-converted"),
+    case("答：速度是60千米/小时。", "60米/秒", False, "zh-rate-in-another-unit"),
+    case("答：速度是60千米/时。", "60千米/小时", True, "zh-rate-same-unit"),
+    case("答：汽车每小时行驶45千米。", "45千米/小时", True, "zh-rate-in-words"),
+    case("He reads 20 pages per hour", "20", True, "rate-of-a-count"),
+    case("The length is 5 in", "5 cm", False, "inches-closing-the-sentence"),
+    case("The side is 24 in.", "2 feet", True, "inches-converted"),
+    case("There are 12 in all.", "12", True, "in-all-is-no-unit"),
+    case("答：鸡有12只，兔有23只。", "鸡有23只，兔有12只", False, "zh-quantities-swapped"),
+    case("答：兔有12只，鸡有23只。", "鸡有23只，兔有12只", True, "zh-quantities-in-other-order"),
+    case(
+        "答：甲车每小时行60千米，乙车每小时行45千米。",
+        "甲车每小时行45千米，乙车每小时行60千米",
+        False,
+        "zh-rates-swapped",
+    ),
+    case("答：甲车每小时行60千米，乙车每小时行45千米。", "60，45", True, "zh-quantities-against-bare-values"),
+    case("答：长是8厘米，宽是5厘米。", "长8厘米，宽5厘米", True, "zh-quantities-other-words"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -1357,7 +1471,9 @@ REJECTED_VALUES = [
     + ALTERNATIVE_VALUES
     + ANSWERS_IN_A_ROW
     + VALUES_LISTED
-    + ANSWER_STATEMENTS,
+    + ANSWER_STATEMENTS
+    + ANSWER_KEYS
+    + KEY_SHAPES,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

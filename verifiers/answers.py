@@ -13,7 +13,7 @@ from .long_answers import flat_sum, strip_outer_groups
 from .nodes import Node, Word, contains
 from .normalize import clean_latex
 from .parser import ParseError, parse
-from .vocabulary import BLACKBOARD_SETS, NAMED_SET_WORDS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
+from .vocabulary import BLACKBOARD_SETS, JUDGEMENT_MARKS, NAMED_SET_WORDS, SCALE_EXPONENTS, TEXT_ANSWERS, UNITS
 from .words import ZH_NOT_NUMBERS_RE, chinese_numeral, english_number, number_in_sentence, replace_chinese_numbers
 
 _UNIT_RE = re.compile(
@@ -60,10 +60,22 @@ def simplify_text(text: str) -> str:
 
     Yes/no answers take one canonical word (``True``, ``Yes, it can.``, ``是``, ``正确`` -> ``yes``).
     """
+    mark = judgement_mark(text)
+    if mark is not None:  # √ / ×: read before LaTeX cleaning makes them \sqrt and \times
+        return mark
     text = _ARTICLE_RE.sub("", clean_latex(text).lower().strip())
     text = _KIND_NOUN_RE.sub(r"\1", text)
     loose = re.sub(r"[\s{}\\.;:!?\"'`,，。！]+", "", text)
     return _yes_or_no(text, loose) or loose
+
+
+_JUDGEMENT_MARK_RE = re.compile(r"[(（]?\s{0,2}([" + "".join(JUDGEMENT_MARKS) + r"])\s{0,2}[)）]?[.。]?")
+
+
+def judgement_mark(text: str) -> str | None:
+    """``yes``/``no`` for an answer that is one true-or-false mark (``√``, ``×``, ``（×）``), else None."""
+    m = _JUDGEMENT_MARK_RE.fullmatch(text.strip())
+    return JUDGEMENT_MARKS[m.group(1)] if m else None
 
 
 # What stands before a text answer without changing it: "a right triangle", "(这是)一个直角三角形".
@@ -116,7 +128,7 @@ def _yes_or_no(text: str, loose: str) -> str | None:
         verdicts = {_ZH_VERDICTS[w] for w in _ZH_VERDICT_RE.findall(text)}
         return verdicts.pop() if len(verdicts) == 1 and not _ZH_NEGATION_RE.search(text) else None
     found = {_SENTENCE_VERDICTS[w] for w in _SENTENCE_WORD_RE.findall(text) if w in _SENTENCE_VERDICTS}
-    negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't)\b", text)
+    negated = re.search(r"\b(?:not|never|cannot|isn't|aren't|doesn't|don't|neither|nor|none)\b", text)
     if len(found) != 1 or (negated and "yes" in found):
         return None
     return found.pop()

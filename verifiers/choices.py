@@ -24,8 +24,11 @@ _SEPARATED_RE = re.compile(
 _OPTION_LETTER_RE = re.compile(r"(?<![a-zA-Z])[A-J](?![a-zA-Z])")
 _RUN_TOGETHER_RE = re.compile(r"^(?:(?:选项|选择?)\s?[:：]?\s?)?([A-J]{2,10})\s?[.。]?$")
 # The option and its content apart by spaces or a LaTeX space (``(C)\\ 12``, ``(C)\\,12``, ``(C)~12``).
+# After a full-width stop (``B．12``) no space is needed.
+_LABEL_SPACE = r"(?:\s|~|\\[ ,;:]|\\q?quad(?![a-zA-Z]))"
 _LABELLED_RE = re.compile(
-    r"^\s*(?:\(([A-J])\)|([A-J])[.:：)])(?:\s|~|\\[ ,;:]|\\q?quad(?![a-zA-Z])){1,12}(\S.{0,400})$", re.DOTALL
+    rf"^\s*(?:(?:\(([A-J])\)|([A-J])[.:：)]){_LABEL_SPACE}{{1,12}}|([A-J])．{_LABEL_SPACE}{{0,12}})(\S.{{0,400}})$",
+    re.DOTALL,
 )
 # Another option's label inside an option's content: "(A) 3 (B) 4", "A. 3  B. 4".
 _ANOTHER_LABEL_RE = re.compile(r"(?:^|\s)(?:\([A-J]\)|[A-J][.:：)])(?:\s|$)")
@@ -35,13 +38,15 @@ _LETTER_IN_ARITHMETIC_RE = re.compile(
 )
 
 
-# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, ABCD都对, "options A, B, and D are
-# correct", "the correct options are A, B and D" (不正确 / "are not correct" / incorrect never match).
+# Options a closing sentence says are right: 选项A、B、D正确, A和C都正确, ABCD都对, 正确的是B和C,
+# "options A, B, and D are correct", "the correct options are A, B and D" (不正确 / "are not correct" /
+# incorrect never match).
 _LETTER_LIST = (
     r"[(\[（]?[A-J][)\]）]?(?:\s{0,2}[,，、;；/&]?\s{0,2}(?:and\s|和|及|与)?\s{0,2}[(\[（]?[A-J][)\]）]?){0,9}"
 )
 _STATED_CORRECT_RE = re.compile(
     rf"(?<![a-zA-Z])(?:选项)?({_LETTER_LIST})\s?(?:三项|两项|项|选项)?(?:(?:都|均)?(?:是正确的|正确|符合题意)|(?:都|均)对(?![应称于象]))"
+    rf"|(?<!不)(?:正确|符合题意)的(?:选项|答案|说法|结论|命题|序号)?(?:是|有|为)[:：]?\s?({_LETTER_LIST})(?![a-zA-Z])"
     rf"|(?<![a-zA-Z])(?i:options?|choices?|statements?)\s({_LETTER_LIST})\s(?i:are|is)\s(?i:all\s)?(?i:correct|true|right)\b"
     rf"|(?<![a-zA-Z])(?i:correct)\s(?i:options?|answers?|choices?|statements?)\s(?i:are|is)\s?:?\s({_LETTER_LIST})(?![a-zA-Z])"
 )
@@ -102,9 +107,9 @@ def choice_letters(text: str) -> frozenset[str] | None:
 def labelled_option(text: str) -> LabelledOption | None:
     """``(C) 12`` / ``C. 12``: the option's letter and the content written after it."""
     m = _LABELLED_RE.match(_bare(text))
-    if not m or _ANOTHER_LABEL_RE.search(m.group(3)):  # (A) 3 (B) 4 (C) 5: the options listed
+    if not m or _ANOTHER_LABEL_RE.search(m.group(4)):  # (A) 3 (B) 4 (C) 5: the options listed
         return None
-    return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
+    return LabelledOption((m.group(1) or m.group(2) or m.group(3)).upper(), m.group(4).strip().rstrip("."))
 
 
 # One option of a list written out in the text (``A．70  B．80``, ``(C) 12``, ``D、$\\frac12$``): its letter

@@ -125,6 +125,17 @@ class Comparer:
             equation = self.equations(p, g)
             if equation.correct:
                 return equation
+        p_named, g_named = _named_values(p), _named_values(g)
+        if p_named is not None and g_named is not None and p_named.keys() == g_named.keys():
+            # x = 3, y = 2 against x = 2, y = 3: each name's value against that name's, not a set of values
+            ok = all(self.same(p_named[name], g_named[name]).correct for name in g_named)
+            return Outcome.of(ok, "assignments")
+        named, plain = (g_named, p) if p_named is None else (p_named, g)
+        if (p_named is None) != (g_named is None) and _plain_list(plain, len(named or {})):
+            # 2, 3 against a = 2, b = 3: the values in the order the names are written, not a set
+            assert named is not None and isinstance(plain, ListOf)
+            ok = all(self.same(value, item).correct for value, item in zip(named.values(), plain.items, strict=True))
+            return Outcome.of(ok, "assignments")
         p, g = _assignments_as_tuple(p, g), _assignments_as_tuple(g, p)
         p, g = _vector_as_tuple(p, g), _vector_as_tuple(g, p)
         p, g = _identity_as_matrix(p, g), _identity_as_matrix(g, p)
@@ -842,14 +853,30 @@ def _assignments_as_tuple(node: Node, other: Node) -> Node:
         and not any(_is_infinite(x) for x in other.items)
     ):
         return node
+    named = _named_values(node)
+    if named is None:
+        return node
+    return Seq(other.opener, other.closer, tuple(named[name] for name in sorted(named)))
+
+
+def _plain_list(node: Node, length: int) -> bool:
+    """A list of ``length`` values, none of them named (``2, 3``; not ``a = 2, 3``)."""
+    return isinstance(node, ListOf) and len(node.items) == length and not any(isinstance(x, Rel) for x in node.items)
+
+
+def _named_values(node: Node) -> dict[str, Node] | None:
+    """``a = 2, b = 3``: each name's value, where every item of a list of two or more assigns a
+    value to another plain symbol; None otherwise (``x = 1, x = 2``, roots, is no such list)."""
+    if not isinstance(node, (ListOf, SetOf)) or len(node.items) < 2:
+        return None
     named: dict[str, Node] = {}
     for item in node.items:
         match item:
             case Rel(("=",), (Sym(name), value)) if name not in named:
                 named[name] = value
             case _:
-                return node
-    return Seq(other.opener, other.closer, tuple(named[name] for name in sorted(named)))
+                return None
+    return named
 
 
 def _identity_as_matrix(node: Node, other: Node) -> Node:

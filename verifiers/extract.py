@@ -9,7 +9,7 @@ from itertools import pairwise
 from .answers import BELOW_ZERO_RE, HOURS_AND_MINUTES, without_ruled_out
 from .choices import choice_letter, labelled_option, listed_option
 from .limits import MAX_BOXES_READ, MAX_MARKERS_TRIED, MAX_TEXT_CHARS
-from .normalize import brace_pairs, drop_thousands_separators, repair_double_escapes
+from .normalize import brace_pairs, drop_thousands_separators, repair_double_escapes, vulgar_fractions
 from .vocabulary import INTEGER_FUNCTIONS
 from .words import digits_and_fraction_words, number_word_at_end
 
@@ -43,6 +43,7 @@ _MARKER_RE = re.compile(
     r"|\banswer\b\s*(?=\$|\\\[|\\\()"
     r"|####\s*"
     r"|(?:最终)?答案\s*(?:应该是|应为|为|是|:|：)\s*(?:[:：]\s*)?|答\s*[:：]\s*"  # 答案是：12
+    r"|【\s{0,2}(?:最终)?答案\s{0,2}】\s*[:：]?\s*"  # 【答案】B, as keys are written
     r"|(?:所以|因此|综上所述|综上|故|∴)\s*[,，:：]?\s*"
     # Russian, French, German, Spanish, Italian, Portuguese, Japanese, Korean, Vietnamese
     r"|(?:окончательный\s+)?ответ\s*(?:[:：—]|равен|равна|будет)\s*"
@@ -209,7 +210,7 @@ def _prepare(text: str) -> str:
     text = _before_closing_check(_before_next_exercise(_before_next_turn(_before_loop_cut_off(_before_courtesy(text)))))
     text = without_ruled_out(text)  # x=3 或 x=-1（舍去）: the rejected root is no part of the answer
     text = _DOLLAR_AS_MATH_RE.sub(r"\\$", text)
-    text = _AND_FRACTION_RE.sub(r"\1 \2/\3", text)  # 2 and 1/2 = 2 1/2, a mixed number
+    text = _AND_FRACTION_RE.sub(r"\1 \2/\3", vulgar_fractions(text))  # 2 and 1/2 = 2 1/2, a mixed number
     text = digits_and_fraction_words(text)  # 2 and a half = 2 1/2
     return BELOW_ZERO_RE.sub(r"-\1", text).strip()  # a sign the extraction would drop
 

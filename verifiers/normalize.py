@@ -106,7 +106,22 @@ def unicode_to_ascii_math(text: str) -> str:
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group(0).translate(_SUPERSCRIPTS) + "}", text)
     text = _SUBSCRIPT_RUN_RE.sub(lambda m: "_{" + m.group(0).translate(_SUBSCRIPTS) + "}", text)
     text = _UNICODE_RE.sub(lambda m: _UNICODE_MATH[m.group(0)], text)
+    text = vulgar_fractions(text)
     return unicodedata.normalize("NFKC", text).replace("\u2044", "/")  # NFKC writes ½ as 1⁄2
+
+
+# A vulgar fraction (¼ ½ ¾, ⅐ to ⅞), and the digit before it that makes it a mixed number's part.
+_VULGAR_RE = re.compile(r"(\d?)([\u00bc-\u00be\u2150-\u215e])")
+
+
+def vulgar_fractions(text: str) -> str:
+    """Vulgar fractions as digits: ``½`` -> ``1/2``; ``3½`` -> ``3 1/2``, a mixed number, not 31/2."""
+    return _VULGAR_RE.sub(
+        lambda m: (
+            (m.group(1) + " " if m.group(1) else "") + unicodedata.normalize("NFKC", m.group(2)).replace("\u2044", "/")
+        ),
+        text,
+    )
 
 
 def unwrap_command(text: str, pattern: re.Pattern) -> str:

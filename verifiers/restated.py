@@ -166,8 +166,9 @@ def in_degrees(prediction: str, answer: str) -> bool:
     return after < 0 or not _NOT_AN_ANGLE_RE.match(prediction, after)  # after < 0: the answer's own unit
 
 
-# After an answer in prose, a word that is more often a preposition than a unit: "12 in all".
-_NOT_A_UNIT_RE = re.compile(r"[ \t$}]{0,6}in(?![a-zA-Z])")
+# After an answer in prose, a word that is more often a preposition than a unit: "12 in all" (not
+# "5 in." closing the sentence, inches).
+_NOT_A_UNIT_RE = re.compile(r"[ \t$}]{0,6}in(?![a-zA-Z])(?=[ \t]{0,3}[a-zA-Z\d$\\(])")
 
 
 def _answer_unit(prediction: str, answer: str) -> tuple[Unit | None, int]:
@@ -191,14 +192,16 @@ def _measure_unit(text: str, answer: str) -> Unit | None:
 
 def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> bool:
     """Whether the answer states its value in another unit of the key's measure (``2.5 minutes``
-    against ``2.5 hours``; ``3 cm`` against ``3 m``): another quantity, whatever the numbers."""
+    against ``2.5 hours``; ``3 cm`` against ``3 m``), or a unit of another of the physical measures
+    (``5 m`` against ``5 min``): another quantity, whatever the numbers."""
+    if key_unit_factor(prediction, answer, key, key_answer) is not None:
+        return True
     found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
     return (
         found is not None
         and wanted is not None
-        and not found.dimension.startswith("count")
-        and found.dimension == wanted.dimension
-        and found.scale != wanted.scale
+        and {found.dimension, wanted.dimension} <= _PHYSICAL_MEASURES
+        and found.dimension != wanted.dimension
     )
 
 
@@ -212,6 +215,26 @@ _PARENTHESISED_VALUE_RE = re.compile(
     + r"(?=\s?(?:[?？)）\]]|(?:if|when|unless|otherwise|in\scase)(?![a-zA-Z])))",
     re.IGNORECASE,
 )
+
+
+# Measures no answer states in another's units (a price may be in dollars against a key in 元; a rate,
+# km/h, may be written 每小时行驶45千米).
+_PHYSICAL_MEASURES = frozenset({"time", "length", "mass", "area", "volume"})
+
+
+def key_unit_factor(prediction: str, answer: str, key: str, key_answer: str) -> Fraction | None:
+    """How many of the key's units one of the answer's unit is (``120 minutes`` against ``2 hours``:
+    1/60) where both name other units of one measure (not counts); None otherwise."""
+    found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
+    if (
+        found is None
+        or wanted is None
+        or found.dimension.startswith("count")
+        or found.dimension != wanted.dimension
+        or found.scale == wanted.scale
+    ):
+        return None
+    return found.scale / wanted.scale
 
 
 def offered_instead(prediction: str, answer: str, deadline: Deadline) -> bool:
@@ -350,6 +373,17 @@ def _names_a_value(node: Node) -> bool:
     return False
 
 
+def approximated_by(node: Node, key: Node, deadline: Deadline) -> bool:
+    """Whether the decimal ``key`` (a key written ``\\approx 3.14``) approximates the value of ``node``
+    (3.14159, ``\\pi``): rounded, truncated or rounded up to the key's decimal places."""
+    literal = key.operand if isinstance(key, Neg) else key
+    if not isinstance(literal, Num) or not literal.decimals:
+        return False
+    value = _real_value(Comparer(deadline).value_of(node), deadline)
+    wanted = -literal.value if isinstance(key, Neg) else literal.value
+    return value is not None and _approximates(value, wanted, literal.decimals)
+
+
 def _approximates(value: Fraction, approximation: Fraction, decimals: int) -> bool:
     """Whether ``approximation`` is ``value`` rounded, truncated or rounded up to ``decimals``
     places: within one unit of its last place. A value exact at that precision (12, or 12.5 to one
@@ -435,12 +469,12 @@ def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | No
     if text.startswith("°", start):  # 60°: a degree sign is a unit word too
         return unit("°"), start + 1
     if _CJK_RE.match(text, start):
-        for size in range(_LONGEST_CJK_UNIT, 0, -1):
-            piece = text[start : start + size]
-            found = unit(piece) if len(piece) == size else None
-            if found is not None:
-                return _counted(found, text, start + size)
-        return None, pos
+        found, end = _cjk_unit(text, start)
+        return (
+            (_counted(found, text, end) if found.dimension == "count" else _per(found, text, end))
+            if found
+            else (None, pos)
+        )
     word = _WORD_RE.match(text, start)
     if word is None:
         return None, pos
@@ -454,7 +488,34 @@ def _unit_after(text: str, pos: int, sign: str | None = None) -> tuple[Unit | No
     found = unit(name)
     if found is None:
         return Unit("count:" + singular(name), Fraction(1)), end
-    return _counted(found, text, end)
+    return _counted(found, text, end) if found.dimension == "count" else _per(found, text, end)
+
+
+def _cjk_unit(text: str, start: int) -> tuple[Unit | None, int]:
+    """The Chinese unit at ``start``, read longest first (``平方厘米``, ``分米`` before ``分``)."""
+    for size in range(_LONGEST_CJK_UNIT, 0, -1):
+        piece = text[start : start + size]
+        found = unit(piece) if len(piece) == size else None
+        if found is not None:
+            return found, start + size
+    return None, start
+
+
+# A unit per another (km/h, m / s, miles per hour, 千米/时).
+_PER_RE = re.compile(r"[ \t]{0,2}(?:/|(?i:per)[ \t])[ \t]{0,2}")
+_PER_WORD_RE = re.compile(r"[a-zA-Z]{1,15}(?![a-zA-Z])")
+
+
+def _per(found: Unit, text: str, end: int) -> tuple[Unit, int]:
+    """``found``, or the rate it makes with the unit after ``/`` or ``per`` (``km/h``: length/time)."""
+    per = _PER_RE.match(text, end)
+    if per is None:
+        return found, end
+    word = _PER_WORD_RE.match(text, per.end())
+    second, second_end = (unit(word.group(0)), word.end()) if word else _cjk_unit(text, per.end())
+    if second is None or second.dimension == "count" or second.scale == 0:
+        return found, end
+    return Unit(f"{found.dimension}/{second.dimension}", found.scale / second.scale), second_end
 
 
 def _counted(found: Unit, text: str, end: int) -> tuple[Unit, int]:

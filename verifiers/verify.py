@@ -11,6 +11,7 @@ from .answers import (
     TOO_LONG,
     Parsed,
     is_text_answer,
+    judgement_mark,
     parse_answer,
     part_texts,
     simplify_text,
@@ -18,6 +19,7 @@ from .answers import (
     zh_clock_times,
 )
 from .choices import (
+    LabelledOption,
     choice_letter,
     choice_letters,
     chosen_letters,
@@ -41,8 +43,10 @@ from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym,
 from .normalize import clean_latex
 from .restated import (
     PI_AS_DECIMAL,
+    approximated_by,
     in_degrees,
     in_other_units,
+    key_unit_factor,
     offered_instead,
     restates_inside,
     ruled_out,
@@ -89,10 +93,14 @@ def bounded_text(text: str) -> str:
 
 def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:
     gold_text = extract_answer(gold, fallback=False) or gold.strip()
+    gold_text = judgement_mark(gold_text) or gold_text  # √ / ×: a true-or-false key, yes / no
     if cut_off_in_thinking(prediction):  # <think> ... So maybe the answer is 40. But wait, let me che
         return Verdict(False, "none", None, ("", gold_text), "the reasoning was cut off before a final answer")
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
+    option = labelled_option(gold_text) if answer_type in (None, "choice") else None
+    if option is not None and not _is_choice_key(option.value):  # B. 12, (B) 12, C. $$117$$
+        return _judge_labelled_key(prediction, option, deadline)
     pred_text = extract_answer(prediction, value=True)
     if pred_text is None and answer_type in (None, "text") and simplify_text(gold_text) in ("yes", "no"):
         return _judge_text("", gold_text, prediction)  # ... "Yes, it is.": no value, but a verdict
@@ -103,6 +111,9 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
     if _goes_on(pred_text, prediction) and not _goes_on(gold_text, gold):  # 3, \ldots against 3
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "a list that goes on, not the answer")
+    stated_list = _closing_list_for_listed_key(prediction, gold_parsed, deadline)
+    if stated_list is not None:  # The roots are 1 and 2. / There could be 12 or 13 students.
+        return stated_list
     if offered_instead(prediction, pred_text, deadline) or _other_answers_in_a_row(prediction, pred_text, deadline):
         reason = "another value offered as an alternative (a hedge)"  # 12, or 13; Answer: 12\nAnswer: 13
         return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
@@ -143,6 +154,18 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
         return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
+    if outcome.correct and _other_quantities_valued(
+        pred_text, gold_text
+    ):  # 鸡有12只，兔有23只 against 鸡有23只，兔有12只
+        reason = "each quantity's value against the key's for that quantity"
+        return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), reason)
+    converted = (
+        None
+        if outcome.correct
+        else _in_key_units((prediction, pred_text), pred_parsed, (gold, gold_text), gold_parsed, deadline)
+    )
+    if converted is not None:  # 120 minutes against the key 2 hours
+        return converted
     listed = None if outcome.correct else _boxes_for_listed_key(prediction, gold_parsed, deadline)
     if listed is not None:
         return listed
@@ -155,6 +178,14 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if not (outcome.correct or approximated) and _with_pi_as_314(pred_parsed.node, gold_parsed.node, deadline):
         reason = "equal with π = 3.14, as the key computes"  # 25π against the CMATH key 78.5
         return Verdict(True, "exact", pred_text, (pred_parsed.text, gold_parsed.text), reason)
+    if (
+        not outcome.correct
+        and _KEY_APPROXIMATION_RE.match(gold_text)
+        and approximated_by(pred_parsed.node, gold_parsed.node, deadline)
+        and not in_other_units(prediction, pred_text, gold, gold_text)
+    ):  # 3.14159 or \pi against the key \approx 3.14
+        reason = "the key approximates the answer"
+        return Verdict(True, "numeric", pred_text, (pred_parsed.text, gold_parsed.text), reason)
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -251,6 +282,15 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
 
+def _judge_labelled_key(prediction: str, option: LabelledOption, deadline: Deadline) -> Verdict:
+    """A key that writes its option with the content (``B. 12``): a solution whose final answer is
+    an option (``故选B``, ``(C) 15``) is judged by the letter, any other by the content."""
+    final = extract_answer(prediction)
+    if final is not None and (choice_letters(final) is not None or labelled_option(final) is not None):
+        return _judge_choice(prediction, option.letter)
+    return _judge(prediction, option.value, None, deadline)
+
+
 def _committed_letters(prediction: str) -> frozenset[str] | None:
     """The options a solution chooses; none when its final answer has arithmetic around a letter.
 
@@ -293,8 +333,13 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
     return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")
 
 
+# Spaces, and those between two digits: a mixed number's (3 1/2) or a thousands separator's (1 000),
+# kept as one space so that 3 1/2 is never the same text as 31/2.
+_SPACES_RE = re.compile(r"(?<=\d)(\s+)(?=\d)|\s+")
+
+
 def _exact_form(text: str) -> str:
-    return re.sub(r"\s+", "", clean_latex(text)).rstrip(".")
+    return _SPACES_RE.sub(lambda m: " " if m.group(1) else "", clean_latex(text)).rstrip(".")
 
 
 def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
@@ -338,6 +383,31 @@ _EUROPEAN_RE = re.compile(
 _DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}(?:,\d{1,15})?")
 
 
+def _in_key_units(
+    prediction: tuple[str, str], pred: Parsed, gold: tuple[str, str], key: Parsed, deadline: Deadline
+) -> Verdict | None:
+    """A number in another unit of the key's measure that converts to the key's number exactly
+    (``120 minutes`` against ``2\\text{ hours}``, ``3角`` against ``0.3元``): a right verdict, else None."""
+    answer, wanted = pred.node, key.node
+    if (
+        answer is None
+        or wanted is None
+        or pred.percent
+        or key.percent
+        or not (_is_number(answer) and _is_number(wanted))
+    ):
+        return None
+    factor = key_unit_factor(*prediction, *gold)  # each: the whole text and its answer
+    if factor is None:
+        return None
+    try:
+        same = exact_value(answer, deadline) * factor == exact_value(wanted, deadline)
+    except (NotExact, NotNumeric):
+        return None
+    reason = "the same quantity in the key's units"
+    return Verdict(True, "exact", prediction[1], (pred.text, key.text), reason) if same else None
+
+
 def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
     """A key that lists values against the boxes of the last line, one for each (表面积是
     \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60): a right verdict, else None."""
@@ -357,6 +427,74 @@ def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> 
     )
 
 
+_LIST_NUMBER = r"-?\d{1,15}(?:\.\d{1,15})?"
+# Numbers listed right after a copula, closing the text (a unit word at most after them): "The roots
+# are 1, 2.", "There could be 12 or 13 students.", 解为 1 或 2。
+_CLOSING_LIST_RE = re.compile(
+    r"(?:(?<![a-zA-Z])(?:are|is|be|was|were)\s{1,2}|[是为:：]\s{0,2})"
+    rf"({_LIST_NUMBER}(?:(?:\s{{0,2}},\s{{0,2}}(?:(?:and|or)\s{{1,2}})?|\s{{1,2}}(?:and|or)\s{{1,2}}|\s{{0,2}}[、或和]\s{{0,2}})"
+    rf"{_LIST_NUMBER}){{1,8}})"
+    r"(?!\.?\d|[,/])(?:\s{1,2}[a-zA-Z]{1,12}|\s{0,2}[\u4e00-\u9fff]{1,3})?\s{0,2}[.。!！]?\s*$"
+)
+_CLOSING_LIST_CHARS = 200
+
+
+def _closing_list_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
+    """A key listing numbers (``1 and 2``, ``12 or 13``), or values of one name (``m=2或m=-3``), against
+    the same numbers the prediction's last sentence lists after a copula, all of them: a right
+    verdict, else None."""
+    node = gold.node
+    if gold.ordered or not isinstance(node, ListOf):
+        return None
+    named = [item for item in node.items if isinstance(item, Rel)]
+    names = {item.operands[0] for item in named}
+    values = [item.operands[-1] if isinstance(item, Rel) else item for item in node.items]
+    if (
+        len(names) > 1
+        or not all(item.ops == ("=",) and isinstance(item.operands[0], Sym) for item in named)
+        or not all(_is_number(value) for value in values)
+    ):
+        return None
+    m = _CLOSING_LIST_RE.search(prediction[-_CLOSING_LIST_CHARS:])
+    if m is None:
+        return None
+    listed = parse_answer(m.group(1), deadline)
+    if not isinstance(listed.node, ListOf) or len(listed.node.items) != len(node.items):
+        return None
+    outcome = _compare_readings(listed, gold, deadline)
+    if not outcome.correct:
+        return None
+    return Verdict(True, outcome.method, m.group(1), (listed.text, gold.text), outcome.reason)
+
+
+_ZH_CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
+_CLAUSE_NUMBER_RE = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
+_MAX_CLAUSES = 12
+
+
+def _clause_values(text: str) -> dict[str, Fraction] | None:
+    """``鸡有23只，兔有12只``: each Chinese clause's words (its number written ``#``) to its one number;
+    None unless the text is two or more such clauses, each with other words."""
+    clauses = _ZH_CLAUSE_SPLIT_RE.split(text.strip().rstrip("。."))
+    if not 2 <= len(clauses) <= _MAX_CLAUSES:
+        return None
+    values: dict[str, Fraction] = {}
+    for clause in clauses:
+        numbers = _CLAUSE_NUMBER_RE.findall(clause)
+        words = _CLAUSE_NUMBER_RE.sub("#", clause.strip())
+        if len(numbers) != 1 or not re.search(r"[\u4e00-\u9fff]", words) or words in values:
+            return None
+        values[words] = Fraction(numbers[0])
+    return values
+
+
+def _other_quantities_valued(pred_text: str, gold_text: str) -> bool:
+    """Whether answer and key name the same quantities clause by clause (``鸡有#只``, ``兔有#只``) but
+    give one of them another value: the same values, as a set, for other quantities."""
+    pred, gold = _clause_values(pred_text), _clause_values(gold_text)
+    return pred is not None and gold is not None and pred.keys() == gold.keys() and pred != gold
+
+
 # A time of day in Chinese hours and minutes (12时15分; not 2小时15分 or 15分钟, durations).
 def _zh_clock_time(answer: str) -> str | None:
     """The one time of day an answer writes among its other numbers (12时15分到达，晚了5分钟), if one."""
@@ -366,6 +504,10 @@ def _zh_clock_time(answer: str) -> str | None:
 
 # An approximation the solution states itself is judged as stated (restated.py), not recomputed.
 _APPROXIMATED_RE = re.compile(r"约|≈|\\approx|approximately")
+# A key that says it is an approximation (\approx 3.14, 约3.14, ≈ 0.33).
+_KEY_APPROXIMATION_RE = re.compile(
+    r"[\s$]{0,3}(?:\\[(\[]\s{0,2})?(?:≈|\\approx(?![a-zA-Z])|约|(?i:approximately|about|roughly)\s)"
+)
 _APPROXIMATED_CHARS = 200
 _PI = Const("pi")
 

@@ -279,3 +279,5 @@ TEXT_ANSWERS = {
     "不能": "no",
     "不可以": "no",
 }
+# The marks a true-or-false exercise's key is written with (判断题: √ / ×): each to its canonical word.
+JUDGEMENT_MARKS = {"√": "yes", "✓": "yes", "✔": "yes", "×": "no", "✗": "no", "✘": "no"}
