@@ -383,6 +383,17 @@ PATTERN_FAMILIES = [
 ]
 
 
+# Blind round mv: the patterns it added.
+MV_PATTERN_FAMILIES = [
+    ("english clause between boxes, ands", lambda: extract._EN_CLAUSE_GAP_RE.search(_fill("", "and the "))),
+    ("boxes in english clauses, boxes", lambda: extract.last_line_boxes(_fill("", "\\boxed{1} and the area is "))),
+    ("curve name, colons", lambda: answers._CURVE_LABEL_RE.match(_fill("C: ", "x+"))),
+    ("curve name, equals", lambda: answers._CURVE_LABEL_RE.match(_fill("C: x", "="))),
+    ("points left out, inequalities", lambda: verify(_fill("", "x > 1, x \\neq 2, "), "(1, 2)")),
+]
+PATTERN_FAMILIES += MV_PATTERN_FAMILIES
+
+
 @pytest.mark.parametrize("call", [c for _, c in PATTERN_FAMILIES], ids=[n for n, _ in PATTERN_FAMILIES])
 def test_pattern_family_is_linear_on_a_long_adversarial_string(call):
     began = time.perf_counter()

@@ -92,10 +92,11 @@ def choice_letters(text: str) -> frozenset[str] | None:
     return None
 
 
-def labelled_option(text: str) -> LabelledOption | None:
-    """``(C) 12`` / ``C. 12``: the option's letter and the content written after it."""
+def labelled_option(text: str, *, parenthesized: bool = False) -> LabelledOption | None:
+    """``(C) 12`` / ``C. 12``: the option's letter and the content written after it; with
+    ``parenthesized``, only ``(C) 12`` (``C: x^2+y^2=1`` names a curve)."""
     m = _LABELLED_RE.match(_bare(text))
-    if not m:
+    if not m or (parenthesized and not m.group(1)):
         return None
     return LabelledOption((m.group(1) or m.group(2)).upper(), m.group(3).strip().rstrip("."))
 

@@ -337,6 +337,10 @@ _PART_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A clause break and a few words ending in a verb between two boxes: " cm, and the perimeter is ".
+_EN_CLAUSE_GAP_RE = re.compile(r"(?:[,;]|\band\b)[^\n]{0,40}?\b(?:is|are|was|were|equals)\b", re.IGNORECASE)
+_EN_CLAUSE_GAP_CHARS = 80
+
 
 def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int, str]:
     """The last box, joined with boxes just before it that list further answers.
@@ -346,6 +350,7 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
     """
     group = [boxes[-1]]  # last first
     labelled = True  # every gap holds the next part's label: the parts keep their order
+    clauses = False  # a gap holds a clause of its own (and the median is): so do they
     for prev in reversed(boxes[:-1]):
         gap = text[prev.end : group[-1].start]
         if (
@@ -361,12 +366,14 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
         ):
             break
         labelled = labelled and not connective and _PART_GAP_RE.fullmatch(gap) is not None
+        clauses = clauses or _EN_CLAUSE_GAP_RE.search(gap) is not None
         group.append(prev)
     group.reverse()
     names = [_box_name(text, box) for box in group]
     if len(group) > 1 and None not in names and len(set(names)) == len(names):  # x = \boxed{3}, y = \boxed{-2}
         return group[0].start, ", ".join(f"{name} = {b.content.strip()}" for name, b in zip(names, group, strict=True))
-    if len(group) > 1 and labelled:  # (1) \boxed{3}; (2) \boxed{4}: labelled again, read in order
+    # (1) \boxed{3}; (2) \boxed{4}, or the mean is \boxed{4} and the median is \boxed{5}: parts, in order
+    if len(group) > 1 and (labelled or clauses):
         return group[0].start, "; ".join(f"({i}) {b.content.strip()}" for i, b in enumerate(group, 1))
     return group[0].start, ", ".join(b.content.strip() for b in group)
 
@@ -381,13 +388,17 @@ def _box_name(text: str, box: Box) -> str | None:
 
 
 def last_line_boxes(text: str) -> list[str]:
-    """The boxes of a solution's last line, each after a Chinese clause of its own (表面积是 \\boxed{94}
-    平方厘米，体积是 \\boxed{60} 立方厘米); none where a revision or a part label stands between them."""
+    """The boxes of a solution's last line, each after a clause of its own (表面积是 \\boxed{94}
+    平方厘米，体积是 \\boxed{60} 立方厘米; the area is \\boxed{24} and the perimeter is \\boxed{20});
+    none where a revision or a part label stands between them."""
     line = text.strip()[-MAX_TEXT_CHARS:].rsplit("\n", 1)[-1]
     boxes = find_boxes(line)
     gaps = [line[a.end : b.start] for a, b in pairwise(boxes)]
     if not gaps or any(
-        not _ZH_CLAUSE_GAP_RE.search(gap) or _REVISION_RE.search(gap) or _PART_GAP_RE.search(gap) for gap in gaps
+        not (_ZH_CLAUSE_GAP_RE.search(gap) or (len(gap) <= _EN_CLAUSE_GAP_CHARS and _EN_CLAUSE_GAP_RE.search(gap)))
+        or _REVISION_RE.search(gap)
+        or _PART_GAP_RE.search(gap)
+        for gap in gaps
     ):
         return []
     return [box.content.strip() for box in boxes]
@@ -794,6 +805,7 @@ def _fallback(text: str) -> str | None:
         len(text) <= 80
         and "\n" not in text
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
+        and not _ends_in_math(text)  # The solution set is $\emptyset$.: the segment
     ):
         return text.strip().rstrip(".")
     listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
@@ -824,6 +836,12 @@ def _fallback(text: str) -> str | None:
             or next(s for s in segments[-1].groups() if s).strip()
         )
     return None
+
+
+def _ends_in_math(text: str) -> bool:
+    """Whether a sentence's last math segment ends it (``The domain is $\\mathbb{R}$.``)."""
+    segments = list(_MATH_SEGMENT_RE.finditer(text))
+    return bool(segments) and segments[-1].start() > 0 and not text[segments[-1].end() :].strip(" .")
 
 
 _INEQUALITY_RE = re.compile(r"<|>|≤|≥|\\[lg]eq?(?![a-zA-Z])|\\[lg]t(?![a-zA-Z])")

@@ -18,6 +18,7 @@ from .answers import (
     zh_clock_times,
 )
 from .choices import (
+    LabelledOption,
     choice_letter,
     choice_letters,
     chosen_letters,
@@ -78,6 +79,9 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return Verdict(False, "none", None, ("", gold_text), "the reasoning was cut off before a final answer")
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
+    keyed = labelled_option(gold_text, parenthesized=True) if answer_type is None else None
+    if keyed is not None:  # \textbf{(B) } 12: the option chosen, or its content stated
+        return _judge_labelled_key(prediction, keyed, deadline)
     pred_text = extract_answer(prediction, value=True)
     if pred_text is None and answer_type in (None, "text") and simplify_text(gold_text) in ("yes", "no"):
         return _judge_text("", gold_text, prediction)  # ... "Yes, it is.": no value, but a verdict
@@ -186,6 +190,19 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
     return Verdict(pred == gold, "choice", shown or None, (shown, key), reason)
 
 
+def _judge_labelled_key(prediction: str, key: LabelledOption, deadline: Deadline) -> Verdict:
+    """A key that is an option with its content (``\\textbf{(B) } 12``): a final answer that is an
+    option letter (``(B)``) against its letter, one with content (``(B) 12``) against both, any
+    other against the content (``12``)."""
+    final = extract_answer(prediction)
+    option = labelled_option(final) if final is not None else None
+    letters = frozenset(option.letter) if option is not None else choice_letters(final) if final is not None else None
+    if letters is None or (option is not None and letters == {key.letter}):
+        return _judge(prediction, key.value, None, deadline)
+    shown = "".join(sorted(letters))
+    return Verdict(letters == {key.letter}, "choice", shown, (shown, key.letter), f"option {shown} vs key {key.letter}")
+
+
 _LAST_LINE_CHARS = 300
 
 
@@ -279,16 +296,17 @@ _DOT_THOUSANDS_RE = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3}){1,4}(?:,\d{1,15})?")
 
 def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
     """A key that lists values against the boxes of the last line, one for each (表面积是
-    \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60): a right verdict, else None."""
+    \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60), in order (each box answers
+    its own clause): a right verdict, else None."""
     if not isinstance(gold.node, ListOf):
         return None
     boxes = last_line_boxes(prediction)
     if len(boxes) < 2 or len(boxes) != len(gold.node.items):
         return None
     listed = _parse_prediction(", ".join(boxes), deadline)
-    if listed.node is None:
+    if not isinstance(listed.node, ListOf):
         return None
-    outcome = _compare_readings(listed, gold, deadline)
+    outcome = _compare_readings(Parsed(listed.text, listed.node, listed.percent, ordered=True), gold, deadline)
     return (
         Verdict(True, outcome.method, ", ".join(boxes), (listed.text, gold.text), outcome.reason)
         if outcome.correct
