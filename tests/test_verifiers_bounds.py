@@ -390,6 +390,12 @@ MV_PATTERN_FAMILIES = [
     ("curve name, colons", lambda: answers._CURVE_LABEL_RE.match(_fill("C: ", "x+"))),
     ("curve name, equals", lambda: answers._CURVE_LABEL_RE.match(_fill("C: x", "="))),
     ("points left out, inequalities", lambda: verify(_fill("", "x > 1, x \\neq 2, "), "(1, 2)")),
+    ("candidate values, modals", lambda: restated.hedged(_fill("", "it might be 7 "))),
+    ("candidate values, digits", lambda: restated.hedged(_fill("the answer is ", "1"))),
+    ("ruled-out value, nots", lambda: extract_answer(_fill("The answer is 1", ", not "))),
+    ("closing list, values", lambda: extract.closing_list(_fill("The roots are 1", ", 1"))),
+    ("closing list, segments", lambda: extract.closing_list(_fill("are ", "$1$, "))),
+    ("closing list, ands", lambda: verify(_fill("The roots are 1", " and 1"), "1, 2")),
 ]
 PATTERN_FAMILIES += MV_PATTERN_FAMILIES
 

@@ -1137,6 +1137,29 @@ BLIND_ROUND_MV = [
     case("So the domain is $\\mathbb{R}$.", "$(-\\infty,\\infty)$", True, "sentence-ends-in-reals"),
     case("So the domain is $\\mathbb{R}$.", "$(0,\\infty)$", False, "sentence-ends-in-reals-other-set"),
     case("The fastest runner is Evelyn.", "$\\text{Evelyn}$", True, "sentence-without-math-still-text"),
+    case("I think the answer might be 7, but I'm not sure; it could be 8.", "7", False, "hedge-not-sure-first"),
+    case("I think the answer might be 7, but I'm not sure; it could be 8.", "8", False, "hedge-not-sure-last"),
+    case("The answer is 7, but it could also be 8.", "8", False, "hedge-could-also-be"),
+    case("It might be 7, but it could be 8.", "7", False, "hedge-might-could"),
+    case(
+        "The value of $x$ could be $-3$ or $3$, but since $x > 0$, the answer is $3$.", "3", True, "modal-in-reasoning"
+    ),
+    case("At first the answer might be 6, but we double counted; so the answer is 3.", "3", True, "modal-then-settled"),
+    case("The answer is 12. It might be helpful to check: $12 \\cdot 2 = 24$.", "12", True, "modal-without-value"),
+    case("The answer might be 7.", "7", True, "modal-one-value"),
+    case("The answer is 12, not 13.", "12", True, "value-ruled-out"),
+    case("It is 7, and it is not 8.", "8", False, "value-ruled-out-after-a-clause"),
+    case("The solutions are 2, 3, and 4.", "$2,3,4$", True, "closing-list"),
+    case("The solutions are 2, 3, and 5.", "$2,3,4$", False, "closing-list-one-off"),
+    case("The roots are $-1$ and $\\frac{1}{2}$.", "$\\frac12, -1$", True, "closing-list-of-segments"),
+    case("The integers are $-2$, $-1$, $1$, $2$.", "$-2,-1,0,1,2$", False, "closing-list-one-missing"),
+    case("The points are $(1, 2)$ and $(2, 1)$.", "$(1,2),(2,1)$", True, "closing-list-of-tuples"),
+    case("We tried 2, 3, and 4, and only 4 works.", "$2,3,4$", False, "closing-list-without-are"),
+    case("The answer is 5. The numbers we added are 2 and 3.", "$2, 3$", False, "closing-list-after-the-answer"),
+    case("The solutions are 2, 3, and 4.", "$4$", False, "closing-list-against-one-value"),
+    case("The roots are $-1$ and $\\frac{1}{2}$.", "$\\frac12$", False, "closing-list-against-one-fraction"),
+    case("The answer is 12. The legs are 5 and 12.", "12", True, "closing-list-after-a-marker"),
+    case("There are 5 red and 7 blue, so there are 12 marbles.", "12", True, "closing-value-not-a-list"),
 ]
 
 

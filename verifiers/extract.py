@@ -404,6 +404,26 @@ def last_line_boxes(text: str) -> list[str]:
     return [box.content.strip() for box in boxes]
 
 
+# The values a solution's closing sentence lists after "are" ("The solutions are 2, 3, and 4.", "The
+# roots are $-1$ and $\\frac12$."), each a number or a short math segment, the list ending the text.
+_LISTED_VALUE = r"(?:\$[^$\n]{1,40}\$|-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?)"
+_CLOSING_LIST_RE = re.compile(
+    rf"\b(?:are|were)\s{{1,3}}({_LISTED_VALUE}(?:\s?,\s?(?:and\s)?{_LISTED_VALUE}|\sand\s{_LISTED_VALUE}){{1,15}})"
+    r"\s?[.。]?\s*$",
+    re.IGNORECASE,
+)
+_LISTED_VALUE_RE = re.compile(_LISTED_VALUE)
+_CLOSING_LIST_CHARS = 400
+
+
+def closing_list(text: str) -> list[str]:
+    """The values listed after "are" at the very end of a solution (The solutions are 2, 3, and 4.),
+    math delimiters dropped; none where it ends otherwise."""
+    tail = text.strip()[-_CLOSING_LIST_CHARS:]
+    m = _CLOSING_LIST_RE.search(tail)
+    return [value.group(0).strip("$ ") for value in _LISTED_VALUE_RE.finditer(m.group(1))] if m else []
+
+
 # A clause break and a Chinese word between two boxes: 平方厘米，体积是.
 _ZH_CLAUSE_GAP_RE = re.compile(r"[，；,;][^\S\n]{0,2}[\u4e00-\u9fff]")
 
@@ -707,7 +727,9 @@ _WHERE_ATTAINED_RE = re.compile(
 # ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
 _RESTATED_RE = re.compile(
     r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
-    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$"
+    # a value ruled out, right after "not" (not "I'm not sure; it could be 8")
+    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s(?=\$?\s?(?:-?\d|[a-zA-Z]\s?=|\\))[^\n]{0,60}$"
+    r"|[，,]\s?而?不是[^\n。]{0,30}。?$"
     r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
     r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$"  # 48 slices, which is 3 pizzas' worth
     r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$"  # 12.5, about 13: its approximation

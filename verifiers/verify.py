@@ -29,11 +29,19 @@ from .choices import (
 )
 from .compare import Comparer, Outcome
 from .evaluate import NotExact, NotNumeric, exact_value
-from .extract import cut_off_in_thinking, extract_answer, extract_choice, last_line_boxes
+from .extract import closing_list, cut_off_in_thinking, extract_answer, extract_choice, last_line_boxes
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
 from .normalize import clean_latex
-from .restated import PI_AS_DECIMAL, in_degrees, in_other_units, offered_instead, restates_inside, stated_equivalents
+from .restated import (
+    PI_AS_DECIMAL,
+    hedged,
+    in_degrees,
+    in_other_units,
+    offered_instead,
+    restates_inside,
+    stated_equivalents,
+)
 from .verdict import Verdict
 
 DEFAULT_TIMEOUT = 2.0
@@ -88,9 +96,12 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
     gold_parsed = parse_answer(gold_text, deadline)
-    if offered_instead(prediction, pred_text, deadline):  # 12, or 13: a hedge, never paid
+    if offered_instead(prediction, pred_text, deadline) or hedged(prediction):  # 12, or 13: a hedge, never paid
         reason = "another value offered as an alternative (a hedge)"
         return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
+    single = gold_parsed.node is not None and Comparer(deadline).kind(gold_parsed.node) == "scalar"
+    if single and _closing_values(prediction, pred_text):  # The solutions are 2, 3, and 4. against 4
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), "the closing sentence lists several values")
     # Identical text is the same answer, however long (a 100,000-digit number against itself).
     if (gold_parsed.node is not None or gold_parsed.error == TOO_LONG) and _exact_form(pred_text) == _exact_form(
         gold_text
@@ -125,7 +136,11 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
         return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
-    listed = None if outcome.correct else _boxes_for_listed_key(prediction, gold_parsed, deadline)
+    listed = None
+    if not outcome.correct:
+        listed = _boxes_for_listed_key(prediction, gold_parsed, deadline) or _closing_list_for_listed_key(
+            prediction, pred_text, gold_parsed, deadline
+        )
     if listed is not None:
         return listed
     if not outcome.correct and isinstance(gold_parsed.node, ClockTime):
@@ -311,6 +326,32 @@ def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> 
         Verdict(True, outcome.method, ", ".join(boxes), (listed.text, gold.text), outcome.reason)
         if outcome.correct
         else None
+    )
+
+
+def _closing_values(prediction: str, answer: str) -> list[str]:
+    """The two or more values a solution's closing sentence lists (The solutions are 2, 3, and 4.)
+    when the answer found ends that list and no marker or box gives one; none otherwise."""
+    values = closing_list(prediction)
+    if len(values) < 2 or not answer.strip("$ .").endswith(values[-1]):
+        return []
+    return values if extract_answer(prediction, fallback=False) is None else []
+
+
+def _closing_list_for_listed_key(prediction: str, answer: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
+    """A key that lists values against the values a solution's closing sentence lists, as many
+    (The roots are $-1$ and $\\frac12$. against -1, 1/2), in any order, when the answer found ends that
+    list (not after "The answer is 5."): a right verdict, else None."""
+    values = _closing_values(prediction, answer)
+    if not isinstance(gold.node, ListOf) or len(values) != len(gold.node.items):
+        return None
+    listed = _parse_prediction(", ".join(values), deadline)
+    if not isinstance(listed.node, ListOf):
+        return None
+    outcome = _compare_readings(listed, gold, deadline)
+    reason = outcome.reason + " (the values the closing sentence lists)"
+    return (
+        Verdict(True, outcome.method, ", ".join(values), (listed.text, gold.text), reason) if outcome.correct else None
     )
 
 
