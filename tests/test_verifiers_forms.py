@@ -1160,6 +1160,13 @@ BLIND_ROUND_MV = [
     case("The roots are $-1$ and $\\frac{1}{2}$.", "$\\frac12$", False, "closing-list-against-one-fraction"),
     case("The answer is 12. The legs are 5 and 12.", "12", True, "closing-list-after-a-marker"),
     case("There are 5 red and 7 blue, so there are 12 marbles.", "12", True, "closing-value-not-a-list"),
+    case("So she earns $65 a day. In 3 days she earns 3 x $65 = $195.", "195", True, "qualifier-opening-a-sentence"),
+    case(
+        "So she earns $65 a day. In 3 days she earns 3 x $65 = $195.", "65", False, "qualifier-opening-a-sentence-first"
+    ),
+    case("Susie adds 20% of $200, which is $40, so she has $240.", "240", True, "which-is-then-a-clause"),
+    case("Susie adds 20% of $200, which is $40, so she has $240.", "40", False, "which-is-then-a-clause-middle"),
+    case("She gets 48 slices, which is 3 pizzas' worth.", "48", True, "which-is-closing"),
 ]
 
 

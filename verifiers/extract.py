@@ -731,7 +731,7 @@ _RESTATED_RE = re.compile(
     r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s(?=\$?\s?(?:-?\d|[a-zA-Z]\s?=|\\))[^\n]{0,60}$"
     r"|[，,]\s?而?不是[^\n。]{0,30}。?$"
     r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
-    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$"  # 48 slices, which is 3 pizzas' worth
+    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n,;]{0,80}$"  # 48 slices, which is 3 pizzas' worth (no clause after)
     r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$"  # 12.5, about 13: its approximation
     r"|,\s{0,3}or\s(?=\\?\$?\s?-?\d)[^\n]{0,80}$",  # 2 hours, or 120 minutes: another value offered
     re.IGNORECASE,
@@ -753,11 +753,20 @@ _QUALIFIER_RE = re.compile(
 _QUALIFIED_VALUE_RE = re.compile(r"\d(?:(?![.!?][^\S\n]{1,3}[A-Z])[^\d,;\n]){0,24}$")
 
 
+def _opens_sentence(paragraph: str, m: re.Match) -> bool:
+    """Whether the phrase ``m`` (after its space) opens a sentence: ``... a day. In 3 days ...``, not
+    ``11:45 a.m. after 2 hours``."""
+    return paragraph[max(0, m.start() - 1) : m.start()] in (".", "!", "?") and m.group(0)[1:2].isupper()
+
+
 def _qualifying_phrase(paragraph: str, start: int) -> re.Match | None:
     """The first closing qualifier whose qualified value stands just before it, in the same clause
-    ("a profit of $450 from 30 sales": not "of $450 ...", whose clause holds no value before it)."""
+    ("a profit of $450 from 30 sales": not "of $450 ...", whose clause holds no value before it, nor
+    one that opens a sentence)."""
     m = _QUALIFIER_RE.search(paragraph, start)
-    while m is not None and not _QUALIFIED_VALUE_RE.search(paragraph[max(0, m.start() - 40) : m.start()]):
+    while m is not None and (
+        _opens_sentence(paragraph, m) or not _QUALIFIED_VALUE_RE.search(paragraph[max(0, m.start() - 40) : m.start()])
+    ):
         m = _QUALIFIER_RE.search(paragraph, m.start() + 1)
     return m
 
