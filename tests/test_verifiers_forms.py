@@ -1167,6 +1167,10 @@ BLIND_ROUND_MV = [
     case("Susie adds 20% of $200, which is $40, so she has $240.", "240", True, "which-is-then-a-clause"),
     case("Susie adds 20% of $200, which is $40, so she has $240.", "40", False, "which-is-then-a-clause-middle"),
     case("She gets 48 slices, which is 3 pizzas' worth.", "48", True, "which-is-closing"),
+    case("$30$", "$\\angle ABC=30^\\circ$", True, "angle-named-by-three-points"),
+    case("$40$", "$\\angle ABC=30^\\circ$", False, "angle-named-by-three-points-other"),
+    case("$\\overline{ABC} = 12$", "$12$", True, "segment-named-by-points"),
+    case("$\\text{LQSX}$", "LQSX", True, "capitals-still-a-word"),
 ]
 
 
