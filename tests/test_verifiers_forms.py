@@ -1171,6 +1171,9 @@ BLIND_ROUND_MV = [
     case("$40$", "$\\angle ABC=30^\\circ$", False, "angle-named-by-three-points-other"),
     case("$\\overline{ABC} = 12$", "$12$", True, "segment-named-by-points"),
     case("$\\text{LQSX}$", "LQSX", True, "capitals-still-a-word"),
+    case("Maximum: $\\boxed{5}$, minimum: $\\boxed{-1}$", "$5, -1$", True, "boxes-after-labels"),
+    case("Maximum: $\\boxed{-1}$, minimum: $\\boxed{5}$", "$5, -1$", False, "boxes-after-labels-swapped"),
+    case("Area: \\boxed{24}, perimeter: \\boxed{22}", "$24, 20$", False, "boxes-after-labels-one-off"),
 ]
 
 

@@ -337,8 +337,12 @@ _PART_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 
-# A clause break and a few words ending in a verb between two boxes: " cm, and the perimeter is ".
-_EN_CLAUSE_GAP_RE = re.compile(r"(?:[,;]|\band\b)[^\n]{0,40}?\b(?:is|are|was|were|equals)\b", re.IGNORECASE)
+# A clause break and a few words ending in a verb between two boxes: " cm, and the perimeter is ", or
+# in a label of their own: "$, minimum: $".
+_EN_CLAUSE_GAP_RE = re.compile(
+    r"(?:[,;]|\band\b)(?:[^\n]{0,40}?\b(?:is|are|was|were|equals)\b|\s{0,3}[a-zA-Z][a-zA-Z ]{0,30}:\s{0,2}\$?\s{0,2}$)",
+    re.IGNORECASE,
+)
 _EN_CLAUSE_GAP_CHARS = 80
 
 
