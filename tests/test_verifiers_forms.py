@@ -1174,6 +1174,9 @@ BLIND_ROUND_MV = [
     case("Maximum: $\\boxed{5}$, minimum: $\\boxed{-1}$", "$5, -1$", True, "boxes-after-labels"),
     case("Maximum: $\\boxed{-1}$, minimum: $\\boxed{5}$", "$5, -1$", False, "boxes-after-labels-swapped"),
     case("Area: \\boxed{24}, perimeter: \\boxed{22}", "$24, 20$", False, "boxes-after-labels-one-off"),
+    case("All solutions: $(0,0,0)$, $(1,1,1)$.", "$(1;1;1),(0;0;0)$", True, "closing-list-after-a-colon"),
+    case("All solutions: $(0,0,0)$, $(1,1,0)$.", "$(1;1;1),(0;0;0)$", False, "closing-list-after-a-colon-one-off"),
+    case("The train leaves at 12:30.", "12:30", True, "clock-not-a-closing-list"),
 ]
 
 

@@ -408,11 +408,11 @@ def last_line_boxes(text: str) -> list[str]:
     return [box.content.strip() for box in boxes]
 
 
-# The values a solution's closing sentence lists after "are" ("The solutions are 2, 3, and 4.", "The
-# roots are $-1$ and $\\frac12$."), each a number or a short math segment, the list ending the text.
+# The values a solution's closing sentence lists after "are" or a colon ("The solutions are 2, 3, and 4.",
+# "All solutions: $(0,0,0)$, $(1,1,1)$."), each a number or a short math segment, the list ending the text.
 _LISTED_VALUE = r"(?:\$[^$\n]{1,40}\$|-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?)"
 _CLOSING_LIST_RE = re.compile(
-    rf"\b(?:are|were)\s{{1,3}}({_LISTED_VALUE}(?:\s?,\s?(?:and\s)?{_LISTED_VALUE}|\sand\s{_LISTED_VALUE}){{1,15}})"
+    rf"(?:\b(?:are|were)\s{{1,3}}|:\s{{0,3}})({_LISTED_VALUE}(?:\s?,\s?(?:and\s)?{_LISTED_VALUE}|\sand\s{_LISTED_VALUE}){{1,15}})"
     r"\s?[.。]?\s*$",
     re.IGNORECASE,
 )
@@ -421,7 +421,7 @@ _CLOSING_LIST_CHARS = 400
 
 
 def closing_list(text: str) -> list[str]:
-    """The values listed after "are" at the very end of a solution (The solutions are 2, 3, and 4.),
+    """The values listed after "are" or a colon at the very end of a solution (The solutions are 2, 3, and 4.),
     math delimiters dropped; none where it ends otherwise."""
     tail = text.strip()[-_CLOSING_LIST_CHARS:]
     m = _CLOSING_LIST_RE.search(tail)
