@@ -416,9 +416,9 @@ PATTERN_FAMILIES = [
     ("options also right, letters", lambda: verify(_fill("选A，", "B也对，"), "A")),
     ("options listed, labels", lambda: verify(_fill("", "A. 1 B. 2 C. 3 D. 4 "), "A")),
     ("options listed, spaces", lambda: extract._OPTION_LABEL_RE.findall(_fill("A.", " ", "x"))),
-    ("closing list, numbers", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("are ", "1, ", "x"))),
-    ("closing list, spaces", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("are 1", " ", "x"))),
-    ("closing list, copulas", lambda: verifiers_verify._CLOSING_LIST_RE.search(_fill("", "is 1 or ", "x"))),
+    ("closing list, numbers", lambda: extract._CLOSING_LIST_RE.search(_fill("are ", "1, ", "x"))),
+    ("closing list, spaces", lambda: extract._CLOSING_LIST_RE.search(_fill("are 1", " ", "x"))),
+    ("closing list, copulas", lambda: extract._CLOSING_LIST_RE.search(_fill("", "is 1 or ", "x"))),
     ("options stated correct, lists", lambda: choices._STATED_CORRECT_RE.search(_fill("正确的是", "A和", "x"))),
     ("labelled option key, spaces", lambda: verify("1", _fill("(B)", " ", "12"))),
     ("full-width labelled option, spaces", lambda: labelled_option(_fill("B．", " ", "12"))),
@@ -434,6 +434,23 @@ PATTERN_FAMILIES = [
         lambda: verifiers_verify._clause_values(_fill("鸡有", "1.1", "，兔有2只")),
     ),
 ]
+
+
+# Blind round mv: the patterns it added.
+MV_PATTERN_FAMILIES = [
+    ("english clause between boxes, ands", lambda: extract._EN_CLAUSE_GAP_RE.search(_fill("", "and the "))),
+    ("boxes in english clauses, boxes", lambda: extract.last_line_boxes(_fill("", "\\boxed{1} and the area is "))),
+    ("curve name, colons", lambda: answers._CURVE_LABEL_RE.match(_fill("C: ", "x+"))),
+    ("curve name, equals", lambda: answers._CURVE_LABEL_RE.match(_fill("C: x", "="))),
+    ("points left out, inequalities", lambda: verify(_fill("", "x > 1, x \\neq 2, "), "(1, 2)")),
+    ("candidate values, modals", lambda: restated.hedged(_fill("", "it might be 7 "))),
+    ("candidate values, digits", lambda: restated.hedged(_fill("the answer is ", "1"))),
+    ("ruled-out value, nots", lambda: extract_answer(_fill("The answer is 1", ", not "))),
+    ("closing list, values", lambda: extract.closing_list(_fill("The roots are 1", ", 1"))),
+    ("closing list, segments", lambda: extract.closing_list(_fill("are ", "$1$, "))),
+    ("closing list, ands", lambda: verify(_fill("The roots are 1", " and 1"), "1, 2")),
+]
+PATTERN_FAMILIES += MV_PATTERN_FAMILIES
 
 
 @pytest.mark.parametrize("call", [c for _, c in PATTERN_FAMILIES], ids=[n for n, _ in PATTERN_FAMILIES])

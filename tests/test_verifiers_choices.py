@@ -59,6 +59,19 @@ def test_labelled_option(text: str, option: LabelledOption | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "option"),
+    [
+        ("\\textbf{(B) } 12", LabelledOption("B", "12")),
+        ("(C) $\\frac12$", LabelledOption("C", "\\frac12")),
+        ("C: x^2+y^2=1", None),  # a curve's name, not an option
+        ("B. 12", LabelledOption("B", "12")),
+    ],
+)
+def test_labelled_option_without_a_colon(text: str, option: LabelledOption | None) -> None:
+    assert labelled_option(text, colon=False) == option
+
+
+@pytest.mark.parametrize(
     ("text", "letter", "content"),
     [
         ("A．70  B．80  C．90  D．100\n故选C．", "C", "90"),

@@ -144,6 +144,31 @@ def test_approximations_need_ten_correctly_rounded_digits(decimal, exact, expect
     assert compare(exact, literal).correct is expected
 
 
+@pytest.mark.parametrize(
+    "decimal, exact, expected",
+    [
+        ("1.4142135623730951", parse("\\sqrt{2}"), True),  # how a double prints √2: one unit over
+        ("0.6666666666666666", Div(n(2), n(3)), True),  # truncated, as a double prints 2/3
+        ("0.6666666666666664", Div(n(2), n(3)), False),  # three units off
+        ("0.66666666666666", Div(n(2), n(3)), False),  # 14 digits: correctly rounded or nothing
+    ],
+)
+def test_a_doubles_printed_digits_may_be_one_unit_off(decimal, exact, expected):
+    literal = n(decimal, len(decimal.split(".")[1]))
+    assert compare(literal, exact).correct is expected
+    assert compare(exact, literal).correct is expected
+
+
+def test_values_given_to_names_are_compared_name_by_name():
+    a, b = Sym("a"), Sym("b")
+    given = ListOf((Rel(("=",), (a, n(5))), Rel(("=",), (b, n(3)))))
+    swapped = ListOf((Rel(("=",), (a, n(3))), Rel(("=",), (b, n(5)))))
+    reordered = ListOf((Rel(("=",), (b, n(3))), Rel(("=",), (a, n(5)))))
+    assert compare(given, swapped) == Outcome(False, "assignments", "not equal by assignments comparison")
+    assert compare(given, reordered).correct
+    assert compare(Rel(("=",), (Seq("(", ")", (a, b)), Seq("(", ")", (n(5), n(3))))), given).correct
+
+
 def test_scientific_notation_whose_exponent_passes_its_decimals():
     # 1.5 \\times 10^4: its last digit stands for thousands (no float place value, no crash)
     assert compare(parse("1.5 \\times 10^4"), n(15000)).correct

@@ -1424,6 +1424,121 @@ KEY_SHAPES = [
 ]
 
 
+# Blind round mv (math-verify's shapes): values given to names compared name by name, a matrix of
+# names given its values, an option key with its content, inequalities with a point left out, the
+# name of a curve before its equation, and a double's printed digits.
+BLIND_ROUND_MV = [
+    case("$\\boxed{a=5}$ and $\\boxed{b=3}$", "$a=3, b=5$", False, "assignments-values-swapped"),
+    case("$\\boxed{b=5}$ and $\\boxed{a=3}$", "$a=3, b=5$", True, "assignments-names-reordered"),
+    case("$m = 3, n = 4$", "$m=4, n=3$", False, "assignments-list-swapped"),
+    case("$a_1 = 3, d = 2$", "$d = 3, a_1 = 2$", False, "assignments-subscript-swapped"),
+    case("$a = 5, c = 3$", "$a=3, b=5$", False, "assignments-shared-name-differs"),
+    case("$(m, n) = (3, 4)$", "$m=3, n=4$", True, "assignments-named-tuple"),
+    case("$(m, n) = (4, 3)$", "$m=3, n=4$", False, "assignments-named-tuple-swapped"),
+    case("$x_1 = -1, x_2 = 4$", "$x_1=4, x_2=-1$", True, "assignments-numbered-roots-any-order"),
+    case("$\\boxed{a_{37} = 19, \\quad a_3 = 2}$", "$a_3 = 2, a_{37} = 19$", True, "assignments-sequence-terms"),
+    case(
+        "Thus $\\begin{pmatrix} x \\\\ y \\end{pmatrix} = \\begin{pmatrix} 3 \\\\ -1 \\end{pmatrix}$.",
+        "$\\begin{pmatrix} 3 \\\\ -1 \\end{pmatrix}$",
+        True,
+        "matrix-of-names-given-values",
+    ),
+    case(
+        "$\\begin{pmatrix} a \\\\ b \\end{pmatrix} = \\begin{pmatrix} 3 \\\\ 1 \\end{pmatrix}$",
+        "$\\begin{pmatrix} 3 \\\\ -1 \\end{pmatrix}$",
+        False,
+        "matrix-of-names-other-values",
+    ),
+    case("The final answer is $\\boxed{\\text{B}}$.", "$\\boxed{\\textbf{(B) } 12}$", True, "option-key-letter"),
+    case("The final answer is $\\boxed{12}$.", "$\\boxed{\\textbf{(B) } 12}$", True, "option-key-content"),
+    case("The answer is $\\boxed{\\textbf{(B) } 12}$.", "$\\textbf{(B) } 12$", True, "option-key-both"),
+    case("The answer is $\\boxed{\\textbf{(B) } 13}$.", "$\\textbf{(B) } 12$", False, "option-key-other-content"),
+    case("The final answer is $\\boxed{\\text{C}}$.", "$\\boxed{\\textbf{(B) } 12}$", False, "option-key-other-letter"),
+    case("The final answer is $\\boxed{13}$.", "$\\boxed{\\textbf{(B) } 12}$", False, "option-key-other-value"),
+    case("A triangle has area 12, so the answer is $\\boxed{12}$.", "(B) 12", True, "option-key-letter-in-prose"),
+    case("$x > 2$ and $x \\neq 5$", "$(2,5)\\cup(5,\\infty)$", True, "point-left-out"),
+    case("$x > 2$ and $x \\neq 5$", "$(2,\\infty)$", False, "point-left-out-missing"),
+    case("$x \\geq 2$ and $x \\neq 2$", "$(2,\\infty)$", True, "point-left-out-at-the-end"),
+    case("$-3 \\le x < 4$ and $x \\neq 1$", "$[-3,1)\\cup(1,4)$", True, "point-left-out-of-a-range"),
+    case("$x \\le 3$, $x \\ne 1$, $x \\ne -1$", "$(-\\infty,-1)\\cup(-1,1)\\cup(1,3]$", True, "points-left-out"),
+    case("$x \\le 3$, $x \\ne 1$, $x \\ne -1$", "$(-\\infty,-1)\\cup(-1,3]$", False, "points-left-out-one-missing"),
+    case("$x > a$ and $x \\neq 5$", "$(a,5)\\cup(5,\\infty)$", False, "point-left-out-symbolic-end"),
+    case("$x^2+y^2=1$", "C: x^2+y^2=1", True, "curve-name"),
+    case("$x^2+y^2=4$", "C: x^2+y^2=1", False, "curve-name-other-curve"),
+    case(
+        "$C: \\frac{x^2}{4}+\\frac{y^2}{2}=1$", "$\\frac{x^2}{4}+\\frac{y^2}{3}=1$", False, "curve-name-in-prediction"
+    ),
+    case("$l_1: x - y + 1 = 0$", "$y = x + 1$", True, "line-name"),
+    case("$\\rho = 2\\cos\\theta$", "$C: \\rho = 2\\cos\\theta$", True, "curve-name-polar"),
+    case("$1$", "$A:B=1$", True, "ratio-not-a-curve-name"),
+    case("$2:3$", "$x:y=3:2$", False, "ratio-of-unknowns-not-a-curve-name"),
+    case("$1.4142135623730951$", "$\\sqrt{2}$", True, "double-digits-one-unit-off"),
+    case("0.6666666666666666", "\\frac{2}{3}", True, "double-digits-truncated"),
+    case("0.6666666666666664", "\\frac{2}{3}", False, "double-digits-too-far"),
+    case("0.66666666666666", "\\frac{2}{3}", False, "fourteen-digits-truncated"),
+    case("The area is $\\boxed{24}$ and the perimeter is $\\boxed{20}$.", "$24, 20$", True, "boxes-in-clauses"),
+    case(
+        "The area is $\\boxed{24}$ and the perimeter is $\\boxed{22}$.", "$24, 20$", False, "boxes-in-clauses-one-off"
+    ),
+    case("The area is $\\boxed{24}$, and the perimeter is $\\boxed{20}$.", "$20$", True, "boxes-in-clauses-last"),
+    case(
+        "The area is $\\boxed{20}$ and the perimeter is $\\boxed{24}$.", "$24, 20$", False, "boxes-in-clauses-swapped"
+    ),
+    case("The mean is $\\boxed{4}$ and the median is $\\boxed{5}$.", "$5, 4$", False, "boxes-in-short-clauses-swapped"),
+    case("The mean is $\\boxed{5}$ and the median is $\\boxed{4}$.", "$5, 4$", True, "boxes-in-short-clauses"),
+    case("We first found $\\boxed{24}$, but actually it is $\\boxed{20}$.", "$24, 20$", False, "boxes-revised"),
+    case("$p=5, q=2$ or $p=7, q=2$", "$(5,2),(7,2)$", True, "solutions-as-names-again"),
+    case("$p=5, q=2$ or $p=7, q=3$", "$(5,2),(7,2)$", False, "solutions-as-names-again-one-off"),
+    case("$p=5, q=2$ or $p=2, q=7$", "$p=7,q=2;p=5,q=2$", False, "solutions-as-names-again-swapped"),
+    case("$x=1,y=2,z=3$ or $x=3,y=2,z=1$", "$(1,2,3),(3,2,1)$", True, "solutions-of-three-names"),
+    case("$p=5, q=2, p=7$", "$(5,2),(7,2)$", False, "solutions-cut-short"),
+    case("The solution set is $\\emptyset$.", "$\\varnothing$", True, "sentence-ends-in-empty-set"),
+    case("So the domain is $\\mathbb{R}$.", "$(-\\infty,\\infty)$", True, "sentence-ends-in-reals"),
+    case("So the domain is $\\mathbb{R}$.", "$(0,\\infty)$", False, "sentence-ends-in-reals-other-set"),
+    case("The fastest runner is Evelyn.", "$\\text{Evelyn}$", True, "sentence-without-math-still-text"),
+    case("I think the answer might be 7, but I'm not sure; it could be 8.", "7", False, "hedge-not-sure-first"),
+    case("I think the answer might be 7, but I'm not sure; it could be 8.", "8", False, "hedge-not-sure-last"),
+    case("The answer is 7, but it could also be 8.", "8", False, "hedge-could-also-be"),
+    case("It might be 7, but it could be 8.", "7", False, "hedge-might-could"),
+    case(
+        "The value of $x$ could be $-3$ or $3$, but since $x > 0$, the answer is $3$.", "3", True, "modal-in-reasoning"
+    ),
+    case("At first the answer might be 6, but we double counted; so the answer is 3.", "3", True, "modal-then-settled"),
+    case("The answer is 12. It might be helpful to check: $12 \\cdot 2 = 24$.", "12", True, "modal-without-value"),
+    case("The answer might be 7.", "7", True, "modal-one-value"),
+    case("The answer is 12, not 13.", "12", True, "value-ruled-out"),
+    case("It is 7, and it is not 8.", "8", False, "value-ruled-out-after-a-clause"),
+    case("The solutions are 2, 3, and 4.", "$2,3,4$", True, "closing-list"),
+    case("The solutions are 2, 3, and 5.", "$2,3,4$", False, "closing-list-one-off"),
+    case("The roots are $-1$ and $\\frac{1}{2}$.", "$\\frac12, -1$", True, "closing-list-of-segments"),
+    case("The integers are $-2$, $-1$, $1$, $2$.", "$-2,-1,0,1,2$", False, "closing-list-one-missing"),
+    case("The points are $(1, 2)$ and $(2, 1)$.", "$(1,2),(2,1)$", True, "closing-list-of-tuples"),
+    case("We tried 2, 3, and 4, and only 4 works.", "$2,3,4$", False, "closing-list-without-are"),
+    case("The answer is 5. The numbers we added are 2 and 3.", "$2, 3$", False, "closing-list-after-the-answer"),
+    case("The solutions are 2, 3, and 4.", "$4$", False, "closing-list-against-one-value"),
+    case("The roots are $-1$ and $\\frac{1}{2}$.", "$\\frac12$", False, "closing-list-against-one-fraction"),
+    case("The answer is 12. The legs are 5 and 12.", "12", True, "closing-list-after-a-marker"),
+    case("There are 5 red and 7 blue, so there are 12 marbles.", "12", True, "closing-value-not-a-list"),
+    case("So she earns $65 a day. In 3 days she earns 3 x $65 = $195.", "195", True, "qualifier-opening-a-sentence"),
+    case(
+        "So she earns $65 a day. In 3 days she earns 3 x $65 = $195.", "65", False, "qualifier-opening-a-sentence-first"
+    ),
+    case("Susie adds 20% of $200, which is $40, so she has $240.", "240", True, "which-is-then-a-clause"),
+    case("Susie adds 20% of $200, which is $40, so she has $240.", "40", False, "which-is-then-a-clause-middle"),
+    case("She gets 48 slices, which is 3 pizzas' worth.", "48", True, "which-is-closing"),
+    case("$30$", "$\\angle ABC=30^\\circ$", True, "angle-named-by-three-points"),
+    case("$40$", "$\\angle ABC=30^\\circ$", False, "angle-named-by-three-points-other"),
+    case("$\\overline{ABC} = 12$", "$12$", True, "segment-named-by-points"),
+    case("$\\text{LQSX}$", "LQSX", True, "capitals-still-a-word"),
+    case("Maximum: $\\boxed{5}$, minimum: $\\boxed{-1}$", "$5, -1$", True, "boxes-after-labels"),
+    case("Maximum: $\\boxed{-1}$, minimum: $\\boxed{5}$", "$5, -1$", False, "boxes-after-labels-swapped"),
+    case("Area: \\boxed{24}, perimeter: \\boxed{22}", "$24, 20$", False, "boxes-after-labels-one-off"),
+    case("All solutions: $(0,0,0)$, $(1,1,1)$.", "$(1;1;1),(0;0;0)$", True, "closing-list-after-a-colon"),
+    case("All solutions: $(0,0,0)$, $(1,1,0)$.", "$(1;1;1),(0;0;0)$", False, "closing-list-after-a-colon-one-off"),
+    case("The train leaves at 12:30.", "12:30", True, "clock-not-a-closing-list"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -1473,7 +1588,8 @@ KEY_SHAPES = [
     + VALUES_LISTED
     + ANSWER_STATEMENTS
     + ANSWER_KEYS
-    + KEY_SHAPES,
+    + KEY_SHAPES
+    + BLIND_ROUND_MV,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

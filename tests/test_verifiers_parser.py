@@ -159,6 +159,19 @@ def test_prose_is_words():
     assert contains(parse("Tuesday"), Word)
 
 
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [("\\angle ABC", "ABC"), ("\\triangle ABC", "ABC"), ("\\overline{ABC}", "ABC"), ("\\angle ABCD", "ABCD")],
+)
+def test_a_figure_named_by_its_points_is_letters(text, points):
+    assert parse(text) == Mul(tuple(Sym(point) for point in points))
+
+
+@pytest.mark.parametrize("text", ["ABC", "\\angle ABCDE", "LQSX"])
+def test_capitals_elsewhere_stay_a_word(text):
+    assert contains(parse(text), Word)
+
+
 @pytest.mark.parametrize("text", ["\\frac{1}{", "(1,2", "@", "\\unknowncommand", "x^", "[1,3]\\cup[2,4]\\cap[0,1]"])
 def test_malformed_input_raises_parse_error(text):
     with pytest.raises(ParseError):

@@ -34,6 +34,11 @@ _CONNECTIVES_RE = re.compile(
     r"(?:(?<!\s)\s++)?(?:\\text\s*\{\s*(?:and|or)\s*\}|(?<![a-zA-Z])(?:and|or)(?![a-zA-Z])|(?<=[0-9)\]}])or(?=[A-Z(\[{\\-]|[a-z]\s{0,2}[=(_])|和|或|及)\s*"
 )
 _LEADING_RE = re.compile(r"^\s*(?:is|are|be|so|thus|hence|=|:|approximately|about|≈|\\approx)\s+", re.IGNORECASE)
+# The name of a curve or line before its equation (C: x^2+y^2=1, l_1：y=2x+1, C: \rho = 2\cos\theta): one
+# letter, then one equation in x and y (or ρ and θ) and no other colon, so no ratio (A:B=1, x:y=3:2).
+_CURVE_LABEL_RE = re.compile(
+    r"^\s*[A-Za-z](?:_\{?\d{1,2}\}?)?\s*[:：]\s*(?=[^:：=]*=[^:：]*$)(?=[^:：]*(?:[xy]|\\rho|\\theta))"
+)
 
 
 @dataclass(frozen=True)
@@ -434,6 +439,7 @@ def prepare(text: str) -> Prepared:
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
     text = _MODULUS_RE.sub("", _COMBINATION_RE.sub(_as_binomial, text))
     text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
+    text = _CURVE_LABEL_RE.sub("", text, count=1)
     text = _as_intervals(text)
     text = _INFINITELY_MANY_RE.sub(r" \\infty ", text)
     text = _MERIDIEM_RE.sub(_to_24_hours, text)

@@ -104,11 +104,14 @@ def choice_letters(text: str) -> frozenset[str] | None:
     return None
 
 
-def labelled_option(text: str) -> LabelledOption | None:
-    """``(C) 12`` / ``C. 12``: the option's letter and the content written after it."""
+def labelled_option(text: str, *, colon: bool = True) -> LabelledOption | None:
+    """``(C) 12`` / ``C. 12``: the option's letter and the content written after it; without
+    ``colon``, not ``C: 12`` (a key ``C: x^2+y^2=1`` names a curve)."""
     m = _LABELLED_RE.match(_bare(text))
     if not m or _ANOTHER_LABEL_RE.search(m.group(4)):  # (A) 3 (B) 4 (C) 5: the options listed
         return None
+    if not colon and m.group(2) and _bare(text)[m.end(2) : m.end(2) + 1] in ":：":
+        return None  # C: x^2+y^2=1 names a curve
     return LabelledOption((m.group(1) or m.group(2) or m.group(3)).upper(), m.group(4).strip().rstrip("."))
 
 

@@ -7,6 +7,7 @@ decided (two equal sets are reported as ``set`` whatever compared their members)
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -56,6 +57,7 @@ _PROBES = 4  # random points for expressions with free symbols
 _NEGATIVE_PROBES = 2
 _NOISE_DIGITS = 35  # differences below 10^-35 of the working scale are rounding noise
 _PRECISE_DIGITS = 10  # a decimal with this many significant digits, correctly rounded, stands for an exact value
+_FLOAT_DIGITS = 15  # from this many, a double's printed digits (1.4142135623730951 for √2): one unit off in the last
 _MAX_ALTERNATIVES = 16
 _CONFIRM_DIGITS = 220  # agreement at the working precision is confirmed with this many more digits
 _GUARD_DIGITS = 15  # digits of a confirmation that rounding may spoil
@@ -121,21 +123,17 @@ class Comparer:
     # -- structure -------------------------------------------------------------------------
     def same(self, p: Node, g: Node) -> Outcome:
         self.deadline.check()
+        p, g = _solutions_as_tuples(p), _solutions_as_tuples(g)
+        named = self.named_values(p, g)
+        if named is not None:
+            return named
         if self.kind(p) == "equation" and self.kind(g) == "equation":
             equation = self.equations(p, g)
             if equation.correct:
                 return equation
-        p_named, g_named = _named_values(p), _named_values(g)
-        if p_named is not None and g_named is not None and p_named.keys() == g_named.keys():
-            # x = 3, y = 2 against x = 2, y = 3: each name's value against that name's, not a set of values
-            ok = all(self.same(p_named[name], g_named[name]).correct for name in g_named)
-            return Outcome.of(ok, "assignments")
-        named, plain = (g_named, p) if p_named is None else (p_named, g)
-        if (p_named is None) != (g_named is None) and _plain_list(plain, len(named or {})):
-            # 2, 3 against a = 2, b = 3: the values in the order the names are written, not a set
-            assert named is not None and isinstance(plain, ListOf)
-            ok = all(self.same(value, item).correct for value, item in zip(named.values(), plain.items, strict=True))
-            return Outcome.of(ok, "assignments")
+        ordered = self.plain_against_named(p, g)
+        if ordered is not None:
+            return ordered
         p, g = _assignments_as_tuple(p, g), _assignments_as_tuple(g, p)
         p, g = _vector_as_tuple(p, g), _vector_as_tuple(g, p)
         p, g = _identity_as_matrix(p, g), _identity_as_matrix(g, p)
@@ -167,6 +165,33 @@ class Comparer:
                 return self.ratios(p, g)
             return self.ratio_as_quotient(p, g)
         return self.scalars(p, g)
+
+    def named_values(self, p: Node, g: Node) -> Outcome | None:
+        """``a = 5, b = 3`` against ``a = 3, b = 5``: each name's value against the same name's value,
+        in any order, a name both sides give another value wrong; None unless both sides name two or
+        more quantities once each, or where their other names hold the values (``x = 5, y = 3``)."""
+        p_named, g_named = _assignments(p), _assignments(g)
+        if p_named is None or g_named is None:
+            return None
+        shared = [name for name in g_named if name in p_named]
+        ok = all(self.same(self.value_of(p_named[name]), self.value_of(g_named[name])).correct for name in shared)
+        if ok and p_named.keys() != g_named.keys():
+            return None  # x = 5, y = 3 against a = 5, b = 3: other names, the values compared as before
+        return Outcome.of(ok, "assignments")
+
+    def plain_against_named(self, p: Node, g: Node) -> Outcome | None:
+        """``2, 3`` against ``a = 2, b = 3`` (either way round): the values in the order the names are
+        written, not as a set; None unless one side names two or more quantities and the other lists
+        as many values, none named."""
+        p_named, g_named = _assignments(p), _assignments(g)
+        if (p_named is None) == (g_named is None):
+            return None
+        named, plain = (g_named, p) if p_named is None else (p_named, g)
+        assert named is not None
+        if not (isinstance(plain, ListOf) and _plain_list(plain, len(named))):
+            return None
+        pairs = zip(named.values(), plain.items, strict=True)
+        return Outcome.of(all(self.same(self.value_of(value), item).correct for value, item in pairs), "assignments")
 
     def rewritten(self, node: Node) -> Node | None:
         """The last side of a chain of equal sides with a name in them, one expression rewritten
@@ -409,7 +434,14 @@ class Comparer:
 
     def joined_inequalities(self, items: tuple[Node, ...]) -> list[Piece] | None:
         """Inequalities joined by "or"/"and" (both read as a list): ``x < -1, x > 1`` is a union;
-        two that overlap, ``x > 1, x < 3``, can only mean "and": their intersection."""
+        two that overlap, ``x > 1, x < 3``, can only mean "and": their intersection; so can a point
+        left out, ``x > 2, x \\neq 5``: the others without it."""
+        excluded = [self.excluded_point(item) for item in items]
+        if any(point is not None for point in excluded) and None in excluded:
+            return self.punctured(
+                tuple(item for item, point in zip(items, excluded, strict=True) if point is None),
+                [point for point in excluded if point is not None],
+            )
         pieces = [self.interval_parts(item) for item in items]
         if any(p is None for p in pieces):
             return None
@@ -423,6 +455,38 @@ class Comparer:
                     if both is not None:
                         return [both]
         return [piece for p in pieces if p is not None for piece in p]
+
+    def excluded_point(self, node: Node) -> Node | None:
+        """The one number that ``x \\neq 5`` (``5 \\neq x``, ``2x \\neq 10``) leaves out; None for any other node."""
+        if not (isinstance(node, Rel) and node.ops == ("!=",)):
+            return None
+        pieces = self.inequality_interval(node)
+        if pieces is None or len(pieces) != 2 or not isinstance(pieces[0], Interval):
+            return None
+        return pieces[0].hi
+
+    def punctured(self, items: tuple[Node, ...], points: list[Node]) -> list[Piece] | None:
+        """Inequalities with points left out (``x > 2`` and ``x \\neq 5``): the set the inequalities
+        describe without those points, ``(2, 5) \\cup (5, \\infty)``; None unless every end is a number."""
+        pieces = self.joined_inequalities(items) if len(items) > 1 else self.interval_parts(items[0])
+        intervals = [piece for piece in pieces or () if isinstance(piece, Interval)]
+        if pieces is None or len(intervals) != len(pieces):
+            return None
+        if not self.all_real([*points, *(end for piece in intervals for end in (piece.lo, piece.hi))]):
+            return None  # an end that is no number: whether the point lies inside is unknown
+        for point in points:
+            sides = (Interval(NEG_INF, point, False, False), Interval(point, INF, False, False))
+            split = (self.intersection(piece, side) for piece in intervals for side in sides)
+            intervals = [piece for piece in split if piece is not None]
+        return list(intervals)
+
+    def all_real(self, nodes: list[Node]) -> bool:
+        """Whether each node evaluates to a real number (infinities included)."""
+        ev = NumericEvaluator({}, self.deadline)
+        try:
+            return all(ev.ctx.im(ev.scalar(node)) == 0 for node in nodes)
+        except (NotNumeric, TooLarge, ZeroDivisionError, ValueError):
+            return False
 
     def intersection_of(self, parts: tuple[Node, ...]) -> list[Piece] | None:
         """``[1,2] \\cap [1.5,3]`` -> ``[1.5,2]`` (no overlap: the empty set); None unless each part is one interval."""
@@ -602,7 +666,8 @@ class Comparer:
         return numeric
 
     def approximates(self, p: Node, g: Node, vp: Fraction | None, vg: Fraction | None) -> bool:
-        """A precise decimal (10+ significant digits) stands for the exact value it correctly rounds."""
+        """A precise decimal (10+ significant digits) stands for the exact value it correctly rounds; one
+        of 15+ digits, as a double prints it (0.6666666666666666), for a value one unit off in its last."""
         for dec_node, other_node, dec_val, other_val in ((p, g, vp, vg), (g, p, vg, vp)):
             digits = _decimal_digits(dec_node)
             if digits is None or _decimal_digits(other_node) is not None or dec_val is None or other_val is None:
@@ -610,7 +675,8 @@ class Comparer:
             decimals, significant = digits
             unit = Fraction(10) ** -decimals  # the last digit's place; above 1 in 1.5 \times 10^{4}
             representable = (other_val / unit).denominator == 1
-            if significant >= _PRECISE_DIGITS and not representable and abs(dec_val - other_val) <= unit / 2:
+            tolerance = unit if significant >= _FLOAT_DIGITS else unit / 2
+            if significant >= _PRECISE_DIGITS and not representable and abs(dec_val - other_val) <= tolerance:
                 return True
         return False
 
@@ -766,6 +832,8 @@ def _is_name(node: Node) -> bool:
             return _is_name(a) and _is_name(b)
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
+        case Matrix(rows):  # \begin{pmatrix} a \\ b \end{pmatrix} = \begin{pmatrix} 3 \\ 1 \end{pmatrix}
+            return all(isinstance(x, Sym) for row in rows for x in row)
         case Union(parts) | Intersection(parts):  # A \cap B = \{2, 3\}: a set named by its sets
             return all(isinstance(p, Sym) for p in parts)
     return False
@@ -800,6 +868,7 @@ def _function_of_names(node: Node) -> bool:
 
 
 _UNKNOWNS = frozenset({"x", "y", "z"})
+_NUMBERED_UNKNOWN_RE = re.compile(r"_\d{1,3}$")  # the subscript of x_1, x_2
 
 
 def _named_quantity(node: Node) -> bool:
@@ -839,6 +908,49 @@ def _names_combined(node: Node) -> int:
     return 0
 
 
+def _assignments(node: Node) -> dict[Node, Node] | None:
+    """The values that a list or set gives two or more different names (``a = 5, b = 3``,
+    ``a_3 = 2, a_{37} = 19``), or a tuple of names its tuple of values (``(m, n) = (3, 4)``), by name;
+    None for anything else (``x = 2, x = 3``, ``a = 4, -8``)."""
+    match node:
+        case Rel(("=",), (Seq("(", ")", names), Seq("(", ")", values))) if len(names) == len(values) > 1:
+            pairs = list(zip(names, values, strict=True))
+        case ListOf(items) | SetOf(items) if len(items) > 1 and all(
+            isinstance(item, Rel) and all(op == "=" for op in item.ops) for item in items
+        ):
+            pairs = [(item.operands[0], item) for item in items if isinstance(item, Rel)]
+        case _:
+            return None
+    named: dict[Node, Node] = {}
+    for name, value in pairs:
+        if not (isinstance(name, Sym | Func | Mul | Div) and _is_name(name)) or name in named:
+            return None
+        named[name] = value
+    letters = {_NUMBERED_UNKNOWN_RE.sub("", name.name) for name in named if isinstance(name, Sym)}
+    if len(letters) == 1 and letters <= _UNKNOWNS and all(isinstance(name, Sym) for name in named):
+        return None  # x_1 = 2, x_2 = 3: the solutions of one equation, numbered in any order
+    return named
+
+
+def _solutions_as_tuples(node: Node) -> Node:
+    """``p = 5, q = 2, p = 7, q = 2`` (the same names again and again, two or more times): a list of
+    solutions, ``(p = 5, q = 2), (p = 7, q = 2)``, as ``p=5,q=2;p=7,q=2`` reads; ``node`` otherwise."""
+    if not (isinstance(node, ListOf) and len(node.items) >= 4):
+        return node
+    names = []
+    for item in node.items:
+        match item:
+            case Rel(("=",), (name, _)) if _is_name(name) and not isinstance(name, Seq):
+                names.append(name)
+            case _:
+                return node
+    size = next((i for i, name in enumerate(names[1:], 1) if name == names[0]), 0)  # the first name again
+    if size < 2 or len(set(names[:size])) != size or names != names[:size] * (len(names) // size):
+        return node
+    items = node.items
+    return ListOf(tuple(Seq("(", ")", items[i : i + size]) for i in range(0, len(items), size)))
+
+
 def _assignments_as_tuple(node: Node, other: Node) -> Node:
     """``a = 2, b = 3`` against a tuple ``(2, 3)``: the values as that tuple, ordered by name.
 
@@ -859,11 +971,6 @@ def _assignments_as_tuple(node: Node, other: Node) -> Node:
     return Seq(other.opener, other.closer, tuple(named[name] for name in sorted(named)))
 
 
-def _plain_list(node: Node, length: int) -> bool:
-    """A list of ``length`` values, none of them named (``2, 3``; not ``a = 2, 3``)."""
-    return isinstance(node, ListOf) and len(node.items) == length and not any(isinstance(x, Rel) for x in node.items)
-
-
 def _named_values(node: Node) -> dict[str, Node] | None:
     """``a = 2, b = 3``: each name's value, where every item of a list of two or more assigns a
     value to another plain symbol; None otherwise (``x = 1, x = 2``, roots, is no such list)."""
@@ -877,6 +984,11 @@ def _named_values(node: Node) -> dict[str, Node] | None:
             case _:
                 return None
     return named
+
+
+def _plain_list(node: Node, length: int) -> bool:
+    """A list of ``length`` values, none of them named (``2, 3``; not ``a = 2, 3``)."""
+    return isinstance(node, ListOf) and len(node.items) == length and not any(isinstance(x, Rel) for x in node.items)
 
 
 def _identity_as_matrix(node: Node, other: Node) -> Node:

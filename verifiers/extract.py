@@ -432,6 +432,14 @@ _PART_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A clause break and a few words ending in a verb between two boxes: " cm, and the perimeter is ", or
+# in a label of their own: "$, minimum: $".
+_EN_CLAUSE_GAP_RE = re.compile(
+    r"(?:[,;]|\band\b)(?:[^\n]{0,40}?\b(?:is|are|was|were|equals)\b|\s{0,3}[a-zA-Z][a-zA-Z ]{0,30}:\s{0,2}\$?\s{0,2}$)",
+    re.IGNORECASE,
+)
+_EN_CLAUSE_GAP_CHARS = 80
+
 
 def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int, str]:
     """The last box, joined with boxes just before it that list further answers.
@@ -441,6 +449,7 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
     """
     group = [boxes[-1]]  # last first
     labelled = True  # every gap holds the next part's label: the parts keep their order
+    clauses = False  # a gap holds a clause of its own (and the median is): so do they
     for prev in reversed(boxes[:-1]):
         gap = text[prev.end : group[-1].start]
         if (
@@ -456,12 +465,14 @@ def _last_box_group(text: str, boxes: list[Box], key: bool = False) -> tuple[int
         ):
             break
         labelled = labelled and not connective and _PART_GAP_RE.fullmatch(gap) is not None
+        clauses = clauses or _EN_CLAUSE_GAP_RE.search(gap) is not None
         group.append(prev)
     group.reverse()
     names = [_box_name(text, box) for box in group]
     if len(group) > 1 and None not in names and len(set(names)) == len(names):  # x = \boxed{3}, y = \boxed{-2}
         return group[0].start, ", ".join(f"{name} = {b.content.strip()}" for name, b in zip(names, group, strict=True))
-    if len(group) > 1 and labelled:  # (1) \boxed{3}; (2) \boxed{4}: labelled again, read in order
+    # (1) \boxed{3}; (2) \boxed{4}, or the mean is \boxed{4} and the median is \boxed{5}: parts, in order
+    if len(group) > 1 and (labelled or clauses):
         return group[0].start, "; ".join(f"({i}) {b.content.strip()}" for i, b in enumerate(group, 1))
     return group[0].start, ", ".join(b.content.strip() for b in group)
 
@@ -476,16 +487,45 @@ def _box_name(text: str, box: Box) -> str | None:
 
 
 def last_line_boxes(text: str) -> list[str]:
-    """The boxes of a solution's last line, each after a Chinese clause of its own (表面积是 \\boxed{94}
-    平方厘米，体积是 \\boxed{60} 立方厘米); none where a revision or a part label stands between them."""
+    """The boxes of a solution's last line, each after a clause of its own (表面积是 \\boxed{94}
+    平方厘米，体积是 \\boxed{60} 立方厘米; the area is \\boxed{24} and the perimeter is \\boxed{20});
+    none where a revision or a part label stands between them."""
     line = text.strip()[-MAX_TEXT_CHARS:].rsplit("\n", 1)[-1]
     boxes = find_boxes(line)
     gaps = [line[a.end : b.start] for a, b in pairwise(boxes)]
     if not gaps or any(
-        not _ZH_CLAUSE_GAP_RE.search(gap) or _REVISION_RE.search(gap) or _PART_GAP_RE.search(gap) for gap in gaps
+        not (_ZH_CLAUSE_GAP_RE.search(gap) or (len(gap) <= _EN_CLAUSE_GAP_CHARS and _EN_CLAUSE_GAP_RE.search(gap)))
+        or _REVISION_RE.search(gap)
+        or _PART_GAP_RE.search(gap)
+        for gap in gaps
     ):
         return []
     return [box.content.strip() for box in boxes]
+
+
+# The values a solution's closing sentence lists after a copula or a colon ("The solutions are 2, 3,
+# and 4.", "All solutions: $(0,0,0)$, $(1,1,1)$.", "There could be 12 or 13 students.", 答案可能是3、4、5,
+# 解为 1 或 2。), each a number or a short math segment, a unit word at most after them, the list ending
+# the text; a comma before three digits groups thousands (1,234 is one number).
+_LISTED_VALUE = r"(?:\$[^$\n]{1,40}\$|(?<![\d.])-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?)"
+_LIST_JOIN = r"\s{0,2}(?:,(?:\s{1,2}(?:(?:and|or)\s{1,2})?|(?!\d{3}(?!\d)))|、|，|\s(?:and|or)\s|和|或)\s{0,2}"
+_CLOSING_LIST_RE = re.compile(
+    r"(?:(?<![a-zA-Z])(?:are|is|be|was|were)\s{1,3}|[:：]\s{0,3}|[是为有]\s{0,3})"
+    rf"({_LISTED_VALUE}(?:{_LIST_JOIN}{_LISTED_VALUE}){{1,15}})"
+    r"(?![\d,/]|\.\d)(?:\s(?i:respectively))?(?:\s{1,2}[a-zA-Z]{1,12}|\s{0,2}[\u4e00-\u9fff]{1,3})?"
+    r"\s{0,2}[.。!！]?\s*$",
+    re.IGNORECASE,
+)
+_LISTED_VALUE_RE = re.compile(_LISTED_VALUE)
+_CLOSING_LIST_CHARS = 400
+
+
+def closing_list(text: str) -> list[str]:
+    """The values listed after a copula or a colon at the very end of a solution (The solutions are
+    2, 3, and 4.), math delimiters dropped; none where it ends otherwise."""
+    tail = text.strip()[-_CLOSING_LIST_CHARS:]
+    m = _CLOSING_LIST_RE.search(tail)
+    return [value.group(0).strip("$ ") for value in _LISTED_VALUE_RE.finditer(m.group(1))] if m else []
 
 
 # A clause break and a Chinese word between two boxes: 平方厘米，体积是.
@@ -872,18 +912,6 @@ _ROOTS_AT_END_RE = re.compile(
 )
 
 
-# Plain numbers listed after a copula or a colon at the very end (``The answers are 3 and 4.``,
-# ``Candidates: 3, 4, 5``, ``答案可能是3、4、5``): all of them are the answer, not the last alone.
-_LISTED_VALUE = r"-?\d{1,15}(?:\.\d{1,15})?"
-_LISTED_VALUE_RE = re.compile(_LISTED_VALUE)
-_VALUES_LISTED_RE = re.compile(
-    r"(?:(?<![a-zA-Z])(?:are|were)\s|[:：]\s?|是|为|有)\s?"
-    rf"((?<![\d.]){_LISTED_VALUE}(?:\s?(?:,(?:\s(?:and\s|or\s)?|(?!\d{{3}}(?!\d)))|、|，|\sand\s|\sor\s|和|或)\s?{_LISTED_VALUE}){{1,8}})"
-    r"(?![\d,]|\.\d)(?:\s(?i:respectively))?\s?[.。]?\s*$",
-    re.IGNORECASE,
-)
-
-
 # A reason given after the answer, to the end of its sentence ("The answer is 12, since 3 + 4 = 7";
 # "The answer is C, because option B gives 6"): its values and options explain the answer.
 # "as" only after a comma: "the same as 12", "written as 12" are no reasons.
@@ -912,9 +940,11 @@ _WHERE_ATTAINED_RE = re.compile(
 # ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
 _RESTATED_RE = re.compile(
     r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
-    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s[^\n]{0,60}$|[，,]\s?而?不是[^\n。]{0,30}。?$"
+    # a value ruled out, right after "not" (not "I'm not sure; it could be 8")
+    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s(?=\$?\s?(?:-?\d|[a-zA-Z]\s?=|\\))[^\n]{0,60}$"
+    r"|[，,]\s?而?不是[^\n。]{0,30}。?$"
     r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
-    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n]{0,80}$"  # 48 slices, which is 3 pizzas' worth
+    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n,;]{0,80}$"  # 48 slices, which is 3 pizzas' worth (no clause after)
     r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$"  # 12.5, about 13: its approximation
     r"|,\s{0,3}or\s(?=\\?\$?\s?-?\d)[^\n]{0,80}$",  # 2 hours, or 120 minutes: another value offered
     re.IGNORECASE,
@@ -936,11 +966,20 @@ _QUALIFIER_RE = re.compile(
 _QUALIFIED_VALUE_RE = re.compile(r"\d(?:(?![.!?][^\S\n]{1,3}[A-Z])[^\d,;\n]){0,24}$")
 
 
+def _opens_sentence(paragraph: str, m: re.Match) -> bool:
+    """Whether the phrase ``m`` (after its space) opens a sentence: ``... a day. In 3 days ...``, not
+    ``11:45 a.m. after 2 hours``."""
+    return paragraph[max(0, m.start() - 1) : m.start()] in (".", "!", "?") and m.group(0)[1:2].isupper()
+
+
 def _qualifying_phrase(paragraph: str, start: int) -> re.Match | None:
     """The first closing qualifier whose qualified value stands just before it, in the same clause
-    ("a profit of $450 from 30 sales": not "of $450 ...", whose clause holds no value before it)."""
+    ("a profit of $450 from 30 sales": not "of $450 ...", whose clause holds no value before it, nor
+    one that opens a sentence)."""
     m = _QUALIFIER_RE.search(paragraph, start)
-    while m is not None and not _QUALIFIED_VALUE_RE.search(paragraph[max(0, m.start() - 40) : m.start()]):
+    while m is not None and (
+        _opens_sentence(paragraph, m) or not _QUALIFIED_VALUE_RE.search(paragraph[max(0, m.start() - 40) : m.start()])
+    ):
         m = _QUALIFIER_RE.search(paragraph, m.start() + 1)
     return m
 
@@ -1055,7 +1094,7 @@ def _fallback(text: str) -> str | None:
         len(text) <= 80
         and "\n" not in text
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
-        and not _CLOSING_MATH_RE.search(text)  # The limit is $\infty$.: the math is the answer
+        and not _ends_in_math(text)  # The solution set is $\emptyset$.: the segment
     ):
         return text.strip().rstrip(".")
     listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
@@ -1076,9 +1115,9 @@ def _fallback(text: str) -> str | None:
     roots = _ROOTS_AT_END_RE.search(last_paragraph[-_ROOTS_CHARS:])
     if roots:  # ... so x = 3 or x = -3.
         return roots.group(1)
-    values = _VALUES_LISTED_RE.search(last_paragraph[-_ROOTS_CHARS:])
-    if values:  # The answers are 3 and 4.
-        return ", ".join(_LISTED_VALUE_RE.findall(values.group(1)))
+    values = closing_list(last_paragraph)
+    if values:  # The answers are 3 and 4.: all of them, not the last alone
+        return ", ".join(values)
     segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))
@@ -1127,6 +1166,12 @@ def sets_the_task(sentence: str) -> bool:
     if _WORKED_OUT_RE.search(sentence):
         return False
     return _QUESTION_END_RE.search(sentence) is not None or _TASK_RE.match(sentence) is not None
+
+
+def _ends_in_math(text: str) -> bool:
+    """Whether a sentence's last math segment ends it (``The domain is $\\mathbb{R}$.``)."""
+    segments = list(_MATH_SEGMENT_RE.finditer(text))
+    return bool(segments) and segments[-1].start() > 0 and not text[segments[-1].end() :].strip(" .")
 
 
 _INEQUALITY_RE = re.compile(r"<|>|≤|≥|\\[lg]eq?(?![a-zA-Z])|\\[lg]t(?![a-zA-Z])")

@@ -189,6 +189,11 @@ class Token(NamedTuple):
     value: str
 
 
+# A figure named by its points after these (\angle ABC, \triangle ABC, \overline{ABC}): letters, no word.
+_FIGURE_COMMANDS = frozenset({"\\angle", "\\triangle", "\\overline", "\\widehat", "\\overarc", "\\odot"})
+_MAX_FIGURE_POINTS = 4
+
+
 def tokenize(text: str) -> list[Token | None]:
     """Split cleaned text into tokens; ``None`` marks a run of spaces before the next token."""
     tokens: list[Token | None] = []
@@ -203,11 +208,25 @@ def tokenize(text: str) -> list[Token | None]:
                 tokens.append(Token("word", value))
             else:
                 raise ParseError(f"unexpected character {value!r}")
-        elif kind == "word" and len(value) == 2 and value not in WHOLE_WORDS:
-            tokens.extend((Token("word", value[0]), Token("word", value[1])))
+        elif kind == "word" and (
+            (len(value) == 2 and value not in WHOLE_WORDS) or (_names_points(value) and _after_figure(tokens))
+        ):
+            tokens.extend(Token("word", letter) for letter in value)
         else:
             tokens.append(Token(kind, value))
     return tokens
+
+
+def _names_points(word: str) -> bool:
+    return 2 <= len(word) <= _MAX_FIGURE_POINTS and word.isupper()
+
+
+def _after_figure(tokens: list[Token | None]) -> bool:
+    """Whether the tokens end with a figure command, then maybe spaces and a brace (``\\angle ``, ``\\overline{``)."""
+    before = [tok for tok in tokens[-3:] if tok is not None]
+    if before and before[-1] == Token("op", "{"):
+        before.pop()
+    return bool(before) and before[-1].kind == "cmd" and before[-1].value in _FIGURE_COMMANDS
 
 
 def _is_integer(node: Node) -> bool:

@@ -286,6 +286,31 @@ def ruled_out(prediction: str, answer: str) -> bool:
     return _RULED_OUT_BEFORE_RE.search(prediction, max(0, start - _RULED_OUT_CHARS), start) is not None
 
 
+# A value put forward as a candidate in English: after a modal whose subject is the answer ("the
+# answer might be 7", "it could also be 8"), after "maybe"/"perhaps"/"possibly", or after an answer
+# marker ("the answer is 7"); a modal with another subject ("x could be -3") is reasoning.
+_CANDIDATE_RE = re.compile(
+    r"(?:\b(?:answer|it|result|value)\s(?:might|could|may)\s(?:also\s|well\s)?be|\b(maybe|perhaps|possibly)"
+    r"|\banswer\s(?:is|=|:))\s{0,2}" + _DOLLAR + r"\s{0,2}" + _NUMBER + r"(?![\d.,]?\d)",
+    re.IGNORECASE,
+)
+_MODAL_RE = re.compile(r"\b(?:might|could|may|maybe|perhaps|possibly)\b", re.IGNORECASE)
+_CANDIDATE_CHARS = 240
+
+
+def hedged(prediction: str) -> bool:
+    """Whether the solution's closing text puts forward two different values as candidates, the last
+    with a modal ("The answer might be 7, but I'm not sure; it could be 8"; "The answer is 7, but it
+    could also be 8"): a hedge, never paid, whichever value the key is. A value stated last without
+    one ("... might be 6, but we double counted; the answer is 3") is the answer settled on."""
+    tail = prediction[-_CANDIDATE_CHARS:]
+    candidates = list(_CANDIDATE_RE.finditer(tail))
+    if not candidates or not _MODAL_RE.search(candidates[-1].group(0)):
+        return False
+    values = {Fraction(m.group(3).rstrip("%").replace(",", "")) for m in candidates}
+    return len(values) > 1
+
+
 def restates_inside(answer: str) -> bool:
     """Whether an extracted answer holds its value stated again (``3个小时，即180分钟``, ``12 ≈ 13``)."""
     return _INSIDE_RE.search(answer) is not None

@@ -32,6 +32,7 @@ from .compare import Comparer, Outcome
 from .evaluate import NotExact, NotNumeric, exact_value
 from .extract import (
     answers_in_a_row,
+    closing_list,
     cut_off_in_thinking,
     extract_answer,
     extract_choice,
@@ -44,6 +45,7 @@ from .normalize import clean_latex
 from .restated import (
     PI_AS_DECIMAL,
     approximated_by,
+    hedged,
     in_degrees,
     in_other_units,
     key_unit_factor,
@@ -98,8 +100,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return Verdict(False, "none", None, ("", gold_text), "the reasoning was cut off before a final answer")
     if answer_type == "choice" or (answer_type is None and _is_choice_key(gold_text)):
         return _judge_choice(prediction, gold_text)
-    option = labelled_option(gold_text) if answer_type in (None, "choice") else None
-    if option is not None and not _is_choice_key(option.value):  # B. 12, (B) 12, C. $$117$$
+    option = labelled_option(gold_text, colon=False) if answer_type in (None, "choice") else None
+    if option is not None and not _is_choice_key(option.value):  # B. 12, (B) 12, \\textbf{(B) } 12
         return _judge_labelled_key(prediction, option, deadline)
     pred_text = extract_answer(prediction, value=True)
     if pred_text is None and answer_type in (None, "text") and simplify_text(gold_text) in ("yes", "no"):
@@ -111,12 +113,19 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
     if _goes_on(pred_text, prediction) and not _goes_on(gold_text, gold):  # 3, \ldots against 3
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "a list that goes on, not the answer")
-    stated_list = _closing_list_for_listed_key(prediction, gold_parsed, deadline)
+    stated_list = _closing_list_for_listed_key(prediction, pred_text, gold_parsed, deadline)
     if stated_list is not None:  # The roots are 1 and 2. / There could be 12 or 13 students.
         return stated_list
-    if offered_instead(prediction, pred_text, deadline) or _other_answers_in_a_row(prediction, pred_text, deadline):
+    if (
+        offered_instead(prediction, pred_text, deadline)
+        or hedged(prediction)
+        or _other_answers_in_a_row(prediction, pred_text, deadline)
+    ):
         reason = "another value offered as an alternative (a hedge)"  # 12, or 13; Answer: 12\nAnswer: 13
         return Verdict(False, "none", pred_text, (pred_text, gold_text), reason)
+    single = gold_parsed.node is not None and Comparer(deadline).kind(gold_parsed.node) == "scalar"
+    if single and _closing_values(prediction, pred_text):  # The solutions are 2, 3, and 4. against 4
+        return Verdict(False, "none", pred_text, (pred_text, gold_text), "the closing sentence lists several values")
     # Identical text is the same answer, however long (a 100,000-digit number against itself),
     # unless a unit after it makes it another quantity (50 cents against $50).
     if (
@@ -283,10 +292,14 @@ def _judge_choice(prediction: str, gold_text: str) -> Verdict:
 
 
 def _judge_labelled_key(prediction: str, option: LabelledOption, deadline: Deadline) -> Verdict:
-    """A key that writes its option with the content (``B. 12``): a solution whose final answer is
-    an option (``故选B``, ``(C) 15``) is judged by the letter, any other by the content."""
+    """A key that writes its option with the content (``B. 12``, ``\\textbf{(B) } 12``): a final answer
+    that is that option with content (``(B) 12``) is judged by the content too, one that is an option
+    (``故选B``, ``(C) 15``) by the letter, any other by the content."""
     final = extract_answer(prediction)
-    if final is not None and (choice_letters(final) is not None or labelled_option(final) is not None):
+    written = labelled_option(final) if final is not None else None
+    if written is not None and written.letter == option.letter:
+        return _judge(prediction, option.value, None, deadline)  # (B) 13 against (B) 12: both must hold
+    if final is not None and (choice_letters(final) is not None or written is not None):
         return _judge_choice(prediction, option.letter)
     return _judge(prediction, option.value, None, deadline)
 
@@ -410,16 +423,17 @@ def _in_key_units(
 
 def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
     """A key that lists values against the boxes of the last line, one for each (表面积是
-    \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60): a right verdict, else None."""
+    \\boxed{94} 平方厘米，体积是 \\boxed{60} 立方厘米 against 94, 60), in order (each box answers
+    its own clause): a right verdict, else None."""
     if not isinstance(gold.node, ListOf):
         return None
     boxes = last_line_boxes(prediction)
     if len(boxes) < 2 or len(boxes) != len(gold.node.items):
         return None
     listed = _parse_prediction(", ".join(boxes), deadline)
-    if listed.node is None:
+    if not isinstance(listed.node, ListOf):
         return None
-    outcome = _compare_readings(listed, gold, deadline)
+    outcome = _compare_readings(Parsed(listed.text, listed.node, listed.percent, ordered=True), gold, deadline)
     return (
         Verdict(True, outcome.method, ", ".join(boxes), (listed.text, gold.text), outcome.reason)
         if outcome.correct
@@ -427,44 +441,41 @@ def _boxes_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> 
     )
 
 
-_LIST_NUMBER = r"-?\d{1,15}(?:\.\d{1,15})?"
-# Numbers listed right after a copula, closing the text (a unit word at most after them): "The roots
-# are 1, 2.", "There could be 12 or 13 students.", 解为 1 或 2。
-_CLOSING_LIST_RE = re.compile(
-    r"(?:(?<![a-zA-Z])(?:are|is|be|was|were)\s{1,2}|[是为:：]\s{0,2})"
-    rf"({_LIST_NUMBER}(?:(?:\s{{0,2}},\s{{0,2}}(?:(?:and|or)\s{{1,2}})?|\s{{1,2}}(?:and|or)\s{{1,2}}|\s{{0,2}}[、或和]\s{{0,2}})"
-    rf"{_LIST_NUMBER}){{1,8}})"
-    r"(?!\.?\d|[,/])(?:\s{1,2}[a-zA-Z]{1,12}|\s{0,2}[\u4e00-\u9fff]{1,3})?\s{0,2}[.。!！]?\s*$"
-)
-_CLOSING_LIST_CHARS = 200
+def _closing_values(prediction: str, answer: str) -> list[str]:
+    """The two or more values a solution's closing sentence lists (The solutions are 2, 3, and 4.)
+    when no marker or box gives an answer and the answer found ends that list; none otherwise."""
+    values = closing_list(prediction)
+    if len(values) < 2 or values[-1] not in answer[-_LIST_END_CHARS:]:
+        return []
+    return values if extract_answer(prediction, fallback=False) is None else []
 
 
-def _closing_list_for_listed_key(prediction: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
-    """A key listing numbers (``1 and 2``, ``12 or 13``), or values of one name (``m=2或m=-3``), against
-    the same numbers the prediction's last sentence lists after a copula, all of them: a right
-    verdict, else None."""
+_LIST_END_CHARS = 60
+
+
+def _closing_list_for_listed_key(prediction: str, answer: str, gold: Parsed, deadline: Deadline) -> Verdict | None:
+    """A key listing values (``1 and 2``, ``12 or 13``, ``(1,2),(2,1)``), or values of one name
+    (``m=2或m=-3``), against as many values listed by the solution's closing sentence (The roots are
+    $-1$ and $\\frac12$.; There could be 12 or 13 students.), in any order: a right verdict, else None."""
     node = gold.node
     if gold.ordered or not isinstance(node, ListOf):
         return None
     named = [item for item in node.items if isinstance(item, Rel)]
-    names = {item.operands[0] for item in named}
-    values = [item.operands[-1] if isinstance(item, Rel) else item for item in node.items]
-    if (
-        len(names) > 1
-        or not all(item.ops == ("=",) and isinstance(item.operands[0], Sym) for item in named)
-        or not all(_is_number(value) for value in values)
+    if len({item.operands[0] for item in named}) > 1 or not all(
+        item.ops == ("=",) and isinstance(item.operands[0], Sym) for item in named
     ):
+        return None  # a = 2, b = 3: values of several names are paired by name, not listed
+    values = _closing_values(prediction, answer)
+    if len(values) != len(node.items):
         return None
-    m = _CLOSING_LIST_RE.search(prediction[-_CLOSING_LIST_CHARS:])
-    if m is None:
-        return None
-    listed = parse_answer(m.group(1), deadline)
-    if not isinstance(listed.node, ListOf) or len(listed.node.items) != len(node.items):
+    listed = _parse_prediction(", ".join(values), deadline)
+    if not isinstance(listed.node, ListOf):
         return None
     outcome = _compare_readings(listed, gold, deadline)
-    if not outcome.correct:
-        return None
-    return Verdict(True, outcome.method, m.group(1), (listed.text, gold.text), outcome.reason)
+    reason = outcome.reason + " (the values the closing sentence lists)"
+    return (
+        Verdict(True, outcome.method, ", ".join(values), (listed.text, gold.text), reason) if outcome.correct else None
+    )
 
 
 _ZH_CLAUSE_SPLIT_RE = re.compile(r"[，,；;]")
