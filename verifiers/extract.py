@@ -1084,10 +1084,6 @@ def _cut_off_mid_step(text: str) -> bool:
     return long_enough and (_STEP_OPENER_RE.match(words) is not None or _DANGLING_WORD_RE.search(words) is not None)
 
 
-# A math segment that closes a short sentence, after words: "The limit is $\\infty$."
-_CLOSING_MATH_RE = re.compile(r"[a-zA-Z\u4e00-\u9fff][^$]{0,60}\s(?<!\\)\$[^$]{1,60}(?<!\\)\$\s{0,2}[.。!]?\s{0,2}$")
-
-
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     if not _is_prose(text) or (
