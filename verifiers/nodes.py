@@ -254,7 +254,6 @@ NODE_CLASSES: dict[str, type] = {
 _CLASS_SET = frozenset(NODE_CLASSES.values())
 INF = Const("inf")
 NEG_INF = Neg(INF)
-ONE = Num(Fraction(1))
 HUNDRED = Num(Fraction(100))
 
 
