@@ -364,9 +364,10 @@ _REALS_WITHOUT_RE = re.compile(
 )
 
 
-# The name of a set before its set-builder form (A = {x | x > 1}, A \cup B = \{x \mid x > 1\}).
+# The name of a set before its set-builder form (A = {x | x > 1}, A \cup B = \{x \mid x > 1\},
+# \complement_U A = \{x | x < 1\}).
 _SET_NAME_RE = re.compile(
-    r"^[A-Z](?:\s?\\c(?:up|ap)\s?[A-Z]){0,3}\s?=\s?(?=(?:\\lbrace|\{)\s?[a-zA-Z]\s?(?:\\mid|\||:|\\vert))"
+    r"^(?:\\complement\s?(?:_\s?(?:[A-Z]|\{[^{}]{0,20}\})\s?)?)?[A-Z](?:\s?\\c(?:up|ap)\s?[A-Z]){0,3}\s?=\s?(?=(?:\\lbrace|\{)\s?[a-zA-Z]\s?(?:\\mid|\||:|\\vert))"
 )
 
 

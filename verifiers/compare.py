@@ -754,6 +754,10 @@ def _is_name(node: Node) -> bool:
     match node:
         case Sym():
             return True
+        case Func("complement", (_, of)):  # \\complement_U A = \\{2, 4\\}
+            return isinstance(of, Sym)
+        case Mul((Func("prime") as derivative, Num() | Sym())):  # f'(1) = 2, f''(x) = 6x: a derivative's value
+            return _is_derivative(derivative)
         case Func(name, args):
             return (name == "abs" or name not in KNOWN_FUNCTION_NAMES) and all(
                 _is_name(a) or isinstance(a, Num) for a in args
@@ -768,6 +772,16 @@ def _is_name(node: Node) -> bool:
             return all(_is_name(x) for x in items)
         case Union(parts) | Intersection(parts):  # A \cap B = \{2, 3\}: a set named by its sets
             return all(isinstance(p, Sym) for p in parts)
+    return False
+
+
+def _is_derivative(node: Node) -> bool:
+    """``f'`` or ``f''`` as the parser reads them: the prime of a function's letter, once or more."""
+    match node:
+        case Func("prime", (Sym(),)):
+            return True
+        case Func("prime", (inner,)):
+            return _is_derivative(inner)
     return False
 
 
