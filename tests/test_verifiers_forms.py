@@ -1451,6 +1451,13 @@ GAOKAO_FORMS = [
     case("$f(x)=-(x-1)^2+3$，当 $x=1$ 时取得最大值，最大值为 $3$。", "1", False, "condition-then-value-not-where"),
     case("所以当 $x=1$ 时，$f(x)$ 取得最大值。", "3", False, "where-without-value"),
     case("所以最小值为 $2$，当且仅当 $x=1$ 时等号成立。", "2", True, "value-then-where"),
+    case("所以 $x^2-3x+2=0$，解得 $x=1$ 或 $x=2$。", "1,2", True, "solved-clause-two-roots"),
+    case("所以 $x^2-3x+2=0$，解得 $x=1$ 或 $x=2$。", "1", False, "solved-clause-two-roots-against-one"),
+    case("所以 $f(x)$ 在 $x=1$ 处取得极小值 $-2$。", "-2", True, "subject-where-then-value"),
+    case("所以 $f(x)$ 在 $x=1$ 处取得极小值 $-2$。", "1", False, "subject-where-then-value-not-where"),
+    case(r"所以 $\complement_U (A\cup B)=\{5\}$。", r"\{5\}", True, "complement-of-a-union"),
+    case(r"所以 $(\complement_U A)\cap B=\{2\}$。", r"\{2\}", True, "complement-in-an-intersection"),
+    case(r"所以 $(\complement_U A)\cap B=\{2\}$。", r"\{2,4\}", False, "complement-in-an-intersection-other-set"),
 ]
 
 

@@ -754,8 +754,8 @@ def _is_name(node: Node) -> bool:
     match node:
         case Sym():
             return True
-        case Func("complement", (_, of)):  # \\complement_U A = \\{2, 4\\}
-            return isinstance(of, Sym)
+        case Func("complement", (_, of)):  # \complement_U A = \{2, 4\}, \complement_U (A \cup B) = \{5\}
+            return isinstance(of, Sym) or (isinstance(of, Union | Intersection) and _is_name(of))
         case Mul((Func("prime") as derivative, Num() | Sym())):  # f'(1) = 2, f''(x) = 6x: a derivative's value
             return _is_derivative(derivative)
         case Func(name, args):
@@ -771,7 +771,9 @@ def _is_name(node: Node) -> bool:
         case Ratio(items) | Seq(_, _, items):
             return all(_is_name(x) for x in items)
         case Union(parts) | Intersection(parts):  # A \cap B = \{2, 3\}: a set named by its sets
-            return all(isinstance(p, Sym) for p in parts)
+            return all(
+                isinstance(p, Sym) or (isinstance(p, Func) and p.name == "complement" and _is_name(p)) for p in parts
+            )
     return False
 
 

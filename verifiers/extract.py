@@ -549,7 +549,8 @@ def _after_marker(text: str, end: int) -> str | None:
         return named
     solved = _ZH_SOLVED_AT_END_RE.search(sentence[-_ZH_SOLVED_CHARS:])
     if solved is not None:  # 所以 $2m-4=0$，解得 $m=2$: the value the sentence solves for
-        return next(s for s in _MATH_SEGMENT_RE.match(solved.group(1)).groups() if s)  # type: ignore[union-attr]
+        values = _MATH_SEGMENT_RE.findall(solved.group(1))
+        return next(s for s in values[0] if s) if len(values) == 1 else solved.group(1)
     if _POSSESSIVE_MATH_RE.match(rest):  # 所以 $f(x)$ 的最小正周期 $T=\pi$: the math after the name
         segments = _MATH_SEGMENT_RE.findall(sentence)
         if len(segments) > 1:
@@ -577,10 +578,12 @@ def _after_marker(text: str, end: int) -> str | None:
 # marker whose first math is the equation solved. Read from the sentence's last characters.
 _ZH_SOLVED_CHARS = 200
 _ZH_SOLVED_AT_END_RE = re.compile(
-    r"[，,]\s?(?:解得|解之得|可得|求得|得到|即|从而|故|因此)\s?(\$[^$]{1,160}\$)\s?[.。]?\s*$"
+    r"[，,]\s?(?:解得|解之得|可得|求得|得到|即|从而|故|因此)\s?"
+    r"(\$[^$]{1,160}\$(?:\s?(?:或|和|,|，)\s?\$[^$]{1,160}\$){0,7})\s?[.。]?\s*$"
 )
-# A math segment that opens a sentence as the owner of the quantity named after it (``$f(x)$ 的最小正周期``).
-_POSSESSIVE_MATH_RE = re.compile(r"^\s{0,3}\$[^$]{1,40}\$\s?的")
+# A math segment that opens a sentence as the owner of the quantity named after it (``$f(x)$ 的最小正周期``,
+# ``$f(x)$ 在 $x=1$ 处取得极小值``).
+_POSSESSIVE_MATH_RE = re.compile(r"^\s{0,3}\$[^$]{1,40}\$\s?(?:的|在)")
 
 
 # An opening clause that says where a value is attained (当 x=1 时，..., 若 a=2 时，...).
