@@ -439,6 +439,8 @@ PATTERN_FAMILIES = [
     ("value after a condition, clauses", lambda: extract._VALUE_AFTER_CONDITION_RE.search(_fill("时", "，当x时"))),
     ("complement set builder, braces", lambda: answers._SET_NAME_RE.match(_fill("\\complement_", "{"))),
     ("counting symbols, subscripts", lambda: verify(_fill("", "C_5^2 "), "10")),
+    ("blanks between semicolons, brackets", lambda: answers._blanks(_fill("", "(;", ")"))),
+    ("blanks between semicolons, keys", lambda: verify(_fill("", "1；"), _fill("", "1；"))),
 ]
 
 

@@ -1458,6 +1458,14 @@ GAOKAO_FORMS = [
     case(r"所以 $\complement_U (A\cup B)=\{5\}$。", r"\{5\}", True, "complement-of-a-union"),
     case(r"所以 $(\complement_U A)\cap B=\{2\}$。", r"\{2\}", True, "complement-in-an-intersection"),
     case(r"所以 $(\complement_U A)\cap B=\{2\}$。", r"\{2,4\}", False, "complement-in-an-intersection-other-set"),
+    case("答案：-1；3", "3；-1", False, "blanks-in-their-order"),
+    case("答案：3；-1", "3；-1", True, "blanks-in-the-keys-order"),
+    case(r"故答案为：$3$；$\frac12$", r"3；\frac{1}{2}", True, "blanks-in-math"),
+    case("3, -1", "-1, 3", True, "values-without-semicolons-stay-a-set"),
+    case(r"\boxed{(4, 0, 6), (0, 0, 0)}", "$(0;0;0),(4;0;6)$", True, "semicolons-inside-brackets-are-no-blanks"),
+    case("所以直线方程为 $x=1$。", "y=1", False, "line-of-another-unknown"),
+    case("所以直线方程为 $x=1$。", "x=1", True, "line-of-the-same-unknown"),
+    case("x=1, y=2", "y=2, x=1", True, "values-of-unknowns-in-other-order"),
 ]
 
 

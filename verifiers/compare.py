@@ -130,6 +130,9 @@ class Comparer:
             # x = 3, y = 2 against x = 2, y = 3: each name's value against that name's, not a set of values
             ok = all(self.same(p_named[name], g_named[name]).correct for name in g_named)
             return Outcome.of(ok, "assignments")
+        p_unknowns, g_unknowns = _unknowns_assigned(p), _unknowns_assigned(g)
+        if p_unknowns is not None and g_unknowns is not None and p_unknowns != g_unknowns:
+            return Outcome(False, "assignments")  # x = 1 against y = 1: another line, another unknown
         named, plain = (g_named, p) if p_named is None else (p_named, g)
         if (p_named is None) != (g_named is None) and _plain_list(plain, len(named or {})):
             # 2, 3 against a = 2, b = 3: the values in the order the names are written, not a set
@@ -893,6 +896,16 @@ def _named_values(node: Node) -> dict[str, Node] | None:
             case _:
                 return None
     return named
+
+
+def _unknowns_assigned(node: Node) -> frozenset[str] | None:
+    """The unknowns (``x``, ``y``, ``z``) given constant values (``x = 1``; ``x = 1, y = 2``); None
+    where another name, or anything but values, is given."""
+    match node:
+        case Rel(("=",), (Sym(name), value)) if name in _UNKNOWNS and _is_constant(value):
+            return frozenset({name})
+    named = _named_values(node)
+    return frozenset(named) if named is not None and set(named) <= _UNKNOWNS else None
 
 
 def _identity_as_matrix(node: Node, other: Node) -> Node:
