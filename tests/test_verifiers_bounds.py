@@ -433,6 +433,14 @@ PATTERN_FAMILIES = [
         "chinese clause values, one long clause",
         lambda: verifiers_verify._clause_values(_fill("鸡有", "1.1", "，兔有2只")),
     ),
+    ("solved clause at the end, clauses", lambda: extract_answer(_fill("所以 $x=1$", "，解得 $x=1$"))),
+    ("solved clause at the end, dollars", lambda: extract._ZH_SOLVED_AT_END_RE.search(_fill("，解得 ", "$"))),
+    ("possessive math, dollars", lambda: extract._POSSESSIVE_MATH_RE.match(_fill("", "$ ", "的"))),
+    ("value after a condition, clauses", lambda: extract._VALUE_AFTER_CONDITION_RE.search(_fill("时", "，当x时"))),
+    ("complement set builder, braces", lambda: answers._SET_NAME_RE.match(_fill("\\complement_", "{"))),
+    ("counting symbols, subscripts", lambda: verify(_fill("", "C_5^2 "), "10")),
+    ("blanks between semicolons, brackets", lambda: answers._blanks(_fill("", "(;", ")"))),
+    ("blanks between semicolons, keys", lambda: verify(_fill("", "1；"), _fill("", "1；"))),
 ]
 
 

@@ -1536,6 +1536,51 @@ BLIND_ROUND_MV = [
     case("All solutions: $(0,0,0)$, $(1,1,1)$.", "$(1;1;1),(0;0;0)$", True, "closing-list-after-a-colon"),
     case("All solutions: $(0,0,0)$, $(1,1,0)$.", "$(1;1;1),(0;0;0)$", False, "closing-list-after-a-colon-one-off"),
     case("The train leaves at 12:30.", "12:30", True, "clock-not-a-closing-list"),
+    case("由 $a_1=1$，$d=2$ 得 $a_n=1+2(n-1)=2n-1$。", "a_n=2n-1", True, "sentence-ends-in-math-full-stop"),
+]
+
+# Gaokao-style solutions (blind round "gaokao"): combination and permutation symbols, complements,
+# derivatives at a point, a closing clause that solves for the value, a possessive subject, and a
+# where-attained clause that goes on to give the value.
+GAOKAO_FORMS = [
+    case("所以常数项为 $C_6^3=20$。", "20", True, "combination-symbol-evaluated"),
+    case("共有 $C_{5}^{2}=10$ 种选法。", "10", True, "combination-symbol-braced"),
+    case("共有 $A_5^3=60$ 种排法。", "60", True, "permutation-symbol-evaluated"),
+    case("所以不同的排法共有 $A_5^3=60$ 种。", "10", False, "permutation-symbol-other-value"),
+    case("$C_6^3$", "15", False, "combination-symbol-wrong-value"),
+    case(r"所以 $\complement_U A=\{2,4,5\}$。", r"\{2,4,5\}", True, "complement-named-set"),
+    case(r"所以 $\complement_U A=\{2,4\}$。", r"\{2,4,5\}", False, "complement-missing-member"),
+    case("所以 ∁_U A={2,4,5}", r"\{2,4,5\}", True, "complement-unicode"),
+    case(r"所以 $\complement_{\mathbb R}A=\{x|-1\le x\le 2\}$。", "[-1,2]", True, "complement-set-builder"),
+    case(r"所以 $\complement_{\mathbb R}A=\{x|-1<x\le 2\}$。", "[-1,2]", False, "complement-open-end"),
+    case("$f'(x)=3x^2-2x+1$，所以 $f'(1)=2$。", "2", True, "derivative-at-a-point"),
+    case("所以 $f'(1)=3$。", "2", False, "derivative-at-a-point-other-value"),
+    case("所以 $f'(x)=3x^2-3$。", "3x^2-3", True, "derivative-named"),
+    case("所以 $f'(x)=3x^2+3$。", "3x^2-3", False, "derivative-named-sign"),
+    case(r"所以 $\vec a\cdot\vec b=2m-4=0$，解得 $m=2$。", "2", True, "solved-clause-after-equation"),
+    case("所以 $2m-4=0$，解得 $m=2$。", "4", False, "solved-clause-other-value"),
+    case("所以 $x^2=4$，解得 $x=2$。", r"\pm 2", False, "solved-clause-one-root-of-two"),
+    case(r"所以 $f(x)$ 的最小正周期 $T=\frac{2\pi}{2}=\pi$。", r"\pi", True, "possessive-subject-then-value"),
+    case(r"所以 $f(x)$ 的最小正周期 $T=2\pi$。", r"\pi", False, "possessive-subject-other-value"),
+    case("$f(x)=-(x-1)^2+3$，当 $x=1$ 时取得最大值，最大值为 $3$。", "3", True, "condition-then-value"),
+    case("$f(x)=-(x-1)^2+3$，当 $x=1$ 时取得最大值，最大值为 $3$。", "1", False, "condition-then-value-not-where"),
+    case("所以当 $x=1$ 时，$f(x)$ 取得最大值。", "3", False, "where-without-value"),
+    case("所以最小值为 $2$，当且仅当 $x=1$ 时等号成立。", "2", True, "value-then-where"),
+    case("所以 $x^2-3x+2=0$，解得 $x=1$ 或 $x=2$。", "1,2", True, "solved-clause-two-roots"),
+    case("所以 $x^2-3x+2=0$，解得 $x=1$ 或 $x=2$。", "1", False, "solved-clause-two-roots-against-one"),
+    case("所以 $f(x)$ 在 $x=1$ 处取得极小值 $-2$。", "-2", True, "subject-where-then-value"),
+    case("所以 $f(x)$ 在 $x=1$ 处取得极小值 $-2$。", "1", False, "subject-where-then-value-not-where"),
+    case(r"所以 $\complement_U (A\cup B)=\{5\}$。", r"\{5\}", True, "complement-of-a-union"),
+    case(r"所以 $(\complement_U A)\cap B=\{2\}$。", r"\{2\}", True, "complement-in-an-intersection"),
+    case(r"所以 $(\complement_U A)\cap B=\{2\}$。", r"\{2,4\}", False, "complement-in-an-intersection-other-set"),
+    case("答案：-1；3", "3；-1", False, "blanks-in-their-order"),
+    case("答案：3；-1", "3；-1", True, "blanks-in-the-keys-order"),
+    case(r"故答案为：$3$；$\frac12$", r"3；\frac{1}{2}", True, "blanks-in-math"),
+    case("3, -1", "-1, 3", True, "values-without-semicolons-stay-a-set"),
+    case(r"\boxed{(4, 0, 6), (0, 0, 0)}", "$(0;0;0),(4;0;6)$", True, "semicolons-inside-brackets-are-no-blanks"),
+    case("所以直线方程为 $x=1$。", "y=1", False, "line-of-another-unknown"),
+    case("所以直线方程为 $x=1$。", "x=1", True, "line-of-the-same-unknown"),
+    case("x=1, y=2", "y=2, x=1", True, "values-of-unknowns-in-other-order"),
 ]
 
 
@@ -1589,7 +1634,8 @@ BLIND_ROUND_MV = [
     + ANSWER_STATEMENTS
     + ANSWER_KEYS
     + KEY_SHAPES
-    + BLIND_ROUND_MV,
+    + BLIND_ROUND_MV
+    + GAOKAO_FORMS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

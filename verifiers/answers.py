@@ -369,9 +369,10 @@ _REALS_WITHOUT_RE = re.compile(
 )
 
 
-# The name of a set before its set-builder form (A = {x | x > 1}, A \cup B = \{x \mid x > 1\}).
+# The name of a set before its set-builder form (A = {x | x > 1}, A \cup B = \{x \mid x > 1\},
+# \complement_U A = \{x | x < 1\}).
 _SET_NAME_RE = re.compile(
-    r"^[A-Z](?:\s?\\c(?:up|ap)\s?[A-Z]){0,3}\s?=\s?(?=(?:\\lbrace|\{)\s?[a-zA-Z]\s?(?:\\mid|\||:|\\vert))"
+    r"^(?:\\complement\s?(?:_\s?(?:[A-Z]|\{[^{}]{0,20}\})\s?)?)?[A-Z](?:\s?\\c(?:up|ap)\s?[A-Z]){0,3}\s?=\s?(?=(?:\\lbrace|\{)\s?[a-zA-Z]\s?(?:\\mid|\||:|\\vert))"
 )
 
 
@@ -424,12 +425,31 @@ def without_ruled_out(text: str) -> str:
     return text
 
 
+# A semicolon between the blanks of a fill-in answer (3；-1); LaTeX's \\; is a space.
+_BLANK_SEPARATOR_RE = re.compile(r"(?<!\\)[;；]|[(\[{]|[)\]}]")
+
+
+def _blanks(text: str) -> bool:
+    """Whether a semicolon outside all brackets separates ``text``'s values (``3；-1``, not ``(0;-2;6)``)."""
+    depth = 0
+    for m in _BLANK_SEPARATOR_RE.finditer(text):
+        mark = m.group(0)
+        if mark in "([{":
+            depth += 1
+        elif mark in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            return True
+    return False
+
+
 def prepare(text: str) -> Prepared:
     """Clean an answer for parsing."""
     prose = False
     text = without_ruled_out(text)
     text = without_ruled_out(text)
-    ordered = len(_PART_LABEL_RE.findall(text, 0, 2000)) >= 2
+    # parts labelled (1), (2), or the blanks of a fill-in answer between semicolons (3；-1), not values of names
+    ordered = len(_PART_LABEL_RE.findall(text, 0, 2000)) >= 2 or (_blanks(text[:2000]) and "=" not in text)
     if ordered:
         text = re.sub(r"[;；,，]\s?,", ",", _PART_LABEL_RE.sub(", ", text))
     named = _NAMED_SET_RE.match(text)

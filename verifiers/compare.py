@@ -131,6 +131,9 @@ class Comparer:
             equation = self.equations(p, g)
             if equation.correct:
                 return equation
+        p_unknowns, g_unknowns = _unknowns_assigned(p), _unknowns_assigned(g)
+        if p_unknowns is not None and g_unknowns is not None and p_unknowns != g_unknowns:
+            return Outcome(False, "assignments")  # x = 1 against y = 1: another line, another unknown
         ordered = self.plain_against_named(p, g)
         if ordered is not None:
             return ordered
@@ -820,6 +823,10 @@ def _is_name(node: Node) -> bool:
     match node:
         case Sym():
             return True
+        case Func("complement", (_, of)):  # \complement_U A = \{2, 4\}, \complement_U (A \cup B) = \{5\}
+            return isinstance(of, Sym) or (isinstance(of, Union | Intersection) and _is_name(of))
+        case Mul((Func("prime") as derivative, Num() | Sym())):  # f'(1) = 2, f''(x) = 6x: a derivative's value
+            return _is_derivative(derivative)
         case Func(name, args):
             return (name == "abs" or name not in KNOWN_FUNCTION_NAMES) and all(
                 _is_name(a) or isinstance(a, Num) for a in args
@@ -835,7 +842,19 @@ def _is_name(node: Node) -> bool:
         case Matrix(rows):  # \begin{pmatrix} a \\ b \end{pmatrix} = \begin{pmatrix} 3 \\ 1 \end{pmatrix}
             return all(isinstance(x, Sym) for row in rows for x in row)
         case Union(parts) | Intersection(parts):  # A \cap B = \{2, 3\}: a set named by its sets
-            return all(isinstance(p, Sym) for p in parts)
+            return all(
+                isinstance(p, Sym) or (isinstance(p, Func) and p.name == "complement" and _is_name(p)) for p in parts
+            )
+    return False
+
+
+def _is_derivative(node: Node) -> bool:
+    """``f'`` or ``f''`` as the parser reads them: the prime of a function's letter, once or more."""
+    match node:
+        case Func("prime", (Sym(),)):
+            return True
+        case Func("prime", (inner,)):
+            return _is_derivative(inner)
     return False
 
 
@@ -989,6 +1008,16 @@ def _named_values(node: Node) -> dict[str, Node] | None:
 def _plain_list(node: Node, length: int) -> bool:
     """A list of ``length`` values, none of them named (``2, 3``; not ``a = 2, 3``)."""
     return isinstance(node, ListOf) and len(node.items) == length and not any(isinstance(x, Rel) for x in node.items)
+
+
+def _unknowns_assigned(node: Node) -> frozenset[str] | None:
+    """The unknowns (``x``, ``y``, ``z``) given constant values (``x = 1``; ``x = 1, y = 2``); None
+    where another name, or anything but values, is given."""
+    match node:
+        case Rel(("=",), (Sym(name), value)) if name in _UNKNOWNS and _is_constant(value):
+            return frozenset({name})
+    named = _named_values(node)
+    return frozenset(named) if named is not None and set(named) <= _UNKNOWNS else None
 
 
 def _identity_as_matrix(node: Node, other: Node) -> Node:

@@ -587,6 +587,14 @@ def _after_marker(text: str, end: int) -> str | None:
     named = _named_value(sentence)
     if named is not None:
         return named
+    solved = _ZH_SOLVED_AT_END_RE.search(sentence[-_ZH_SOLVED_CHARS:])
+    if solved is not None:  # 所以 $2m-4=0$，解得 $m=2$: the value the sentence solves for
+        values = _MATH_SEGMENT_RE.findall(solved.group(1))
+        return next(s for s in values[0] if s) if len(values) == 1 else solved.group(1)
+    if _POSSESSIVE_MATH_RE.match(rest):  # 所以 $f(x)$ 的最小正周期 $T=\pi$: the math after the name
+        segments = _MATH_SEGMENT_RE.findall(sentence)
+        if len(segments) > 1:
+            return next(s for s in segments[-1] if s)
     math = _math_at_start(rest)
     if math is not None:
         return math
@@ -604,6 +612,18 @@ def _after_marker(text: str, end: int) -> str | None:
     if math is not None:
         return math
     return _tighten(sentence)
+
+
+# A closing clause that solves for the value (``，解得 $m=2$``, ``，即 $y=2x+1$``): the answer after a
+# marker whose first math is the equation solved. Read from the sentence's last characters.
+_ZH_SOLVED_CHARS = 200
+_ZH_SOLVED_AT_END_RE = re.compile(
+    r"[，,]\s?(?:解得|解之得|可得|求得|得到|即|从而|故|因此)\s?"
+    r"(\$[^$]{1,160}\$(?:\s?(?:或|和|,|，)\s?\$[^$]{1,160}\$){0,7})\s?[.。]?\s*$"
+)
+# A math segment that opens a sentence as the owner of the quantity named after it (``$f(x)$ 的最小正周期``,
+# ``$f(x)$ 在 $x=1$ 处取得极小值``).
+_POSSESSIVE_MATH_RE = re.compile(r"^\s{0,3}\$[^$]{1,40}\$\s?(?:的|在)")
 
 
 # An opening clause that says where a value is attained (当 x=1 时，..., 若 a=2 时，...).
@@ -934,6 +954,9 @@ _WHERE_ATTAINED_RE = re.compile(
     r"|[，,]\s?(?:此时|当且仅当|当)[^。\n]{0,80}。?\s*$",
     re.IGNORECASE,
 )
+# A where-attained clause that goes on to state the value (``，当 $x=1$ 时取得最大值，最大值为 $3$``) is
+# the answer's sentence, not a remark after it.
+_VALUE_AFTER_CONDITION_RE = re.compile(r"时[^，,。\n]{0,20}[，,][^，,。\n]{0,20}(?:为|是|等于)\s?[$\d-]")
 
 
 # The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)", "12.5, about 13" ...
@@ -993,7 +1016,7 @@ def _without_closing_clause(paragraph: str) -> str:
         or _RESTATED_RE.search(paragraph, tail_start)
         or _qualifying_phrase(paragraph, tail_start)
     )
-    if m is None:
+    if m is None or _VALUE_AFTER_CONDITION_RE.search(m.group(0)):
         return paragraph
     before = paragraph[: m.start()]
     return before if re.search(r"\d|\$", before[-_WHERE_ATTAINED_CHARS:]) else paragraph
@@ -1167,7 +1190,7 @@ def sets_the_task(sentence: str) -> bool:
 def _ends_in_math(text: str) -> bool:
     """Whether a sentence's last math segment ends it (``The domain is $\\mathbb{R}$.``)."""
     segments = list(_MATH_SEGMENT_RE.finditer(text))
-    return bool(segments) and segments[-1].start() > 0 and not text[segments[-1].end() :].strip(" .")
+    return bool(segments) and segments[-1].start() > 0 and not text[segments[-1].end() :].strip(" .。!")
 
 
 _INEQUALITY_RE = re.compile(r"<|>|≤|≥|\\[lg]eq?(?![a-zA-Z])|\\[lg]t(?![a-zA-Z])")

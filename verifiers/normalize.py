@@ -29,6 +29,7 @@ _UNICODE_MATH = {
     "∓": "\\mp ",
     "≈": "\\approx ",
     "∈": "\\in ",
+    "∁": "\\complement ",
     "∠": "\\angle ",  # ∠A = 60°
     "⩽": "\\le ",
     "⩾": "\\ge ",

@@ -180,6 +180,23 @@ _MAX_NUMBER_CHARS = 4000
 _SET_CMDS = {f"\\mathbb{letter}": name for letter, name in BLACKBOARD_SETS.items()}
 
 
+# C_5^2 and A_5^3 as Chinese textbooks write combinations (组合数) and permutations (排列数).
+_COUNTING_RE = re.compile(r"([CA])_(\d{1,3})\Z")
+
+
+def _counting(base: Node, exponent: Node) -> Node | None:
+    """``C_n^k`` as ``\\binom{n}{k}``, ``A_n^k`` as ``n!/(n-k)!``, for integers ``0 <= k <= n``; else None."""
+    if not (isinstance(base, Sym) and isinstance(exponent, Num) and exponent.value.denominator == 1):
+        return None
+    m = _COUNTING_RE.match(base.name)
+    if m is None or not 0 <= exponent.value <= int(m.group(2)):
+        return None
+    n = Num(Fraction(int(m.group(2))))
+    if m.group(1) == "C":
+        return Func("binom", (n, exponent))
+    return Div(Fact(n), Fact(Num(n.value - exponent.value)))
+
+
 class ParseError(ValueError):
     """The text is not an expression this parser understands."""
 
@@ -532,7 +549,7 @@ class Parser:
                     base = self.node(Mul((base, Div(Const("pi"), Num(Fraction(180))))))
                 return self.parse_postfix(base)
             exponent = self.parse_exponent()
-            base = self.parse_postfix(self.node(Pow(base, exponent)))
+            base = self.parse_postfix(self.node(_counting(base, exponent) or Pow(base, exponent)))
         self.depth -= 1
         return base
 
@@ -711,6 +728,8 @@ class Parser:
             return self.node(Div(a, b) if value == "\\frac" else Func("binom", (a, b)))
         if value == "\\sqrt":
             return self.root()
+        if value == "\\complement":
+            return self.complement()
         if value == "\\lbrace":
             if self.at("\\rbrace"):
                 self.next()
@@ -739,6 +758,14 @@ class Parser:
                 return self.parse_group()
             return self.parse_primary()
         raise ParseError(f"unsupported command {value}")
+
+    def complement(self) -> Node:
+        """``\\complement_U A`` (the complement of ``A`` in ``U``): a set named by its sets."""
+        universe: Node = Sym("U")
+        if self.at("_"):
+            self.next()
+            universe = self.parse_group() if self.at("{") else self.atom_token()
+        return self.node(Func("complement", (universe, self.parse_primary())))
 
     def root(self) -> Node:
         index: Node | None = None
