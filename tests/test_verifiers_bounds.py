@@ -433,6 +433,12 @@ PATTERN_FAMILIES = [
         "chinese clause values, one long clause",
         lambda: verifiers_verify._clause_values(_fill("鸡有", "1.1", "，兔有2只")),
     ),
+    ("worked values, equalities", lambda: extract._RESULT_RE.findall(_fill("", "= 1 ", "x"))),
+    ("worked values, thousands", lambda: extract._RESULT_RE.findall(_fill("= 1", ",000", "x"))),
+    ("sentence values, commas", lambda: extract._SENTENCE_VALUE_RE.findall(_fill("", "1,"))),
+    ("worked value of a closing sentence", lambda: extract_answer(_fill("", "1 + 2 = 3. ", "So 3 of 1 left."))),
+    ("restated in its sentence, dots", lambda: extract._RESTATED_RE.search(_fill("1, which is ", ".x"))),
+    ("qualifier, thousands", lambda: extract._QUALIFIER_RE.search(_fill("1 to fill ", "1,000"))),
 ]
 
 
