@@ -1426,6 +1426,20 @@ KEY_SHAPES = [
 
 # Blind round "prose": solutions closing in a sentence with several numbers and no marker.
 PROSE_WITH_SEVERAL_NUMBERS = [
+    # a closing phrase that works a value out ("of 12 * 15 = 180") qualifies nothing; nor does a
+    # preposition opening the last line ("On Friday ...")
+    case(
+        "She has 9 + 3 = 12 boxes.\nThe boxes hold a total of 12 * 15 = 1,800 pens.", "1800", True, "worked-qualifier"
+    ),
+    case(
+        "She has 9 + 3 = 12 boxes.\nThe boxes hold a total of 12 * 15 = 1,800 pens.",
+        "12",
+        False,
+        "worked-qualifier-given",
+    ),
+    case("He has 4 + 5 = 9 cards.\nOn Friday he has 9 * 2 = 18 cards.", "18", True, "line-opening-preposition"),
+    case("He has 4 + 5 = 9 cards.\nOn Friday he has 9 * 2 = 18 cards.", "9", False, "line-opening-preposition-given"),
+    case("She ran 6 - 4 = 2 miles. She ran for 2/4 =.5 hour, which is 30 minutes.", "30", True, "worked-decimal"),
     # US customary volumes: a conversion after the answer is the same quantity, no hedge
     case("She uses 2 × 6 = 12 cups of milk. That is 12 cups, or 3 quarts.", "12", True, "cups-or-quarts"),
     case("She uses 2 × 6 = 12 cups of milk. That is 12 cups, or 4 quarts.", "12", False, "cups-or-wrong-quarts"),

@@ -926,12 +926,15 @@ _RESTATED_RE = re.compile(
 # A closing phrase that qualifies the value with another number: "12 apples left after giving 3
 # to Tom", "30 years old in 5 years", "$12 for 4 pounds", "7 out of 10 students", "15 marbles, 3
 # more than Jerry". (It can also be the answer: "he reaches $200 in 8 weeks" is read as 200.)
+# With no equals sign: "a total of 11 * 110 = 1,210 calories" works a value out, it qualifies none.
+_QUALIFIER_BODY = r"(?:[^,;:\n.=]|[.,](?=\d)){0,60}\d(?:[^,;:\n.=]|[.,](?=\d)){0,60}\.?\s*$"
 _QUALIFIER_RE = re.compile(
-    r"(?:\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than|over|on|during|across"
-    # "to" a verb of purpose (8 weeks to save $200), not one of result (add 10 and 7 to get 17)
-    r"|to(?=\s(?!(?:get|give|make|obtain|yield|equal|total|find|arrive)[a-z]{0,3}\b)[a-z]))\s"
-    r"|,\s(?=\d+\s(?:more|less|fewer)\s))"
-    r"(?:[^,;:\n.]|[.,](?=\d)){0,60}\d(?:[^,;:\n.]|[.,](?=\d)){0,60}\.?\s*$",
+    r"(?:\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than)\s"
+    r"|,\s(?=\d+\s(?:more|less|fewer)\s)"
+    # over, on, during, across inside a sentence (not "On Thursday ..." opening one), and "to" a verb
+    # of purpose (8 weeks to save $200), not one of result (add 10 and 7 to get 17)
+    r"|[^\S\n](?-i:over|on|during|across|to(?=\s(?!(?:get|give|make|obtain|yield|equal|total|find|arrive)"
+    r"[a-z]{0,3}\b)[a-z]))\s)" + _QUALIFIER_BODY,
     re.IGNORECASE,
 )
 
@@ -953,7 +956,7 @@ def _qualifying_phrase(paragraph: str, start: int) -> re.Match | None:
 
 # A value worked out after an equals sign (``48 ÷ 6 = 8（次）``), ending its expression; a quotient
 # with a remainder after it (``50 ÷ 8 = 6 remainder 2``, ``6（个）……2``) is not the result.
-_WORKED_VALUE = r"=\s{0,2}\\?\$?\s?(-?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?)(?![\d.,]?\d)"
+_WORKED_VALUE = r"=\s{0,2}\\?\$?\s?(-?(?:(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?|\.\d{1,15}))(?![\d.,]?\d)"
 _WORKED_VALUE_RE = re.compile(_WORKED_VALUE)
 _RESULT_RE = re.compile(
     _WORKED_VALUE + r"(?!\s{0,2}[-+×xX*/÷^])(?![^\n.。]{0,8}(?:remainder|余|…|\bR\s?\d|\br\s?\d))", re.IGNORECASE
