@@ -1426,6 +1426,11 @@ KEY_SHAPES = [
 
 # Blind round "prose": solutions closing in a sentence with several numbers and no marker.
 PROSE_WITH_SEVERAL_NUMBERS = [
+    # a restating clause that works its value out gives that value; "a total of" names a value
+    case("He swims 5 + 7 = 12 laps, then 9 more, which is 12 + 9 = 21 laps.", "21", True, "which-is-worked"),
+    case("He swims 5 + 7 = 12 laps, then 9 more, which is 12 + 9 = 21 laps.", "12", False, "which-is-worked-given"),
+    case("Total = 12 + 30 + 8 = 50 kg. The 4 boxes weigh a total of 50 kg.", "50", True, "a-total-of"),
+    case("Total = 12 + 30 + 8 = 50 kg. The 4 boxes weigh a total of 50 kg.", "4", False, "a-total-of-given"),
     # a closing phrase that works a value out ("of 12 * 15 = 180") qualifies nothing; nor does a
     # preposition opening the last line ("On Friday ...")
     case(

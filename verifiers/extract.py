@@ -910,8 +910,9 @@ _WHERE_ATTAINED_RE = re.compile(
 
 # The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)", "12.5, about 13" ...
 # ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
-# Its clause stays in the last sentence: "Ben has 18, which is 6 more than Sam. So Sam has 12." says 12.
-_IN_SENTENCE = r"(?:[^\n.!?。]|[.!?](?![^\S\n]{1,3}[A-Z\d\u4e00-\u9fff]))"
+# A restating clause stays in its sentence ("Ben has 18, which is 6 more than Sam. So Sam has 12."
+# says 12) and holds no equals sign ("..., which is 18 + 21 = 39 miles" works its value out: 39).
+_IN_SENTENCE = r"(?:[^\n.!?。=]|[.!?](?![^\S\n]{1,3}[A-Z\d\u4e00-\u9fff]))"
 _RESTATED_RE = re.compile(
     rf",?\s{{0,3}}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s{_IN_SENTENCE}{{0,120}}$"
     rf"|[,;]?\s{{0,3}}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s{_IN_SENTENCE}{{0,60}}$|[，,]\s?而?不是[^\n。]{{0,30}}。?$"
@@ -929,7 +930,8 @@ _RESTATED_RE = re.compile(
 # With no equals sign: "a total of 11 * 110 = 1,210 calories" works a value out, it qualifies none.
 _QUALIFIER_BODY = r"(?:[^,;:\n.=]|[.,](?=\d)){0,60}\d(?:[^,;:\n.=]|[.,](?=\d)){0,60}\.?\s*$"
 _QUALIFIER_RE = re.compile(
-    r"(?:\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than)\s"
+    # "a total of 89 pounds" names its value, qualifying none
+    r"(?:(?<!total)(?<!sum)(?<!amount)\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than)\s"
     r"|,\s(?=\d+\s(?:more|less|fewer)\s)"
     # over, on, during, across inside a sentence (not "On Thursday ..." opening one), and "to" a verb
     # of purpose (8 weeks to save $200), not one of result (add 10 and 7 to get 17)
