@@ -1426,6 +1426,16 @@ KEY_SHAPES = [
 
 # Blind round "prose": solutions closing in a sentence with several numbers and no marker.
 PROSE_WITH_SEVERAL_NUMBERS = [
+    # a number in words after the value in digits, opening a qualifying phrase, is no answer
+    case("She reads 2 x 4 = 8 hours. So she reads 8 x 3 = 24 hours in three weeks.", "24", True, "word-in-qualifier"),
+    case(
+        "She reads 2 x 4 = 8 hours. So she reads 8 x 3 = 24 hours in three weeks.",
+        "3",
+        False,
+        "word-in-qualifier-given",
+    ),
+    case("He pays 5 x $4 = $20 for the ten pens.", "10", False, "word-after-article-in-qualifier"),
+    case("We add 5 and 7. So she has twelve apples left.", "12", True, "word-without-digits-after-it"),
     # a restating clause that works its value out gives that value; "a total of" names a value
     case("He swims 5 + 7 = 12 laps, then 9 more, which is 12 + 9 = 21 laps.", "21", True, "which-is-worked"),
     case("He swims 5 + 7 = 12 laps, then 9 more, which is 12 + 9 = 21 laps.", "12", False, "which-is-worked-given"),
