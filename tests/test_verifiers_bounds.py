@@ -441,6 +441,12 @@ PATTERN_FAMILIES = [
     ("counting symbols, subscripts", lambda: verify(_fill("", "C_5^2 "), "10")),
     ("blanks between semicolons, brackets", lambda: answers._blanks(_fill("", "(;", ")"))),
     ("blanks between semicolons, keys", lambda: verify(_fill("", "1；"), _fill("", "1；"))),
+    ("worked values, equalities", lambda: extract._RESULT_RE.findall(_fill("", "= 1 ", "x"))),
+    ("worked values, thousands", lambda: extract._RESULT_RE.findall(_fill("= 1", ",000", "x"))),
+    ("sentence values, commas", lambda: extract._SENTENCE_VALUE_RE.findall(_fill("", "1,"))),
+    ("worked value of a closing sentence", lambda: extract_answer(_fill("", "1 + 2 = 3. ", "So 3 of 1 left."))),
+    ("restated in its sentence, dots", lambda: extract._RESTATED_RE.search(_fill("1, which is ", ".x"))),
+    ("qualifier, thousands", lambda: extract._QUALIFIER_RE.search(_fill("1 to fill ", "1,000"))),
 ]
 
 

@@ -1583,6 +1583,110 @@ GAOKAO_FORMS = [
     case("x=1, y=2", "y=2, x=1", True, "values-of-unknowns-in-other-order"),
 ]
 
+# Blind round "prose": solutions closing in a sentence with several numbers and no marker.
+PROSE_WITH_SEVERAL_NUMBERS = [
+    case("He walks 6 miles in total, which is 31,680 feet.", "6", True, "restated-with-a-thousands-comma"),
+    case("She cut 48 slices, which is 3 pizzas' worth, so 12 are left.", "12", True, "restated-then-a-clause"),
+    # a number in words after the value in digits, opening a qualifying phrase, is no answer
+    case("She reads 2 x 4 = 8 hours. So she reads 8 x 3 = 24 hours in three weeks.", "24", True, "word-in-qualifier"),
+    case(
+        "She reads 2 x 4 = 8 hours. So she reads 8 x 3 = 24 hours in three weeks.",
+        "3",
+        False,
+        "word-in-qualifier-given",
+    ),
+    case("He pays 5 x $4 = $20 for the ten pens.", "10", False, "word-after-article-in-qualifier"),
+    case("We add 5 and 7. So she has twelve apples left.", "12", True, "word-without-digits-after-it"),
+    # a restating clause that works its value out gives that value; "a total of" names a value
+    case("He swims 5 + 7 = 12 laps, then 9 more, which is 12 + 9 = 21 laps.", "21", True, "which-is-worked"),
+    case("He swims 5 + 7 = 12 laps, then 9 more, which is 12 + 9 = 21 laps.", "12", False, "which-is-worked-given"),
+    case("Total = 12 + 30 + 8 = 50 kg. The 4 boxes weigh a total of 50 kg.", "50", True, "a-total-of"),
+    case("Total = 12 + 30 + 8 = 50 kg. The 4 boxes weigh a total of 50 kg.", "4", False, "a-total-of-given"),
+    # a closing phrase that works a value out ("of 12 * 15 = 180") qualifies nothing; nor does a
+    # preposition opening the last line ("On Friday ...")
+    case(
+        "She has 9 + 3 = 12 boxes.\nThe boxes hold a total of 12 * 15 = 1,800 pens.", "1800", True, "worked-qualifier"
+    ),
+    case(
+        "She has 9 + 3 = 12 boxes.\nThe boxes hold a total of 12 * 15 = 1,800 pens.",
+        "12",
+        False,
+        "worked-qualifier-given",
+    ),
+    case("He has 4 + 5 = 9 cards.\nOn Friday he has 9 * 2 = 18 cards.", "18", True, "line-opening-preposition"),
+    case("He has 4 + 5 = 9 cards.\nOn Friday he has 9 * 2 = 18 cards.", "9", False, "line-opening-preposition-given"),
+    case("She ran 6 - 4 = 2 miles. She ran for 2/4 =.5 hour, which is 30 minutes.", "30", True, "worked-decimal"),
+    # US customary volumes: a conversion after the answer is the same quantity, no hedge
+    case("She uses 2 × 6 = 12 cups of milk. That is 12 cups, or 3 quarts.", "12", True, "cups-or-quarts"),
+    case("She uses 2 × 6 = 12 cups of milk. That is 12 cups, or 4 quarts.", "12", False, "cups-or-wrong-quarts"),
+    case("She used 3 quarts", "12 cups", True, "quarts-against-cups"),
+    case("She used 3 quarts", "3 cups", False, "quarts-are-no-cups"),
+    case("He drank 2 gallons", "8 quarts", True, "gallons-against-quarts"),
+    # a restating clause stays in its sentence: "which is 4 more than Ann." does not reach the next one
+    case(
+        "Joe has 20 cards, which is 4 more than Ann. So Ann has 20 - 4 = 16 cards.", "16", True, "which-is-one-sentence"
+    ),
+    case("Joe has 20 cards, which is 4 more than Ann. So Ann has 20 - 4 = 16 cards.", "20", False, "which-is-given"),
+    case(
+        "The trip is 1 hour and 30 minutes, that is 90 minutes. The bus ride is 90 minutes long.",
+        "90",
+        True,
+        "that-is-one-sentence",
+    ),
+    # qualifiers: over, on, a purpose after "to", a number with thousands, a hyphenated count
+    case("She walks 2 + 3 + 4 = 9 miles. She walked 9 miles over the 3 days.", "9", True, "over-the-days"),
+    case("She walks 2 + 3 + 4 = 9 miles. She walked 9 miles over the 3 days.", "3", False, "over-the-days-given"),
+    case("He bought 4 hats at $5 each. He spent $20 on the 4 hats.", "20", True, "on-the-items"),
+    case("He bought 4 hats at $5 each. He spent $20 on the 4 hats.", "4", False, "on-the-items-given"),
+    case("She saves $30 a week. It will take her 5 weeks to save $150.", "5", True, "purpose-after-to"),
+    case("She saves $30 a week. It will take her 5 weeks to save $150.", "150", False, "purpose-after-to-given"),
+    case(
+        "The hose fills 250 gallons an hour. It takes 6 hours to fill the 1,500-gallon tank.", "6", True, "to-thousands"
+    ),
+    case(
+        "The hose fills 250 gallons an hour. It takes 6 hours to fill the 1,500-gallon tank.",
+        "1500",
+        False,
+        "hyphen-count",
+    ),
+    case("We add 9 and 6 to get 15.", "15", True, "to-get-is-a-result"),
+    # the value worked out after "=" against a given the closing sentence repeats after it
+    case(
+        "There are 36 seats in 4 rows. 36 / 4 = 9. Each row of the 36-seat hall has 9 seats.", "9", True, "worked-value"
+    ),
+    case(
+        "Mia reads 15 pages a day. 90 / 15 = 6. Mia finishes the 90 pages in 6 days.", "90", False, "given-not-worked"
+    ),
+    case("45÷9=5（箱）。每箱装9个，一共装了5箱，需要5箱才能装完45个。", "5", True, "zh-worked-value"),
+    case("45÷5=9（个）。每盒装9个，一共装了5盒。", "9", True, "zh-per-item-worked"),
+    case("45÷5=9（个）。每盒装9个，一共装了5盒。", "5", False, "zh-count-given"),
+    case("26÷6=4（辆）……2（人），4+1=5（辆）。答：需要5辆车才能坐下26人。", "5", True, "zh-purpose-clause"),
+    case("26÷6=4（辆）……2（人），4+1=5（辆）。答：需要5辆车才能坐下26人。", "26", False, "zh-purpose-clause-given"),
+    case("8×5=40（元）。答：买5本书要40元，还剩10元。", "10", True, "zh-new-number-kept"),
+    case(
+        "There are 5 boxes of 8 pens: 5 × 8 = 40. With 40 pens for 20 kids, each kid gets 2 pens.",
+        "2",
+        True,
+        "new-number-in-words",
+    ),
+    case(
+        "There are 5 boxes of 8 pens: 5 × 8 = 40. With 40 pens for 20 kids, each kid gets 2 pens.",
+        "40",
+        False,
+        "new-number-in-words-given",
+    ),
+    case(
+        "50 ÷ 8 = 6 remainder 2. So 2 cookies are left over after each child gets 6.", "2", True, "remainder-not-worked"
+    ),
+    case(
+        "50 ÷ 8 = 6 remainder 2. So 2 cookies are left over after each child gets 6.",
+        "6",
+        False,
+        "quotient-with-remainder",
+    ),
+    case("50÷8=6（个）……2（个），所以还剩2个，每人分到6个。", "6", True, "zh-quotient-clause-last"),
+]
+
 
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
@@ -1635,7 +1739,8 @@ GAOKAO_FORMS = [
     + ANSWER_KEYS
     + KEY_SHAPES
     + BLIND_ROUND_MV
-    + GAOKAO_FORMS,
+    + GAOKAO_FORMS
+    + PROSE_WITH_SEVERAL_NUMBERS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -961,15 +961,19 @@ _VALUE_AFTER_CONDITION_RE = re.compile(r"时[^，,。\n]{0,20}[，,][^，,。\n]
 
 # The same value said again another way: "0.5, i.e., 50%", "12 (that is, a dozen)", "12.5, about 13" ...
 # ... or a value ruled out after it: "12, not 13", "12 (rather than 13)", "12，而不是13".
+# A restating clause stays in its sentence ("Ben has 18, which is 6 more than Sam. So Sam has 12."
+# says 12) and holds no equals sign ("..., which is 18 + 21 = 39 miles" works its value out: 39).
+_IN_SENTENCE = r"(?:[^\n.!?。=]|[.!?](?![^\S\n]{1,3}[A-Z\d\u4e00-\u9fff]))"
 _RESTATED_RE = re.compile(
-    r",?\s{0,3}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s[^\n]{0,120}$"
+    rf",?\s{{0,3}}\(?(?:i\.\s?e\.|that\sis|namely|or\sequivalently)[,:]?\s{_IN_SENTENCE}{{0,120}}$"
     # a value ruled out, right after "not" (not "I'm not sure; it could be 8")
-    r"|[,;]?\s{0,3}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s(?=\$?\s?(?:-?\d|[a-zA-Z]\s?=|\\))[^\n]{0,60}$"
-    r"|[，,]\s?而?不是[^\n。]{0,30}。?$"
+    rf"|[,;]?\s{{0,3}}\(?(?<![a-zA-Z])(?:not|rather\sthan|instead\sof)\s(?=\$?\s?(?:-?\d|[a-zA-Z]\s?=|\\))"
+    rf"{_IN_SENTENCE}{{0,60}}$|[，,]\s?而?不是[^\n。]{{0,30}}。?$"
     r"|(?<=[\d%a-zA-Z])(?:\s\([^()\n]{1,60}\)|\s?（[^（）\n]{1,60}）)\s?[.。]?$"  # 150 minutes (2.5 hours)
-    r"|,\s{0,3}which\s(?:is|equals|means)\s[^\n,;]{0,80}$"  # 48 slices, which is 3 pizzas' worth (no clause after)
-    r"|,\s{0,3}(?:or\s)?(?:about|approximately|roughly)\s[^\n]{0,80}$"  # 12.5, about 13: its approximation
-    r"|,\s{0,3}or\s(?=\\?\$?\s?-?\d)[^\n]{0,80}$",  # 2 hours, or 120 minutes: another value offered
+    # 48 slices, which is 3 pizzas' worth (no clause after it)
+    rf"|,\s{{0,3}}which\s(?:is|equals|means)\s(?:(?!,\s|;){_IN_SENTENCE}){{0,80}}$"
+    rf"|,\s{{0,3}}(?:or\s)?(?:about|approximately|roughly)\s{_IN_SENTENCE}{{0,80}}$"  # 12.5, about 13
+    rf"|,\s{{0,3}}or\s(?=\\?\$?\s?-?\d){_IN_SENTENCE}{{0,80}}$",  # 2 hours, or 120 minutes: another value
     re.IGNORECASE,
 )
 
@@ -977,16 +981,24 @@ _RESTATED_RE = re.compile(
 # A closing phrase that qualifies the value with another number: "12 apples left after giving 3
 # to Tom", "30 years old in 5 years", "$12 for 4 pounds", "7 out of 10 students", "15 marbles, 3
 # more than Jerry". (It can also be the answer: "he reaches $200 in 8 weeks" is read as 200.)
+# With no equals sign: "a total of 11 * 110 = 1,210 calories" works a value out, it qualifies none.
+_QUALIFIER_BODY = r"(?:[^,;:\n.=]|[.,](?=\d)){0,60}\d(?:[^,;:\n.=]|[.,](?=\d)){0,60}\.?\s*$"
 _QUALIFIER_RE = re.compile(
-    r"(?:\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than)\s|,\s(?=\d+\s(?:more|less|fewer)\s))"
-    r"(?:[^,;:\n.]|\.(?=\d)){0,60}\d(?:[^,;:\n.]|\.(?=\d)){0,60}\.?\s*$",
+    # "a total of 89 pounds" names its value, qualifying none
+    r"(?:(?<!total)(?<!sum)(?<!amount)\s(?:after|before|in|for|from|when|if|because|since|with|out\sof|per|at|of|by|than)\s"
+    r"|,\s(?=\d+\s(?:more|less|fewer)\s)"
+    # over, on, during, across inside a sentence (not "On Thursday ..." opening one), and "to" a verb
+    # of purpose (8 weeks to save $200), not one of result (add 10 and 7 to get 17)
+    r"|[^\S\n](?-i:over|on|during|across|to(?=\s(?!(?:get|give|make|obtain|yield|equal|total|find|arrive)"
+    r"[a-z]{0,3}\b)[a-z]))\s)" + _QUALIFIER_BODY,
     re.IGNORECASE,
 )
 
 
 # The value a qualifier qualifies, just before it in the same clause and sentence: a sentence that
 # ends (``= $72.\nShe sells them for $2 each.``) ends the clause, so its number qualifies nothing.
-_QUALIFIED_VALUE_RE = re.compile(r"\d(?:(?![.!?][^\S\n]{1,3}[A-Z])[^\d,;\n]){0,24}$")
+# A number joined to a word by a hyphen (the 240-page book) describes a thing: no value qualified.
+_QUALIFIED_VALUE_RE = re.compile(r"\d(?!-[a-zA-Z])(?:(?![.!?][^\S\n]{1,3}[A-Z])[^\d,;\n]){0,24}$")
 
 
 def _opens_sentence(paragraph: str, m: re.Match) -> bool:
@@ -1005,6 +1017,47 @@ def _qualifying_phrase(paragraph: str, start: int) -> re.Match | None:
     ):
         m = _QUALIFIER_RE.search(paragraph, m.start() + 1)
     return m
+
+
+# A value worked out after an equals sign (``48 ÷ 6 = 8（次）``), ending its expression; a quotient
+# with a remainder after it (``50 ÷ 8 = 6 remainder 2``, ``6（个）……2``) is not the result.
+_WORKED_VALUE = r"=\s{0,2}\\?\$?\s?(-?(?:(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?|\.\d{1,15}))(?![\d.,]?\d)"
+_WORKED_VALUE_RE = re.compile(_WORKED_VALUE)
+_RESULT_RE = re.compile(
+    _WORKED_VALUE + r"(?!\s{0,2}[-+×xX*/÷^])(?![^\n.。]{0,8}(?:remainder|余|…|\bR\s?\d|\br\s?\d))", re.IGNORECASE
+)
+_SENTENCE_VALUE_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,15})?(?![\d,]?\d)")
+_WORKED_CHARS = 2_000
+
+
+def _value_key(number: str) -> str:
+    """``number`` without thousands separators or trailing decimal zeros (1,200.0 -> 1200)."""
+    plain = number.replace(",", "").lstrip("-")
+    return plain.rstrip("0").rstrip(".") if "." in plain else plain
+
+
+def worked_value(text: str, sentence: str, read: str | None = None) -> str | None:
+    """The last value ``text`` works out (after an equals sign), where the closing ``sentence``
+    states it beside the number read from it, a number never worked out: a given stated beside it
+    (``48 ÷ 6 = 8（次）。这辆车要运8次才能运完48吨货物。``, ``240 / 20 = 12. He reads the 240 pages
+    in 12 days.``): a number given before the sentence. ``read`` is the value read from the
+    sentence (by default its last number)."""
+    tail = text[-_WORKED_CHARS:]
+    results = [m.group(1) for m in _RESULT_RE.finditer(tail)]
+    numbers = [m.group(0) for m in _SENTENCE_VALUE_RE.finditer(sentence)]
+    if not results or len(numbers) < 2:
+        return None
+    read_number = _SENTENCE_VALUE_RE.search(read if read is not None else numbers[-1])
+    if read_number is None:
+        return None
+    candidate, result = _value_key(read_number.group(0)), _value_key(results[-1])
+    worked = {_value_key(m.group(1)) for m in _WORKED_VALUE_RE.finditer(tail)}
+    at = tail.rfind(sentence.strip())
+    given = {_value_key(m.group(0)) for m in _SENTENCE_VALUE_RE.finditer(tail[: max(at, 0)])}
+    if candidate in worked or candidate not in given or result == candidate:
+        return None  # a new number in the closing sentence (... each gets 2) is worked out in words
+    return results[-1].replace(",", "") if result in {_value_key(n) for n in numbers} else None
+    return results[-1].replace(",", "")
 
 
 def _without_closing_clause(paragraph: str) -> str:
@@ -1141,7 +1194,8 @@ def _fallback(text: str) -> str | None:
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))
     if numbers and (not segments or numbers[-1].start() > segments[-1].start()):
-        return numbers[-1].group(0).strip()
+        read = numbers[-1].group(0).strip()
+        return worked_value(text, _last_sentence(text.strip().split("\n\n")[-1]), read) or read
     if segments:
         return (
             _joined_inequalities(last_paragraph, segments)

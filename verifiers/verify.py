@@ -38,6 +38,7 @@ from .extract import (
     extract_choice,
     last_line_boxes,
     sets_the_task,
+    worked_value,
 )
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
@@ -145,7 +146,7 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
             f"the gold answer could not be parsed ({gold_parsed.error})",
             "error",
         )
-    pred_parsed = _parse_prediction(pred_text, deadline)
+    pred_parsed = _parse_prediction(pred_text, deadline, prediction)
     last_clause = _last_zh_clause_number(pred_text, pred_parsed)
     if isinstance(gold_parsed.node, Num) and last_clause is not None:
         # 每组有8人，可以分成6组 against one value: the last clause carries the answer
@@ -355,7 +356,7 @@ def _exact_form(text: str) -> str:
     return _SPACES_RE.sub(lambda m: " " if m.group(1) else "", clean_latex(text)).rstrip(".")
 
 
-def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
+def _parse_prediction(pred_text: str, deadline: Deadline, prediction: str = "") -> Parsed:
     parsed = parse_answer(pred_text, deadline)
     if parsed.node is not None:
         return parsed
@@ -364,7 +365,8 @@ def _parse_prediction(pred_text: str, deadline: Deadline) -> Parsed:
     values = [_last_prose_number(part, deadline) for part in part_texts(pred_text)]
     if values and None not in values:  # (1) 买10本需要30元；(2) 买15本需要45元: each part's value
         return parse_answer("; ".join(f"({i}) {value}" for i, value in enumerate(values, 1)), deadline)
-    number = _last_prose_number(pred_text, deadline)
+    # 答：需要4辆车才能运完30箱货物 after 3+1=4（辆）: the value worked out, not the given after it
+    number = worked_value(prediction, pred_text) or _last_prose_number(pred_text, deadline)
     return parse_answer(number, deadline) if number is not None else parsed
 
 

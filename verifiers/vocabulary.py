@@ -145,7 +145,7 @@ UNITS = (
     "yards?|yd|miles?|mi|kilograms?|kg|grams?|gm|pounds?|lbs?|ounces?|oz|seconds?|sec|s|minutes?|"
     "min|mins|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?|dollars?|cents?|euros?|yuan|rmb|usd|"
     "units?|degrees?|deg|liters?|litres?|ml|mph|km/h|kph|m/s|km/s|cm/s|ft/s|people|persons?|students?|points?|"
-    "apples?|books?|pieces?|times|ways?|m|g|l"
+    "cups?|quarts?|pints?|gallons?|tablespoons?|teaspoons?|tbsp|tsp|apples?|books?|pieces?|times|ways?|m|g|l"
 )
 # Units of measure by dimension: each spelling (English singular and lower case; Chinese) to its
 # size in the dimension's base unit (second, metre, gram, square metre, litre, dollar, yuan, one
@@ -184,6 +184,13 @@ MEASURES: dict[str, dict[str, int | str]] = {
     "volume": {
         **dict.fromkeys(["milliliter", "millilitre", "ml", "毫升"], "1/1000"),
         **dict.fromkeys(["liter", "litre", "l", "升"], 1),
+        # US customary, exact from the gallon of 3.785411784 litres (12 cups, or 3 quarts)
+        **dict.fromkeys(["gallon", "gal"], "3.785411784"),
+        **dict.fromkeys(["quart", "qt"], "0.946352946"),
+        **dict.fromkeys(["pint", "pt"], "0.473176473"),
+        "cup": "0.2365882365",
+        **dict.fromkeys(["tablespoon", "tbsp"], "0.01478676478125"),
+        **dict.fromkeys(["teaspoon", "tsp"], "0.00492892159375"),
     },
     "dollars": {"dollar": 1, "cent": "1/100"},
     "yuan": {"元": 1, "角": "1/10"},

@@ -297,6 +297,23 @@ _ZH_NOT_THE_VALUE_RE = re.compile(
 )
 
 
+# Prepositions that open a phrase qualifying a value (6 hours in two weeks, $2400 for two months).
+_QUALIFYING_PREPOSITIONS = frozenset(["in", "for", "over", "during", "after", "within", "before", "per", "across"])
+_ARTICLES = frozenset(["the", "a", "an", "another"])
+
+
+def _qualifies_the_digits(words: list[str]) -> bool:
+    """Whether the first number word among ``words`` (read after a value in digits) opens a phrase
+    that qualifies that value: a preposition just before it, an article between them or not."""
+    at = next((i for i, word in enumerate(words) if word in EN_UNITS and word != "a"), None)
+    if at is None:
+        return False
+    before = words[:at]
+    if before and before[-1] in _ARTICLES:
+        before = before[:-1]
+    return bool(before) and before[-1] in _QUALIFYING_PREPOSITIONS
+
+
 def number_word_at_end(text: str) -> str | None:
     """The number in words of a solution's last sentence, when no digit or math follows it.
 
@@ -328,6 +345,8 @@ def number_word_at_end(text: str) -> str | None:
         return None
     if cut > 0 and words and words[0] in EN_SCALES and tail[:1].isalpha():
         return None  # 1.2 million: the scale of the digits before it, no number of its own
+    if cut > 0 and _qualifies_the_digits(words):
+        return None  # 3 x 2 = 6 hours in two weeks: the words qualify the value in digits
     value = number_in_sentence(tail, _LAST_SENTENCE_CHARS)
     return None if value is None else str(value)
 
