@@ -833,6 +833,7 @@ _BETWEEN_ANSWERS_RE = re.compile(
 _ZH_CHOSEN_RE = re.compile(r"(?:故|所以|因此|应)?选(?!项)\s{0,2}[:：]?\s{0,2}[(（]?([A-J])[)）]?(?![a-zA-Z])")
 _BOX_AFTER_MARKER_RE = re.compile(r"[\s*:]{0,4}(?:\$|\\\(|\\\[)?\s{0,2}\\(?:boxed|fbox)")
 _IN_A_ROW_MAX = 8
+_STATEMENT_HINT_RE = re.compile(r"\\(?:boxed|fbox)|answer|答|ответ|r[ée]ponse|antwort|respuesta|####|选", re.IGNORECASE)
 # Between two statements, words that offer the second as an alternative or doubt the first (``It
 # could also be``, ``**Alternative Answer**``, ``but I'm not sure``, ``也可能是``); a revision
 # (``Wait, ...``) corrects instead.
@@ -883,7 +884,10 @@ def _statements(text: str) -> list[_Statement]:
 def answers_in_a_row(text: str) -> list[str]:
     """The answers stated just before the final answer statement, nothing but punctuation and
     blank lines between them; empty when the final statement stands alone or a value follows it."""
-    text = _prepare(drop_code_blocks(text[-_IN_A_ROW_CHARS:]))
+    text = text[-_IN_A_ROW_CHARS:]
+    if len(_STATEMENT_HINT_RE.findall(text)) < 2:  # every statement has a box, an answer word or 选
+        return []
+    text = _prepare(drop_code_blocks(text))
     statements = _statements(text)
     if len(statements) < 2 or re.search(r"\d", text[statements[-1].end :]):
         return []

@@ -194,14 +194,12 @@ def in_other_units(prediction: str, answer: str, key: str, key_answer: str) -> b
     """Whether the answer states its value in another unit of the key's measure (``2.5 minutes``
     against ``2.5 hours``; ``3 cm`` against ``3 m``), or a unit of another of the physical measures
     (``5 m`` against ``5 min``): another quantity, whatever the numbers."""
-    if key_unit_factor(prediction, answer, key, key_answer) is not None:
-        return True
-    found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
-    return (
-        found is not None
-        and wanted is not None
-        and {found.dimension, wanted.dimension} <= _PHYSICAL_MEASURES
-        and found.dimension != wanted.dimension
+    units = _units(prediction, answer, key, key_answer)
+    if units is None:
+        return False
+    found, wanted = units
+    return _factor(found, wanted) is not None or (
+        {found.dimension, wanted.dimension} <= _PHYSICAL_MEASURES and found.dimension != wanted.dimension
     )
 
 
@@ -225,14 +223,20 @@ _PHYSICAL_MEASURES = frozenset({"time", "length", "mass", "area", "volume"})
 def key_unit_factor(prediction: str, answer: str, key: str, key_answer: str) -> Fraction | None:
     """How many of the key's units one of the answer's unit is (``120 minutes`` against ``2 hours``:
     1/60) where both name other units of one measure (not counts); None otherwise."""
-    found, wanted = _measure_unit(prediction, answer), _measure_unit(key, key_answer)
-    if (
-        found is None
-        or wanted is None
-        or found.dimension.startswith("count")
-        or found.dimension != wanted.dimension
-        or found.scale == wanted.scale
-    ):
+    units = _units(prediction, answer, key, key_answer)
+    return None if units is None else _factor(*units)
+
+
+def _units(prediction: str, answer: str, key: str, key_answer: str) -> tuple[Unit, Unit] | None:
+    """The answer's unit and the key's, where both name one (the key's is read first: most name none)."""
+    wanted = _measure_unit(key, key_answer)
+    found = _measure_unit(prediction, answer) if wanted is not None else None
+    return None if found is None or wanted is None else (found, wanted)
+
+
+def _factor(found: Unit, wanted: Unit) -> Fraction | None:
+    """The size of ``found`` in ``wanted``'s units, for other units of one measure (not counts)."""
+    if found.dimension.startswith("count") or found.dimension != wanted.dimension or found.scale == wanted.scale:
         return None
     return found.scale / wanted.scale
 
