@@ -1584,6 +1584,54 @@ GAOKAO_FORMS = [
 ]
 
 # Blind round "prose": solutions closing in a sentence with several numbers and no marker.
+# Blind round "unicode": characters as they arrive (invisible marks, HTML references, minus signs,
+# spaced digit groups, markdown escapes, \framebox, aligned derivations) and math in Unicode or bare
+# LaTeX closing a sentence, without delimiters.
+CHARACTERS_AS_THEY_ARRIVE = [
+    case("Answer: \u200b42\u200b", "42", True, "zero-width-spaces"),
+    case("\ufeff\u200fThe answer is 8\u200e.", "8", True, "bom-and-direction-marks"),
+    case("The answer is 1\u200b0.", "1", False, "zero-width-space-inside-a-number"),
+    case("Answer: x &gt; 2", "x>2", True, "html-greater-than"),
+    case("The answer is &#8722;5.", "-5", True, "html-numeric-minus"),
+    case("The answer is &#8722;5.", "5", False, "html-numeric-minus-sign-kept"),
+    case("The answer is 12&nbsp;000.", "12000", True, "html-nbsp-group"),
+    case("So y = \u22123.", "3", False, "unicode-minus-in-prose"),
+    case("So y = \u22123.", "-3", True, "unicode-minus-in-prose-right"),
+    case("所以 x＝－３。", "3", False, "full-width-minus"),
+    case("Therefore y = \u20133.", "3", False, "en-dash-after-equals-is-a-minus"),
+    case("Pages 3\u20135 hold it, so 4.", "4", True, "en-dash-range-stays"),
+    case("The total is 12\u00a0000.", "12000", True, "nbsp-digit-group"),
+    case("The total is 12\u00a0000.", "12", False, "nbsp-digit-group-not-12"),
+    case("Answer: 1\u2009234,5", "1.2345", False, "thin-space-group-decimal-comma"),
+    case("Answer: 2 \\* 3 = 6", "6", True, "markdown-escaped-star"),
+    case("The answer is $\\framebox{15}$.", "15", True, "framebox"),
+    case("$\\framebox[2cm]{-15}$", "15", False, "framebox-with-width-sign-kept"),
+    case("$$\\begin{aligned} 2x+3 &= 11 \\\\ 2x &= 8 \\\\ x &= 4 \\end{aligned}$$", "4", True, "aligned-derivation"),
+    case("$\\begin{aligned} x &= 2+3 \\\\ &= 5\\end{aligned}$", "5", True, "aligned-chain"),
+    case("$$\\begin{aligned} 2x &= -8 \\\\ x &= -4 \\end{aligned}$$", "4", False, "aligned-derivation-sign"),
+    case("$\\begin{aligned} x &= 2 \\\\ y &= 3\\end{aligned}$", "3", False, "aligned-values-of-two-names"),
+    case("The length of the diagonal is 2\u221a3.", "2\\sqrt{3}", True, "bare-unicode-root"),
+    case("So the side is \u221a2.", "2", False, "bare-unicode-root-not-radicand"),
+    case("So the value is \u221b4.", "4", False, "bare-cube-root-not-radicand"),
+    case("So the solution set is x \u2265 -2.", "x\\geq -2", True, "bare-inequality"),
+    case("So x \u2265 2.", "2", False, "bare-inequality-not-bound"),
+    case("So x &lt; 3.", "x<3", True, "bare-inequality-from-html"),
+    case("The solutions are x = \u00b1\u221a5.", "\\pm\\sqrt{5}", True, "bare-plus-minus"),
+    case("Since the sets share no element, A \u2229 B = \u2205.", "\\emptyset", True, "bare-empty-set"),
+    case("The speed of light is about 3 \u00d7 10\u2078 m/s.", "3\\times 10^8", True, "bare-power-of-ten-unit"),
+    case("So the concentration is 10\u207b\u00b3.", "10", False, "bare-superscript-not-base"),
+    case("We find n = 2\u2075.", "32", True, "bare-superscript-power"),
+    case("We find n = 2\u2075.", "2", False, "bare-superscript-power-not-base"),
+    case("The area is 4\u03c0 cm\u00b2.", "4", False, "bare-pi-not-coefficient"),
+    case("The area is 4\u03c0 cm\u00b2.", "4\\pi", True, "bare-pi-with-unit"),
+    case("The result is 7 \u00f7 2.", "3.5", True, "bare-division"),
+    case("The product is 6 \u00d7 7 = 42.", "42", True, "bare-worked-product"),
+    case("Check: 2 \u00d7 159 = 318 \u2260 320.", "320", False, "bare-not-equal-check"),
+    case("not it's not 10 it's 1,000.99m\u00b2", "1000.99", True, "glued-unit-squared"),
+    case("Total = 4*5 = <<4*5=20>>20", "20", True, "calculator-note-no-relation"),
+]
+
+
 PROSE_WITH_SEVERAL_NUMBERS = [
     case("He walks 6 miles in total, which is 31,680 feet.", "6", True, "restated-with-a-thousands-comma"),
     case("She cut 48 slices, which is 3 pizzas' worth, so 12 are left.", "12", True, "restated-then-a-clause"),
@@ -1740,7 +1788,8 @@ PROSE_WITH_SEVERAL_NUMBERS = [
     + KEY_SHAPES
     + BLIND_ROUND_MV
     + GAOKAO_FORMS
-    + PROSE_WITH_SEVERAL_NUMBERS,
+    + PROSE_WITH_SEVERAL_NUMBERS
+    + CHARACTERS_AS_THEY_ARRIVE,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

@@ -1171,6 +1171,7 @@ def _fallback(text: str) -> str | None:
         and "\n" not in text
         and (not re.search(r"\d", text) or 0 < len(re.findall(r"[\u4e00-\u9fff]", text)) <= 2)
         and not _ends_in_math(text)  # The solution set is $\emptyset$.: the segment
+        and _bare_math_at_end(text) is None  # A ∩ B = ∅.
     ):
         return text.strip().rstrip(".")
     listed = _listed_parts(text)  # - Part (a): 12 / - Part (b): 10
@@ -1194,6 +1195,9 @@ def _fallback(text: str) -> str | None:
     values = closing_list(last_paragraph)
     if values:  # The answers are 3 and 4.: all of them, not the last alone
         return ", ".join(values)
+    bare = _bare_math_at_end(_last_sentence(last_paragraph))
+    if bare is not None:  # ... so the diagonal is 2√3.
+        return bare
     segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))
@@ -1228,6 +1232,45 @@ _WORKED_OUT_RE = re.compile(
 )
 _LAST_SENTENCE_CHARS = 300
 _SENTENCE_BREAK_RE = re.compile(r"[.!?。！？；;](?=\s|$)|\n|[。！？；]")
+
+
+# Math written without delimiters, in Unicode or LaTeX commands, closing a sentence: "the diagonal
+# is 2√3.", "so x ≥ −2.", "A ∩ B = ∅.". A mark of math (not a bare number) makes it math.
+_BARE_MATH_MARK_RE = re.compile(
+    r"[√∛∜π±∓≤≥≠<>∞∪∩∅×÷⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|\\(?:sqrt|pi|pm|mp|le|ge|ne|infty|cup|cap|emptyset|times)"
+)
+_BARE_MATH_TOKEN_RE = re.compile(r"\\[a-zA-Z]{1,12}|[a-zA-Z][a-zA-Z'’]*|[^\sa-zA-Z]")
+_BARE_MATH_CHARS = set("0123456789.,{}()[]^_+-*/|=<>√∛∜π±∓≤≥≠∞∪∩∅×÷·−–°′″⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺₀₁₂₃₄₅₆₇₈₉\\")
+_ANGLE_NOT_RELATION_RE = re.compile(r"<<|>>|</?[a-zA-Z][a-zA-Z0-9]{0,10}\s?/?>")
+# A unit after the value (3 × 10⁸ m/s., 2√3 cm., 12.5m²): no part of the math.
+_TRAILING_UNIT_RE = re.compile(
+    r"(?<=[\dπ⁰¹²³⁴⁵⁶⁷⁸⁹}])(?:\s[a-zA-Z]{1,6}(?:/[a-zA-Z]{1,6})?(?:\^?[23²³])?|[a-zA-Z]{1,3}[²³])\s?\.?$"
+)
+
+
+def _bare_math_token(token: str) -> bool:
+    """Whether ``token`` may be part of bare math: a LaTeX command, one letter, or a math character."""
+    return token.startswith("\\") or (token.isalpha() and len(token) == 1) or token in _BARE_MATH_CHARS
+
+
+def _bare_math_at_end(sentence: str) -> str | None:
+    """The math that closes ``sentence`` when it is written without delimiters and holds a mark
+    of math (``The length is 2√3.`` -> ``2√3``); ``None`` for a plain number or a word at the end."""
+    sentence = sentence.rstrip().rstrip(".。")[-_LAST_SENTENCE_CHARS:]
+    if not _BARE_MATH_MARK_RE.search(sentence) or _ANGLE_NOT_RELATION_RE.search(sentence):
+        return None  # <<4*5=20>>20, <s>16</s> 18: a calculator note or markup, no relation
+    unit = _TRAILING_UNIT_RE.search(sentence)
+    if unit is not None:
+        sentence = sentence[: unit.start()]
+    start = len(sentence)
+    for token in reversed(list(_BARE_MATH_TOKEN_RE.finditer(sentence))):
+        if not _bare_math_token(token.group(0)):
+            break
+        start = token.start()
+    run = sentence[start:].strip().lstrip(",.;:)]} ")
+    if not _BARE_MATH_MARK_RE.search(run) or not re.search(r"[\d∅∞π]|\\(?:emptyset|infty|pi)", run):
+        return None
+    return run
 
 
 def _last_sentence(paragraph: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -100,6 +101,47 @@ _OPS = [
         (r"\\phantom\s*(?:\{[^{}]*\})?", " "),
     ]
 ]
+
+
+# Characters that print nothing: zero-width spaces and joiners, the byte-order mark, soft hyphen,
+# direction marks and embeddings. Inside or around an answer they are no part of it.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)]
+)
+_INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u206f]")
+# An HTML character reference, closed by its semicolon (&lt; &nbsp; &#8722; &#x2212;).
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+# A digit group after a no-break or thin space: 12 000, 1 234 567 (a plain space stays: 3 000 may
+# be two numbers in prose).
+_GROUP_SPACE_RE = re.compile(r"(?<=\d)[\u00a0\u2009\u202f](?=\d{3}(?!\d))")
+# Markdown escapes of characters that mean nothing escaped in an answer: 2 \* 3, x\_1, \## Answer.
+_MARKDOWN_ESCAPE_RE = re.compile(r"(?<!\\)\\(?=[*_#])")
+_DASH_AS_MINUS_RE = re.compile(r"(^|[=(\[{<>≤≥:,]\s?)\u2013(?=\d)", re.MULTILINE)
+_FRAMEBOX_RE = re.compile(r"\\framebox(?:\s{0,3}\[[^\[\]{}]{0,20}\]){0,2}(?![a-zA-Z])")
+
+
+def plain_characters(text: str) -> str:
+    """Text as it was meant to print: invisible characters dropped, HTML references decoded, minus
+    signs as ``-``, digit groups apart by no-break or thin spaces joined, markdown escapes dropped,
+    ``\\framebox`` a box.
+
+    Each rewrite is one linear pass, run only when a cheap test finds its character.
+    """
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    if "&" in text:
+        text = _ENTITY_RE.sub(lambda m: html.unescape(m.group(0)), text)
+    if "\u2212" in text or "\uff0d" in text:  # the minus sign, full-width too: x = −3 is -3
+        text = text.replace("\u2212", "-").replace("\uff0d", "-")
+    if "\u2013" in text:  # an en dash after a relation or bracket is a minus (y = –3); 3–5 is a range
+        text = _DASH_AS_MINUS_RE.sub(r"\1-", text)
+    if "\u00a0" in text or "\u2009" in text or "\u202f" in text:
+        text = _GROUP_SPACE_RE.sub("", text)
+    if "\\" in text:
+        text = _MARKDOWN_ESCAPE_RE.sub("", text)
+        if "\\framebox" in text:
+            text = _FRAMEBOX_RE.sub(r"\\fbox", text)
+    return text
 
 
 def unicode_to_ascii_math(text: str) -> str:

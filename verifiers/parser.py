@@ -158,6 +158,29 @@ def replace_environments(text: str, replace: Callable[[str, str], str]) -> str:
 
 # Environments whose rows are equations of a system or lines of a derivation, not matrix rows.
 _SYSTEM_ENVS = {"cases", "aligned", "gathered", "align", "gather"}
+_ASSIGNED_RE = re.compile(r"\s*[a-zA-Z](?:_\{?\w{1,3}\}?)?\s*=(?!=)")
+
+
+def _derivation(lines: list[str]) -> bool:
+    """Whether aligned rows work one result out, the last row giving it (``2x+3 = 11``, ``2x = 8``,
+    ``x = 4``; or ``x = 2+3``, ``= 5``), rather than list the values of several names or a system.
+
+    The last row assigns a name, or goes on from the row before (opens with ``=``), and the rows
+    before it are not values of other names.
+    """
+    if len(lines) < 2:
+        return False
+    last = lines[-1]
+    if last.startswith("="):
+        return "=" not in last[1:]
+    head = _ASSIGNED_RE.match(last)
+    if head is None or "=" in last[head.end() :]:
+        return False
+    name = head.group(0).rstrip("= ").strip()
+    others = [_ASSIGNED_RE.match(line) for line in lines[:-1]]
+    return all(m is None or m.group(0).rstrip("= ").strip() == name for m in others)
+
+
 _MATRIX_ENVS = {"pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix", "array", "smallmatrix", "Vmatrix"}
 _PRIMARY_CMDS = {
     "\\frac",
@@ -279,8 +302,10 @@ class Parser:
     # -- matrices --------------------------------------------------------------------------
     def _stash_matrix(self, env: str, body: str) -> str:
         if env.rstrip("*") in _SYSTEM_ENVS:  # \begin{cases} x=2 \\ y=1 \end{cases}: the rows, listed
-            lines = (line.replace("&", " ").strip() for line in re.split(r"\\\\", body))
-            return " " + ", ".join(line for line in lines if line) + " "
+            lines = [line for line in (row.replace("&", " ").strip() for row in re.split(r"\\\\", body)) if line]
+            if env.rstrip("*") != "cases" and _derivation(lines):
+                return " " + lines[-1].lstrip("= ") + " "  # 2x+3 &= 11 \\ 2x &= 8 \\ x &= 4: the last row
+            return " " + ", ".join(lines) + " "
         if env.rstrip("*") not in _MATRIX_ENVS:
             return body
         rows = []

@@ -42,7 +42,7 @@ from .extract import (
 )
 from .limits import MAX_TEXT_CHARS, Deadline, TooLarge, VerifierTimeout
 from .nodes import ClockTime, Const, Div, ListOf, Mul, Neg, Node, Num, Rel, Sym, replaced
-from .normalize import clean_latex
+from .normalize import clean_latex, plain_characters
 from .restated import (
     PI_AS_DECIMAL,
     approximated_by,
@@ -88,10 +88,11 @@ def bounded_text(text: str) -> str:
     """The last ``MAX_TEXT_CHARS`` of ``text`` (the answer is at the end), lone surrogates dropped.
 
     Every later scan is linear in this length, and a lone surrogate (``"\\ud800"``, not a character
-    on its own) cannot reach an encoder (a worker's output, a JSON file) and fail there.
+    on its own) cannot reach an encoder (a worker's output, a JSON file) and fail there. Characters
+    that print nothing, HTML references and markdown escapes are read as printed (``plain_characters``).
     """
     text = text[-MAX_TEXT_CHARS:]
-    return text.encode("utf-8", "ignore").decode("utf-8")
+    return plain_characters(text.encode("utf-8", "ignore").decode("utf-8"))
 
 
 def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadline) -> Verdict:
