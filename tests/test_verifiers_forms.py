@@ -1629,6 +1629,8 @@ CHARACTERS_AS_THEY_ARRIVE = [
     case("Check: 2 \u00d7 159 = 318 \u2260 320.", "320", False, "bare-not-equal-check"),
     case("not it's not 10 it's 1,000.99m\u00b2", "1000.99", True, "glued-unit-squared"),
     case("Total = 4*5 = <<4*5=20>>20", "20", True, "calculator-note-no-relation"),
+    case("So the ratio is 1\u22362.", "2", False, "ratio-sign-in-prose"),
+    case("So the ratio is 1\u22362.", "1:2", True, "ratio-sign-in-prose-right"),
 ]
 
 

@@ -122,8 +122,8 @@ _FRAMEBOX_RE = re.compile(r"\\framebox(?:\s{0,3}\[[^\[\]{}]{0,20}\]){0,2}(?![a-z
 
 def plain_characters(text: str) -> str:
     """Text as it was meant to print: invisible characters dropped, HTML references decoded, minus
-    signs as ``-``, digit groups apart by no-break or thin spaces joined, markdown escapes dropped,
-    ``\\framebox`` a box.
+    signs as ``-``, the ratio sign as ``:``, digit groups apart by no-break or thin spaces joined,
+    markdown escapes dropped, ``\\framebox`` a box.
 
     Each rewrite is one linear pass, run only when a cheap test finds its character.
     """
@@ -133,6 +133,8 @@ def plain_characters(text: str) -> str:
         text = _ENTITY_RE.sub(lambda m: html.unescape(m.group(0)), text)
     if "\u2212" in text or "\uff0d" in text:  # the minus sign, full-width too: x = −3 is -3
         text = text.replace("\u2212", "-").replace("\uff0d", "-")
+    if "\u2236" in text:  # the ratio sign, as the colon it prints as: 1∶2 is the ratio 1:2, not 2
+        text = text.replace("\u2236", ":")
     if "\u2013" in text:  # an en dash after a relation or bracket is a minus (y = –3); 3–5 is a range
         text = _DASH_AS_MINUS_RE.sub(r"\1-", text)
     if "\u00a0" in text or "\u2009" in text or "\u202f" in text:
