@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from fractions import Fraction
+from itertools import permutations
 
 from .answers import (
     NEGATION_RE,
@@ -16,6 +17,7 @@ from .answers import (
     part_texts,
     simplify_text,
     solution_verdict,
+    stated_modulus,
     zh_clock_times,
 )
 from .choices import (
@@ -109,6 +111,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return _judge_text("", gold_text, prediction)  # ... "Yes, it is.": no value, but a verdict
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
+    if ")," in gold_text and "permutation" in prediction[-_ALL_ORDERS_CHARS:].lower():
+        pred_text = _in_all_orders(prediction, pred_text) or pred_text  # (1,2,3) and permutations
     gold_parsed = parse_answer(gold_text, deadline)
     if ruled_out(prediction, pred_text):  # The answer is not 7; 答案不是7: no answer
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
@@ -164,6 +168,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
         return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
+    if outcome.correct and _other_modulus(pred_text, gold_text):  # n ≡ 1 (mod 5) against n ≡ 1 (mod 3)
+        return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another modulus")
     if outcome.correct and _other_quantities_valued(
         pred_text, gold_text
     ):  # 鸡有12只，兔有23只 against 鸡有23只，兔有12只
@@ -243,6 +249,35 @@ def _goes_on(answer: str, text: str) -> bool:
     if _OPEN_LIST_RE.search(answer):
         return True
     return answer.rstrip().endswith(",") and _OPEN_LIST_RE.search(text[-_OPEN_LIST_CHARS:]) is not None
+
+
+def _other_modulus(pred_text: str, gold_text: str) -> bool:
+    """Whether the answer and the key each close on a modulus, and they differ."""
+    gold_modulus = stated_modulus(gold_text) if "mod" in gold_text else None
+    pred_modulus = stated_modulus(pred_text) if gold_modulus is not None else None
+    return pred_modulus is not None and pred_modulus != gold_modulus
+
+
+# A tuple given with all its orders ("$(a,b,c) = (1,2,3)$ and permutations", "up to permutation").
+_ALL_ORDERS_CHARS = 200
+_ALL_ORDERS_RE = re.compile(
+    r"\b(?:and|with|or)\s{1,3}(?:all\s{1,3})?(?:its\s{1,3}|their\s{1,3})?permutations\b|\bup\s{1,3}to\s{1,3}permutations?\b",
+    re.IGNORECASE,
+)
+_LAST_TUPLE_RE = re.compile(r"\(([^()=,]{1,20}(?:,[^()=,]{1,20}){1,3})\)\s{0,3}$")
+
+
+def _in_all_orders(prediction: str, pred_text: str) -> str | None:
+    """The tuple that closes ``pred_text`` listed in each of its orders, where the solution
+    gives it with all its permutations; None otherwise."""
+    if not _ALL_ORDERS_RE.search(prediction[-_ALL_ORDERS_CHARS:]):
+        return None
+    m = _LAST_TUPLE_RE.search(pred_text)
+    if m is None:
+        return None
+    items = [item.strip() for item in m.group(1).split(",")]
+    orders = dict.fromkeys(permutations(items))
+    return ", ".join(f"({','.join(order)})" for order in orders)
 
 
 def _is_number(node: Node | None) -> bool:
