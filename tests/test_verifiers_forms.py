@@ -1728,6 +1728,20 @@ OLYMPIAD_ANSWERS = [
     case("So $(a,b,c) = (1,2,2)$ and its permutations.", "(1,2,2),(2,1,2),(2,2,1)", True, "perms-repeated-item"),
     case("So $(a,b,c) = (1,2,3)$ and permutations.", "(1,2,3),(1,3,2),(2,1,3)", False, "perms-key-lists-fewer"),
     case("So $(a,b,c) = (1,2,3)$.", "(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2),(3,2,1)", False, "one-order-only"),
+    # a text key's phrase closing a short sentence, after words that negate nothing
+    case("Hence the limit does not exist.", "does not exist", True, "key-phrase-closes-sentence"),
+    case("So it is not true that the limit does not exist.", "does not exist", False, "key-phrase-negated"),
+    case("Thus $n$ is not even.", "is even", False, "key-phrase-not-at-end"),
+    # the answer restated in math right after it ("i.e.", "that is") is compared too
+    case("It holds when $3 \\mid n-1$, i.e. for all $n \\equiv 1 \\pmod 3$.", "n \\equiv 1 \\pmod{3}", True, "ie"),
+    case("It holds when $3 \\mid n-1$, i.e. for all $n \\equiv 1 \\pmod 5$.", "n \\equiv 1 \\pmod{3}", False, "ie-mod"),
+    case(
+        "The roots are $e^{2\\pi i k/3}$ for $k=0,1,2$, i.e. $1, -\\frac12 \\pm \\frac{\\sqrt3}{2}i$.",
+        "1, \\frac{-1+i\\sqrt{3}}{2}, \\frac{-1-i\\sqrt{3}}{2}",
+        True,
+        "ie-roots-of-unity",
+    ),
+    case("Thus $x = 4$, i.e. $x^2 = 16$.", "16", False, "ie-equation-not-a-value"),
 ]
 
 

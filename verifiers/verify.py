@@ -155,6 +155,11 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if isinstance(gold_parsed.node, Num) and last_clause is not None:
         # 每组有8人，可以分成6组 against one value: the last clause carries the answer
         pred_parsed = Parsed(pred_parsed.text, last_clause, pred_parsed.percent)
+    restated = (
+        _judge_restated(prediction, pred_text, gold_parsed, gold_text, deadline) if pred_parsed.node is None else None
+    )
+    if restated is not None:
+        return restated
     if pred_parsed.node is None:
         return Verdict(
             False,
@@ -202,6 +207,9 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     ):  # 3.14159 or \pi against the key \approx 3.14
         reason = "the key approximates the answer"
         return Verdict(True, "numeric", pred_text, (pred_parsed.text, gold_parsed.text), reason)
+    restated = None if outcome.correct else _judge_restated(prediction, pred_text, gold_parsed, gold_text, deadline)
+    if restated is not None:  # $3 \mid n-1$, i.e. for all $n \equiv 1 \pmod 3$: the same answer in the key's form
+        return restated
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -249,6 +257,36 @@ def _goes_on(answer: str, text: str) -> bool:
     if _OPEN_LIST_RE.search(answer):
         return True
     return answer.rstrip().endswith(",") and _OPEN_LIST_RE.search(text[-_OPEN_LIST_CHARS:]) is not None
+
+
+# The answer said again in math closing its sentence: "$X$, i.e. for all $Y$.", "$X$ (that is, $Y$)".
+_RESTATED_MATH_RE = re.compile(
+    r"\$?[^\S\n]{0,3},?[^\S\n]{0,3}\(?(?:i\.\s?e\.|that\sis|namely|equivalently),?[^\S\n]{1,3}"
+    r"(?:[a-zA-Z]{1,12}[^\S\n]{1,3}){0,4}\$([^$\n]{1,200})\$\)?[^\S\n]{0,3}\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _restated_math(prediction: str, pred_text: str) -> str | None:
+    """The math that restates the answer right after it, closing the solution, if any."""
+    end = prediction.rfind(pred_text, max(0, len(prediction) - 400))
+    if end < 0 or "i" not in prediction[-300:]:
+        return None
+    m = _RESTATED_MATH_RE.match(prediction, end + len(pred_text))
+    return None if m is None else m.group(1).strip()
+
+
+def _judge_restated(
+    prediction: str, pred_text: str, gold: Parsed, gold_text: str, deadline: Deadline
+) -> Verdict | None:
+    """A verdict of right where the math restating the answer after it equals the key; None otherwise."""
+    restated = _restated_math(prediction, pred_text)
+    if restated is None:
+        return None
+    second = _compare_readings(parse_answer(restated, deadline), gold, deadline)
+    if not second.correct or _other_modulus(restated, gold_text):
+        return None
+    return Verdict(True, second.method, pred_text, (restated, gold.text), "the answer restated")
 
 
 def _other_modulus(pred_text: str, gold_text: str) -> bool:
@@ -378,6 +416,8 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
         p = solution_verdict(pred_text, prediction) or p
     elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not NEGATION_RE.search(pred_text):
         p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text))
+    if p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and _closes_with_key(pred_text, gold_text):
+        p = g  # Hence the limit does not exist. against the key "does not exist"
     ok = bool(g) and p == g
     return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")
 
@@ -385,6 +425,25 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
 # Spaces, and those between two digits: a mixed number's (3 1/2) or a thousands separator's (1 000),
 # kept as one space so that 3 1/2 is never the same text as 31/2.
 _SPACES_RE = re.compile(r"(?<=\d)(\s+)(?=\d)|\s+")
+
+
+_WORD_RE = re.compile(r"(?<!\\)\b[a-zA-Z]+\b")
+_MAX_SUBJECT_WORDS = 6
+
+
+def _closes_with_key(pred_text: str, gold_text: str) -> bool:
+    """Whether a short sentence ends on the words of a key phrase of two words or more, after a few
+    words that negate nothing (``Hence the limit does not exist.``)."""
+    key = [w.lower() for w in _WORD_RE.findall(gold_text)]
+    words = [w.lower() for w in _WORD_RE.findall(pred_text)]
+    subject = words[: len(words) - len(key)]
+    return (
+        len(key) >= 2
+        and words[-len(key) :] == key
+        and len(subject) <= _MAX_SUBJECT_WORDS
+        and not NEGATION_RE.search(" ".join(subject))
+        and not re.search(r"\d", pred_text)
+    )
 
 
 def _exact_form(text: str) -> str:
