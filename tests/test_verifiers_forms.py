@@ -1742,6 +1742,13 @@ OLYMPIAD_ANSWERS = [
         "ie-roots-of-unity",
     ),
     case("Thus $x = 4$, i.e. $x^2 = 16$.", "16", False, "ie-equation-not-a-value"),
+    # a set named in words with the name of its members: the words name the set
+    case("Therefore the answer is all primes $p$.", "all primes", True, "all-primes-p"),
+    case("Therefore the answer is all primes $p$.", "\\text{all primes } p", True, "all-primes-p-text-key"),
+    case("Therefore the answer is all odd primes $p$.", "all primes", False, "all-odd-primes"),
+    case("Therefore the answer is all primes $p$.", "all odd primes", False, "all-primes-not-odd"),
+    case("Plan A", "Plan B", False, "a-letter-after-words-is-no-member-name"),
+    case("all primes", "all prime", False, "plural-letter-is-no-member-name"),
 ]
 
 

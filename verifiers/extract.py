@@ -578,6 +578,13 @@ def _first_sentence(rest: str) -> str:
     return rest
 
 
+# A set named in words with the name of its members: "all primes $p$", "every odd $n$".
+_QUANTIFIED_SET_RE = re.compile(
+    r"\s{0,3}((?:all|every|each|any)(?:\s{1,3}[a-zA-Z]{1,15}){1,3})\s{1,3}\$\s?([a-zA-Z])\s?\$\s{0,3}\.?\s{0,3}",
+    re.IGNORECASE,
+)
+
+
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
     rest = _after_question_echo(rest)
@@ -587,6 +594,9 @@ def _after_marker(text: str, end: int) -> str | None:
         sentence = sentence[condition.end() :]  # 当 x=1 时，f(x) 取得最小值 2: the value, not where
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
+    quantified = _QUANTIFIED_SET_RE.fullmatch(sentence)
+    if quantified is not None:  # the answer is all primes $p$: the set, in words
+        return f"{quantified.group(1)} {quantified.group(2)}"
     named = _named_value(sentence)
     if named is not None:
         return named

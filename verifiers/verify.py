@@ -416,6 +416,8 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
         p = solution_verdict(pred_text, prediction) or p
     elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not NEGATION_RE.search(pred_text):
         p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text))
+    if p != g and (_BOUND_NAME_RE.fullmatch(pred_text[:80]) or _BOUND_NAME_RE.fullmatch(gold_text[:80])):
+        p, g = simplify_text(_without_bound_name(pred_text)), simplify_text(_without_bound_name(gold_text))
     if p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and _closes_with_key(pred_text, gold_text):
         p = g  # Hence the limit does not exist. against the key "does not exist"
     ok = bool(g) and p == g
@@ -425,6 +427,20 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
 # Spaces, and those between two digits: a mixed number's (3 1/2) or a thousands separator's (1 000),
 # kept as one space so that 3 1/2 is never the same text as 31/2.
 _SPACES_RE = re.compile(r"(?<=\d)(\s+)(?=\d)|\s+")
+
+
+# The name of a set's members after the words that name the set (all primes p, \text{all primes } p).
+_BOUND_NAME_RE = re.compile(
+    r"\s{0,3}(?:\\text\s?\{\s?)?((?:all|every|each|any)(?:\s{1,3}[a-zA-Z]{1,15}){1,3})"
+    r"(?=[\s}$])[\s}]{0,4}\$?\s?[a-zA-Z]\s?\$?\s{0,2}\.?\s{0,2}",
+    re.IGNORECASE,
+)
+
+
+def _without_bound_name(text: str) -> str:
+    """A set named in words without the name of its members (``all primes $p$``: ``all primes``)."""
+    m = _BOUND_NAME_RE.fullmatch(text)
+    return text if m is None else m.group(1)
 
 
 _WORD_RE = re.compile(r"(?<!\\)\b[a-zA-Z]+\b")
