@@ -1738,6 +1738,70 @@ PROSE_WITH_SEVERAL_NUMBERS = [
 ]
 
 
+OLYMPIAD_ANSWERS = [
+    # the variable a closing quantifier binds is no answer: the math before it is
+    case("Therefore $f(x) = -x$ for all real $x$.", "f(x)=x", False, "bound-variable-not-read"),
+    case("Therefore $f(x) = x + 1$ for every $x \\in \\mathbb{R}$.", "f(x)=x+1", True, "bound-variable-in-set"),
+    case("Therefore $f(x) = x + 1$ for every $x \\in \\mathbb{R}$.", "x", False, "bound-variable-in-set-given"),
+    case("So there are infinitely many such $n$.", "n", False, "such-variable"),
+    case("The value is $y$ for all $y$ with $y = 3$.", "3", True, "variable-with-condition-read"),
+    # a solution that gives up on its last step has no answer
+    case(
+        "Suppose the answer were 12. Then ... contradiction. So we must find another approach.", "12", False, "gives-up"
+    ),
+    case("We get $x = 4$, but this needs more work to justify.", "4", False, "needs-more-work"),
+    case("Suppose the answer were 12. Then the sum is 12, so the answer is 12.", "12", True, "supposition-confirmed"),
+    # a congruence's modulus is part of the answer: another modulus is another answer
+    case("So $n \\equiv 1 \\pmod 5$.", "n \\equiv 1 \\pmod{3}", False, "other-modulus"),
+    case("So $n \\equiv 1 \\pmod 3$.", "n \\equiv 1 \\pmod{3}", True, "same-modulus"),
+    case("All $n$ with $n \\equiv 1 \\pmod{3}$.", "n\\equiv 1\\ (\\mathrm{mod}\\ 3)", True, "mathrm-modulus"),
+    case("All $n$ with $n \\equiv 1 \\pmod{3}$.", "n\\equiv 1\\ (\\mathrm{mod}\\ 4)", False, "mathrm-other-modulus"),
+    case("So $2^{100} \\equiv 2 \\pmod 7$.", "2", True, "modulus-against-a-value"),
+    case("So $x \\equiv 3 \\ (\\text{mod } 7)$.", "x \\equiv 3 \\pmod{7}", True, "text-modulus"),
+    # a closing clause that counts the solutions as infinitely many or none is the answer
+    case("Each $k$ gives one, so there are infinitely many such $n$.", "infinitely many", True, "infinitely-many-such"),
+    case("So there are infinitely many solutions.", "\\infty", True, "infinitely-many-solutions"),
+    case("So there are finitely many, in fact exactly $4$ solutions.", "\\infty", False, "finitely-many"),
+    case("Reducing mod 4 gives a contradiction, so no such $x$ exists.", "\\emptyset", True, "no-such-exists"),
+    case("Reducing mod 4 gives a contradiction, so no such $x$ exists.", "4", False, "no-such-exists-not-the-modulus"),
+    case("Hence there are no real solutions.", "\\emptyset", True, "no-real-solutions"),
+    case("So $x=3$, and there is no other solution.", "3", True, "no-other-solution"),
+    case("So $x=3$, and there is no other solution.", "\\emptyset", False, "no-other-solution-not-empty"),
+    # a closing note on the domain is no part of a function's value
+    case("Therefore $\\boxed{f(x)=x \\text{ for all } x\\in\\mathbb{R}}$.", "f(x) = x", True, "domain-note"),
+    case(
+        "Therefore $\\boxed{f(x)=x \\text{ for all } x\\in\\mathbb{R}}$.", "f(x) = -x", False, "domain-note-other-value"
+    ),
+    case("So $\\boxed{f(x) = 2x \\text{ for all real } x}$.", "f(x)=2x", True, "domain-note-real"),
+    # a tuple given with all its permutations is each of its orders
+    case("So $(a,b,c) = (1,2,3)$ and permutations.", "(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2),(3,2,1)", True, "perms"),
+    case("So $(a,b,c) = (1,2,2)$ and its permutations.", "(1,2,2),(2,1,2),(2,2,1)", True, "perms-repeated-item"),
+    case("So $(a,b,c) = (1,2,3)$ and permutations.", "(1,2,3),(1,3,2),(2,1,3)", False, "perms-key-lists-fewer"),
+    case("So $(a,b,c) = (1,2,3)$.", "(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2),(3,2,1)", False, "one-order-only"),
+    # a text key's phrase closing a short sentence, after words that negate nothing
+    case("Hence the limit does not exist.", "does not exist", True, "key-phrase-closes-sentence"),
+    case("So it is not true that the limit does not exist.", "does not exist", False, "key-phrase-negated"),
+    case("Thus $n$ is not even.", "is even", False, "key-phrase-not-at-end"),
+    # the answer restated in math right after it ("i.e.", "that is") is compared too
+    case("It holds when $3 \\mid n-1$, i.e. for all $n \\equiv 1 \\pmod 3$.", "n \\equiv 1 \\pmod{3}", True, "ie"),
+    case("It holds when $3 \\mid n-1$, i.e. for all $n \\equiv 1 \\pmod 5$.", "n \\equiv 1 \\pmod{3}", False, "ie-mod"),
+    case(
+        "The roots are $e^{2\\pi i k/3}$ for $k=0,1,2$, i.e. $1, -\\frac12 \\pm \\frac{\\sqrt3}{2}i$.",
+        "1, \\frac{-1+i\\sqrt{3}}{2}, \\frac{-1-i\\sqrt{3}}{2}",
+        True,
+        "ie-roots-of-unity",
+    ),
+    case("Thus $x = 4$, i.e. $x^2 = 16$.", "16", False, "ie-equation-not-a-value"),
+    # a set named in words with the name of its members: the words name the set
+    case("Therefore the answer is all primes $p$.", "all primes", True, "all-primes-p"),
+    case("Therefore the answer is all primes $p$.", "\\text{all primes } p", True, "all-primes-p-text-key"),
+    case("Therefore the answer is all odd primes $p$.", "all primes", False, "all-odd-primes"),
+    case("Therefore the answer is all primes $p$.", "all odd primes", False, "all-primes-not-odd"),
+    case("Plan A", "Plan B", False, "a-letter-after-words-is-no-member-name"),
+    case("all primes", "all prime", False, "plural-letter-is-no-member-name"),
+]
+
+
 @pytest.mark.parametrize(
     ("prediction", "gold", "expected"),
     CHOICE_AFTER_VALUE
@@ -1791,7 +1855,8 @@ PROSE_WITH_SEVERAL_NUMBERS = [
     + BLIND_ROUND_MV
     + GAOKAO_FORMS
     + PROSE_WITH_SEVERAL_NUMBERS
-    + CHARACTERS_AS_THEY_ARRIVE,
+    + CHARACTERS_AS_THEY_ARRIVE
+    + OLYMPIAD_ANSWERS,
 )
 def test_form(prediction: str, gold: str, expected: bool) -> None:
     assert verify(prediction, gold).correct is expected

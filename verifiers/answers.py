@@ -330,7 +330,26 @@ _COMBINATION_RE = re.compile(
     r"(?<![a-zA-Z\\])C\s?\(\s?(\d{1,6})\s?,\s?(\d{1,6})\s?\)"
     r"|(?:\{\s?\}\s?_|\^)\s?\{?\s?(\d{1,6})\s?\}?\s?C\s?_\s?\{?\s?(\d{1,6})\s?\}?"
 )
-_MODULUS_RE = re.compile(r"\s?(?:\\[pb]mod\s?\{?\s?\d{1,12}\s?\}?|\(\s?mod\s?\d{1,12}\s?\))\s?\.?\s?$")
+# (\pmod{3}, \pmod 3, (mod 3), \ (\mathrm{mod}\ 3), (\text{mod } 3)): group 1 or 2 holds the modulus.
+_MOD_WORD = r"(?:\\(?:mathrm|text|operatorname)\s?\{\s?mod\s?\}|mod)"
+_MODULUS_RE = re.compile(
+    r"\s?(?:\\\s)?\s?(?:\\[pb]mod\s?\{?\s?(\d{1,12})\s?\}?"
+    rf"|\(\s?{_MOD_WORD}\s?(?:\\\s)?\s?(\d{{1,12}})\s?\))\s?\.?\s?$"
+)
+
+
+# A closing note on the domain of a function or identity (f(x) = x for all x, \forall x \in \mathbb{R}).
+_DOMAIN_NOTE_RE = re.compile(
+    r"\s{0,3},?\s{0,3}(?:\\(?:text|mathrm)\s?\{\s?for\s{1,3}(?:all|every|each)(?:\s{1,3}real)?\s?\}"
+    r"|(?<![a-zA-Z])for\s{1,3}(?:all|every|each)(?:\s{1,3}real)?|\\forall)"
+    r"\s{0,3}[a-zA-Z](?:\s{0,3}\\in\s{0,3}\\mathbb\s?\{?[A-Z]\}?)?\s{0,3}\.?\s{0,3}$"
+)
+
+
+def stated_modulus(text: str) -> str | None:
+    """The modulus that closes ``text`` (``n \\equiv 1 \\pmod{3}``: ``3``), if any."""
+    m = _MODULUS_RE.search(text[-80:])
+    return None if m is None else (m.group(1) or m.group(2)).lstrip("0")
 
 
 def _as_binomial(m: re.Match) -> str:
@@ -457,6 +476,8 @@ def prepare(text: str) -> Prepared:
         text = NAMED_SET_WORDS[named.group(2).lower()]
     text = _BLACKBOARD_RE.sub(lambda m: f" \\mathbb{m.group(1) or m.group(2)} ", text).replace("∅", " \\emptyset ")
     text = _SET_SYMBOL_RE.sub(lambda m: f" \\mathbb{_SET_SYMBOLS[m.group(0)]} ", text)
+    if "for" in text:  # f(x)=x \text{ for all } x \in \mathbb{R}: the domain, no part of the value
+        text = _DOMAIN_NOTE_RE.sub("", text)
     text = _MODULUS_RE.sub("", _COMBINATION_RE.sub(_as_binomial, text))
     text = clean_latex(_TRAILING_LABEL_RE.sub("", _REPEATING_RE.sub(_repeating_as_fraction, text)))
     text = _CURVE_LABEL_RE.sub("", text, count=1)

@@ -125,7 +125,10 @@ _MATH_WORDS = {
 }
 _REFUSAL_RE = re.compile(
     r"\b(?:cannot|can't|can not|unable to|not enough|impossible to|insufficient|undetermined|not possible)\b"
-    r"|无法|不能确定|不确定",
+    r"|无法|不能确定|不确定"
+    # a solution that gives up on its last step: "So we must find another approach.", "needs more work"
+    r"|\b(?:find|try|need|use)\s(?:a\s)?(?:another|different|new)\s(?:approach|method|idea)\b"
+    r"|\b(?:need|needs|require|requires)\s(?:some\s)?more\swork\b",
     re.I,
 )
 _TRAILING_JUNK_RE = re.compile(
@@ -575,6 +578,13 @@ def _first_sentence(rest: str) -> str:
     return rest
 
 
+# A set named in words with the name of its members: "all primes $p$", "every odd $n$".
+_QUANTIFIED_SET_RE = re.compile(
+    r"\s{0,3}((?:all|every|each|any)(?:\s{1,3}[a-zA-Z]{1,15}){1,3})\s{1,3}\$\s?([a-zA-Z])\s?\$\s{0,3}\.?\s{0,3}",
+    re.IGNORECASE,
+)
+
+
 def _after_marker(text: str, end: int) -> str | None:
     rest = re.sub(r'^[\s*:]*\\?"', "", text[end : end + 1000])
     rest = _after_question_echo(rest)
@@ -584,6 +594,9 @@ def _after_marker(text: str, end: int) -> str | None:
         sentence = sentence[condition.end() :]  # 当 x=1 时，f(x) 取得最小值 2: the value, not where
     if _MATH_SEGMENT_RE.search(sentence) and _is_connective_gap(_MATH_SEGMENT_RE.sub(" ", sentence), False):
         return re.sub(r'^\\?"|\\?"$', "", sentence.strip())
+    quantified = _QUANTIFIED_SET_RE.fullmatch(sentence)
+    if quantified is not None:  # the answer is all primes $p$: the set, in words
+        return f"{quantified.group(1)} {quantified.group(2)}"
     named = _named_value(sentence)
     if named is not None:
         return named
@@ -1166,6 +1179,9 @@ def _cut_off_mid_step(text: str) -> bool:
 
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
+    count = _closing_count(text)
+    if count is not None:  # ..., so there are infinitely many such $n$. / ..., so no such $x$ exists.
+        return count
     if not _is_prose(text) or (
         len(text) <= 80
         and "\n" not in text
@@ -1198,7 +1214,7 @@ def _fallback(text: str) -> str | None:
     bare = _bare_math_at_end(_last_sentence(last_paragraph))
     if bare is not None:  # ... so the diagonal is 2√3.
         return bare
-    segments = list(_MATH_SEGMENT_RE.finditer(last_paragraph))
+    segments = _without_bound_variables(last_paragraph, list(_MATH_SEGMENT_RE.finditer(last_paragraph)))
     outside = _MATH_SEGMENT_RE.sub(lambda m: " " * len(m.group(0)), last_paragraph)
     numbers = list(_NUMBER_RE.finditer(outside))
     if numbers and (not segments or numbers[-1].start() > segments[-1].start()):
@@ -1271,6 +1287,47 @@ def _bare_math_at_end(sentence: str) -> str | None:
     if not _BARE_MATH_MARK_RE.search(run) or not re.search(r"[\d∅∞π]|\\(?:emptyset|infty|pi)", run):
         return None
     return run
+
+
+# A math segment that only names the variable a closing quantifier binds ("$f(x) = -x$ for all real
+# $x$", "for every $n \\in \\mathbb{N}$", "infinitely many such $n$"): no answer, the math before it is.
+_BOUND_VARIABLE_RE = re.compile(r"\s{0,2}[a-zA-Z](?:\s{0,2}\\in\s{0,2}\\mathbb\s?\{?[A-Z]\}?)?\s{0,2}")
+_QUANTIFIER_BEFORE_RE = re.compile(
+    r"(?<![a-zA-Z])(?:for\s(?:all|every|each|any|some)|such)(?:\s[a-zA-Z]{1,12}){0,2}\s{1,2}$", re.IGNORECASE
+)
+_QUANTIFIER_CHARS = 60
+# A closing clause that counts the solutions as infinitely many or none: "there are infinitely many
+# such $n$", "no such $x$ exists", "there are no real solutions". Group 1: infinitely many.
+_CLOSING_COUNT_RE = re.compile(
+    r"(?:^|[,;:]\s{0,3}|(?<![a-zA-Z])(?:so|hence|thus|therefore)\s{1,3})(?:"
+    r"(there\s{1,3}(?:are|exist)\s{1,3}infinitely\s{1,3}many)(?:\s{1,3}(?:[a-zA-Z]{1,15}|\$[a-zA-Z]\$)){0,3}"
+    r"|no\s{1,3}(?:such\s{1,3}(?:[a-zA-Z]{1,15}|\$[a-zA-Z]\$)|\$[a-zA-Z]\$)\s{1,3}(?:exists?|works?)"
+    r"|there\s{1,3}(?:is|are|exists?)\s{1,3}no\s{1,3}(?:such\s{1,3}(?:[a-zA-Z]{1,15}|\$[a-zA-Z]\$)"
+    r"|(?:(?:real|integer|positive)\s{1,3})?solutions?))"
+    r"\s{0,3}[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _closing_count(text: str) -> str | None:
+    """``infinitely many`` or ``no solution`` where the last sentence counts the solutions so."""
+    tail = text[-_LAST_SENTENCE_CHARS:].lower()
+    if "no" not in tail and "infinitely" not in tail:
+        return None
+    count = _CLOSING_COUNT_RE.search(_last_sentence(text.strip().split("\n\n")[-1]))
+    return None if count is None else "infinitely many" if count.group(1) else "no solution"
+
+
+def _without_bound_variables(paragraph: str, segments: list[re.Match]) -> list[re.Match]:
+    """``segments`` less the last ones that name a quantifier's bound variable (``for all $x$``)."""
+    while segments:
+        last = segments[-1]
+        content = next((s for s in last.groups() if s), "")
+        head = paragraph[max(0, last.start() - _QUANTIFIER_CHARS) : last.start()]
+        if not (_BOUND_VARIABLE_RE.fullmatch(content) and _QUANTIFIER_BEFORE_RE.search(head)):
+            break
+        segments = segments[:-1]
+    return segments
 
 
 def _last_sentence(paragraph: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from fractions import Fraction
+from itertools import permutations
 
 from .answers import (
     NEGATION_RE,
@@ -16,6 +17,7 @@ from .answers import (
     part_texts,
     simplify_text,
     solution_verdict,
+    stated_modulus,
     zh_clock_times,
 )
 from .choices import (
@@ -110,6 +112,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
         return _judge_text("", gold_text, prediction)  # ... "Yes, it is.": no value, but a verdict
     if pred_text is None:
         return Verdict(False, "none", None, ("", gold_text), "no answer found in the prediction")
+    if ")," in gold_text and "permutation" in prediction[-_ALL_ORDERS_CHARS:].lower():
+        pred_text = _in_all_orders(prediction, pred_text) or pred_text  # (1,2,3) and permutations
     gold_parsed = parse_answer(gold_text, deadline)
     if ruled_out(prediction, pred_text):  # The answer is not 7; 答案不是7: no answer
         return Verdict(False, "none", pred_text, (pred_text, gold_text), "the value is ruled out, not given")
@@ -152,6 +156,11 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     if isinstance(gold_parsed.node, Num) and last_clause is not None:
         # 每组有8人，可以分成6组 against one value: the last clause carries the answer
         pred_parsed = Parsed(pred_parsed.text, last_clause, pred_parsed.percent)
+    restated = (
+        _judge_restated(prediction, pred_text, gold_parsed, gold_text, deadline) if pred_parsed.node is None else None
+    )
+    if restated is not None:
+        return restated
     if pred_parsed.node is None:
         return Verdict(
             False,
@@ -165,6 +174,8 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     outcome = _compare_readings(pred_parsed, gold_parsed, deadline, degrees, european)
     if outcome.correct and in_other_units(prediction, pred_text, gold, gold_text):  # 2.5 minutes vs 2.5 hours
         return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another unit")
+    if outcome.correct and _other_modulus(pred_text, gold_text):  # n ≡ 1 (mod 5) against n ≡ 1 (mod 3)
+        return Verdict(False, outcome.method, pred_text, (pred_parsed.text, gold_parsed.text), "another modulus")
     if outcome.correct and _other_quantities_valued(
         pred_text, gold_text
     ):  # 鸡有12只，兔有23只 against 鸡有23只，兔有12只
@@ -197,6 +208,9 @@ def _judge(prediction: str, gold: str, answer_type: str | None, deadline: Deadli
     ):  # 3.14159 or \pi against the key \approx 3.14
         reason = "the key approximates the answer"
         return Verdict(True, "numeric", pred_text, (pred_parsed.text, gold_parsed.text), reason)
+    restated = None if outcome.correct else _judge_restated(prediction, pred_text, gold_parsed, gold_text, deadline)
+    if restated is not None:  # $3 \mid n-1$, i.e. for all $n \equiv 1 \pmod 3$: the same answer in the key's form
+        return restated
     if not outcome.correct and _is_number(gold_parsed.node):
         for stated in stated_equivalents(prediction, pred_text, pred_parsed, deadline):
             second = _compare_readings(stated, gold_parsed, deadline)
@@ -244,6 +258,65 @@ def _goes_on(answer: str, text: str) -> bool:
     if _OPEN_LIST_RE.search(answer):
         return True
     return answer.rstrip().endswith(",") and _OPEN_LIST_RE.search(text[-_OPEN_LIST_CHARS:]) is not None
+
+
+# The answer said again in math closing its sentence: "$X$, i.e. for all $Y$.", "$X$ (that is, $Y$)".
+_RESTATED_MATH_RE = re.compile(
+    r"\$?[^\S\n]{0,3},?[^\S\n]{0,3}\(?(?:i\.\s?e\.|that\sis|namely|equivalently),?[^\S\n]{1,3}"
+    r"(?:[a-zA-Z]{1,12}[^\S\n]{1,3}){0,4}\$([^$\n]{1,200})\$\)?[^\S\n]{0,3}\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _restated_math(prediction: str, pred_text: str) -> str | None:
+    """The math that restates the answer right after it, closing the solution, if any."""
+    end = prediction.rfind(pred_text, max(0, len(prediction) - 400))
+    if end < 0 or "i" not in prediction[-300:]:
+        return None
+    m = _RESTATED_MATH_RE.match(prediction, end + len(pred_text))
+    return None if m is None else m.group(1).strip()
+
+
+def _judge_restated(
+    prediction: str, pred_text: str, gold: Parsed, gold_text: str, deadline: Deadline
+) -> Verdict | None:
+    """A verdict of right where the math restating the answer after it equals the key; None otherwise."""
+    restated = _restated_math(prediction, pred_text)
+    if restated is None:
+        return None
+    second = _compare_readings(parse_answer(restated, deadline), gold, deadline)
+    if not second.correct or _other_modulus(restated, gold_text):
+        return None
+    return Verdict(True, second.method, pred_text, (restated, gold.text), "the answer restated")
+
+
+def _other_modulus(pred_text: str, gold_text: str) -> bool:
+    """Whether the answer and the key each close on a modulus, and they differ."""
+    gold_modulus = stated_modulus(gold_text) if "mod" in gold_text else None
+    pred_modulus = stated_modulus(pred_text) if gold_modulus is not None else None
+    return pred_modulus is not None and pred_modulus != gold_modulus
+
+
+# A tuple given with all its orders ("$(a,b,c) = (1,2,3)$ and permutations", "up to permutation").
+_ALL_ORDERS_CHARS = 200
+_ALL_ORDERS_RE = re.compile(
+    r"\b(?:and|with|or)\s{1,3}(?:all\s{1,3})?(?:its\s{1,3}|their\s{1,3})?permutations\b|\bup\s{1,3}to\s{1,3}permutations?\b",
+    re.IGNORECASE,
+)
+_LAST_TUPLE_RE = re.compile(r"\(([^()=,]{1,20}(?:,[^()=,]{1,20}){1,3})\)\s{0,3}$")
+
+
+def _in_all_orders(prediction: str, pred_text: str) -> str | None:
+    """The tuple that closes ``pred_text`` listed in each of its orders, where the solution
+    gives it with all its permutations; None otherwise."""
+    if not _ALL_ORDERS_RE.search(prediction[-_ALL_ORDERS_CHARS:]):
+        return None
+    m = _LAST_TUPLE_RE.search(pred_text)
+    if m is None:
+        return None
+    items = [item.strip() for item in m.group(1).split(",")]
+    orders = dict.fromkeys(permutations(items))
+    return ", ".join(f"({','.join(order)})" for order in orders)
 
 
 def _is_number(node: Node | None) -> bool:
@@ -344,6 +417,10 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
         p = solution_verdict(pred_text, prediction) or p
     elif p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and not NEGATION_RE.search(pred_text):
         p = simplify_text(_AFTER_COPULA_RE.sub("", pred_text))
+    if p != g and (_BOUND_NAME_RE.fullmatch(pred_text[:80]) or _BOUND_NAME_RE.fullmatch(gold_text[:80])):
+        p, g = simplify_text(_without_bound_name(pred_text)), simplify_text(_without_bound_name(gold_text))
+    if p != g and len(pred_text) <= _MAX_TEXT_SENTENCE and _closes_with_key(pred_text, gold_text):
+        p = g  # Hence the limit does not exist. against the key "does not exist"
     ok = bool(g) and p == g
     return Verdict(ok, "text", pred_text, (p, g), "same text" if ok else "different text")
 
@@ -351,6 +428,39 @@ def _judge_text(pred_text: str, gold_text: str, prediction: str) -> Verdict:
 # Spaces, and those between two digits: a mixed number's (3 1/2) or a thousands separator's (1 000),
 # kept as one space so that 3 1/2 is never the same text as 31/2.
 _SPACES_RE = re.compile(r"(?<=\d)(\s+)(?=\d)|\s+")
+
+
+# The name of a set's members after the words that name the set (all primes p, \text{all primes } p).
+_BOUND_NAME_RE = re.compile(
+    r"\s{0,3}(?:\\text\s?\{\s?)?((?:all|every|each|any)(?:\s{1,3}[a-zA-Z]{1,15}){1,3})"
+    r"(?=[\s}$])[\s}]{0,4}\$?\s?[a-zA-Z]\s?\$?\s{0,2}\.?\s{0,2}",
+    re.IGNORECASE,
+)
+
+
+def _without_bound_name(text: str) -> str:
+    """A set named in words without the name of its members (``all primes $p$``: ``all primes``)."""
+    m = _BOUND_NAME_RE.fullmatch(text)
+    return text if m is None else m.group(1)
+
+
+_WORD_RE = re.compile(r"(?<!\\)\b[a-zA-Z]+\b")
+_MAX_SUBJECT_WORDS = 6
+
+
+def _closes_with_key(pred_text: str, gold_text: str) -> bool:
+    """Whether a short sentence ends on the words of a key phrase of two words or more, after a few
+    words that negate nothing (``Hence the limit does not exist.``)."""
+    key = [w.lower() for w in _WORD_RE.findall(gold_text)]
+    words = [w.lower() for w in _WORD_RE.findall(pred_text)]
+    subject = words[: len(words) - len(key)]
+    return (
+        len(key) >= 2
+        and words[-len(key) :] == key
+        and len(subject) <= _MAX_SUBJECT_WORDS
+        and not NEGATION_RE.search(" ".join(subject))
+        and not re.search(r"\d", pred_text)
+    )
 
 
 def _exact_form(text: str) -> str:
