@@ -1177,6 +1177,16 @@ def _cut_off_mid_step(text: str) -> bool:
     return long_enough and (_STEP_OPENER_RE.match(words) is not None or _DANGLING_WORD_RE.search(words) is not None)
 
 
+_PARAGRAPH_CHARS = 4_000
+
+
+def _last_paragraph(text: str) -> str:
+    """The text after its last blank line; of a longer one (no ordinary answer's), its last
+    ``_PARAGRAPH_CHARS`` from a line start where one falls in them, so every scan of it is short."""
+    paragraph = text.strip().split("\n\n")[-1]
+    return paragraph if len(paragraph) <= _PARAGRAPH_CHARS else paragraph[-_PARAGRAPH_CHARS:].split("\n", 1)[-1]
+
+
 def _fallback(text: str) -> str | None:
     """No box or marker: a bare answer as is, else the last math segment or number."""
     count = _closing_count(text)
@@ -1196,7 +1206,7 @@ def _fallback(text: str) -> str | None:
     last_line = text.strip()[-_PARTS_LINE_CHARS:].split("\n")[-1].strip()
     if _PARTS_LINE_RE.match(last_line) and _NEXT_PART_RE.search(last_line):  # （1）...60千米；（2）...45千米。
         return last_line.rstrip("。.")
-    last_paragraph = text.strip().split("\n\n")[-1]
+    last_paragraph = _last_paragraph(text)
     if _REFUSAL_RE.search(last_paragraph) or sets_the_task(_last_sentence(last_paragraph)):
         return None
     worded = number_word_at_end(last_paragraph)  # ... 5 + 7 = 12 in all. So she has twelve apples left.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-MAX_TEXT_CHARS = 200_000  # longer solutions are cut to their last part
+MAX_TEXT_CHARS = 120_000  # longer solutions are cut to their last part (a 32k-token trace fits)
 MAX_MARKERS_TRIED = 64  # "the answer is" markers read from the end of a solution, at most
 MAX_BOXES_READ = 256  # \boxed{} read from the end of a solution, at most
 MAX_ANSWER_CHARS = 4_000  # an extracted answer longer than this is not parsed
